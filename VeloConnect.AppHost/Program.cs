@@ -1,0 +1,3 @@
+var builder = DistributedApplication.CreateBuilder(args);
+builder.AddProject<Projects.VeloConnect_Api>("api");
+builder.Build().Run();
