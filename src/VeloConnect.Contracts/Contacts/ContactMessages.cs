@@ -1,0 +1,61 @@
+namespace VeloConnect.Contracts.Contacts;
+
+/// <summary>One incoming contact, already normalised (E.164 phones, trimmed email, canonical custom values).</summary>
+[GenerateSerializer, Immutable, Alias("velo.ContactWrite")]
+public sealed record ContactWrite(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? PrimaryPhone,
+    [property: Id(2)] IReadOnlyList<string> AdditionalPhones,
+    [property: Id(3)] string? Email,
+    [property: Id(4)] IReadOnlyList<string> Tags,
+    [property: Id(5)] IReadOnlyDictionary<string, string> Custom,
+    [property: Id(6)] Guid? AssignedAgentId);
+
+[GenerateSerializer, Alias("velo.UpsertMode")]
+public enum UpsertMode
+{
+    /// <summary>Create a contact; if one of the identifiers already belongs to a contact, report it and change nothing.</summary>
+    CreateOnly,
+
+    /// <summary>Create, or merge into the contact that owns the identifiers (phone first, then email).</summary>
+    Merge,
+}
+
+/// <summary>Who writes and how: the source new contacts get ("CSV import", "API", …) and the acting user.</summary>
+[GenerateSerializer, Immutable, Alias("velo.WriteContext")]
+public sealed record WriteContext(
+    [property: Id(0)] string Source,
+    [property: Id(1)] Guid? UserId);
+
+[GenerateSerializer, Alias("velo.WriteOutcome")]
+public enum WriteOutcome
+{
+    Created,
+    Updated,
+    Unchanged,
+    AlreadyExists,
+    Failed,
+}
+
+[GenerateSerializer, Immutable, Alias("velo.WriteResult")]
+public sealed record WriteResult(
+    [property: Id(0)] WriteOutcome Outcome,
+    [property: Id(1)] Guid ContactId,
+    [property: Id(2)] IReadOnlyList<string> Warnings,
+    [property: Id(3)] string? Error = null)
+{
+    public static WriteResult Failure(string error) => new(WriteOutcome.Failed, Guid.Empty, [], error);
+}
+
+/// <summary>A deliberate edit (contacts API): given members replace; null leaves as is; Clear* removes.</summary>
+[GenerateSerializer, Immutable, Alias("velo.ContactEditCommand")]
+public sealed record ContactEditCommand(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] bool ClearName,
+    [property: Id(2)] IReadOnlyList<string>? Phones,
+    [property: Id(3)] string? Email,
+    [property: Id(4)] bool ClearEmail,
+    [property: Id(5)] IReadOnlyList<string>? Tags,
+    [property: Id(6)] IReadOnlyDictionary<string, string?>? Custom,
+    [property: Id(7)] Guid? AssignedAgentId,
+    [property: Id(8)] bool ClearAssignedAgent);
