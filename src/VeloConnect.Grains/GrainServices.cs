@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using VeloConnect.Data;
 
 namespace VeloConnect.Grains;
 
@@ -9,8 +11,16 @@ public static class GrainServices
     /// Registers what the grains need besides Orleans itself (the contact store and friends).
     /// Expects an <c>NpgsqlDataSource</c> to be registered (Aspire: <c>AddNpgsqlDataSource("contactsdb")</c>).
     /// </summary>
+    public static IServiceCollection AddVeloConnectGrains(this IServiceCollection services)
+    {
+        services.AddVeloConnectData();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
     public static IHostApplicationBuilder AddVeloConnectGrains(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddVeloConnectGrains();
         return builder;
     }
 }

@@ -35,6 +35,12 @@ public enum WriteOutcome
     Unchanged,
     AlreadyExists,
     Failed,
+
+    /// <summary>An identifier the write needs belongs to another contact (<see cref="WriteResult.ConflictContactId"/>); nothing was changed.</summary>
+    Conflict,
+
+    /// <summary>The contact does not exist (in this workspace).</summary>
+    NotFound,
 }
 
 [GenerateSerializer, Immutable, Alias("velo.WriteResult")]
@@ -42,7 +48,8 @@ public sealed record WriteResult(
     [property: Id(0)] WriteOutcome Outcome,
     [property: Id(1)] Guid ContactId,
     [property: Id(2)] IReadOnlyList<string> Warnings,
-    [property: Id(3)] string? Error = null)
+    [property: Id(3)] string? Error = null,
+    [property: Id(4)] Guid? ConflictContactId = null)
 {
     public static WriteResult Failure(string error) => new(WriteOutcome.Failed, Guid.Empty, [], error);
 }

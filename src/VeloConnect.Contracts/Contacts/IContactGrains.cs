@@ -43,6 +43,10 @@ public interface IContactGrain : IGrainWithGuidCompoundKey
     [Alias("Edit")]
     Task<WriteResult> EditAsync(ContactEditCommand edit, WriteContext context);
 
+    /// <summary>The only way an opt-in flag changes: set by the opt-in endpoint, audited with the consent's source.</summary>
+    [Alias("SetOptIn")]
+    Task<WriteResult> SetOptInAsync(OptInChange change, WriteContext context);
+
     /// <summary>Deletes the contact (its opt-outs are retained under its identifiers); false if it did not exist.</summary>
     [Alias("Delete")]
     Task<bool> DeleteAsync(WriteContext context);

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Contracts.Contacts;
+
+namespace VeloConnect.Data.Contacts;
+
+/// <summary>A page of contacts in list order (newest first) and the cursor of the next page.</summary>
+public sealed record ContactPage(IReadOnlyList<ContactRecord> Items, string? NextCursor);
+
+/// <summary>
+/// Turns a <see cref="ContactFilter"/> into SQL over the contacts table. The list, delete-by-filter and exports
+/// all select through here, so they agree on which contacts a filter means. Every condition has an index.
+/// </summary>
+public sealed class ContactQuery(NpgsqlDataSource dataSource)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<ContactPage> ListAsync(Guid workspaceId, ContactFilter filter, string? cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, workspaceId, filter);
+        if (cursor is not null)
+        {
+            var (createdAt, id) = DecodeCursor(cursor);
+            where.Append(" and (c.created_at, c.id) < (@cursor_at, @cursor_id)");
+            command.Parameters.AddWithValue("cursor_at", createdAt);
+            command.Parameters.AddWithValue("cursor_id", id);
+        }
+
+        command.CommandText = $"""
+            select c.id, c.workspace_id, c.name, c.phones, c.email, c.tags, c.custom::text, c.source, c.assigned_agent_id,
+                   c.created_at, c.last_activity_at, c.updated_at, c.version
+            from contacts c where {where}
+            order by c.created_at desc, c.id desc limit @limit
+            """;
+        command.Parameters.AddWithValue("limit", limit + 1);
+        var items = new List<ContactRecord>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(ContactStore.Read(reader));
+            }
+        }
+
+        string? next = null;
+        if (items.Count > limit)
+        {
+            items.RemoveAt(limit);
+            next = EncodeCursor(items[^1].CreatedAt, items[^1].Id);
+        }
+
+        return new ContactPage(items, next);
+    }
+
+    public async Task<long> CountAsync(Guid workspaceId, ContactFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, workspaceId, filter);
+        command.CommandText = $"select count(*) from contacts c where {where}";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The ids of every contact the filter selects (delete by filter).</summary>
+    public async Task<IReadOnlyList<Guid>> ListIdsAsync(Guid workspaceId, ContactFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, workspaceId, filter);
+        command.CommandText = $"select c.id from contacts c where {where}";
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Appends the filter's conditions (alias <c>c</c> for contacts) and their parameters to a command.</summary>
+    public static StringBuilder Where(NpgsqlCommand command, Guid workspaceId, ContactFilter filter)
+    {
+        var sql = new StringBuilder("c.workspace_id = @ws");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        if (filter.Tags.Count > 0)
+        {
+            sql.Append(" and c.tag_keys @> @tag_keys");
+            command.Parameters.AddWithValue("tag_keys", filter.Tags.Select(Tags.Key).Distinct().ToArray());
+        }
+
+        if (filter.Source is not null)
+        {
+            sql.Append(" and lower(c.source) = lower(@source)");
+            command.Parameters.AddWithValue("source", filter.Source);
+        }
+
+        if (filter.AssignedAgentId is { } agent)
+        {
+            sql.Append(" and c.assigned_agent_id = @agent");
+            command.Parameters.AddWithValue("agent", agent);
+        }
+        else if (filter.Unassigned)
+        {
+            sql.Append(" and c.assigned_agent_id is null");
+        }
+
+        AddRange(sql, command, "c.created_at", "created", filter.CreatedFrom, filter.CreatedTo);
+        AddRange(sql, command, "c.last_activity_at", "activity", filter.LastActivityFrom, filter.LastActivityTo);
+
+        var index = 0;
+        foreach (var (key, canonicalJson) in filter.Custom.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            // Containment: equality for scalars, "contains the options" for multi-select arrays; uses the GIN index.
+            var name = $"custom{index++}";
+            sql.Append(CultureInfo.InvariantCulture, $" and c.custom @> @{name}::jsonb");
+            command.Parameters.AddWithValue(name, CustomJson.ToObject(new Dictionary<string, string> { [key] = canonicalJson }));
+        }
+
+        foreach (var (channelName, statusName) in filter.OptIns.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            OptIns.TryParseChannel(channelName, out var channel);
+            OptIns.TryParseStatus(statusName, out var status);
+            var name = $"optin_{OptIns.Name(channel)}";
+            command.Parameters.AddWithValue(name, OptIns.Name(channel));
+            if (status == OptInStatus.Unknown)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" and not exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.channel = @{name})");
+            }
+            else
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" and exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.channel = @{name} and o.status = @{name}_status)");
+                command.Parameters.AddWithValue(name + "_status", OptIns.Name(status));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            sql.Append(" and c.search_text like @search escape '\\'");
+            var escaped = filter.Search.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = $"%{escaped}%" });
+        }
+
+        return sql;
+    }
+
+    public static string EncodeCursor(DateTimeOffset createdAt, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt.UtcTicks}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static bool TryDecodeCursor(string cursor, out DateTimeOffset createdAt, out Guid id)
+    {
+        createdAt = default;
+        id = default;
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 += new string('=', (4 - base64.Length % 4) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && Guid.TryParseExact(parts[1], "N", out id))
+            {
+                createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+
+    private static (DateTimeOffset, Guid) DecodeCursor(string cursor) =>
+        TryDecodeCursor(cursor, out var at, out var id) ? (at, id) : throw new ArgumentException("The cursor is not one this API returned.", nameof(cursor));
+
+    private static void AddRange(StringBuilder sql, NpgsqlCommand command, string column, string name, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        if (from is { } start)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" and {column} >= @{name}_from");
+            command.Parameters.AddWithValue(name + "_from", start);
+        }
+
+        if (to is { } end)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" and {column} < @{name}_to");
+            command.Parameters.AddWithValue(name + "_to", end);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using Npgsql;
+using NpgsqlTypes;
+using VeloConnect.ContactRules.Contacts;
+
+namespace VeloConnect.Data.Contacts;
+
+/// <summary>
+/// The contacts tables. Writes come only from contact grains (one at a time per contact); every update is
+/// checked against the version the grain read, so a write made behind a grain's back is never overwritten.
+/// Opt-ins are written only by <see cref="SetOptInAsync"/>.
+/// </summary>
+public sealed class ContactStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, workspace_id, name, phones, email, tags, custom::text, source, assigned_agent_id, created_at, last_activity_at, updated_at, version";
+
+    public async Task<ContactRecord?> LoadAsync(Guid workspaceId, Guid contactId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from contacts where id = @id and workspace_id = @ws");
+        command.Parameters.AddWithValue("id", contactId);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ContactRecord>> LoadManyAsync(Guid workspaceId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from contacts where workspace_id = @ws and id = any(@ids)");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var result = new List<ContactRecord>(ids.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(Read(reader));
+        }
+
+        var order = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        return [.. result.OrderBy(r => order[r.Id])];
+    }
+
+    /// <summary>The contact that owns an identifier, as durably recorded.</summary>
+    public async Task<Guid?> FindOwnerAsync(Guid workspaceId, Identifier identifier, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select contact_id from contact_identifiers where workspace_id = @ws and kind = @kind and value = @value");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("kind", KindCode(identifier.Kind));
+        command.Parameters.AddWithValue("value", identifier.Key);
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid owner ? owner : null;
+    }
+
+    /// <summary>Inserts a new contact with its identifiers; opt-outs retained for those identifiers apply to it again.</summary>
+    public async Task InsertAsync(ContactRecord record, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            insert into contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
+                                  created_at, last_activity_at, updated_at, version, search_text)
+            values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
+                    @created, @activity, @updated, @version, @search)
+            """, connection, transaction))
+        {
+            AddDataParameters(insert, record);
+            insert.Parameters.AddWithValue("created", record.CreatedAt);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, record.Data.Identifiers().ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a grain's new state if the stored version is still <paramref name="expectedVersion"/>; returns false
+    /// (and changes nothing) when someone else wrote in between.
+    /// </summary>
+    public async Task<bool> UpdateAsync(ContactRecord record, int expectedVersion, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand("""
+            update contacts set name = @name, phones = @phones, email = @email, tags = @tags, tag_keys = @tag_keys,
+                custom = @custom::jsonb, source = @source, assigned_agent_id = @agent, last_activity_at = @activity,
+                updated_at = @updated, version = @version, search_text = @search
+            where id = @id and workspace_id = @ws and version = @expected
+            """, connection, transaction))
+        {
+            AddDataParameters(update, record);
+            update.Parameters.AddWithValue("expected", expectedVersion);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (removed.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand("""
+                delete from contact_identifiers i using unnest(@kinds, @values) as r(kind, value)
+                where i.workspace_id = @ws and i.kind = r.kind and i.value = r.value and i.contact_id = @id
+                """, connection, transaction);
+            delete.Parameters.AddWithValue("ws", record.WorkspaceId);
+            delete.Parameters.AddWithValue("id", record.Id);
+            delete.Parameters.AddWithValue("kinds", removed.Select(i => KindCode(i.Kind)).ToArray());
+            delete.Parameters.AddWithValue("values", removed.Select(i => i.Key).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, added, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a contact. Its opt-outs are kept under each of its identifiers, so a contact created again with one
+    /// of them starts opted out: deleting and re-importing can never lose an opt-out.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid workspaceId, Guid contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var retain = new NpgsqlCommand("""
+            insert into retained_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
+            select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
+            from contact_opt_ins o join contact_identifiers i on i.contact_id = o.contact_id
+            where o.contact_id = @id and o.workspace_id = @ws and o.status = 'opted_out'
+            on conflict (workspace_id, kind, value, channel) do update
+                set set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
+            """, connection, transaction))
+        {
+            retain.Parameters.AddWithValue("id", contactId);
+            retain.Parameters.AddWithValue("ws", workspaceId);
+            await retain.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        int deleted;
+        await using (var delete = new NpgsqlCommand("delete from contacts where id = @id and workspace_id = @ws", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("id", contactId);
+            delete.Parameters.AddWithValue("ws", workspaceId);
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return deleted > 0;
+    }
+
+    public async Task<IReadOnlyList<OptInRecord>> GetOptInsAsync(Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select contact_id, channel, status, set_at, source, set_by from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids)");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("ids", contactIds.ToArray());
+        var result = new List<OptInRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            OptIns.TryParseChannel(reader.GetString(1), out var channel);
+            OptIns.TryParseStatus(reader.GetString(2), out var status);
+            result.Add(new OptInRecord(reader.GetGuid(0), channel, status, reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Sets (or, with <see cref="OptInStatus.Unknown"/>, clears) one channel's consent and writes the audit row in the
+    /// same transaction. Returns the previous status, or null when the contact does not exist in the workspace.
+    /// </summary>
+    public async Task<OptInStatus?> SetOptInAsync(Guid workspaceId, Guid contactId, Channel channel, OptInStatus status, string source, Guid? userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("select 1 from contacts where id = @id and workspace_id = @ws for update", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("id", contactId);
+            exists.Parameters.AddWithValue("ws", workspaceId);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return null;
+            }
+        }
+
+        var previous = OptInStatus.Unknown;
+        await using (var read = new NpgsqlCommand("select status from contact_opt_ins where contact_id = @id and channel = @channel", connection, transaction))
+        {
+            read.Parameters.AddWithValue("id", contactId);
+            read.Parameters.AddWithValue("channel", OptIns.Name(channel));
+            if (await read.ExecuteScalarAsync(cancellationToken) is string text)
+            {
+                OptIns.TryParseStatus(text, out previous);
+            }
+        }
+
+        var sql = status == OptInStatus.Unknown
+            ? "delete from contact_opt_ins where contact_id = @id and channel = @channel"
+            : """
+              insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
+              values (@id, @ws, @channel, @status, now(), @source, @user)
+              on conflict (contact_id, channel) do update
+                  set status = excluded.status, set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
+              """;
+        await using (var write = new NpgsqlCommand(sql, connection, transaction))
+        {
+            write.Parameters.AddWithValue("id", contactId);
+            write.Parameters.AddWithValue("ws", workspaceId);
+            write.Parameters.AddWithValue("channel", OptIns.Name(channel));
+            write.Parameters.AddWithValue("status", OptIns.Name(status));
+            write.Parameters.AddWithValue("source", source);
+            write.Parameters.Add(new NpgsqlParameter("user", NpgsqlDbType.Uuid) { Value = (object?)userId ?? DBNull.Value });
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await Audit.AuditLog.WriteAsync(connection, transaction, workspaceId, userId, "opt_in.changed", "contact", contactId.ToString(), new Dictionary<string, object?>
+        {
+            ["channel"] = OptIns.Name(channel),
+            ["from"] = OptIns.Name(previous),
+            ["to"] = OptIns.Name(status),
+            ["source"] = source,
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return previous;
+    }
+
+    internal static string KindCode(IdentifierKind kind) => kind == IdentifierKind.Phone ? "p" : "e";
+
+    internal static ContactRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetGuid(1),
+        new ContactData(
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.GetFieldValue<string[]>(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetFieldValue<string[]>(5),
+            CustomJson.FromObject(reader.GetString(6)),
+            reader.IsDBNull(8) ? null : reader.GetGuid(8)),
+        reader.GetString(7),
+        reader.GetFieldValue<DateTimeOffset>(9),
+        reader.GetFieldValue<DateTimeOffset>(10),
+        reader.GetFieldValue<DateTimeOffset>(11),
+        reader.GetInt32(12));
+
+    private static void AddDataParameters(NpgsqlCommand command, ContactRecord record)
+    {
+        var data = record.Data;
+        command.Parameters.AddWithValue("id", record.Id);
+        command.Parameters.AddWithValue("ws", record.WorkspaceId);
+        command.Parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = (object?)data.Name ?? DBNull.Value });
+        command.Parameters.AddWithValue("phones", data.Phones.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("email", NpgsqlDbType.Text) { Value = (object?)data.Email ?? DBNull.Value });
+        command.Parameters.AddWithValue("tags", data.Tags.ToArray());
+        command.Parameters.AddWithValue("tag_keys", data.Tags.Select(Tags.Key).ToArray());
+        command.Parameters.AddWithValue("custom", CustomJson.ToObject(data.Custom));
+        command.Parameters.AddWithValue("source", record.Source);
+        command.Parameters.Add(new NpgsqlParameter("agent", NpgsqlDbType.Uuid) { Value = (object?)data.AssignedAgentId ?? DBNull.Value });
+        command.Parameters.AddWithValue("activity", record.LastActivityAt);
+        command.Parameters.AddWithValue("updated", record.UpdatedAt);
+        command.Parameters.AddWithValue("version", record.Version);
+        command.Parameters.AddWithValue("search", SearchText(data));
+    }
+
+    /// <summary>What text search looks in: name, email and phones, lower-cased.</summary>
+    internal static string SearchText(ContactData data) =>
+        string.Join(' ', new[] { data.Name, data.Email }.Concat(data.Phones).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
+
+    private static async Task AddIdentifiersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid contactId, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken)
+    {
+        if (identifiers.Count == 0)
+        {
+            return;
+        }
+
+        var kinds = identifiers.Select(i => KindCode(i.Kind)).ToArray();
+        var values = identifiers.Select(i => i.Key).ToArray();
+        await using (var insert = new NpgsqlCommand("""
+            insert into contact_identifiers (workspace_id, kind, value, contact_id)
+            select @ws, kind, value, @id from unnest(@kinds, @values) as r(kind, value)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("ws", workspaceId);
+            insert.Parameters.AddWithValue("id", contactId);
+            insert.Parameters.AddWithValue("kinds", kinds);
+            insert.Parameters.AddWithValue("values", values);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Opt-outs retained from a deleted contact come back with its identifiers. Where the contact already has a
+        // status for that channel the retained opt-out is kept, not dropped: no opt-out ever disappears silently.
+        await using var restore = new NpgsqlCommand("""
+            with candidates as (
+                select distinct on (r.channel) r.channel, r.set_at, r.source, r.set_by
+                from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value) on r.kind = i.kind and r.value = i.value
+                where r.workspace_id = @ws
+                order by r.channel, r.set_at desc),
+            restored as (
+                insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
+                select @id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
+                on conflict (contact_id, channel) do nothing
+                returning channel)
+            delete from retained_opt_outs r using unnest(@kinds, @values) as i(kind, value)
+            where r.workspace_id = @ws and r.kind = i.kind and r.value = i.value and r.channel in (select channel from restored)
+            """, connection, transaction);
+        restore.Parameters.AddWithValue("ws", workspaceId);
+        restore.Parameters.AddWithValue("id", contactId);
+        restore.Parameters.AddWithValue("kinds", kinds);
+        restore.Parameters.AddWithValue("values", values);
+        await restore.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

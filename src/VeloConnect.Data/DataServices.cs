@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Notifications;
+using VeloConnect.Data.Workspaces;
+
+namespace VeloConnect.Data;
+
+public static class DataServices
+{
+    /// <summary>The stores over the application database; expects an <c>NpgsqlDataSource</c> in the container.</summary>
+    public static IServiceCollection AddVeloConnectData(this IServiceCollection services) => services
+        .AddSingleton<ContactStore>()
+        .AddSingleton<ContactQuery>()
+        .AddSingleton<AuditLog>()
+        .AddSingleton<NotificationStore>()
+        .AddSingleton<WorkspaceStore>()
+        .AddSingleton<FieldStore>();
+}

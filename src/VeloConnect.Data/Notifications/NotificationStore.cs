@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace VeloConnect.Data.Notifications;
+
+public sealed record Notification(long Id, Guid WorkspaceId, Guid UserId, DateTimeOffset At, string Kind, string Title, string Message, string? Link, DateTimeOffset? ReadAt);
+
+/// <summary>
+/// In-app notifications. Adding one also raises a PostgreSQL NOTIFY on <see cref="Channel"/> (payload: the row as
+/// JSON), so whichever process serves a user's live stream hears it, wherever the notification was written.
+/// </summary>
+public sealed class NotificationStore(NpgsqlDataSource dataSource)
+{
+    public const string Channel = "velo_notifications";
+
+    public async Task<Notification> AddAsync(Guid workspaceId, Guid userId, string kind, string title, string message, string? link, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Notification notification;
+        await using (var insert = new NpgsqlCommand("""
+            insert into notifications (workspace_id, user_id, kind, title, message, link) values (@ws, @user, @kind, @title, @message, @link)
+            returning id, at
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("ws", workspaceId);
+            insert.Parameters.AddWithValue("user", userId);
+            insert.Parameters.AddWithValue("kind", kind);
+            insert.Parameters.AddWithValue("title", title);
+            insert.Parameters.AddWithValue("message", message);
+            insert.Parameters.Add(new NpgsqlParameter("link", NpgsqlDbType.Text) { Value = (object?)link ?? DBNull.Value });
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            notification = new Notification(reader.GetInt64(0), workspaceId, userId, reader.GetFieldValue<DateTimeOffset>(1), kind, title, message, link, null);
+        }
+
+        await using (var notify = new NpgsqlCommand("select pg_notify(@channel, @payload)", connection, transaction))
+        {
+            notify.Parameters.AddWithValue("channel", Channel);
+            notify.Parameters.AddWithValue("payload", JsonSerializer.Serialize(notification));
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return notification;
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListAsync(Guid workspaceId, Guid userId, bool unreadOnly, long? before, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select id, workspace_id, user_id, at, kind, title, message, link, read_at from notifications
+            where workspace_id = @ws and user_id = @user {(unreadOnly ? "and read_at is null" : "")} {(before is null ? "" : "and id < @before")}
+            order by id desc limit @limit
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("limit", limit);
+        if (before is { } id)
+        {
+            command.Parameters.AddWithValue("before", id);
+        }
+
+        var result = new List<Notification>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new Notification(reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Marks the given notifications (or, with null, all of them) read; returns how many changed.</summary>
+    public async Task<int> MarkReadAsync(Guid workspaceId, Guid userId, IReadOnlyList<long>? ids, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            update notifications set read_at = now()
+            where workspace_id = @ws and user_id = @user and read_at is null {(ids is null ? "" : "and id = any(@ids)")}
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("user", userId);
+        if (ids is not null)
+        {
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
+
+namespace VeloConnect.Grains.Contacts;
+
+/// <summary>
+/// One contact. Orleans delivers its calls one at a time, so merges, edits, opt-in changes and the delete of a
+/// contact never interleave and never lose each other's changes. The state is the contact's row, read on activation
+/// and written with a version check: if something changed the row behind the grain's back (a field deleted in
+/// Settings), the write is refused, the grain reloads and applies the change again.
+/// </summary>
+public sealed partial class ContactGrain(ContactStore store, TimeProvider clock, ILogger<ContactGrain> logger) : Grain, IContactGrain
+{
+    private const int Attempts = 3;
+
+    private Guid _workspaceId;
+    private Guid _id;
+    private ContactRecord? _record;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = this.GetPrimaryKey(out var workspace);
+        _workspaceId = Guid.ParseExact(workspace!, "N");
+        _record = await store.LoadAsync(_workspaceId, _id, cancellationToken);
+    }
+
+    public async Task<WriteResult> MergeAsync(ContactWrite contact, WriteContext context)
+    {
+        var input = contact.ToInput();
+        return await WriteAsync(existing => ContactMerge.Apply(existing ?? ContactData.Empty, input), dropTakenIdentifiers: true, context);
+    }
+
+    public async Task<WriteResult> EditAsync(ContactEditCommand edit, WriteContext context)
+    {
+        if (_record is null)
+        {
+            return new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.");
+        }
+
+        var change = edit.ToEdit();
+        return await WriteAsync(existing => change.ApplyTo(existing ?? ContactData.Empty), dropTakenIdentifiers: false, context, mustExist: true);
+    }
+
+    public async Task<WriteResult> SetOptInAsync(OptInChange change, WriteContext context)
+    {
+        if (_record is null
+            || !OptIns.TryParseChannel(change.Channel, out var channel)
+            || !OptIns.TryParseStatus(change.Status, out var status))
+        {
+            return new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.");
+        }
+
+        var previous = await store.SetOptInAsync(_workspaceId, _id, channel, status, change.Source, context.UserId);
+        return previous is null
+            ? new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.")
+            : new WriteResult(previous == status ? WriteOutcome.Unchanged : WriteOutcome.Updated, _id, []);
+    }
+
+    public async Task<bool> DeleteAsync(WriteContext context)
+    {
+        if (_record is null)
+        {
+            return false;
+        }
+
+        var identifiers = _record.Data.Identifiers().ToList();
+        var deleted = await store.DeleteAsync(_workspaceId, _id);
+        _record = null;
+        await ReleaseAsync(identifiers);
+        DeactivateOnIdle();
+        return deleted;
+    }
+
+    private async Task<WriteResult> WriteAsync(Func<ContactData?, ContactData> change, bool dropTakenIdentifiers, WriteContext context, bool mustExist = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (mustExist && _record is null)
+            {
+                return new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.");
+            }
+
+            var existing = _record;
+            var before = existing?.Data ?? ContactData.Empty;
+            var wanted = change(existing?.Data);
+            var claim = await ClaimNewIdentifiersAsync(before, wanted, dropTakenIdentifiers);
+            if (claim.Conflict is { } conflict)
+            {
+                return conflict;
+            }
+
+            var data = claim.Data;
+            if (!data.Identifiers().Any())
+            {
+                await ReleaseAsync(claim.Claimed);
+                return claim.Warnings.Count > 0
+                    ? new WriteResult(WriteOutcome.Conflict, _id, claim.Warnings, "Every phone and email of this contact belongs to another contact.")
+                    : WriteResult.Failure("A contact needs a phone or an email: they are how contacts are matched.");
+            }
+
+            if (existing is not null && data.SameAs(existing.Data))
+            {
+                return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
+            }
+
+            var now = clock.GetUtcNow();
+            var removed = before.Identifiers().Except(data.Identifiers()).ToList();
+            try
+            {
+                bool written;
+                ContactRecord record;
+                if (existing is null)
+                {
+                    record = new ContactRecord(_id, _workspaceId, data, context.Source, now, now, now, 1);
+                    await store.InsertAsync(record);
+                    written = true;
+                }
+                else
+                {
+                    record = existing with { Data = data, LastActivityAt = now, UpdatedAt = now, Version = existing.Version + 1 };
+                    written = await store.UpdateAsync(record, existing.Version, claim.Claimed, removed);
+                }
+
+                if (written)
+                {
+                    _record = record;
+                    await ReleaseAsync(removed);
+                    return new WriteResult(existing is null ? WriteOutcome.Created : WriteOutcome.Updated, _id, claim.Warnings);
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < Attempts)
+            {
+                // The row or an identifier exists in the database but not in this grain's view (another activation
+                // wrote it during a cluster change): reload and apply the change to what is really there.
+                LogStaleView(logger, _id, e.ConstraintName);
+            }
+            catch
+            {
+                await ReleaseAsync(claim.Claimed);
+                throw;
+            }
+
+            await ReleaseAsync(claim.Claimed);
+            if (attempt >= Attempts)
+            {
+                return WriteResult.Failure("The contact was changed by someone else at the same time several times in a row; retry.");
+            }
+
+            _record = await store.LoadAsync(_workspaceId, _id);
+        }
+    }
+
+    private async Task<ClaimResult> ClaimNewIdentifiersAsync(ContactData before, ContactData wanted, bool dropTaken)
+    {
+        var claimed = new List<Identifier>();
+        var warnings = new List<string>();
+        var data = wanted;
+        var existing = before.Identifiers().ToHashSet();
+        foreach (var identifier in wanted.Identifiers().Where(i => !existing.Contains(i)).ToList())
+        {
+            var owner = await GrainFactory.Identity(_workspaceId, identifier.ToString()).ClaimAsync(_id);
+            if (owner == _id)
+            {
+                claimed.Add(identifier);
+                continue;
+            }
+
+            if (!dropTaken)
+            {
+                await ReleaseAsync(claimed);
+                return new ClaimResult(data, claimed, warnings, new WriteResult(WriteOutcome.Conflict, _id, [],
+                    $"{identifier.Describe()} belongs to another contact ({owner}); remove it there first or edit that contact.", owner));
+            }
+
+            // No identifier is ever moved silently: it stays with its owner and the write says so.
+            data = ContactMerge.Without(data, identifier, before);
+            warnings.Add($"{identifier.Describe()} belongs to another contact ({owner}); it was left there and not added to this contact.");
+        }
+
+        return new ClaimResult(data, claimed, warnings, null);
+    }
+
+    private async Task ReleaseAsync(IEnumerable<Identifier> identifiers)
+    {
+        foreach (var identifier in identifiers)
+        {
+            await GrainFactory.Identity(_workspaceId, identifier.ToString()).ReleaseAsync(_id);
+        }
+    }
+
+    private sealed record ClaimResult(ContactData Data, List<Identifier> Claimed, List<string> Warnings, WriteResult? Conflict);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contact {ContactId}: the database held a change this grain had not seen ({Constraint}); reloading")]
+    private static partial void LogStaleView(ILogger logger, Guid contactId, string? constraint);
+}
