@@ -1,5 +1,7 @@
+using VeloConnect.Silo;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddVeloConnectSilo();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.Run();

@@ -33,9 +33,12 @@ public static class Phones
         {
             number = Util.Parse(text, defaultRegion.ToUpperInvariant());
         }
-        catch (NumberParseException)
+        catch (NumberParseException ex)
         {
-            error = $"'{trimmed}' is not a phone number.";
+            // Without a country code the number can only be read in the default region; if that region is unknown, say so.
+            error = ex.ErrorType == ErrorType.INVALID_COUNTRY_CODE && !text.StartsWith('+')
+                ? $"'{trimmed}' has no country code and '{defaultRegion}' is not a known region (add the country code, e.g. +44…, or choose the import's default region)."
+                : $"'{trimmed}' is not a phone number.";
             return false;
         }
 

@@ -35,8 +35,22 @@ public static class Tags
     public static IReadOnlyList<string> Union(IReadOnlyList<string> existing, IEnumerable<string> added) =>
         Distinct(existing.Concat(added));
 
-    public static string? Validate(IEnumerable<string> tags) =>
-        tags.FirstOrDefault(t => t.Length > MaxLength) is { } tooLong
-            ? $"Tag '{tooLong[..20]}…' is longer than {MaxLength} characters."
-            : null;
+    public static string? Validate(IEnumerable<string> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Length > MaxLength)
+            {
+                return $"Tag '{tag[..20]}…' is longer than {MaxLength} characters.";
+            }
+
+            // Exports join tags with commas and imports split on them, so a comma inside a tag would not survive the round trip.
+            if (tag.Contains(','))
+            {
+                return $"Tag '{tag}' contains a comma; commas separate tags in a CSV cell, so use another character.";
+            }
+        }
+
+        return null;
+    }
 }

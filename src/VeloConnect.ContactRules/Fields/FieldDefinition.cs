@@ -44,9 +44,10 @@ public sealed partial record FieldDefinition(string Key, string Label, FieldType
             {
                 errors["options"] = ["A select field needs at least one option."];
             }
-            else if (distinct != Options.Count || Options.Any(o => o.Contains(',') || o.Length > 100))
+            else if (distinct != Options.Count || Options.Any(o => o.Contains(',') || o.Length > 100 || o != o.Trim()))
             {
-                errors["options"] = ["Options must be distinct, non-blank, at most 100 characters, and contain no comma (commas separate multi-select values in CSV)."];
+                // Values are trimmed before they are matched, so an option with surrounding spaces could never be chosen.
+                errors["options"] = ["Options must be distinct, non-blank, without leading or trailing spaces, at most 100 characters, and contain no comma (commas separate multi-select values in CSV)."];
             }
             else if (Options.Count > MaxOptions)
             {
@@ -67,6 +68,7 @@ public sealed partial record FieldDefinition(string Key, string Label, FieldType
         "id", "name", "phone", "phones", "email", "tags", "source", "assigned_agent", "created_at", "last_activity_at",
     };
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}\z")]
     private static partial Regex KeyPattern();
 }

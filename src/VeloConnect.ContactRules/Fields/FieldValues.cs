@@ -101,8 +101,17 @@ public static class FieldValues
         switch (field.Type, value.GetValueKind())
         {
             case (FieldType.Number, JsonValueKind.Number):
-                canonicalJson = value.GetValue<decimal>().ToString(CultureInfo.InvariantCulture);
-                return true;
+                // Read the JSON text rather than GetValue<decimal>(), which throws for numbers outside decimal's range
+                // and for nodes built from other CLR types (int, double).
+                var raw = value.ToJsonString();
+                if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                {
+                    canonicalJson = number.ToString(CultureInfo.InvariantCulture);
+                    return true;
+                }
+
+                error = $"{field.Label}: {raw} is out of range for a number (use at most 28 digits, e.g. 1234.5).";
+                return false;
             case (FieldType.Boolean, JsonValueKind.True or JsonValueKind.False):
                 canonicalJson = value.GetValue<bool>() ? "true" : "false";
                 return true;

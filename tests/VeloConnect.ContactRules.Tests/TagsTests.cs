@@ -1,0 +1,112 @@
+using VeloConnect.ContactRules.Contacts;
+using Xunit;
+
+namespace VeloConnect.ContactRules.Tests;
+
+public sealed class TagsTests
+{
+    [Fact]
+    public void SplitCell_splits_on_commas_trims_and_drops_empty_parts()
+    {
+        Assert.Equal(["vip", "newsletter", "Pro"], Tags.SplitCell("vip, newsletter,,Pro"));
+    }
+
+    [Fact]
+    public void SplitCell_drops_case_insensitive_duplicates_keeping_the_first_spelling()
+    {
+        Assert.Equal(["VIP", "pro"], Tags.SplitCell(" VIP ,vip, pro, Vip ,PRO"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void SplitCell_of_a_blank_cell_is_empty(string? cell)
+    {
+        Assert.Empty(Tags.SplitCell(cell));
+    }
+
+    [Fact]
+    public void SplitCell_of_only_commas_is_empty()
+    {
+        Assert.Empty(Tags.SplitCell(" , ,, "));
+    }
+
+    [Fact]
+    public void Distinct_is_case_insensitive_keeps_the_first_spelling_and_the_order()
+    {
+        Assert.Equal(["News", "vip", "Pro"], Tags.Distinct(["News", " vip", "news", null, "", "  ", "VIP", "Pro", "NEWS"]));
+    }
+
+    [Fact]
+    public void Union_keeps_existing_tags_in_order_and_spelling_and_appends_new_ones()
+    {
+        IReadOnlyList<string> existing = ["VIP", "newsletter"];
+
+        var union = Tags.Union(existing, ["vip", "Pro", "NEWSLETTER", "beta", "pro"]);
+
+        Assert.Equal(["VIP", "newsletter", "Pro", "beta"], union);
+    }
+
+    [Fact]
+    public void Union_with_nothing_added_is_the_existing_tags()
+    {
+        Assert.Equal(["a", "B"], Tags.Union(["a", "B"], []));
+    }
+
+    [Fact]
+    public void Union_with_no_existing_tags_is_the_added_tags_made_distinct()
+    {
+        Assert.Equal(["x", "Y"], Tags.Union([], ["x", "Y", "X", " "]));
+    }
+
+    [Fact]
+    public void Key_is_trimmed_and_lower_cased()
+    {
+        Assert.Equal("newsletter", Tags.Key("  NewsLetter "));
+    }
+
+    [Fact]
+    public void Comparer_ignores_case()
+    {
+        Assert.True(Tags.Comparer.Equals("VIP", "vip"));
+        Assert.False(Tags.Comparer.Equals("VIP", "vips"));
+    }
+
+    [Fact]
+    public void Validate_accepts_tags_up_to_the_maximum_length()
+    {
+        Assert.Null(Tags.Validate(["vip", new string('t', Tags.MaxLength)]));
+    }
+
+    [Fact]
+    public void Validate_accepts_no_tags()
+    {
+        Assert.Null(Tags.Validate([]));
+    }
+
+    [Fact]
+    public void Validate_rejects_a_tag_longer_than_the_maximum_quoting_its_start()
+    {
+        var tooLong = "abcdefghijklmnopqrst" + new string('x', Tags.MaxLength - 19);
+
+        Assert.Equal("Tag 'abcdefghijklmnopqrst…' is longer than 100 characters.", Tags.Validate(["vip", tooLong]));
+    }
+
+    [Fact]
+    public void Validate_rejects_a_tag_with_a_comma_because_commas_separate_tags_in_a_cell()
+    {
+        Assert.Equal(
+            "Tag 'north,south' contains a comma; commas separate tags in a CSV cell, so use another character.",
+            Tags.Validate(["vip", "north,south"]));
+    }
+
+    [Fact]
+    public void Valid_tags_survive_a_join_and_split_round_trip()
+    {
+        IReadOnlyList<string> tags = ["VIP", "news letter", "Pro"];
+        Assert.Null(Tags.Validate(tags));
+
+        Assert.Equal(tags, Tags.SplitCell(string.Join(", ", tags)));
+    }
+}
