@@ -79,11 +79,12 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Health endpoints carry no data and are needed by the orchestrator in every environment.
-        app.MapHealthChecks(HealthEndpointPath);
+        // Anonymous even where a fallback policy requires authentication everywhere else.
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains("live"),
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -1,7 +1,62 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Authentication;
+using Npgsql;
+using Scalar.AspNetCore;
+using VeloConnect.Api;
+using VeloConnect.Api.Apis;
+using VeloConnect.Api.Auth;
+using VeloConnect.Api.Notifications;
+using VeloConnect.Data;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource("contactsdb");
+// The API migrates too (under the same advisory lock as the silos), so it never serves an older schema.
+builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString("contactsdb"));
+if (builder.Configuration.GetConnectionString("redis") is not null)
+{
+    // Keyed: the Orleans client's Redis gateway list resolves it by the resource name.
+    builder.AddKeyedRedisClient("redis");
+}
+
+DbProviderFactories.RegisterFactory("Npgsql", NpgsqlFactory.Instance);
+builder.UseOrleansClient(client => client.UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60))));
+
+builder.Services.AddVeloConnectData();
+builder.Services.AddSingleton<ContactServices>();
+builder.Services.AddSingleton<NotificationHub>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationHub>());
+if (builder.Environment.IsDevelopment())
+{
+    builder.Services.AddHostedService<DemoWorkspaceSeeder>();
+}
+
+builder.Services.AddProblemDetails();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+// Every endpoint needs a key unless it says otherwise (health, the OpenAPI document).
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi().AllowAnonymous();
+    app.MapScalarApiReference().AllowAnonymous();
+}
+
 app.MapDefaultEndpoints();
+app.MapContactsApi();
+app.MapFieldsApi();
+app.MapAuditApi();
+app.MapNotificationsApi();
+app.MapWorkspaceApi();
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,274 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Workspaces;
+
+namespace VeloConnect.Api.Apis;
+
+public sealed class ContactServices(IClusterClient orleans, ContactStore contacts, ContactQuery query, FieldStore fields, WorkspaceStore workspaces, AuditLog audit)
+{
+    public IClusterClient Orleans { get; } = orleans;
+    public ContactStore Contacts { get; } = contacts;
+    public ContactQuery Query { get; } = query;
+    public FieldStore Fields { get; } = fields;
+    public WorkspaceStore Workspaces { get; } = workspaces;
+    public AuditLog Audit { get; } = audit;
+}
+
+public static class ContactsApi
+{
+    private const int DefaultPageSize = 50;
+
+    public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/contacts").WithTags("Contacts");
+        api.MapGet("/", ListContacts).WithName("ListContacts")
+            .WithSummary("Lists contacts, newest first, with filters and cursor paging")
+            .WithDescription("Filters: tag (repeatable, all must match), source, assignedAgent (user id or 'none'), createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=opted_in|opted_out|unknown, q (text search). Paging: limit (1-500, default 50) and the nextCursor of the previous page.");
+        api.MapPost("/", CreateContact).WithName("CreateContact")
+            .WithSummary("Creates a contact; 409 if one of its phones or its email already belongs to a contact")
+            .Accepts<ContactBodyDoc>("application/json");
+        api.MapGet("/{id:guid}", GetContact).WithName("GetContact").WithSummary("Gets one contact with its opt-ins");
+        api.MapPatch("/{id:guid}", UpdateContact).WithName("UpdateContact")
+            .WithSummary("Edits a contact: given properties replace, null clears; custom values are merged per key (null removes one). Opt-ins are not changed here.")
+            .Accepts<ContactBodyDoc>("application/json");
+        api.MapDelete("/{id:guid}", DeleteContact).WithName("DeleteContact").WithSummary("Deletes one contact (audited); its opt-outs are kept for its phones and email");
+        api.MapPost("/delete", DeleteContactsByIds).WithName("DeleteContactsByIds").WithSummary("Deletes the contacts with the given ids (audited with the count)");
+        api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter")
+            .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.");
+        api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn")
+            .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ContactListResponse>, ValidationProblem>> ListContacts(
+        [AsParameters] RequestContext request, [FromQuery] string? cursor, [FromQuery] int? limit)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var errors = new Dictionary<string, string[]>();
+        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        if (limit is < 1 or > ContactQuery.MaxPageSize)
+        {
+            errors["limit"] = [$"'limit' must be between 1 and {ContactQuery.MaxPageSize}."];
+        }
+
+        if (cursor is not null && !ContactQuery.TryDecodeCursor(cursor, out _, out _))
+        {
+            errors["cursor"] = ["'cursor' must be the nextCursor of a previous page, unchanged."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var page = await services.Query.ListAsync(user.WorkspaceId, filter, cursor, limit ?? DefaultPageSize, http.RequestAborted);
+        var optIns = await services.Contacts.GetOptInsAsync(user.WorkspaceId, [.. page.Items.Select(c => c.Id)], http.RequestAborted);
+        return TypedResults.Ok(new ContactListResponse([.. page.Items.Select(c => ContactResponse.From(c, optIns))], page.NextCursor));
+    }
+
+    public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact([AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
+        if (body is null)
+        {
+            return ApiProblems.BadRequest("Unreadable body", bodyError!);
+        }
+
+        var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
+        var write = reader.ReadCreate(body, out var source);
+        if (write?.AssignedAgentId is { } agent && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, agent))
+        {
+            reader.Errors["assignedAgentId"] = [$"No user {agent} in this workspace; pick one from GET /api/users."];
+        }
+
+        if (write is null || reader.Errors.Count > 0)
+        {
+            return ApiProblems.Invalid(reader.Errors);
+        }
+
+        var result = await services.Orleans.ContactWriter(user.WorkspaceId).UpsertAsync(write, UpsertMode.CreateOnly, new WriteContext(source, user.UserId));
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Created:
+                var created = await LoadResponseAsync(services, user.WorkspaceId, result.ContactId);
+                return TypedResults.Created($"/api/contacts/{result.ContactId}", created!);
+            case WriteOutcome.AlreadyExists or WriteOutcome.Conflict:
+                return ApiProblems.Conflict("Contact already exists",
+                    $"A contact ({result.ConflictContactId ?? result.ContactId}) already has this phone or email. Phones and emails are unique in a workspace: edit that contact with PATCH /api/contacts/{result.ConflictContactId ?? result.ContactId}, or delete it first.");
+            default:
+                return ApiProblems.BadRequest("Contact not created", result.Error ?? "The contact could not be created.");
+        }
+    }
+
+    public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetContact(Guid id, [AsParameters] RequestContext request)
+    {
+        var user = CurrentUser.From(request.Http.User);
+        return await LoadResponseAsync(request.Services, user.WorkspaceId, id) is { } contact
+            ? TypedResults.Ok(contact)
+            : ContactNotFound(id);
+    }
+
+    public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateContact(Guid id, [AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
+        if (body is null)
+        {
+            return ApiProblems.BadRequest("Unreadable body", bodyError!);
+        }
+
+        var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
+        var edit = reader.ReadEdit(body);
+        if (edit?.AssignedAgentId is { } agent && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, agent))
+        {
+            reader.Errors["assignedAgentId"] = [$"No user {agent} in this workspace; pick one from GET /api/users."];
+        }
+
+        if (edit is null || reader.Errors.Count > 0)
+        {
+            return ApiProblems.Invalid(reader.Errors);
+        }
+
+        var result = await services.Orleans.Contact(user.WorkspaceId, id).EditAsync(edit, new WriteContext("API", user.UserId));
+        return result.Outcome switch
+        {
+            WriteOutcome.Updated or WriteOutcome.Unchanged => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!),
+            WriteOutcome.NotFound => ContactNotFound(id),
+            WriteOutcome.Conflict => ApiProblems.Conflict("Phone or email belongs to another contact", result.Error!),
+            _ => ApiProblems.BadRequest("Contact not updated", result.Error ?? "The contact could not be updated."),
+        };
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteContact(Guid id, [AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        if (!await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId)))
+        {
+            return ContactNotFound(id);
+        }
+
+        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", id.ToString(),
+            new Dictionary<string, object?> { ["count"] = 1, ["ids"] = new[] { id } });
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<DeleteContactsResponse>, ProblemHttpResult>> DeleteContactsByIds(DeleteContactsRequest? body, [AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        if (body?.Ids is not { Count: > 0 } ids)
+        {
+            return ApiProblems.BadRequest("No ids", "Send {\"ids\": [\"<contact id>\", …]}; to delete by filter use DELETE /api/contacts?<filters>.");
+        }
+
+        var deleted = await DeleteAllAsync(services, user, ids.Distinct().ToList(), http.RequestAborted);
+        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", null,
+            new Dictionary<string, object?> { ["count"] = deleted, ["ids"] = ids });
+        return TypedResults.Ok(new DeleteContactsResponse(deleted, ids.Distinct().Count() - deleted));
+    }
+
+    public static async Task<Results<Ok<DeleteContactsResponse>, ValidationProblem, ProblemHttpResult>> DeleteContactsByFilter([AsParameters] RequestContext request, [FromQuery] string? confirm)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var errors = new Dictionary<string, string[]>();
+        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        if (filter.IsEmpty && confirm != "all")
+        {
+            return ApiProblems.BadRequest("No filter", "This would delete every contact of the workspace. Add filters (the same as the list's), or add confirm=all if that is really what you want.");
+        }
+
+        var ids = await services.Query.ListIdsAsync(user.WorkspaceId, filter, http.RequestAborted);
+        var deleted = await DeleteAllAsync(services, user, ids, http.RequestAborted);
+        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", null,
+            new Dictionary<string, object?> { ["count"] = deleted, ["filter"] = ContactFilterReader.Describe(http.Request.Query) });
+        return TypedResults.Ok(new DeleteContactsResponse(deleted, ids.Count - deleted));
+    }
+
+    public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> SetOptIn(Guid id, string channel, OptInRequest? body, [AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var errors = new Dictionary<string, string[]>();
+        if (!OptIns.TryParseChannel(channel, out var parsedChannel))
+        {
+            errors["channel"] = [$"'{channel}' is not a channel; use whatsapp, sms or email."];
+        }
+
+        if (!OptIns.TryParseStatus(body?.Status, out var status))
+        {
+            errors["status"] = ["'status' must be opted_in, opted_out or unknown."];
+        }
+
+        if (string.IsNullOrWhiteSpace(body?.Source) || body.Source.Length > 200)
+        {
+            errors["source"] = ["'source' says how the consent was given or withdrawn (e.g. \"web form\", \"replied STOP\"); required, at most 200 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var result = await services.Orleans.Contact(user.WorkspaceId, id)
+            .SetOptInAsync(new OptInChange(OptIns.Name(parsedChannel), OptIns.Name(status), body!.Source!.Trim()), new WriteContext("API", user.UserId));
+        return result.Outcome == WriteOutcome.NotFound
+            ? ContactNotFound(id)
+            : TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!);
+    }
+
+    private static async Task<int> DeleteAllAsync(ContactServices services, CurrentUser user, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        // Each delete goes through the contact's grain, so it is serialised with any write to that contact.
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (id, _) =>
+        {
+            if (await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId)))
+            {
+                Interlocked.Increment(ref deleted);
+            }
+        });
+        return deleted;
+    }
+
+    private static async Task<ContactResponse?> LoadResponseAsync(ContactServices services, Guid workspaceId, Guid id)
+    {
+        var record = await services.Contacts.LoadAsync(workspaceId, id);
+        return record is null ? null : ContactResponse.From(record, await services.Contacts.GetOptInsAsync(workspaceId, [id]));
+    }
+
+    private static ProblemHttpResult ContactNotFound(Guid id) =>
+        ApiProblems.NotFound("Contact", $"There is no contact {id} in your workspace. List contacts with GET /api/contacts.");
+}
+
+/// <summary>What handlers need: the request and the services.</summary>
+public readonly record struct RequestContext(HttpContext Http, ContactServices Services);
+
+/// <summary>For the OpenAPI document: the shape of a create/edit body.</summary>
+public sealed record ContactBodyDoc(
+    string? Name,
+    IReadOnlyList<string>? Phones,
+    string? Email,
+    IReadOnlyList<string>? Tags,
+    IReadOnlyDictionary<string, object?>? Custom,
+    Guid? AssignedAgentId,
+    string? Source,
+    string? Region);

@@ -1,0 +1,68 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using VeloConnect.Api.Auth;
+using VeloConnect.Api.Notifications;
+using VeloConnect.Data.Notifications;
+
+namespace VeloConnect.Api.Apis;
+
+public sealed record NotificationListResponse(IReadOnlyList<Notification> Items, long? NextBefore);
+
+public sealed record MarkReadRequest(IReadOnlyList<long>? Ids, bool All = false);
+
+public sealed record MarkReadResponse(int Marked);
+
+public static class NotificationsApi
+{
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/notifications").WithTags("Notifications");
+        api.MapGet("/", ListNotifications).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (unread=true for unread only)");
+        api.MapPost("/read", MarkRead).WithName("MarkNotificationsRead").WithSummary("Marks notifications read: {\"ids\": [...]} or {\"all\": true}");
+        api.MapGet("/stream", Stream).WithName("StreamNotifications")
+            .WithSummary("Server-sent events: each new notification of the caller as it happens (event 'notification'). Browsers may pass the key as ?access_token=.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<NotificationListResponse>, ValidationProblem>> ListNotifications(
+        HttpContext http, NotificationStore notifications, [FromQuery] bool? unread, [FromQuery] long? before, [FromQuery] int? limit)
+    {
+        var user = CurrentUser.From(http.User);
+        if (limit is < 1 or > 200)
+        {
+            return ApiProblems.Invalid(new() { ["limit"] = ["'limit' must be between 1 and 200."] });
+        }
+
+        var size = limit ?? 50;
+        var items = await notifications.ListAsync(user.WorkspaceId, user.UserId, unread ?? false, before, size, http.RequestAborted);
+        return TypedResults.Ok(new NotificationListResponse(items, items.Count == size ? items[^1].Id : null));
+    }
+
+    public static async Task<Results<Ok<MarkReadResponse>, ProblemHttpResult>> MarkRead(MarkReadRequest? body, HttpContext http, NotificationStore notifications)
+    {
+        var user = CurrentUser.From(http.User);
+        if (body is null || (!body.All && body.Ids is not { Count: > 0 }))
+        {
+            return ApiProblems.BadRequest("Nothing to mark", "Send {\"ids\": [<notification id>, …]} or {\"all\": true}.");
+        }
+
+        var marked = await notifications.MarkReadAsync(user.WorkspaceId, user.UserId, body.All ? null : body.Ids, http.RequestAborted);
+        return TypedResults.Ok(new MarkReadResponse(marked));
+    }
+
+    public static ServerSentEventsResult<Notification> Stream(HttpContext http, NotificationHub hub)
+    {
+        var user = CurrentUser.From(http.User);
+        return TypedResults.ServerSentEvents(Events(hub, user.UserId, http.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<Notification>> Events(NotificationHub hub, Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var notification in hub.SubscribeAsync(userId, cancellationToken))
+        {
+            yield return new SseItem<Notification>(notification, "notification") { EventId = notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+    }
+}
