@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using VeloConnect.Api.Notifications;
+using VeloConnect.Data.Workspaces;
+using VeloConnect.Silo;
+using VeloConnect.TestSupport;
+using Xunit;
+
+namespace VeloConnect.Api.Tests;
+
+/// <summary>
+/// The real topology in one test process: a throwaway PostgreSQL and Redis, a silo host (the production wiring,
+/// Orleans configured the way Aspire configures it: Redis clustering) and the API (an Orleans client) in a
+/// <see cref="WebApplicationFactory{TEntryPoint}"/>. Two workspaces with a user and an API key each.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string DemoKey = "vc_demo_test_key_0123456789";
+
+    private WebApplication? _silo;
+    private WebApplicationFactory<Program>? _api;
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public TestWorkspace A { get; private set; } = null!;
+
+    public TestWorkspace B { get; private set; } = null!;
+
+    public IServiceProvider ApiServices => _api!.Services;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("api");
+        var redis = await TestRedis.InstanceAsync();
+        DataSource = NpgsqlDataSource.Create(connectionString);
+        var clusterId = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
+        Dictionary<string, string?> shared = new()
+        {
+            ["ConnectionStrings:contactsdb"] = connectionString,
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Orleans:ClusterId"] = clusterId,
+            ["Orleans:ServiceId"] = "veloconnect-tests",
+            ["Orleans:Clustering:ProviderType"] = "Redis",
+            ["Orleans:Clustering:ServiceKey"] = "redis",
+        };
+
+        var siloBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        siloBuilder.Configuration.AddInMemoryCollection(shared);
+        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+        });
+        siloBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        siloBuilder.AddVeloConnectSilo();
+        _silo = siloBuilder.Build();
+        _silo.MapDefaultEndpoints();
+        await _silo.StartAsync();
+
+        _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in shared)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.UseSetting("VeloConnect:DemoApiKey", DemoKey);
+        });
+        _ = _api.Server;
+        await _api.Services.GetRequiredService<NotificationHub>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var workspaces = new WorkspaceStore(DataSource);
+        A = await CreateWorkspaceAsync(workspaces, "Workspace A");
+        B = await CreateWorkspaceAsync(workspaces, "Workspace B");
+    }
+
+    public HttpClient Client(string? apiKey)
+    {
+        var client = _api!.CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A workspace of its own, for tests that count or filter everything they see.</summary>
+    public Task<TestWorkspace> NewWorkspaceAsync(string region = "US") =>
+        CreateWorkspaceAsync(new WorkspaceStore(DataSource), "Workspace " + Guid.NewGuid().ToString("N")[..6], region);
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+        }
+
+        await DataSource.DisposeAsync();
+    }
+
+    private async Task<TestWorkspace> CreateWorkspaceAsync(WorkspaceStore workspaces, string name, string region = "US")
+    {
+        var (workspace, user, key) = await workspaces.CreateWorkspaceAsync(name, region, "Agent of " + name, null);
+        return new TestWorkspace(workspace.Id, user.Id, key, Client(key));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed record TestWorkspace(Guid Id, Guid UserId, string ApiKey, HttpClient Http);
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
