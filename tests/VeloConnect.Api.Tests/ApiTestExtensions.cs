@@ -1,0 +1,33 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace VeloConnect.Api.Tests;
+
+internal static class ApiTestExtensions
+{
+    public static async Task<JsonObject> CreateContactAsync(this HttpClient http, object body)
+    {
+        var response = await http.PostAsJsonAsync("/api/contacts", body);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Expected 201, got {(int)response.StatusCode}: {json}");
+        return JsonNode.Parse(json)!.AsObject();
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    /// <summary>Asserts a ProblemDetails with the status and a detail that contains the given text.</summary>
+    public static async Task<JsonObject> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString());
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Contains(detailContains, problem["detail"]!.GetValue<string>());
+        return problem;
+    }
+
+    public static string Id(this JsonObject contact) => contact["id"]!.GetValue<string>();
+}
