@@ -55,12 +55,14 @@ public static class NotificationsApi
     public static ServerSentEventsResult<Notification> Stream(HttpContext http, NotificationHub hub)
     {
         var user = CurrentUser.From(http.User);
-        return TypedResults.ServerSentEvents(Events(hub, user.UserId, http.RequestAborted));
+        return TypedResults.ServerSentEvents(Events(http, hub.Subscribe(user.UserId, http.RequestAborted), http.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<Notification>> Events(NotificationHub hub, Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<Notification>> Events(HttpContext http, IAsyncEnumerable<Notification> notifications, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var notification in hub.SubscribeAsync(userId, cancellationToken))
+        // Send the headers now: the client knows it is connected before the first notification, which may be far off.
+        await http.Response.Body.FlushAsync(cancellationToken);
+        await foreach (var notification in notifications.WithCancellation(cancellationToken))
         {
             yield return new SseItem<Notification>(notification, "notification") { EventId = notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }

@@ -114,7 +114,8 @@ internal static class ContactFilterReader
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {
-            return instant;
+            // PostgreSQL's timestamptz takes only UTC values from Npgsql: "…T14:00:00+02:00" is 12:00 UTC.
+            return instant.ToUniversalTime();
         }
 
         Add(errors, name, $"'{text}' is not a date; use YYYY-MM-DD or an ISO 8601 time such as 2026-03-31T12:00:00Z.");

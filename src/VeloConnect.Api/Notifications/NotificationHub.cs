@@ -19,22 +19,21 @@ public sealed partial class NotificationHub(NpgsqlDataSource dataSource, ILogger
     /// <summary>Completes once the hub listens (tests wait for it before writing).</summary>
     public Task Listening => _listening.Task;
 
-    public async IAsyncEnumerable<Notification> SubscribeAsync(Guid userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a live stream for a user right away (so nothing written after this call is missed) and yields its
+    /// notifications until the token is cancelled.
+    /// </summary>
+    public IAsyncEnumerable<Notification> Subscribe(Guid userId, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<Notification>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
         var mine = _subscribers.GetOrAdd(userId, _ => new());
         mine[channel] = 0;
-        try
-        {
-            await foreach (var notification in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return notification;
-            }
-        }
-        finally
+        cancellationToken.Register(() =>
         {
             mine.TryRemove(channel, out _);
-        }
+            channel.Writer.TryComplete();
+        });
+        return channel.Reader.ReadAllAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
