@@ -46,7 +46,7 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans")
-                // VeloConnect's own meters: VeloConnect.Imports, VeloConnect.Exports, ...
+                // VeloConnect's own meters (VeloConnect.Contacts, and the import and export jobs' as they come).
                 .AddMeter("VeloConnect.*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)

@@ -20,7 +20,10 @@ if (builder.Configuration.GetConnectionString("redis") is not null)
 }
 
 DbProviderFactories.RegisterFactory("Npgsql", NpgsqlFactory.Instance);
-builder.UseOrleansClient(client => client.UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60))));
+builder.UseOrleansClient(client => client
+    .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
+    // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
+    .AddActivityPropagation());
 
 builder.Services.AddVeloConnectData();
 builder.Services.AddSingleton<ContactServices>();

@@ -37,9 +37,9 @@ public static partial class DatabaseMigrator
             await using var create = new NpgsqlCommand($"create database \"{database.Replace("\"", "\"\"")}\"", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
-            // Another process created it first.
+            // Another process created it first (at the same moment, PostgreSQL reports the catalog's unique violation).
         }
     }
 

@@ -30,7 +30,7 @@ public static class SiloSetup
         // Orleans' ADO.NET providers look their driver up by invariant name.
         DbProviderFactories.RegisterFactory("Npgsql", NpgsqlFactory.Instance);
         builder.Services.AddVeloConnectGrains();
-        builder.UseOrleans();
+        builder.UseOrleans(silo => silo.AddActivityPropagation());
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Npgsql;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Telemetry;
 
 namespace VeloConnect.Grains.Contacts;
 
@@ -30,7 +31,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
     public async Task<WriteResult> MergeAsync(ContactWrite contact, WriteContext context)
     {
         var input = contact.ToInput();
-        return await WriteAsync(existing => ContactMerge.Apply(existing ?? ContactData.Empty, input), dropTakenIdentifiers: true, context);
+        return Count(await WriteAsync(existing => ContactMerge.Apply(existing ?? ContactData.Empty, input), dropTakenIdentifiers: true, context), context);
     }
 
     public async Task<WriteResult> EditAsync(ContactEditCommand edit, WriteContext context)
@@ -41,7 +42,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         }
 
         var change = edit.ToEdit();
-        return await WriteAsync(existing => change.ApplyTo(existing ?? ContactData.Empty), dropTakenIdentifiers: false, context, mustExist: true);
+        return Count(await WriteAsync(existing => change.ApplyTo(existing ?? ContactData.Empty), dropTakenIdentifiers: false, context, mustExist: true), context);
     }
 
     public async Task<WriteResult> SetOptInAsync(OptInChange change, WriteContext context)
@@ -54,6 +55,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         }
 
         var previous = await store.SetOptInAsync(_workspaceId, _id, channel, status, change.Source, context.UserId);
+        VeloConnectTelemetry.OptInChanges.Add(1, new KeyValuePair<string, object?>("channel", change.Channel), new KeyValuePair<string, object?>("status", change.Status));
         return previous is null
             ? new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.")
             : new WriteResult(previous == status ? WriteOutcome.Unchanged : WriteOutcome.Updated, _id, []);
@@ -68,6 +70,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
 
         var identifiers = _record.Data.Identifiers().ToList();
         var deleted = await store.DeleteAsync(_workspaceId, _id);
+        VeloConnectTelemetry.ContactsDeleted.Add(1);
         _record = null;
         await ReleaseAsync(identifiers);
         DeactivateOnIdle();
@@ -151,6 +154,14 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
 
             _record = await store.LoadAsync(_workspaceId, _id);
         }
+    }
+
+    private static WriteResult Count(WriteResult result, WriteContext context)
+    {
+        VeloConnectTelemetry.ContactWrites.Add(1,
+            new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("source", context.Source));
+        return result;
     }
 
     private async Task<ClaimResult> ClaimNewIdentifiersAsync(ContactData before, ContactData wanted, bool dropTaken)
