@@ -20,4 +20,20 @@ public sealed class SmokeTests(ApiFixture fixture)
         Assert.Equal("Ann@Example.com", item["email"]!.GetValue<string>());
         Assert.Equal("API", item["source"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Development_serves_the_openapi_document_and_its_browsable_ui_without_a_key()
+    {
+        var anonymous = fixture.Client(null);
+        var document = await anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        var paths = document!["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/contacts", "/api/contacts/{id}", "/api/contacts/{id}/opt-ins/{channel}", "/api/fields", "/api/audit", "/api/notifications", "/api/notifications/stream" })
+        {
+            Assert.True(paths.ContainsKey(path), $"The OpenAPI document lacks {path}");
+        }
+
+        var ui = await anonymous.GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        Assert.Contains("text/html", ui.Content.Headers.ContentType!.ToString());
+    }
 }
