@@ -392,4 +392,18 @@ public sealed class FieldValuesTests
         "colours" => Colours,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
+
+    [Theory]
+    [InlineData("1.50", "1.5")]
+    [InlineData("1.500", "1.5")]
+    [InlineData("100", "100")]
+    [InlineData("100.0", "100")]
+    [InlineData("-0.250", "-0.25")]
+    [InlineData("1e3", "1000")]
+    public void Numbers_have_one_canonical_spelling(string cell, string expected)
+    {
+        var field = new FieldDefinition("score", "Score", FieldType.Number, []);
+        Assert.True(FieldValues.TryParseText(field, cell, out var canonical, out var error), error);
+        Assert.Equal(expected, canonical);
+    }
 }

@@ -42,7 +42,7 @@ public static class FieldValues
             case FieldType.Number:
                 if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
-                    canonicalJson = number.ToString(CultureInfo.InvariantCulture);
+                    canonicalJson = Canonical(number);
                     return true;
                 }
 
@@ -106,7 +106,7 @@ public static class FieldValues
                 var raw = value.ToJsonString();
                 if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
-                    canonicalJson = number.ToString(CultureInfo.InvariantCulture);
+                    canonicalJson = Canonical(number);
                     return true;
                 }
 
@@ -150,6 +150,10 @@ public static class FieldValues
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         var other => other!.ToJsonString(),
     };
+
+    /// <summary>One spelling per number: "1.50", "1.5" and "1.500" are all stored as 1.5, so re-importing never looks like a change.</summary>
+    private static string Canonical(decimal number) =>
+        (number / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
     public static string Describe(FieldType type) => type switch
     {
