@@ -114,7 +114,7 @@ public sealed class PhonesTests
     {
         Assert.False(Phones.TryNormalize(raw, "US", out var e164, out var error));
         Assert.Null(e164);
-        Assert.Equal($"'{raw}' is not a phone number.", error);
+        Assert.Equal($"'{raw}' is not a phone number (write it with digits, e.g. +1 415 555 0100 or (415) 555-0100).", error);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class PhonesTests
     {
         Assert.False(Phones.TryNormalize("+999 123 456", "US", out var e164, out var error));
         Assert.Null(e164);
-        Assert.Equal("'+999 123 456' is not a phone number.", error);
+        Assert.Equal("'+999 123 456' is not a phone number (write it with digits, e.g. +1 415 555 0100 or (415) 555-0100).", error);
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class PhonesTests
     {
         Assert.False(Phones.TryNormalize(raw, "US", out var e164, out var error));
         Assert.Null(e164);
-        Assert.Equal($"'{raw}' is not a valid phone number.", error);
+        Assert.Equal($"'{raw}' is not a valid phone number (check the country code and the number of digits).", error);
     }
 
     [Theory]

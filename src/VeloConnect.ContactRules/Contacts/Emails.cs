@@ -23,7 +23,7 @@ public static class Emails
 
         if (trimmed.Length > MaxLength)
         {
-            error = $"Email is longer than {MaxLength} characters.";
+            error = $"Email is longer than {MaxLength} characters; no valid address is that long, so check the cell.";
             return false;
         }
 

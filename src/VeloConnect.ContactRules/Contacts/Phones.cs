@@ -38,14 +38,14 @@ public static class Phones
             // Without a country code the number can only be read in the default region; if that region is unknown, say so.
             error = ex.ErrorType == ErrorType.INVALID_COUNTRY_CODE && !text.StartsWith('+')
                 ? $"'{trimmed}' has no country code and '{defaultRegion}' is not a known region (add the country code, e.g. +44…, or choose the import's default region)."
-                : $"'{trimmed}' is not a phone number.";
+                : $"'{trimmed}' is not a phone number (write it with digits, e.g. +1 415 555 0100 or (415) 555-0100).";
             return false;
         }
 
         if (!Util.IsValidNumber(number))
         {
             error = text.StartsWith('+')
-                ? $"'{trimmed}' is not a valid phone number."
+                ? $"'{trimmed}' is not a valid phone number (check the country code and the number of digits)."
                 : $"'{trimmed}' is not a valid phone number in region {defaultRegion.ToUpperInvariant()} (add the country code, e.g. +44…, or choose the import's default region).";
             return false;
         }
