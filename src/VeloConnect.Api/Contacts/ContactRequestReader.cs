@@ -63,7 +63,8 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
     {
         CheckProperties(body, EditProperties);
         var region = ReadRegion(body);
-        var clearName = body.ContainsKey("name") && body["name"] is null;
+        // A blank name clears it, as a blank email does (a form sends "" for an emptied box); ignoring it would answer 200 and keep the old name.
+        var clearName = body.ContainsKey("name") && IsNullOrBlank(body["name"]);
         var name = ReadText(body, "name", 200);
         IReadOnlyList<string>? phones = null;
         if (body.ContainsKey("phones"))
@@ -71,7 +72,7 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
             phones = body["phones"] is null ? [] : ReadPhones(body, region);
         }
 
-        var clearEmail = body.ContainsKey("email") && (body["email"] is null || body["email"] is JsonValue v && v.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v.GetValue<string>()));
+        var clearEmail = body.ContainsKey("email") && IsNullOrBlank(body["email"]);
         var email = ReadEmail(body);
         IReadOnlyList<string>? tags = body.ContainsKey("tags") ? (body["tags"] is null ? [] : ReadTags(body)) : null;
         var custom = body.ContainsKey("custom") ? ReadCustom(body, allowNull: true) : null;
@@ -83,6 +84,9 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
 
         return Errors.Count > 0 ? null : new ContactEditCommand(name, clearName, phones, email, clearEmail, tags, custom, agent, clearAgent);
     }
+
+    private static bool IsNullOrBlank(JsonNode? node) =>
+        node is null || node is JsonValue value && value.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetValue<string>());
 
     private void CheckProperties(JsonObject body, string[] allowed)
     {

@@ -138,9 +138,20 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            sql.Append(" and c.search_text like @search escape '\\'");
-            var escaped = filter.Search.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            var search = filter.Search.Trim();
+            var escaped = search.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
             command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = $"%{escaped}%" });
+            if (PhoneDigits(search) is { } digits)
+            {
+                // Phones are stored in E.164, so a number written the way people write it ("(415) 555-0100",
+                // "+1 415 555 0100") is also looked for by its digits.
+                sql.Append(" and (c.search_text like @search escape '\\' or c.search_text like @search_digits)");
+                command.Parameters.Add(new NpgsqlParameter("search_digits", NpgsqlDbType.Text) { Value = $"%{digits}%" });
+            }
+            else
+            {
+                sql.Append(" and c.search_text like @search escape '\\'");
+            }
         }
 
         return sql;
@@ -158,7 +169,9 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
             var base64 = cursor.Replace('-', '+').Replace('_', '/');
             base64 += new string('=', (4 - base64.Length % 4) % 4);
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && Guid.TryParseExact(parts[1], "N", out id))
+            // A forged tick count beyond the calendar must be refused here, not throw when the cursor is used.
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(parts[1], "N", out id))
             {
                 createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
                 return true;
@@ -169,6 +182,15 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
         }
 
         return false;
+    }
+
+    /// <summary>The digits of a search that is written like a phone number (digits and + - ( ) . / spaces, at least three digits); otherwise null.</summary>
+    private static string? PhoneDigits(string search)
+    {
+        var digits = new string([.. search.Where(char.IsAsciiDigit)]);
+        return digits.Length >= 3 && digits.Length < search.Length && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.' or '/')
+            ? digits
+            : null;
     }
 
     private static (DateTimeOffset, Guid) DecodeCursor(string cursor) =>
