@@ -326,9 +326,9 @@ public sealed class ContactFilterTests(ApiFixture fixture, ContactFilterTests.Se
     }
 
     [Theory]
-    [InlineData("limit=0", "limit", "'limit' must be between 1 and 500.")]
-    [InlineData("limit=501", "limit", "'limit' must be between 1 and 500.")]
-    [InlineData("limit=-3", "limit", "'limit' must be between 1 and 500.")]
+    [InlineData("limit=0", "limit", "'limit' must be a whole number between 1 and 500.")]
+    [InlineData("limit=501", "limit", "'limit' must be a whole number between 1 and 500.")]
+    [InlineData("limit=-3", "limit", "'limit' must be a whole number between 1 and 500.")]
     [InlineData("cursor=not-a-cursor", "cursor", "'cursor' must be the nextCursor of a previous page, unchanged.")]
     [InlineData("cursor=", "cursor", "'cursor' must be the nextCursor of a previous page, unchanged.")]
     [InlineData("colour=red", "colour", "Unknown filter 'colour'. Filters: tag, source, assignedAgent")]
@@ -364,13 +364,13 @@ public sealed class ContactFilterTests(ApiFixture fixture, ContactFilterTests.Se
         Assert.Equal(["createdFrom", "field.nope", "limit", "optIn.sms"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
     }
 
-    [Fact(Skip = "Known bug outside this test's files: ContactsApi binds limit as int?, so 'limit=ten' fails binding before the handler (500 in Development, a bare 400 elsewhere) instead of a ValidationProblem naming 'limit'.")]
+    [Fact]
     public async Task Non_numeric_limit_is_a_validation_problem_naming_it()
     {
         var data = await seed.GetAsync(fixture);
         var errors = await AssertValidationProblemAsync(await data.Http.GetAsync("/api/contacts?limit=ten"));
         Assert.Equal(["limit"], errors.Select(e => e.Key));
-        Assert.Contains("'limit' must be between 1 and 500.", errors["limit"]![0]!.GetValue<string>());
+        Assert.Contains("'limit' must be a whole number between 1 and 500.", errors["limit"]![0]!.GetValue<string>());
     }
 
     [Fact]

@@ -20,16 +20,19 @@ public static class AuditApi
     public static async Task<Results<Ok<AuditListResponse>, ValidationProblem>> ListAudit(
         HttpContext http, AuditLog audit,
         [FromQuery] string? action, [FromQuery] Guid? userId, [FromQuery] string? entityId,
-        [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, [FromQuery] long? before, [FromQuery] int? limit)
+        [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, [FromQuery] long? before, [FromQuery] string? limit)
     {
         var user = CurrentUser.From(http.User);
-        if (limit is < 1 or > 500)
+        var errors = new Dictionary<string, string[]>();
+        var size = QueryValues.ReadLimit(limit, 50, 500, errors);
+        if (errors.Count > 0)
         {
-            return ApiProblems.Invalid(new() { ["limit"] = ["'limit' must be between 1 and 500."] });
+            return ApiProblems.Invalid(errors);
         }
 
-        var size = limit ?? 50;
-        var entries = await audit.ListAsync(user.WorkspaceId, new AuditQuery(action, userId, entityId, from, to, before, size), http.RequestAborted);
+        // PostgreSQL's timestamptz parameters take UTC instants.
+        var query = new AuditQuery(action, userId, entityId, from?.ToUniversalTime(), to?.ToUniversalTime(), before, size);
+        var entries = await audit.ListAsync(user.WorkspaceId, query, http.RequestAborted);
         return TypedResults.Ok(new AuditListResponse(entries, entries.Count == size ? entries[^1].Id : null));
     }
 }

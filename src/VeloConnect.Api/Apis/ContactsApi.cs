@@ -49,16 +49,13 @@ public static class ContactsApi
     }
 
     public static async Task<Results<Ok<ContactListResponse>, ValidationProblem>> ListContacts(
-        [AsParameters] RequestContext request, [FromQuery] string? cursor, [FromQuery] int? limit)
+        [AsParameters] RequestContext request, [FromQuery] string? cursor, [FromQuery] string? limit)
     {
         var (http, services) = (request.Http, request.Services);
         var user = CurrentUser.From(http.User);
         var errors = new Dictionary<string, string[]>();
         var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
-        if (limit is < 1 or > ContactQuery.MaxPageSize)
-        {
-            errors["limit"] = [$"'limit' must be between 1 and {ContactQuery.MaxPageSize}."];
-        }
+        var pageSize = QueryValues.ReadLimit(limit, DefaultPageSize, ContactQuery.MaxPageSize, errors);
 
         if (cursor is not null && !ContactQuery.TryDecodeCursor(cursor, out _, out _))
         {
@@ -70,7 +67,7 @@ public static class ContactsApi
             return ApiProblems.Invalid(errors);
         }
 
-        var page = await services.Query.ListAsync(user.WorkspaceId, filter, cursor, limit ?? DefaultPageSize, http.RequestAborted);
+        var page = await services.Query.ListAsync(user.WorkspaceId, filter, cursor, pageSize, http.RequestAborted);
         var optIns = await services.Contacts.GetOptInsAsync(user.WorkspaceId, [.. page.Items.Select(c => c.Id)], http.RequestAborted);
         return TypedResults.Ok(new ContactListResponse([.. page.Items.Select(c => ContactResponse.From(c, optIns))], page.NextCursor));
     }

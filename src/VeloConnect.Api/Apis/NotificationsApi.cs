@@ -27,15 +27,16 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<Ok<NotificationListResponse>, ValidationProblem>> ListNotifications(
-        HttpContext http, NotificationStore notifications, [FromQuery] bool? unread, [FromQuery] long? before, [FromQuery] int? limit)
+        HttpContext http, NotificationStore notifications, [FromQuery] bool? unread, [FromQuery] long? before, [FromQuery] string? limit)
     {
         var user = CurrentUser.From(http.User);
-        if (limit is < 1 or > 200)
+        var errors = new Dictionary<string, string[]>();
+        var size = QueryValues.ReadLimit(limit, 50, 200, errors);
+        if (errors.Count > 0)
         {
-            return ApiProblems.Invalid(new() { ["limit"] = ["'limit' must be between 1 and 200."] });
+            return ApiProblems.Invalid(errors);
         }
 
-        var size = limit ?? 50;
         var items = await notifications.ListAsync(user.WorkspaceId, user.UserId, unread ?? false, before, size, http.RequestAborted);
         return TypedResults.Ok(new NotificationListResponse(items, items.Count == size ? items[^1].Id : null));
     }
