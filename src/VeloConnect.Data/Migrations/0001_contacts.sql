@@ -63,7 +63,7 @@ create table contacts (
 -- Paging order of the contact list, and its filters.
 create index contacts_list on contacts (workspace_id, created_at desc, id desc);
 create index contacts_last_activity on contacts (workspace_id, last_activity_at);
-create index contacts_source on contacts (workspace_id, source);
+create index contacts_source on contacts (workspace_id, lower(source));  -- the filter is case-insensitive
 create index contacts_agent on contacts (workspace_id, assigned_agent_id);
 create index contacts_tags on contacts using gin (tag_keys);
 create index contacts_custom on contacts using gin (custom jsonb_path_ops);
