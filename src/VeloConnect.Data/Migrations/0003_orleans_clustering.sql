@@ -2,7 +2,8 @@
 -- membership table of silos and the gateway list of clients.
 --
 -- The provider loads every row of OrleansQuery at start-up and refuses to start unless all of its
--- nine keys are present. Parameters are bound by name, result columns read by name:
+-- nine required keys are present; a tenth, CleanupDefunctSiloEntryKey, is optional (see below).
+-- Parameters are bound by name, result columns read by name:
 --   InsertMembershipVersionKey      @DeploymentId                         -> one boolean: row created
 --   MembershipReadAllKey            @DeploymentId                         -> Version + silo columns
 --   MembershipReadRowKey            @DeploymentId, @Address, @Port, @Generation -> likewise, one silo
@@ -12,14 +13,20 @@
 --   UpdateIAmAlivetimeKey           @DeploymentId, @Address, @Port, @Generation, @IAmAliveTime
 --   GatewaysQueryKey                @DeploymentId, @Status                -> Address, ProxyPort, Generation
 --   DeleteMembershipTableEntriesKey @DeploymentId
---   CleanupDefunctSiloEntriesKey    @DeploymentId, @IAmAliveTime (deletes Dead silos last alive before it)
+--   CleanupDefunctSiloEntriesKey    @DeploymentId, @IAmAliveTime (the cut-off): delete Dead silos older than it
+--   CleanupDefunctSiloEntryKey      (optional; when present, 10.4.x uses it instead of the key above)
+--                                   @DeploymentId, @Address, @Port, @Generation, @StartTime,
+--                                   @IAmAliveTime, @SuspectTimes: the provider reads the table, picks the
+--                                   Dead silos whose start, heartbeat and every suspicion are all before
+--                                   the cut-off, and deletes each one with the values it read, so a row
+--                                   changed in between is left alone.
 -- Silo columns: Address, Port, Generation, SiloName, HostName, Status (SiloStatus as int: 3 Active,
 -- 6 Dead), ProxyPort, SuspectTimes ('silo,date|silo,date'), StartTime, IAmAliveTime (UTC).
 -- @DeploymentId is the cluster id. The read queries must return the table version even when no silo
 -- matches (one row whose silo columns are null): Orleans reads the version from the first row.
--- Table version protocol: Orleans sends the version it read plus one; an insert or update succeeds
--- only when the stored version is exactly one less, and then stores the new version, atomically
--- with the row change.
+-- Table version protocol: @Version is the table version's etag as Orleans read it (TableVersion.Next()
+-- keeps the etag of the version it was made from), so an insert or update succeeds only while the
+-- stored version still equals @Version, and then moves it to @Version + 1, atomically with the row.
 
 create table if not exists OrleansQuery (
     QueryKey varchar(64) not null primary key,
@@ -63,7 +70,7 @@ language plpgsql
 as $$
 begin
     perform 1 from orleans_membership_version as v
-     where v.deployment_id = p_deployment_id and v.version = p_version - 1
+     where v.deployment_id = p_deployment_id and v.version = p_version
        for update;
     if not found then
         return false;
@@ -83,7 +90,7 @@ begin
          null, p_start_time, p_i_am_alive_time);
 
     update orleans_membership_version as v
-       set version = p_version, updated_at = now()
+       set version = p_version + 1, updated_at = now()
      where v.deployment_id = p_deployment_id;
     return true;
 end;
@@ -98,7 +105,7 @@ language plpgsql
 as $$
 begin
     perform 1 from orleans_membership_version as v
-     where v.deployment_id = p_deployment_id and v.version = p_version - 1
+     where v.deployment_id = p_deployment_id and v.version = p_version
        for update;
     if not found then
         return false;
@@ -113,7 +120,7 @@ begin
     end if;
 
     update orleans_membership_version as v
-       set version = p_version, updated_at = now()
+       set version = p_version + 1, updated_at = now()
      where v.deployment_id = p_deployment_id;
     return true;
 end;
@@ -174,7 +181,17 @@ delete from orleans_membership_version where deployment_id = @DeploymentId
 ('CleanupDefunctSiloEntriesKey', '
 delete from orleans_membership
  where deployment_id = @DeploymentId
-   and i_am_alive_time < @IAmAliveTime
    and status = 6
+   and i_am_alive_time < @IAmAliveTime
+   and start_time < @IAmAliveTime
+'),
+('CleanupDefunctSiloEntryKey', '
+delete from orleans_membership
+ where deployment_id = @DeploymentId
+   and address = @Address and port = @Port and generation = @Generation
+   and status = 6
+   and start_time = @StartTime
+   and i_am_alive_time = @IAmAliveTime
+   and coalesce(suspect_times, '''') = coalesce(@SuspectTimes, '''')
 ')
 on conflict (QueryKey) do update set QueryText = excluded.QueryText;
