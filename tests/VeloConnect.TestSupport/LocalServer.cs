@@ -54,6 +54,64 @@ internal static class LocalServer
             .FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// Test hosts do not always get to run their exit handlers (a killed or crashed test run), so servers may outlive
+    /// them. Each server's directory records its owner's pid and its own; this stops the servers of owners that are
+    /// gone and removes their directories.
+    /// </summary>
+    public static void ReapOrphans(string prefix)
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), prefix + "*"))
+        {
+            try
+            {
+                var ownerFile = Path.Combine(directory, "owner.pid");
+                if (!File.Exists(ownerFile) || IsAlive(int.Parse(File.ReadAllText(ownerFile).Trim())))
+                {
+                    continue;
+                }
+
+                var serverFile = Path.Combine(directory, "server.pid");
+                if (File.Exists(serverFile) && IsAlive(int.Parse(File.ReadAllText(serverFile).Trim())))
+                {
+                    using var server = Process.GetProcessById(int.Parse(File.ReadAllText(serverFile).Trim()));
+                    server.Kill(entireProcessTree: true);
+                    server.WaitForExit(5000);
+                }
+
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException)
+            {
+                // Another test run may be reaping the same directory; leftovers are harmless.
+            }
+        }
+    }
+
+    public static void RecordPids(string directory, Process server)
+    {
+        File.WriteAllText(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString());
+        File.WriteAllText(Path.Combine(directory, "server.pid"), server.Id.ToString());
+
+        // A watchdog outlives this process: when the test host is gone (however it ended), it stops the server
+        // and removes its directory, so no test run leaves servers behind.
+        using var watchdog = Start("sh", "-c",
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; kill -9 {server.Id} 2>/dev/null; sleep 1; rm -rf '{directory}'");
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static async Task WaitUntilAsync(Func<Task<bool>> ready, TimeSpan timeout, Func<string> describeFailure)
     {
         var deadline = DateTime.UtcNow + timeout;

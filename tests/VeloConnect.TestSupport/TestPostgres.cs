@@ -51,6 +51,7 @@ public sealed class TestPostgres
             ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, postgres) were not found: install postgresql-15 (./test.sh does).");
         var postgres = Path.Combine(Path.GetDirectoryName(initdb)!, "postgres");
 
+        LocalServer.ReapOrphans("velo-pg-");
         var directory = Directory.CreateTempSubdirectory("velo-pg-").FullName;
         var data = Path.Combine(directory, "data");
         // initdb and postgres refuse to run as root: run them as the postgres user, who must own the directory.
@@ -66,6 +67,7 @@ public sealed class TestPostgres
         var server = Launch(asUser, postgres, "-D", data, "-p", port.ToString(), "-k", directory,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=256MB");
+        LocalServer.RecordPids(directory, server);
         var log = new System.Text.StringBuilder();
         server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         server.BeginErrorReadLine();

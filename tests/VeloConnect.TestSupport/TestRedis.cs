@@ -9,10 +9,12 @@ public sealed class TestRedis
     private static readonly Lazy<Task<TestRedis>> Shared = new(StartAsync);
 
     private readonly Process _server;
+    private readonly string _directory;
 
-    private TestRedis(Process server, int port)
+    private TestRedis(Process server, string directory, int port)
     {
         _server = server;
+        _directory = directory;
         Port = port;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
     }
@@ -35,6 +37,8 @@ public sealed class TestRedis
                 _server.Kill();
                 _server.WaitForExit(5000);
             }
+
+            Directory.Delete(_directory, recursive: true);
         }
         catch (Exception)
         {
@@ -46,11 +50,14 @@ public sealed class TestRedis
     {
         var redis = LocalServer.Find("redis-server", "/usr/bin", "/usr/local/bin")
             ?? throw new InvalidOperationException("redis-server was not found: install it with 'apt-get install -y redis-server' (./test.sh does).");
+        LocalServer.ReapOrphans("velo-redis-");
+        var directory = Directory.CreateTempSubdirectory("velo-redis-").FullName;
         var port = LocalServer.FreePort();
-        var server = LocalServer.Start(redis, "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        var server = LocalServer.Start(redis, "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory);
+        LocalServer.RecordPids(directory, server);
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        var instance = new TestRedis(server, port);
+        var instance = new TestRedis(server, directory, port);
         await LocalServer.WaitUntilAsync(async () =>
         {
             if (server.HasExited)
