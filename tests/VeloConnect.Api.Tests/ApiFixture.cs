@@ -16,7 +16,7 @@ namespace VeloConnect.Api.Tests;
 
 /// <summary>
 /// The real topology in one test process: a throwaway PostgreSQL and Redis, a silo host (the production wiring,
-/// Orleans configured the way Aspire configures it: Redis clustering) and the API (an Orleans client) in a
+/// Orleans configured the way the AppHost configures it: clustering and grain storage in PostgreSQL) and the API (an Orleans client) in a
 /// <see cref="WebApplicationFactory{TEntryPoint}"/>. Two workspaces with a user and an API key each.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
@@ -46,8 +46,11 @@ public sealed class ApiFixture : IAsyncLifetime
             ["ConnectionStrings:redis"] = redis.ConnectionString,
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:ServiceId"] = "veloconnect-tests",
-            ["Orleans:Clustering:ProviderType"] = "Redis",
-            ["Orleans:Clustering:ServiceKey"] = "redis",
+            // Membership in PostgreSQL (our own SQL, migration 0003), as the AppHost wires it.
+            ["Orleans:Clustering:ProviderType"] = "AdoNet",
+            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
+            ["Orleans:Clustering:Invariant"] = "Npgsql",
+            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
         };
 
         var siloBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
@@ -57,6 +60,11 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
             ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
             ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+            // Grain storage is a silo setting only (an Orleans client fails on it).
+            ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
+            ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
+            ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
+            ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
         });
         siloBuilder.WebHost.UseUrls("http://127.0.0.1:0");
         siloBuilder.AddVeloConnectSilo();
