@@ -1,3 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using VeloConnect.AppHost;
+using VeloConnect.AppHost.Infrastructure;
+using VeloConnect.AppHost.Orleans;
+
+// The committed aspire-manifest.json is generated from this file (the AppHost tests fail when it is stale):
+//   dotnet run --project VeloConnect.AppHost -- --publisher manifest --output-path ../aspire-manifest.json
+
 var builder = DistributedApplication.CreateBuilder(args);
-builder.AddProject<Projects.VeloConnect_Api>("api");
+
+// Containers when an engine answers (and always in the manifest), otherwise the locally installed
+// servers; VeloConnect:Infrastructure = containers | local | auto forces the choice.
+var infrastructure = InfrastructureSelection.Choose(builder);
+
+IResourceBuilder<IResourceWithConnectionString> postgres;
+IResourceBuilder<IResourceWithConnectionString> contactsDb;
+IResourceBuilder<IResourceWithConnectionString> redis;
+if (infrastructure.Kind == InfrastructureKind.Containers)
+{
+    var postgresServer = builder.AddPostgres("postgres");
+    var redisServer = builder.AddRedis("redis");
+    if (builder.ExecutionContext.IsRunMode)
+    {
+        // Volume names hash the AppHost path: keep them out of the manifest.
+        postgresServer.WithDataVolume();
+        redisServer.WithDataVolume();
+    }
+
+    postgres = postgresServer;
+    contactsDb = postgresServer.AddDatabase("contactsdb");
+    redis = redisServer;
+}
+else
+{
+    // Data under the repository's git-ignored .data/, so it survives restarts.
+    var dataDirectory = LocalDataDirectory.Resolve(builder);
+    var postgresServer = builder.AddLocalPostgres("postgres", dataDirectory);
+    postgres = postgresServer;
+    contactsDb = postgresServer.AddLocalDatabase("contactsdb");
+    redis = builder.AddLocalRedis("redis", dataDirectory);
+}
+
+// Orleans infers a provider from the resource type; name it so containers and executables agree.
+contactsDb.AsOrleansAdoNetStore();
+redis.WithOrleansProviderType("Redis");
+
+// Where Orleans keeps its data. Membership moves to PostgreSQL by making contactsDb the clustering store
+// (the ADO.NET settings on silo and api follow; the membership tables must then exist).
+var clusteringStore = redis;
+var grainStore = contactsDb;
+
+// Fixed ids: random ones would orphan the persisted grain state on every restart.
+var orleans = builder.AddOrleans("cluster")
+    .WithClusterId("veloconnect")
+    .WithServiceId("veloconnect-contacts")
+    .WithClustering(clusteringStore)
+    .WithGrainStorage("Default", grainStore);
+
+var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
+    .WithReplicas(builder.Configuration.GetValue("Silo:Replicas", 1))
+    .WithHttpEndpointIfMissing()
+    .WithReference(orleans)
+    .WithOrleansAdoNetSettings("Clustering", clusteringStore)
+    .WithOrleansAdoNetSettings("GrainStorage:Default", grainStore)
+    .WithReference(contactsDb).WaitFor(contactsDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+var api = builder.AddProject<Projects.VeloConnect_Api>("api")
+    .WithHttpEndpointIfMissing()
+    .WithExternalHttpEndpoints()
+    .WithReference(orleans.AsClient())
+    .WithOrleansAdoNetSettings("Clustering", clusteringStore)
+    .WithReference(contactsDb).WaitFor(contactsDb)
+    .WithReference(redis).WaitFor(redis)
+    .WaitFor(silo)
+    .WithHttpHealthCheck("/health");
+
+if (builder.ExecutionContext.IsRunMode)
+{
+    // The API seeds a demo workspace in Development; the dashboard shows its key on the api resource.
+    var demoApiKey = builder.AddParameter("demo-api-key", "vc_demo_0123456789abcdef0123456789abcdef");
+    silo.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development");
+    api.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        .WithEnvironment("VeloConnect__DemoApiKey", demoApiKey);
+
+    // Says which infrastructure was chosen and why, then how long until everything was healthy.
+    builder.ReportStartup(infrastructure, api, demoApiKey, [postgres, contactsDb, redis, silo, api]);
+
+    // Clients, then silos, while Redis and PostgreSQL still run: the silos leave the cluster cleanly.
+    builder.StopFirstOnShutdown(api, silo);
+}
+
 builder.Build().Run();
