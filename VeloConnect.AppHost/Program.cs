@@ -42,11 +42,10 @@ else
 
 // Orleans infers a provider from the resource type; name it so containers and executables agree.
 contactsDb.AsOrleansAdoNetStore();
-redis.WithOrleansProviderType("Redis");
 
-// Where Orleans keeps its data. Membership moves to PostgreSQL by making contactsDb the clustering store
-// (the ADO.NET settings on silo and api follow; the membership tables must then exist).
-var clusteringStore = redis;
+// Orleans keeps membership and grain state in PostgreSQL (our own SQL, migrations 0002 and 0003): more silos can
+// join on any machine that reaches the database, and Redis stays a cache whose outage never stops the cluster.
+var clusteringStore = contactsDb;
 var grainStore = contactsDb;
 
 // Fixed ids: random ones would orphan the persisted grain state on every restart.
@@ -63,7 +62,6 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     .WithOrleansAdoNetSettings("Clustering", clusteringStore)
     .WithOrleansAdoNetSettings("GrainStorage:Default", grainStore)
     .WithReference(contactsDb).WaitFor(contactsDb)
-    .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
 var api = builder.AddProject<Projects.VeloConnect_Api>("api")

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Authentication;
-using Npgsql;
 using Scalar.AspNetCore;
 using VeloConnect.Api;
 using VeloConnect.Api.Apis;
@@ -13,13 +11,8 @@ builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("contactsdb");
 // The API migrates too (under the same advisory lock as the silos), so it never serves an older schema.
 builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString("contactsdb"));
-if (builder.Configuration.GetConnectionString("redis") is not null)
-{
-    // Keyed: the Orleans client's Redis gateway list resolves it by the resource name.
-    builder.AddKeyedRedisClient("redis");
-}
-
-DbProviderFactories.RegisterFactory("Npgsql", NpgsqlFactory.Instance);
+// Redis holds the remembered import mappings (a cache: the API works without it).
+builder.AddRedisClient("redis");
 builder.UseOrleansClient(client => client
     .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.

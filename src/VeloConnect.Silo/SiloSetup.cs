@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Npgsql;
 using VeloConnect.Data;
 using VeloConnect.Grains;
 
@@ -12,7 +10,6 @@ namespace VeloConnect.Silo;
 public static class SiloSetup
 {
     public const string DatabaseName = "contactsdb";
-    public const string RedisName = "redis";
 
     public static WebApplicationBuilder AddVeloConnectSilo(this WebApplicationBuilder builder)
     {
@@ -21,22 +18,10 @@ public static class SiloSetup
         // Migrations first: Orleans' ADO.NET providers read their queries from the database when the silo starts.
         builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString(DatabaseName));
 
-        // Orleans' Redis providers resolve the connection as a keyed service named after the resource.
-        if (UsesRedis(builder.Configuration))
-        {
-            builder.AddKeyedRedisClient(RedisName);
-        }
-
-        // Orleans' ADO.NET providers look their driver up by invariant name.
-        DbProviderFactories.RegisterFactory("Npgsql", NpgsqlFactory.Instance);
         builder.Services.AddVeloConnectGrains();
         builder.UseOrleans(silo => silo.AddActivityPropagation());
         return builder;
     }
-
-    private static bool UsesRedis(IConfiguration configuration) =>
-        configuration.GetSection("Orleans").AsEnumerable().Any(pair => string.Equals(pair.Value, RedisName, StringComparison.Ordinal))
-        || configuration.GetConnectionString(RedisName) is not null;
 }
 
 /// <summary>Marks the silo assembly (for test hosts).</summary>
