@@ -15,6 +15,19 @@ internal static class ApiTestExtensions
         return JsonNode.Parse(json)!.AsObject();
     }
 
+    /// <summary>Asserts the status (a ProblemDetails for errors) and reads the JSON object body.</summary>
+    public static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        if ((int)status >= 400)
+        {
+            Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString());
+        }
+
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
     public static async Task<JsonObject> ReadObjectAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
 
 namespace VeloConnect.Api.Tests;
 
@@ -451,17 +452,6 @@ public sealed class ContactValidationTests(ApiFixture fixture, ContactValidation
         return [.. page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>())];
     }
 
-    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        if ((int)status >= 400)
-        {
-            Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString());
-        }
-
-        return JsonNode.Parse(body)!.AsObject();
-    }
 
     private static async Task<Dictionary<string, string[]>> AssertValidationProblemAsync(HttpResponseMessage response)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Xunit;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
 
 namespace VeloConnect.Api.Tests;
 
@@ -315,17 +316,6 @@ public sealed class FieldsApiTests(ApiFixture fixture)
 
     private static Guid Id(JsonObject contact) => contact["id"]!.GetValue<Guid>();
 
-    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        if ((int)status >= 400)
-        {
-            Assert.StartsWith("application/problem+json", response.Content.Headers.ContentType?.ToString());
-        }
-
-        return JsonNode.Parse(body)!.AsObject();
-    }
 
     private static async Task<JsonArray> ReadArrayAsync(HttpResponseMessage response)
     {

@@ -84,10 +84,7 @@ public static class ContactsApi
 
         var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
         var write = reader.ReadCreate(body, out var source);
-        if (write?.AssignedAgentId is { } agent && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, agent))
-        {
-            reader.Errors["assignedAgentId"] = [$"No user {agent} in this workspace; pick one from GET /api/users."];
-        }
+        await CheckAgentAsync(services, user, write?.AssignedAgentId, reader.Errors);
 
         if (write is null || reader.Errors.Count > 0)
         {
@@ -128,10 +125,7 @@ public static class ContactsApi
 
         var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
         var edit = reader.ReadEdit(body);
-        if (edit?.AssignedAgentId is { } agent && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, agent))
-        {
-            reader.Errors["assignedAgentId"] = [$"No user {agent} in this workspace; pick one from GET /api/users."];
-        }
+        await CheckAgentAsync(services, user, edit?.AssignedAgentId, reader.Errors);
 
         if (edit is null || reader.Errors.Count > 0)
         {
@@ -230,6 +224,14 @@ public static class ContactsApi
         return result.Outcome == WriteOutcome.NotFound
             ? ContactNotFound(id)
             : TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!);
+    }
+
+    private static async Task CheckAgentAsync(ContactServices services, CurrentUser user, Guid? agent, Dictionary<string, string[]> errors)
+    {
+        if (agent is { } id && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, id))
+        {
+            errors["assignedAgentId"] = [$"No user {id} in this workspace; pick one from GET /api/users."];
+        }
     }
 
     private static async Task<int> DeleteAllAsync(ContactServices services, CurrentUser user, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)

@@ -68,40 +68,35 @@ public sealed class WorkspaceStore(NpgsqlDataSource dataSource)
     public async Task<(Workspace Workspace, User User, string ApiKey)> CreateWorkspaceAsync(string name, string defaultRegion, string userName, string? userEmail, string? apiKey = null, Guid? workspaceId = null, CancellationToken cancellationToken = default)
     {
         var workspace = new Workspace(workspaceId ?? Guid.NewGuid(), name, defaultRegion);
-        var user = new User(Guid.NewGuid(), workspace.Id, userName, userEmail);
-        apiKey ??= NewKey();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand("""
-            insert into workspaces (id, name, default_region) values (@ws, @name, @region);
-            insert into users (id, workspace_id, name, email) values (@user, @ws, @user_name, @email);
-            insert into api_keys (id, workspace_id, user_id, key_hash, name) values (@key_id, @ws, @user, @hash, 'default');
-            """, connection, transaction))
+        await using (var command = new NpgsqlCommand("insert into workspaces (id, name, default_region) values (@ws, @name, @region)", connection, transaction))
         {
             command.Parameters.AddWithValue("ws", workspace.Id);
             command.Parameters.AddWithValue("name", name);
             command.Parameters.AddWithValue("region", defaultRegion);
-            command.Parameters.AddWithValue("user", user.Id);
-            command.Parameters.AddWithValue("user_name", userName);
-            command.Parameters.AddWithValue("email", (object?)userEmail ?? DBNull.Value);
-            command.Parameters.AddWithValue("key_id", Guid.NewGuid());
-            command.Parameters.AddWithValue("hash", Hash(apiKey));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var (user, key) = await InsertUserAsync(connection, transaction, workspace.Id, userName, userEmail, apiKey ?? NewKey(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (workspace, user, apiKey);
+        return (workspace, user, key);
     }
 
     /// <summary>Adds a user (agent) with an API key to a workspace; returns the key.</summary>
     public async Task<(User User, string ApiKey)> AddUserAsync(Guid workspaceId, string name, string? email, CancellationToken cancellationToken = default)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await InsertUserAsync(connection, null, workspaceId, name, email, NewKey(), cancellationToken);
+    }
+
+    private static async Task<(User User, string ApiKey)> InsertUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid workspaceId, string name, string? email, string apiKey, CancellationToken cancellationToken)
+    {
         var user = new User(Guid.NewGuid(), workspaceId, name, email);
-        var apiKey = NewKey();
-        await using var command = dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             insert into users (id, workspace_id, name, email) values (@user, @ws, @name, @email);
             insert into api_keys (id, workspace_id, user_id, key_hash, name) values (@key_id, @ws, @user, @hash, 'default');
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("user", user.Id);
         command.Parameters.AddWithValue("name", name);
