@@ -3,6 +3,7 @@ using Scalar.AspNetCore;
 using VeloConnect.Api;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
 
@@ -11,8 +12,11 @@ builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("contactsdb");
 // The API migrates too (under the same advisory lock as the silos), so it never serves an older schema.
 builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString("contactsdb"));
-// Redis holds the remembered import mappings (a cache: the API works without it).
-builder.AddRedisClient("redis");
+// Redis holds the remembered import mappings: a cache, so its outage degrades the API's health, never breaks it.
+builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+builder.Services.AddHealthChecks().AddCheck<MappingMemoryHealthCheck>("redis-mappings");
+builder.Services.AddSingleton<MappingMemory>();
+builder.Services.AddSingleton<ImportServices>();
 builder.UseOrleansClient(client => client
     .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
@@ -53,6 +57,7 @@ app.MapFieldsApi();
 app.MapAuditApi();
 app.MapNotificationsApi();
 app.MapWorkspaceApi();
+app.MapImportsApi();
 app.Run();
 
 public partial class Program;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
+using VeloConnect.Data.Imports;
 using VeloConnect.Data.Notifications;
 using VeloConnect.Data.Workspaces;
 
@@ -16,5 +17,7 @@ public static class DataServices
         .AddSingleton<AuditLog>()
         .AddSingleton<NotificationStore>()
         .AddSingleton<WorkspaceStore>()
-        .AddSingleton<FieldStore>();
+        .AddSingleton<FieldStore>()
+        .AddSingleton<ImportStore>()
+        .AddSingleton<ImportReview>();
 }

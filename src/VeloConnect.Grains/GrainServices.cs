@@ -15,6 +15,7 @@ public static class GrainServices
     {
         services.AddVeloConnectData();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<Imports.ImportSupervisor>();
         return services;
     }
 

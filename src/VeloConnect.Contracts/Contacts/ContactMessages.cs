@@ -21,11 +21,21 @@ public enum UpsertMode
     Merge,
 }
 
-/// <summary>Who writes and how: the source new contacts get ("CSV import", "API", …) and the acting user.</summary>
+/// <summary>
+/// Who writes and how: the source new contacts get ("CSV import", "API", …) and the acting user. An import row's
+/// write names its row, and the row's result is recorded in the same transaction as the contact change.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("velo.WriteContext")]
 public sealed record WriteContext(
     [property: Id(0)] string Source,
-    [property: Id(1)] Guid? UserId);
+    [property: Id(1)] Guid? UserId,
+    [property: Id(2)] ImportRowRef? Row = null);
+
+/// <summary>One row of one import.</summary>
+[GenerateSerializer, Immutable, Alias("velo.ImportRowRef")]
+public sealed record ImportRowRef(
+    [property: Id(0)] Guid ImportId,
+    [property: Id(1)] int RowNumber);
 
 [GenerateSerializer, Alias("velo.WriteOutcome")]
 public enum WriteOutcome

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Contracts.Contacts;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -49,7 +50,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Inserts a new contact with its identifiers; opt-outs retained for those identifiers apply to it again.</summary>
-    public async Task InsertAsync(ContactRecord record, CancellationToken cancellationToken = default)
+    public async Task InsertAsync(ContactRecord record, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -66,6 +67,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         }
 
         await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, record.Data.Identifiers().ToList(), cancellationToken);
+        await RecordRowAsync(connection, transaction, row, "added", record.Id, warnings, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -73,7 +75,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     /// Writes a grain's new state if the stored version is still <paramref name="expectedVersion"/>; returns false
     /// (and changes nothing) when someone else wrote in between.
     /// </summary>
-    public async Task<bool> UpdateAsync(ContactRecord record, int expectedVersion, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateAsync(ContactRecord record, int expectedVersion, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -106,8 +108,29 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         }
 
         await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, added, cancellationToken);
+        await RecordRowAsync(connection, transaction, row, "updated", record.Id, warnings, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>An import row's result, committed with the contact change it caused (exactly once, by the primary key).</summary>
+    private static async Task RecordRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRowRef? row, string outcome, Guid contactId, IReadOnlyList<string>? warnings, CancellationToken cancellationToken)
+    {
+        if (row is null)
+        {
+            return;
+        }
+
+        await using var insert = new NpgsqlCommand("""
+            insert into import_rows (import_id, row_number, outcome, contact_id, warnings) values (@import, @row, @outcome, @contact, @warnings)
+            on conflict (import_id, row_number) do nothing
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("import", row.ImportId);
+        insert.Parameters.AddWithValue("row", row.RowNumber);
+        insert.Parameters.AddWithValue("outcome", outcome);
+        insert.Parameters.AddWithValue("contact", contactId);
+        insert.Parameters.AddWithValue("warnings", (warnings ?? []).ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -118,13 +118,13 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 if (existing is null)
                 {
                     record = new ContactRecord(_id, _workspaceId, data, context.Source, now, now, now, 1);
-                    await store.InsertAsync(record);
+                    await store.InsertAsync(record, context.Row, claim.Warnings);
                     written = true;
                 }
                 else
                 {
                     record = existing with { Data = data, LastActivityAt = now, UpdatedAt = now, Version = existing.Version + 1 };
-                    written = await store.UpdateAsync(record, existing.Version, claim.Claimed, removed);
+                    written = await store.UpdateAsync(record, existing.Version, claim.Claimed, removed, context.Row, claim.Warnings);
                 }
 
                 if (written)

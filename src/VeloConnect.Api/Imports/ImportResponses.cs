@@ -1,0 +1,92 @@
+using VeloConnect.ContactRules.Fields;
+using VeloConnect.ContactRules.Import;
+using VeloConnect.Data.Imports;
+
+namespace VeloConnect.Api.Imports;
+
+public sealed record EncodingResponse(string Verdict, string Name, long? FirstBadLine, string Message);
+
+public sealed record ColumnResponse(int Index, string Header, IReadOnlyList<string> Samples);
+
+public sealed record ProblemResponse(string Code, string Message, long? Line);
+
+public sealed record MappingResponse(IReadOnlyList<string> Columns, bool HasHeader, string Region, string Source);
+
+public sealed record TargetResponse(string Value, string Label);
+
+public sealed record ProgressResponse(int RowsDone, int TotalRows);
+
+/// <summary>An import as the wizard sees it: what the upload found, the mapping (confirmed, remembered or suggested), progress and counts.</summary>
+public sealed record ImportResponse(
+    Guid Id,
+    string FileName,
+    long FileSize,
+    string Status,
+    DateTimeOffset CreatedAt,
+    EncodingResponse Encoding,
+    string Delimiter,
+    bool HeaderDetected,
+    bool HasHeader,
+    IReadOnlyList<ColumnResponse> Columns,
+    int RowCount,
+    IReadOnlyList<ProblemResponse> Warnings,
+    MappingResponse? Mapping,
+    IReadOnlyList<TargetResponse> Targets,
+    ProgressResponse Progress,
+    ImportCounts Counts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error)
+{
+    public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields)
+    {
+        var analysis = import.Analysis;
+        return new ImportResponse(
+            import.Id,
+            import.FileName,
+            import.FileSize,
+            import.Status,
+            import.CreatedAt,
+            EncodingOf(analysis.Encoding),
+            analysis.DelimiterName,
+            analysis.HeaderDetected,
+            analysis.HasHeader,
+            [.. analysis.Columns.Select(c => new ColumnResponse(c.Index, c.Header, c.Samples))],
+            analysis.DataRowCount,
+            [.. analysis.Warnings.Select(Problem)],
+            mapping,
+            TargetsOf(fields),
+            new ProgressResponse(import.RowsDone, import.TotalRows),
+            import.Counts,
+            import.StartedAt,
+            import.FinishedAt,
+            import.Error);
+    }
+
+    public static EncodingResponse EncodingOf(EncodingReport report) =>
+        new(report.Verdict switch
+        {
+            EncodingVerdict.Utf8 => "utf-8",
+            EncodingVerdict.Utf8WithBom => "utf-8-bom",
+            EncodingVerdict.Utf16 => "utf-16",
+            _ => "not-utf-8",
+        }, report.Name, report.FirstBadLine, report.Message);
+
+    public static ProblemResponse Problem(SniffProblem problem) => new(problem.Code, problem.Message, problem.Line);
+
+    /// <summary>Built-in targets first, then the workspace's custom fields, then "Don't import" (the wizard's dropdown).</summary>
+    public static IReadOnlyList<TargetResponse> TargetsOf(IReadOnlyList<FieldDefinition> fields)
+    {
+        ColumnTarget[] builtIn =
+        [
+            new(TargetKind.Name), new(TargetKind.PrimaryPhone), new(TargetKind.AdditionalPhone), new(TargetKind.Email), new(TargetKind.Tags),
+        ];
+        return
+        [
+            .. builtIn.Concat(fields.Select(f => new ColumnTarget(TargetKind.CustomField, f.Key))).Append(ColumnTarget.Ignore)
+                .Select(t => new TargetResponse(t.ToString(), t.Label(fields))),
+        ];
+    }
+}
+
+public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader, string? Region);

@@ -1,0 +1,216 @@
+using System.Text;
+
+namespace VeloConnect.ContactRules.Import;
+
+/// <summary>
+/// One data record. RowNumber is what a spreadsheet shows: the header (if any) is row 1, the first data row then row 2;
+/// without a header the first data row is row 1. Skipped blank lines keep their numbers (as in a spreadsheet), so rows
+/// after a blank line are numbered past it. Raw is the record's text as uploaded, without its line break (for the error
+/// report); Cells the parsed cells.
+/// </summary>
+public sealed record CsvRow(int RowNumber, IReadOnlyList<string> Cells, string Raw);
+
+public static class CsvRows
+{
+    /// <summary>
+    /// Streams the data records (skipping the header when hasHeader and skipping blank lines), RFC 4180 (quotes,
+    /// embedded delimiters, quotes and line breaks, CRLF/LF). The stream is left open. Decoding errors of a strict
+    /// encoding (as <see cref="CsvSniffer.ReadingEncoding"/> returns) are thrown, never read as garbled text.
+    /// </summary>
+    public static IEnumerable<CsvRow> Read(Stream file, Encoding encoding, char delimiter, bool hasHeader)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(encoding);
+        return ReadRecords(file, encoding, delimiter, hasHeader);
+    }
+
+    private static IEnumerable<CsvRow> ReadRecords(Stream file, Encoding encoding, char delimiter, bool hasHeader)
+    {
+        using var text = new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
+        var records = new CsvRecordReader(text, delimiter, cellCap: int.MaxValue, keepRaw: true);
+        var rowNumber = 0;
+        var headerPending = hasHeader;
+        while (records.Read())
+        {
+            rowNumber++;
+            if (records.IsBlank)
+            {
+                continue;
+            }
+
+            if (headerPending)
+            {
+                headerPending = false;
+                continue;
+            }
+
+            yield return new CsvRow(rowNumber, [.. records.Cells], records.Raw);
+        }
+    }
+}
+
+/// <summary>
+/// The one RFC 4180 tokenizer behind both the sniff and <see cref="CsvRows"/>, so the row count, blank lines and row
+/// numbers the upload step shows are exactly the rows the import reads. Lenient where spreadsheets are: a lone CR ends
+/// a line too, a quote inside an unquoted cell is a literal, text after a closing quote is kept.
+/// </summary>
+internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cellCap, bool keepRaw)
+{
+    private enum State { CellStart, Unquoted, Quoted, QuoteInQuoted }
+
+    private readonly char[] _buffer = new char[32 * 1024];
+    private readonly StringBuilder _cell = new();
+    private readonly StringBuilder _raw = new();
+    private int _position;
+    private int _length;
+    private bool _started;
+    private bool _skipLf;
+    private bool _previousWasCr;
+    private long _line = 1;
+    private int _cellLength;
+    private bool _content;
+
+    public List<string> Cells { get; } = [];
+
+    /// <summary>The record's text without its line break (only when keepRaw).</summary>
+    public string Raw => _raw.ToString();
+
+    /// <summary>True when every cell is empty or whitespace (a blank line, or a line of only delimiters).</summary>
+    public bool IsBlank => !_content;
+
+    /// <summary>The true length of the record's longest cell (cells may be capped in <see cref="Cells"/>).</summary>
+    public int LongestCell { get; private set; }
+
+    /// <summary>Set when the input ended inside a quoted cell: the line that quote opened on.</summary>
+    public long? UnclosedQuoteLine { get; private set; }
+
+    /// <summary>True once any character other than whitespace was read (delimiters and quotes included).</summary>
+    public bool SawNonWhitespace { get; private set; }
+
+    public bool Read()
+    {
+        Cells.Clear();
+        _cell.Clear();
+        _raw.Clear();
+        _cellLength = 0;
+        _content = false;
+        LongestCell = 0;
+        var state = State.CellStart;
+        var consumed = false;
+        long quoteLine = 0;
+
+        while (true)
+        {
+            if (_position == _length)
+            {
+                _length = reader.Read(_buffer, 0, _buffer.Length);
+                _position = 0;
+                if (_length == 0)
+                {
+                    break;
+                }
+            }
+
+            var c = _buffer[_position++];
+            var skipLf = _skipLf;
+            _skipLf = false;
+            if ((c == '\n' && !_previousWasCr) || c == '\r')
+            {
+                _line++;
+            }
+
+            _previousWasCr = c == '\r';
+            if (skipLf && c == '\n')
+            {
+                continue;
+            }
+
+            if (!_started)
+            {
+                _started = true;
+                if (c == '\uFEFF')
+                {
+                    continue;
+                }
+            }
+
+            consumed = true;
+
+            if (!SawNonWhitespace && !char.IsWhiteSpace(c))
+            {
+                SawNonWhitespace = true;
+            }
+
+            switch (state)
+            {
+                case State.CellStart when c == '"':
+                    state = State.Quoted;
+                    quoteLine = _line;
+                    break;
+                case State.Quoted when c == '"':
+                    state = State.QuoteInQuoted;
+                    break;
+                case State.Quoted:
+                    Append(c);
+                    break;
+                case State.QuoteInQuoted when c == '"':
+                    Append('"');
+                    state = State.Quoted;
+                    break;
+                case not State.Quoted when c == delimiter:
+                    EndCell();
+                    state = State.CellStart;
+                    break;
+                case not State.Quoted when c is '\r' or '\n':
+                    _skipLf = c == '\r';
+                    EndCell();
+                    return true;
+                default:
+                    // Unquoted text, or text after a closing quote (kept, as spreadsheets do).
+                    Append(c);
+                    state = State.Unquoted;
+                    break;
+            }
+
+            if (keepRaw)
+            {
+                _raw.Append(c);
+            }
+        }
+
+        if (!consumed)
+        {
+            return false;
+        }
+
+        if (state == State.Quoted)
+        {
+            UnclosedQuoteLine = quoteLine;
+        }
+
+        EndCell();
+        return true;
+    }
+
+    private void Append(char c)
+    {
+        _cellLength++;
+        if (_cell.Length < cellCap)
+        {
+            _cell.Append(c);
+        }
+
+        if (!_content && !char.IsWhiteSpace(c))
+        {
+            _content = true;
+        }
+    }
+
+    private void EndCell()
+    {
+        Cells.Add(_cell.ToString());
+        LongestCell = Math.Max(LongestCell, _cellLength);
+        _cell.Clear();
+        _cellLength = 0;
+    }
+}

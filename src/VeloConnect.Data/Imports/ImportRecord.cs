@@ -1,0 +1,65 @@
+using System.Text.Json;
+using VeloConnect.ContactRules.Import;
+
+namespace VeloConnect.Data.Imports;
+
+public static class ImportStatus
+{
+    public const string Uploaded = "uploaded";
+    public const string Running = "running";
+    public const string Finished = "finished";
+    public const string Failed = "failed";
+}
+
+/// <summary>One import: the upload's analysis, the confirmed mapping, and the job's progress and counts.</summary>
+public sealed record ImportRecord(
+    Guid Id,
+    Guid WorkspaceId,
+    Guid UserId,
+    string FileName,
+    long FileSize,
+    string Status,
+    DateTimeOffset CreatedAt,
+    SniffResult Analysis,
+    string? ConvertFrom,
+    bool HasHeader,
+    StoredMapping? Mapping,
+    int TotalRows,
+    int RowsDone,
+    ImportCounts Counts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error);
+
+public sealed record ImportCounts(int Added, int Updated, int Skipped, int Invalid)
+{
+    public static readonly ImportCounts Zero = new(0, 0, 0, 0);
+
+    public int Total => Added + Updated + Skipped + Invalid;
+}
+
+/// <summary>A mapping as stored and as the API spells it: a target per column ("name", "phone", "field:tier", …).</summary>
+public sealed record StoredMapping(IReadOnlyList<string> Columns, bool HasHeader, string Region)
+{
+    public ImportMapping ToMapping() =>
+        new([.. Columns.Select(c => ColumnTarget.TryParse(c, out var target) ? target : ColumnTarget.Ignore)], HasHeader, Region);
+
+    public static StoredMapping From(ImportMapping mapping) =>
+        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region);
+}
+
+/// <summary>One row's result as recorded.</summary>
+public sealed record ImportRowResult(int RowNumber, string Outcome, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings);
+
+public static class ImportOutcome
+{
+    public const string Added = "added";
+    public const string Updated = "updated";
+    public const string Skipped = "skipped";
+    public const string Invalid = "invalid";
+}
+
+internal static class ImportJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

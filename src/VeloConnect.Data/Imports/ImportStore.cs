@@ -1,0 +1,245 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using VeloConnect.ContactRules.Import;
+
+namespace VeloConnect.Data.Imports;
+
+/// <summary>The imports tables: uploads, their files, the jobs' progress, and the per-row results.</summary>
+public sealed class ImportStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, has_header, mapping::text,
+        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error
+        """;
+
+    /// <summary>Stores an upload and its file (streamed from <paramref name="file"/>).</summary>
+    public async Task CreateAsync(ImportRecord import, Stream file, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            insert into imports (id, workspace_id, user_id, file_name, file_size, status, analysis, convert_from, has_header, mapping, total_rows)
+            values (@id, @ws, @user, @name, @size, @status, @analysis::jsonb, @convert, @header, @mapping::jsonb, @total)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", import.Id);
+            insert.Parameters.AddWithValue("ws", import.WorkspaceId);
+            insert.Parameters.AddWithValue("user", import.UserId);
+            insert.Parameters.AddWithValue("name", import.FileName);
+            insert.Parameters.AddWithValue("size", import.FileSize);
+            insert.Parameters.AddWithValue("status", import.Status);
+            insert.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(import.Analysis, ImportJson.Options));
+            insert.Parameters.Add(new NpgsqlParameter("convert", NpgsqlDbType.Text) { Value = (object?)import.ConvertFrom ?? DBNull.Value });
+            insert.Parameters.AddWithValue("header", import.HasHeader);
+            insert.Parameters.Add(new NpgsqlParameter("mapping", NpgsqlDbType.Text) { Value = import.Mapping is null ? DBNull.Value : JsonSerializer.Serialize(import.Mapping, ImportJson.Options) });
+            insert.Parameters.AddWithValue("total", import.TotalRows);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var content = new NpgsqlCommand("insert into import_files (import_id, content) values (@id, @content)", connection, transaction))
+        {
+            content.Parameters.AddWithValue("id", import.Id);
+            content.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = file });
+            await content.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ImportRecord?> GetAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from imports where id = @id and workspace_id = @ws");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>The workspace's imports, newest first.</summary>
+    public async Task<IReadOnlyList<ImportRecord>> ListAsync(Guid workspaceId, int limit, DateTimeOffset? before, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select {Columns} from imports where workspace_id = @ws {(before is null ? "" : "and created_at < @before")}
+            order by created_at desc, id desc limit @limit
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("limit", limit);
+        if (before is { } b)
+        {
+            command.Parameters.AddWithValue("before", b);
+        }
+
+        var result = new List<ImportRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(Read(reader));
+        }
+
+        return result;
+    }
+
+    public async Task<byte[]> ReadFileAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select content from import_files where import_id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return (byte[])(await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException($"Import {id} has no file."));
+    }
+
+    /// <summary>Saves the confirmed mapping (and, when the header choice changed, the new analysis); only before the run.</summary>
+    public async Task<bool> SetMappingAsync(Guid workspaceId, Guid id, StoredMapping mapping, SniffResult analysis, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb, total_rows = @total
+            where id = @id and workspace_id = @ws and status = 'uploaded'
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("mapping", JsonSerializer.Serialize(mapping, ImportJson.Options));
+        command.Parameters.AddWithValue("header", mapping.HasHeader);
+        command.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(analysis, ImportJson.Options));
+        command.Parameters.AddWithValue("total", analysis.DataRowCount);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Moves an uploaded import to running (once); false when it is not in the uploaded state.</summary>
+    public async Task<bool> MarkRunningAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set status = 'running', started_at = now(), heartbeat_at = now() where id = @id and status = 'uploaded'
+            """);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<ImportRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from imports where id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>The rows already recorded (a resumed job skips them).</summary>
+    public async Task<HashSet<int>> RecordedRowsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select row_number from import_rows where import_id = @id");
+        command.Parameters.AddWithValue("id", id);
+        var rows = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(reader.GetInt32(0));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Records rows that changed no contact (skipped, invalid, unchanged); a row already recorded stays as it was.</summary>
+    public async Task RecordRowsAsync(Guid id, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken = default)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            insert into import_rows (import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings)
+            select @id, r.row_number, r.outcome, r.contact_id, r.duplicate_of, coalesce(string_to_array(r.reasons, E'\x1f'), '{}'), coalesce(string_to_array(r.warnings, E'\x1f'), '{}')
+            from unnest(@rows, @outcomes, @contacts, @duplicates, @reasons, @warnings) as r(row_number, outcome, contact_id, duplicate_of, reasons, warnings)
+            on conflict (import_id, row_number) do nothing
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("rows", rows.Select(r => r.RowNumber).ToArray());
+        command.Parameters.AddWithValue("outcomes", rows.Select(r => r.Outcome).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.ContactId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("duplicates", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.DuplicateOf).ToArray() });
+        // Arrays of arrays do not unnest; join each row's texts with a unit separator that no CSV text contains.
+        command.Parameters.AddWithValue("reasons", rows.Select(r => r.Reasons.Count == 0 ? null : string.Join('\x1f', r.Reasons)).ToArray());
+        command.Parameters.AddWithValue("warnings", rows.Select(r => r.Warnings.Count == 0 ? null : string.Join('\x1f', r.Warnings)).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Recounts the recorded rows into the import (progress) and beats the heart; returns the counts.</summary>
+    public async Task<ImportCounts> UpdateProgressAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            with counts as (
+                select count(*) filter (where outcome = 'added') as added, count(*) filter (where outcome = 'updated') as updated,
+                       count(*) filter (where outcome = 'skipped') as skipped, count(*) filter (where outcome = 'invalid') as invalid
+                from import_rows where import_id = @id)
+            update imports i set added = c.added, updated = c.updated, skipped = c.skipped, invalid = c.invalid,
+                rows_done = c.added + c.updated + c.skipped + c.invalid, heartbeat_at = now()
+            from counts c where i.id = @id
+            returning i.added, i.updated, i.skipped, i.invalid
+            """);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ImportCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+    }
+
+    public async Task FinishAsync(Guid id, string status, string? error, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update imports set status = @status, finished_at = now(), error = @error where id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Running imports whose job has not reported for <paramref name="silence"/>: their silo is gone.</summary>
+    public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select id from imports where status = 'running' and heartbeat_at < now() - @silence");
+        command.Parameters.AddWithValue("silence", silence);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The recorded rows of some outcomes, in file order.</summary>
+    public async Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<string> outcomes, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select row_number, outcome, contact_id, duplicate_of, reasons, warnings from import_rows
+            where import_id = @id and outcome = any(@outcomes) order by row_number
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("outcomes", outcomes.ToArray());
+        var rows = new List<ImportRowResult>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ImportRowResult(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5)));
+        }
+
+        return rows;
+    }
+
+    private static ImportRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetGuid(1),
+        reader.GetGuid(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetString(5),
+        reader.GetFieldValue<DateTimeOffset>(6),
+        JsonSerializer.Deserialize<SniffResult>(reader.GetString(7), ImportJson.Options)!,
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.GetBoolean(9),
+        reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<StoredMapping>(reader.GetString(10), ImportJson.Options),
+        reader.GetInt32(11),
+        reader.GetInt32(12),
+        new ImportCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16)),
+        reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
+        reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+        reader.IsDBNull(19) ? null : reader.GetString(19));
+}

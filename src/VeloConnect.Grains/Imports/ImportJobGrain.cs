@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using VeloConnect.Contracts.Contacts;
+using VeloConnect.Contracts.Imports;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Imports;
+using VeloConnect.Data.Notifications;
+using VeloConnect.Data.Telemetry;
+
+namespace VeloConnect.Grains.Imports;
+
+/// <summary>
+/// Runs one import in the background of its activation. Rows are read in file order (so in-file duplicates are
+/// decided the same way as in the review) and written in batches, many rows at a time, through the contact writer;
+/// each contact's grain applies its merges one at a time. A row that changes a contact is recorded in the same
+/// transaction as the change; the others are recorded here. Rows already recorded are skipped, which is what makes
+/// a resumed job count every row exactly once.
+/// </summary>
+public sealed partial class ImportJobGrain(
+    ImportStore imports,
+    FieldStore fields,
+    AuditLog audit,
+    NotificationStore notifications,
+    ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
+{
+    public const string Source = "CSV import";
+    private const int WriteBatch = 500;
+    private const int Parallelism = 64;
+
+    private Task? _run;
+
+    public async Task<bool> StartAsync()
+    {
+        if (!await imports.MarkRunningAsync(this.GetPrimaryKey()))
+        {
+            return false;
+        }
+
+        EnsureRunning();
+        return true;
+    }
+
+    public Task ResumeAsync()
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    private void EnsureRunning()
+    {
+        if (_run is null || _run.IsCompleted)
+        {
+            _run = RunAsync();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var importId = this.GetPrimaryKey();
+        var import = await imports.GetByIdAsync(importId);
+        if (import is null || import.Status != ImportStatus.Running || import.Mapping is null)
+        {
+            return;
+        }
+
+        using var run = ImportTelemetry.Start("import.run", importId);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var counts = await ProcessAsync(import);
+            await imports.FinishAsync(importId, ImportStatus.Finished, null);
+            var seconds = clock.Elapsed.TotalSeconds;
+            ImportTelemetry.Duration.Record(seconds);
+            ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
+            run?.SetTag("import.rows", counts.Total);
+            await AnnounceAsync(import, counts, null);
+            LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            // The silo is stopping or the database is briefly away: leave the import running; the supervisor of a
+            // live silo resumes it once this job stops reporting.
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogInterrupted(logger, e, importId);
+        }
+        catch (Exception e)
+        {
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogFailed(logger, e, importId);
+            await imports.FinishAsync(importId, ImportStatus.Failed, e.Message);
+            await AnnounceAsync(import, await imports.UpdateProgressAsync(importId), e.Message);
+        }
+    }
+
+    private async Task<ImportCounts> ProcessAsync(ImportRecord import)
+    {
+        var importId = import.Id;
+        byte[] file;
+        HashSet<int> done;
+        IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions;
+        using (ImportTelemetry.Start("import.load", importId))
+        {
+            file = await imports.ReadFileAsync(importId);
+            done = await imports.RecordedRowsAsync(importId);
+            fieldDefinitions = await fields.ListAsync(import.WorkspaceId);
+        }
+
+        if (done.Count > 0)
+        {
+            LogResuming(logger, importId, done.Count);
+        }
+
+        var writer = GrainFactory.ContactWriter(import.WorkspaceId);
+        var recorded = new List<ImportRowResult>();
+        var writes = new List<PlannedRow>();
+        foreach (var row in ImportPlan.Rows(file, import, import.Mapping!.ToMapping(), fieldDefinitions))
+        {
+            if (done.Contains(row.Row.RowNumber))
+            {
+                continue;
+            }
+
+            if (row.IsInvalid)
+            {
+                recorded.Add(new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, row.Result.Errors, []));
+            }
+            else if (row.IsSkipped)
+            {
+                recorded.Add(new ImportRowResult(row.Row.RowNumber, ImportOutcome.Skipped, null, row.DuplicateOf, [ImportPlan.SkippedReason(row.DuplicateOf!.Value)], []));
+            }
+            else
+            {
+                writes.Add(row);
+            }
+
+            if (writes.Count >= WriteBatch || recorded.Count >= WriteBatch * 4)
+            {
+                await FlushAsync(import, writer, writes, recorded);
+            }
+        }
+
+        await FlushAsync(import, writer, writes, recorded);
+        return await imports.UpdateProgressAsync(importId);
+    }
+
+    private async Task FlushAsync(ImportRecord import, IContactWriterGrain writer, List<PlannedRow> writes, List<ImportRowResult> recorded)
+    {
+        using var batch = ImportTelemetry.Start("import.merge-batch", import.Id);
+        batch?.SetTag("import.batch.writes", writes.Count);
+        foreach (var chunk in writes.Chunk(Parallelism))
+        {
+            var results = await Task.WhenAll(chunk.Select(row => WriteRowAsync(import, writer, row)));
+            recorded.AddRange(results.OfType<ImportRowResult>());
+        }
+
+        using (ImportTelemetry.Start("import.persist", import.Id))
+        {
+            await imports.RecordRowsAsync(import.Id, recorded);
+            foreach (var group in recorded.GroupBy(r => r.Outcome))
+            {
+                ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+            }
+
+            await imports.UpdateProgressAsync(import.Id);
+        }
+
+        writes.Clear();
+        recorded.Clear();
+        // The run lives in the background of this activation: keep it alive while there is work.
+        DelayDeactivation(TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Writes one row; returns the result to record here, or null when the contact write recorded it itself.</summary>
+    private static async Task<ImportRowResult?> WriteRowAsync(ImportRecord import, IContactWriterGrain writer, PlannedRow row)
+    {
+        var contact = row.Result.Contact!;
+        var write = new ContactWrite(contact.Name, contact.PrimaryPhone, contact.AdditionalPhones, contact.Email, contact.Tags, contact.Custom, null);
+        var context = new WriteContext(Source, import.UserId, new ImportRowRef(import.Id, row.Row.RowNumber));
+        try
+        {
+            var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
+            return result.Outcome switch
+            {
+                WriteOutcome.Created or WriteOutcome.Updated => null,
+                WriteOutcome.Unchanged => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings),
+                _ => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings),
+            };
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // If the write did commit, its recorded result stands (the row's primary key keeps the first).
+            return new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [$"The row could not be written ({e.Message}); import the row again."], []);
+        }
+    }
+
+    private async Task AnnounceAsync(ImportRecord import, ImportCounts counts, string? error)
+    {
+        var summary = $"{counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid";
+        await audit.WriteAsync(import.WorkspaceId, import.UserId, error is null ? "import.finished" : "import.failed", "import", import.Id.ToString(),
+            new Dictionary<string, object?>
+            {
+                ["file"] = import.FileName,
+                ["rows"] = counts.Total,
+                ["added"] = counts.Added,
+                ["updated"] = counts.Updated,
+                ["skipped"] = counts.Skipped,
+                ["invalid"] = counts.Invalid,
+                ["error"] = error,
+            });
+        await notifications.AddAsync(import.WorkspaceId, import.UserId, error is null ? "import.finished" : "import.failed",
+            error is null ? "Import finished" : "Import failed",
+            error is null ? $"{import.FileName}: {summary}." : $"{import.FileName}: the import stopped ({error}) after {summary}.",
+            $"/imports/{import.Id}");
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is OrleansException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException { IsTransient: true }
+        || (e is Npgsql.NpgsqlException && e.InnerException is System.Net.Sockets.SocketException or IOException);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} was interrupted; it will be resumed")]
+    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} finished: {Added} added, {Updated} updated, {Skipped} skipped, {Invalid} invalid in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, Guid importId, int added, int updated, int skipped, int invalid, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} resumes: {Done} rows were already recorded")]
+    private static partial void LogResuming(ILogger logger, Guid importId, int done);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VeloConnect.Contracts.Imports;
+using VeloConnect.Data.Imports;
+
+namespace VeloConnect.Grains.Imports;
+
+/// <summary>
+/// Runs in every silo: a running import whose job has stopped reporting (its silo died) is resumed by activating
+/// its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
+/// </summary>
+public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory grains, ILogger<ImportSupervisor> logger) : BackgroundService
+{
+    public static TimeSpan Silence { get; set; } = TimeSpan.FromSeconds(30);
+
+    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Interval, stoppingToken);
+                foreach (var id in await imports.StalledAsync(Silence, stoppingToken))
+                {
+                    LogResuming(logger, id);
+                    await grains.GetGrain<IImportJobGrain>(id).ResumeAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database or the cluster may be briefly unavailable; try again next round.
+                LogError(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} stopped reporting; resuming it")]
+    private static partial void LogResuming(ILogger logger, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import supervisor round failed")]
+    private static partial void LogError(ILogger logger, Exception exception);
+}
