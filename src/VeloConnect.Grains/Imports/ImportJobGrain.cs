@@ -178,21 +178,15 @@ public sealed partial class ImportJobGrain(
         var contact = row.Result.Contact!;
         var write = new ContactWrite(contact.Name, contact.PrimaryPhone, contact.AdditionalPhones, contact.Email, contact.Tags, contact.Custom, null);
         var context = new WriteContext(Source, import.UserId, new ImportRowRef(import.Id, row.Row.RowNumber));
-        try
+        // A failure to reach the grains (a silo going away) is not the row's fault: it propagates, the job stops with
+        // the row unrecorded, and the resumed job writes it again.
+        var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
+        return result.Outcome switch
         {
-            var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
-            return result.Outcome switch
-            {
-                WriteOutcome.Created or WriteOutcome.Updated => null,
-                WriteOutcome.Unchanged => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings),
-                _ => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings),
-            };
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            // If the write did commit, its recorded result stands (the row's primary key keeps the first).
-            return new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [$"The row could not be written ({e.Message}); import the row again."], []);
-        }
+            WriteOutcome.Created or WriteOutcome.Updated => null,
+            WriteOutcome.Unchanged => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings),
+            _ => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings),
+        };
     }
 
     private async Task AnnounceAsync(ImportRecord import, ImportCounts counts, string? error)

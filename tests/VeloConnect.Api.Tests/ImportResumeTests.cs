@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using VeloConnect.Data.Workspaces;
+using VeloConnect.Grains.Imports;
+using VeloConnect.Silo;
+using VeloConnect.TestSupport;
+using Xunit;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
+
+namespace VeloConnect.Api.Tests;
+
+/// <summary>
+/// Silos die during an import: the job is resumed by a live silo and finishes with every row counted exactly once.
+/// Its own cluster (two silos, then a third) on its own database, so stopping silos disturbs no other test.
+/// </summary>
+public sealed class ImportResumeTests : IAsyncLifetime
+{
+    private const int Rows = 5_000;
+    private readonly List<WebApplication> _silos = [];
+    private Dictionary<string, string?> _shared = [];
+    private WebApplicationFactory<Program>? _api;
+    private NpgsqlDataSource? _dataSource;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("resume");
+        var redis = await TestRedis.InstanceAsync();
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _shared = new()
+        {
+            ["ConnectionStrings:contactsdb"] = connectionString,
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Orleans:ClusterId"] = "resume-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:ServiceId"] = "veloconnect-resume-tests",
+            ["Orleans:Clustering:ProviderType"] = "AdoNet",
+            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
+            ["Orleans:Clustering:Invariant"] = "Npgsql",
+            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
+        };
+        // A stopped job is noticed after a few seconds of silence instead of thirty.
+        ImportSupervisor.Silence = TimeSpan.FromSeconds(3);
+        ImportSupervisor.Interval = TimeSpan.FromSeconds(1);
+        await StartSiloAsync();
+        await StartSiloAsync();
+        _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in _shared)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        _ = _api.Server;
+    }
+
+    [Fact]
+    public async Task Silos_stopped_mid_import_leave_every_row_counted_exactly_once()
+    {
+        var (workspace, _, key) = await new WorkspaceStore(_dataSource!).CreateWorkspaceAsync("Resume", "US", "Agent", null);
+        var http = _api!.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var csv = new StringBuilder("Name,Phone,Email,Tags\n");
+        for (var i = 0; i < Rows; i++)
+        {
+            csv.Append($"Person {i},+1415{2_000_000 + i},p{i}@example.com,resume\n");
+        }
+
+        // 50 rows that duplicate earlier ones and 50 invalid ones, so every outcome is counted across the restarts.
+        for (var i = 0; i < 50; i++)
+        {
+            csv.Append($"Again {i},+1415{2_000_000 + i},,\n").Append($"Broken {i},123,,\n");
+        }
+
+        var id = await http.UploadAndMapAsync(csv.ToString());
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync($"/api/imports/{id}/run", null)).StatusCode);
+
+        // Stop each of the first two silos once the job has made progress, with a fresh silo joining in between:
+        // whichever silo ran the job, it was stopped at least once.
+        for (var round = 0; round < 2; round++)
+        {
+            await WaitForProgressAsync(http, id, (round + 1) * Rows / 5);
+            await StartSiloAsync();
+            var victim = _silos[0];
+            _silos.RemoveAt(0);
+            await victim.StopAsync();
+            await victim.DisposeAsync();
+        }
+
+        var done = await WaitForEndAsync(http, id);
+        Assert.Equal((Rows, 0, 50, 50), ImportTestSupport.Counts(done));
+        await using var contacts = _dataSource!.CreateCommand("select count(*), count(distinct phones[1]) from contacts where workspace_id = @ws");
+        contacts.Parameters.AddWithValue("ws", workspace.Id);
+        await using var reader = await contacts.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(Rows, reader.GetInt64(0));
+        Assert.Equal(Rows, reader.GetInt64(1));
+        await using var rows = _dataSource.CreateCommand("select count(*) from import_rows where import_id = @id");
+        rows.Parameters.AddWithValue("id", Guid.Parse(id));
+        Assert.Equal((long)Rows + 100, await rows.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        ImportSupervisor.Silence = TimeSpan.FromSeconds(30);
+        ImportSupervisor.Interval = TimeSpan.FromSeconds(5);
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.StopAsync();
+            await silo.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
+
+    private async Task StartSiloAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(_shared);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddVeloConnectSilo();
+        var silo = builder.Build();
+        await silo.StartAsync();
+        _silos.Add(silo);
+    }
+
+    private static async Task WaitForProgressAsync(HttpClient http, string id, int rows)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var state = await ReadAsync(await http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+            if (state["progress"]!["rowsDone"]!.GetValue<int>() >= rows || state["status"]!.GetValue<string>() != "running")
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No progress to {rows} rows: {state.ToJsonString()}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> WaitForEndAsync(HttpClient http, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            var state = await ReadAsync(await http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+            var status = state["status"]!.GetValue<string>();
+            if (status is "finished" or "failed")
+            {
+                Assert.True(status == "finished", state.ToJsonString());
+                return state;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Import did not finish: {state.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
