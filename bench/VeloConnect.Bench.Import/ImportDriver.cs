@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace VeloConnect.Bench.Import;
+
+/// <summary>A measure could not be taken: the message says what happened (request, status code, body).</summary>
+internal sealed class BenchFailure(string message) : Exception(message);
+
+/// <summary>The import wizard over HTTP, step by step, as a client drives it.</summary>
+internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
+{
+    /// <summary>Step 1 and 2: uploads the file (multipart field 'file') and confirms the suggested mapping; returns the import id.</summary>
+    public async Task<string> UploadAndMapAsync(byte[] csv, string fileName)
+    {
+        using var body = new MultipartFormDataContent();
+        var file = new ByteArrayContent(csv);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        body.Add(file, "file", fileName);
+        var upload = await ExpectAsync(await http.PostAsync("/api/imports", body), HttpStatusCode.Created);
+        var id = upload["id"]?.GetValue<string>() ?? throw new BenchFailure($"POST /api/imports answered 201 without an id: {Shorten(upload)}");
+        var columns = upload["mapping"]?["columns"]?.AsArray().Select(c => c!.GetValue<string>()).ToArray()
+            ?? throw new BenchFailure($"POST /api/imports answered 201 without mapping.columns: {Shorten(upload)}");
+        await ExpectAsync(await http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns, hasHeader = true }), HttpStatusCode.OK);
+        return id;
+    }
+
+    /// <summary>Step 3: the dry run.</summary>
+    public async Task<JsonObject> ReviewAsync(string id) =>
+        await ExpectAsync(await http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+
+    /// <summary>Step 4: runs the import and polls its state until it has finished; a failed import or a timeout is a <see cref="BenchFailure"/>.</summary>
+    public async Task<JsonObject> RunToEndAsync(string id)
+    {
+        var clock = Stopwatch.StartNew();
+        await ExpectAsync(await http.PostAsync($"/api/imports/{id}/run", null), HttpStatusCode.Accepted);
+        while (true)
+        {
+            var state = await ExpectAsync(await http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+            switch (state["status"]?.GetValue<string>())
+            {
+                case "finished":
+                    return state;
+                case "failed":
+                    throw new BenchFailure($"Import {id} failed after {clock.Elapsed.TotalSeconds:0.0} s: error {state["error"]?.ToJsonString() ?? "null"}; state {Shorten(state)}");
+            }
+
+            if (clock.Elapsed > runTimeout)
+            {
+                var rowsDone = state["progress"]?["rowsDone"]?.GetValue<int>() ?? 0;
+                var totalRows = state["progress"]?["totalRows"]?.GetValue<int>() ?? 0;
+                var rate = rowsDone / clock.Elapsed.TotalSeconds;
+                var projection = rate > 0 ? FormattableString.Invariant($"; at that rate all {totalRows} rows would take about {totalRows / rate:0} s") : "";
+                throw new BenchFailure(FormattableString.Invariant($"Import {id} had not finished {clock.Elapsed.TotalSeconds:0} s after the run request (--timeout {runTimeout.TotalSeconds:0}): ")
+                    + FormattableString.Invariant($"status {state["status"]?.ToJsonString()}, progress {state["progress"]?.ToJsonString()} ({rate:0} rows/s{projection}), counts {state["counts"]?.ToJsonString()}"));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Checks the counts of a run or a review: exactly the expected added and updated, nothing skipped or invalid.</summary>
+    public static void CheckCounts(string what, JsonObject result, int added, int updated)
+    {
+        var counts = result["counts"] ?? throw new BenchFailure($"{what}: no counts in {Shorten(result)}");
+        int Count(string name) => counts[name]?.GetValue<int>() ?? -1;
+        if (Count("added") != added || Count("updated") != updated || Count("skipped") != 0 || Count("invalid") != 0)
+        {
+            throw new BenchFailure($"{what}: expected counts added {added}, updated {updated}, skipped 0, invalid 0; got {counts.ToJsonString()}; {Shorten(result)}");
+        }
+    }
+
+    private static async Task<JsonObject> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            var request = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}";
+            if (response.StatusCode != expected)
+            {
+                throw new BenchFailure($"{request}: expected {(int)expected}, got {(int)response.StatusCode} {response.StatusCode}: {Shorten(body)}");
+            }
+
+            try
+            {
+                return JsonNode.Parse(body)?.AsObject() ?? throw new BenchFailure($"{request}: answered {(int)response.StatusCode} with an empty body");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new BenchFailure($"{request}: answered {(int)response.StatusCode} with a body that is not a JSON object ({e.Message}): {Shorten(body)}");
+            }
+        }
+    }
+
+    private static string Shorten(JsonNode node) => Shorten(node.ToJsonString());
+
+    private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000] + $"… ({text.Length} characters)";
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using VeloConnect.Api.Notifications;
+using VeloConnect.Data.Workspaces;
+using VeloConnect.Silo;
+using VeloConnect.TestSupport;
+
+namespace VeloConnect.Bench.Import;
+
+/// <summary>
+/// The real topology in this process, wired as tests/VeloConnect.Api.Tests/ApiFixture.cs wires it: a throwaway PostgreSQL
+/// and Redis, a silo host (production wiring, clustering and grain storage in PostgreSQL) and the API (an Orleans client),
+/// except that the API listens on real Kestrel on 127.0.0.1, so every measure goes through real HTTP.
+/// </summary>
+internal sealed class Stack : IAsyncDisposable
+{
+    private readonly WebApplication _silo;
+    private readonly WebApplicationFactory<global::Program> _api;
+
+    private Stack(WebApplication silo, WebApplicationFactory<global::Program> api, NpgsqlDataSource dataSource, Uri apiAddress)
+    {
+        _silo = silo;
+        _api = api;
+        DataSource = dataSource;
+        ApiAddress = apiAddress;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public Uri ApiAddress { get; }
+
+    public static async Task<Stack> StartAsync(string environment)
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("bench");
+        var redis = await TestRedis.InstanceAsync();
+        var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        Dictionary<string, string?> shared = new()
+        {
+            ["ConnectionStrings:contactsdb"] = connectionString,
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Orleans:ClusterId"] = clusterId,
+            ["Orleans:ServiceId"] = "veloconnect-bench",
+            ["Orleans:Clustering:ProviderType"] = "AdoNet",
+            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
+            ["Orleans:Clustering:Invariant"] = "Npgsql",
+            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
+            // Logs go to stderr, warnings and worse only: stdout carries the figures.
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        var siloBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        siloBuilder.Configuration.AddInMemoryCollection(shared);
+        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
+            ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
+            ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
+            ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
+        });
+        siloBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        siloBuilder.AddVeloConnectSilo();
+        QuietLogging(siloBuilder.Logging);
+        var silo = siloBuilder.Build();
+        silo.MapDefaultEndpoints();
+        await silo.StartAsync();
+
+        var port = FreePort();
+        var api = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(environment);
+            foreach (var (key, value) in shared)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureLogging(QuietLogging);
+        });
+        api.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            // Kestrel's default 30 MB body limit is what production has; the bench files stay well below it.
+        });
+        api.StartServer();
+        await api.Services.GetRequiredService<NotificationHub>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+
+        return new Stack(silo, api, NpgsqlDataSource.Create(connectionString), new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>A new workspace (region US) and an HTTP client that holds its API key.</summary>
+    public async Task<HttpClient> NewWorkspaceClientAsync(string name)
+    {
+        var (_, _, key) = await new WorkspaceStore(DataSource).CreateWorkspaceAsync(name, "US", "Agent of " + name, null);
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = ApiAddress,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _silo.StopAsync(stopping.Token);
+        await _silo.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+
+    private static void QuietLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
