@@ -7,9 +7,11 @@ namespace VeloConnect.Grains.Contacts;
 /// Finds which contact a write belongs to (its phones first, then its email, as the identity grains record it) and
 /// hands the write to that contact's grain. A write that matches nobody claims its first identifier for a new contact
 /// id; if another write claimed it first, this one becomes a merge into that contact (or "already exists").
-/// Stateless, so writes of one workspace run in parallel; each contact's grain still applies them one at a time.
+/// Stateless and reentrant, so writes of one workspace run in parallel (a non-reentrant worker would take one write
+/// at a time, and a silo only runs a worker per core); each contact's grain still applies them one at a time.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class ContactWriterGrain : Grain, IContactWriterGrain
 {
     public async Task<WriteResult> UpsertAsync(ContactWrite contact, UpsertMode mode, WriteContext context)

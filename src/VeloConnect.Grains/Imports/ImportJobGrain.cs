@@ -149,10 +149,29 @@ public sealed partial class ImportJobGrain(
     {
         using var batch = ImportTelemetry.Start("import.merge-batch", import.Id);
         batch?.SetTag("import.batch.writes", writes.Count);
-        foreach (var chunk in writes.Chunk(Parallelism))
+        // A sliding window of writes in flight: one slow row does not hold up the others.
+        var inFlight = new List<Task<ImportRowResult?>>(Parallelism);
+        foreach (var row in writes)
         {
-            var results = await Task.WhenAll(chunk.Select(row => WriteRowAsync(import, writer, row)));
-            recorded.AddRange(results.OfType<ImportRowResult>());
+            if (inFlight.Count == Parallelism)
+            {
+                var finished = await Task.WhenAny(inFlight);
+                inFlight.Remove(finished);
+                if (await finished is { } result)
+                {
+                    recorded.Add(result);
+                }
+            }
+
+            inFlight.Add(WriteRowAsync(import, writer, row));
+        }
+
+        foreach (var result in await Task.WhenAll(inFlight))
+        {
+            if (result is not null)
+            {
+                recorded.Add(result);
+            }
         }
 
         using (ImportTelemetry.Start("import.persist", import.Id))
