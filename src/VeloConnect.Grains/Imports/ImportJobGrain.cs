@@ -70,12 +70,14 @@ public sealed partial class ImportJobGrain(
         try
         {
             var counts = await ProcessAsync(import);
+            // Announce first, then show it finished: whoever sees "finished" also finds the notification and the
+            // audit row (a crash in between at worst repeats the announcement when the job is resumed).
+            await AnnounceAsync(import, counts, null);
             await imports.FinishAsync(importId, ImportStatus.Finished, null);
             var seconds = clock.Elapsed.TotalSeconds;
             ImportTelemetry.Duration.Record(seconds);
             ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
             run?.SetTag("import.rows", counts.Total);
-            await AnnounceAsync(import, counts, null);
             LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
         }
         catch (Exception e) when (IsTransient(e))
@@ -89,8 +91,8 @@ public sealed partial class ImportJobGrain(
         {
             run?.SetStatus(ActivityStatusCode.Error, e.Message);
             LogFailed(logger, e, importId);
-            await imports.FinishAsync(importId, ImportStatus.Failed, e.Message);
             await AnnounceAsync(import, await imports.UpdateProgressAsync(importId), e.Message);
+            await imports.FinishAsync(importId, ImportStatus.Failed, e.Message);
         }
     }
 
