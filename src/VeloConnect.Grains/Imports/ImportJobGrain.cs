@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Contracts.Imports;
@@ -22,6 +23,7 @@ public sealed partial class ImportJobGrain(
     FieldStore fields,
     AuditLog audit,
     NotificationStore notifications,
+    IHostApplicationLifetime lifetime,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
@@ -80,7 +82,7 @@ public sealed partial class ImportJobGrain(
             run?.SetTag("import.rows", counts.Total);
             LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
         }
-        catch (Exception e) when (IsTransient(e))
+        catch (Exception e) when (IsTransient(e) || lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // The silo is stopping or the database is briefly away: leave the import running; the supervisor of a
             // live silo resumes it once this job stops reporting.
@@ -230,9 +232,15 @@ public sealed partial class ImportJobGrain(
             $"/imports/{import.Id}");
     }
 
-    private static bool IsTransient(Exception e) =>
-        e is OrleansException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException { IsTransient: true }
-        || (e is Npgsql.NpgsqlException && e.InnerException is System.Net.Sockets.SocketException or IOException);
+    /// <summary>Failures of the cluster or the database (not of the import): the job is resumed, not failed.</summary>
+    private static bool IsTransient(Exception? e) =>
+        e is not null
+        && (e is OrleansException or TimeoutException or OperationCanceledException or ObjectDisposedException
+                or Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or IOException
+            // The activation was torn down under the job (its silo is stopping).
+            || (e is InvalidOperationException && e.Message.Contains("invalid activation", StringComparison.OrdinalIgnoreCase))
+            || IsTransient(e.InnerException)
+            || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTransient)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} was interrupted; it will be resumed")]
     private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
