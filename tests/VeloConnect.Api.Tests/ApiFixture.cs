@@ -2,13 +2,11 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data.Workspaces;
-using VeloConnect.Silo;
 using VeloConnect.TestSupport;
 using Xunit;
 
@@ -39,38 +37,8 @@ public sealed class ApiFixture : IAsyncLifetime
         var connectionString = await TestPostgres.CreateDatabaseAsync("api");
         var redis = await TestRedis.InstanceAsync();
         DataSource = NpgsqlDataSource.Create(connectionString);
-        var clusterId = "api-tests-" + Guid.NewGuid().ToString("N")[..8];
-        Dictionary<string, string?> shared = new()
-        {
-            ["ConnectionStrings:contactsdb"] = connectionString,
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = "veloconnect-tests",
-            // Membership in PostgreSQL (our own SQL, migration 0003), as the AppHost wires it.
-            ["Orleans:Clustering:ProviderType"] = "AdoNet",
-            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
-            ["Orleans:Clustering:Invariant"] = "Npgsql",
-            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
-        };
-
-        var siloBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        siloBuilder.Configuration.AddInMemoryCollection(shared);
-        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-            // Grain storage is a silo setting only (an Orleans client fails on it).
-            ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
-            ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
-            ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
-            ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
-        });
-        siloBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-        siloBuilder.AddVeloConnectSilo();
-        _silo = siloBuilder.Build();
-        _silo.MapDefaultEndpoints();
-        await _silo.StartAsync();
+        var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "api-tests");
+        _silo = await LocalCluster.StartSiloAsync(shared);
 
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -125,13 +93,6 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         var (workspace, user, key) = await workspaces.CreateWorkspaceAsync(name, region, "Agent of " + name, null);
         return new TestWorkspace(workspace.Id, user.Id, key, Client(key));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -5,11 +5,9 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.Grains.Imports;
-using VeloConnect.Silo;
 using VeloConnect.TestSupport;
 using Xunit;
 using static VeloConnect.Api.Tests.ApiTestExtensions;
@@ -33,17 +31,7 @@ public sealed class ImportResumeTests : IAsyncLifetime
         var connectionString = await TestPostgres.CreateDatabaseAsync("resume");
         var redis = await TestRedis.InstanceAsync();
         _dataSource = NpgsqlDataSource.Create(connectionString);
-        _shared = new()
-        {
-            ["ConnectionStrings:contactsdb"] = connectionString,
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
-            ["Orleans:ClusterId"] = "resume-" + Guid.NewGuid().ToString("N")[..8],
-            ["Orleans:ServiceId"] = "veloconnect-resume-tests",
-            ["Orleans:Clustering:ProviderType"] = "AdoNet",
-            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
-            ["Orleans:Clustering:Invariant"] = "Npgsql",
-            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
-        };
+        _shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "resume");
         // A stopped job is noticed after a few seconds of silence instead of thirty.
         ImportSupervisor.Silence = TimeSpan.FromSeconds(3);
         ImportSupervisor.Interval = TimeSpan.FromSeconds(1);
@@ -127,22 +115,7 @@ public sealed class ImportResumeTests : IAsyncLifetime
         }
     }
 
-    private async Task StartSiloAsync()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(_shared);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddVeloConnectSilo();
-        var silo = builder.Build();
-        await silo.StartAsync();
-        _silos.Add(silo);
-    }
+    private async Task StartSiloAsync() => _silos.Add(await LocalCluster.StartSiloAsync(_shared));
 
     private static async Task WaitForProgressAsync(HttpClient http, string id, int rows)
     {
@@ -176,12 +149,5 @@ public sealed class ImportResumeTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"Import did not finish: {state.ToJsonString()}");
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
