@@ -321,6 +321,26 @@ public sealed class ImportTests(ApiFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Custom_fields_are_imported_typed_and_a_value_that_does_not_fit_makes_the_row_invalid()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        await ReadAsync(await ws.Http.PostAsJsonAsync("/api/fields", new { key = "tier", label = "Tier", type = "single_select", options = new[] { "Gold", "Silver" } }), HttpStatusCode.Created);
+        await ReadAsync(await ws.Http.PostAsJsonAsync("/api/fields", new { key = "score", label = "Score", type = "number" }), HttpStatusCode.Created);
+        const string csv = "Phone,Tier,Score,Other phone\n+14155550190,gold,1.50,+14155550191\n+14155550192,Bronze,7,\n+14155550193,Silver,lots,\n";
+
+        var done = await ws.Http.ImportAsync(csv, ["phone", "field:tier", "field:score", "phone_additional"]);
+
+        Assert.Equal((1, 0, 0, 2), ImportTestSupport.Counts(done));
+        var contact = await ws.Http.ContactByPhoneAsync("+14155550190");
+        Assert.Equal("Gold", contact["custom"]!["tier"]!.GetValue<string>());
+        Assert.Equal(1.5m, contact["custom"]!["score"]!.GetValue<decimal>());
+        Assert.Equal(["+14155550190", "+14155550191"], contact["phones"]!.AsArray().Select(p => p!.GetValue<string>()));
+        var report = await (await ws.Http.GetAsync($"/api/imports/{done["id"]!.GetValue<string>()}/errors.csv")).Content.ReadAsStringAsync();
+        Assert.Contains("Bronze", report);
+        Assert.Contains("'lots' is not a number", report);
+    }
+
     private static async Task<JsonArray> ReadListAsync(HttpClient http, string path)
     {
         var response = await http.GetAsync(path);
