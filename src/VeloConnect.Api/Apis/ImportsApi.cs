@@ -27,10 +27,14 @@ public static class ImportsApi
     /// <summary>How long a run request waits for a small import to finish before answering that it runs in the background.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
+    private const long MaxUploadBytes = 256L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/imports").WithTags("Imports");
         api.MapPost("/", Upload).WithName("UploadImport").DisableAntiforgery()
+            // 50,000 rows of a wide export can pass Kestrel's default 30 MB; the row limit is what bounds a file.
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
             .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.");
         api.MapPut("/{id:guid}/mapping", SetMapping).WithName("SetImportMapping")
             .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.");
