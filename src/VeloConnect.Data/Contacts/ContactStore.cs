@@ -49,26 +49,31 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is Guid owner ? owner : null;
     }
 
-    /// <summary>Inserts a new contact with its identifiers; opt-outs retained for those identifiers apply to it again.</summary>
+    /// <summary>
+    /// Inserts a new contact with its identifiers (opt-outs retained for those identifiers apply to it again) and, for an
+    /// import row, the row's result. One command of several statements: one round trip, one implicit transaction.
+    /// </summary>
     public async Task InsertAsync(ContactRecord record, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand("""
+        var identifiers = record.Data.Identifiers().ToList();
+        await using var insert = dataSource.CreateCommand($"""
             insert into contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
                                   created_at, last_activity_at, updated_at, version, search_text)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
-                    @created, @activity, @updated, @version, @search)
-            """, connection, transaction))
+                    @created, @activity, @updated, @version, @search);
+            {(identifiers.Count > 0 ? InsertIdentifiersSql + ";\n" + RestoreOptOutsSql + ";" : "")}
+            {(row is null ? "" : RecordRowSql)}
+            """);
+        AddDataParameters(insert, record);
+        insert.Parameters.AddWithValue("created", record.CreatedAt);
+        insert.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
+        insert.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
+        if (row is not null)
         {
-            AddDataParameters(insert, record);
-            insert.Parameters.AddWithValue("created", record.CreatedAt);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            AddRowParameters(insert, row, "added", warnings);
         }
 
-        await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, record.Data.Identifiers().ToList(), cancellationToken);
-        await RecordRowAsync(connection, transaction, row, "added", record.Id, warnings, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -113,6 +118,11 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         return true;
     }
 
+    private const string RecordRowSql = """
+        insert into import_rows (import_id, row_number, outcome, contact_id, warnings) values (@import, @row, @outcome, @id, @warnings)
+        on conflict (import_id, row_number) do nothing
+        """;
+
     /// <summary>An import row's result, committed with the contact change it caused (exactly once, by the primary key).</summary>
     private static async Task RecordRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRowRef? row, string outcome, Guid contactId, IReadOnlyList<string>? warnings, CancellationToken cancellationToken)
     {
@@ -121,16 +131,18 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var insert = new NpgsqlCommand("""
-            insert into import_rows (import_id, row_number, outcome, contact_id, warnings) values (@import, @row, @outcome, @contact, @warnings)
-            on conflict (import_id, row_number) do nothing
-            """, connection, transaction);
-        insert.Parameters.AddWithValue("import", row.ImportId);
-        insert.Parameters.AddWithValue("row", row.RowNumber);
-        insert.Parameters.AddWithValue("outcome", outcome);
-        insert.Parameters.AddWithValue("contact", contactId);
-        insert.Parameters.AddWithValue("warnings", (warnings ?? []).ToArray());
+        await using var insert = new NpgsqlCommand(RecordRowSql, connection, transaction);
+        insert.Parameters.AddWithValue("id", contactId);
+        AddRowParameters(insert, row, outcome, warnings);
         await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddRowParameters(NpgsqlCommand command, ImportRowRef row, string outcome, IReadOnlyList<string>? warnings)
+    {
+        command.Parameters.AddWithValue("import", row.ImportId);
+        command.Parameters.AddWithValue("row", row.RowNumber);
+        command.Parameters.AddWithValue("outcome", outcome);
+        command.Parameters.AddWithValue("warnings", (warnings ?? []).ToArray());
     }
 
     /// <summary>
@@ -285,6 +297,28 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     internal static string SearchText(ContactData data) =>
         string.Join(' ', new[] { data.Name, data.Email }.Concat(data.Phones).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
 
+    private const string InsertIdentifiersSql = """
+        insert into contact_identifiers (workspace_id, kind, value, contact_id)
+        select @ws, kind, value, @id from unnest(@kinds, @values) as r(kind, value)
+        """;
+
+    // Opt-outs retained from a deleted contact come back with its identifiers. Where the contact already has a
+    // status for that channel the retained opt-out is kept, not dropped: no opt-out ever disappears silently.
+    private const string RestoreOptOutsSql = """
+        with candidates as (
+            select distinct on (r.channel) r.channel, r.set_at, r.source, r.set_by
+            from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value) on r.kind = i.kind and r.value = i.value
+            where r.workspace_id = @ws
+            order by r.channel, r.set_at desc),
+        restored as (
+            insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
+            select @id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
+            on conflict (contact_id, channel) do nothing
+            returning channel)
+        delete from retained_opt_outs r using unnest(@kinds, @values) as i(kind, value)
+        where r.workspace_id = @ws and r.kind = i.kind and r.value = i.value and r.channel in (select channel from restored)
+        """;
+
     private static async Task AddIdentifiersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid contactId, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken)
     {
         if (identifiers.Count == 0)
@@ -292,40 +326,11 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        var kinds = identifiers.Select(i => KindCode(i.Kind)).ToArray();
-        var values = identifiers.Select(i => i.Key).ToArray();
-        await using (var insert = new NpgsqlCommand("""
-            insert into contact_identifiers (workspace_id, kind, value, contact_id)
-            select @ws, kind, value, @id from unnest(@kinds, @values) as r(kind, value)
-            """, connection, transaction))
-        {
-            insert.Parameters.AddWithValue("ws", workspaceId);
-            insert.Parameters.AddWithValue("id", contactId);
-            insert.Parameters.AddWithValue("kinds", kinds);
-            insert.Parameters.AddWithValue("values", values);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        // Opt-outs retained from a deleted contact come back with its identifiers. Where the contact already has a
-        // status for that channel the retained opt-out is kept, not dropped: no opt-out ever disappears silently.
-        await using var restore = new NpgsqlCommand("""
-            with candidates as (
-                select distinct on (r.channel) r.channel, r.set_at, r.source, r.set_by
-                from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value) on r.kind = i.kind and r.value = i.value
-                where r.workspace_id = @ws
-                order by r.channel, r.set_at desc),
-            restored as (
-                insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
-                select @id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
-                on conflict (contact_id, channel) do nothing
-                returning channel)
-            delete from retained_opt_outs r using unnest(@kinds, @values) as i(kind, value)
-            where r.workspace_id = @ws and r.kind = i.kind and r.value = i.value and r.channel in (select channel from restored)
-            """, connection, transaction);
-        restore.Parameters.AddWithValue("ws", workspaceId);
-        restore.Parameters.AddWithValue("id", contactId);
-        restore.Parameters.AddWithValue("kinds", kinds);
-        restore.Parameters.AddWithValue("values", values);
-        await restore.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(InsertIdentifiersSql + ";\n" + RestoreOptOutsSql, connection, transaction);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("id", contactId);
+        command.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
+        command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
