@@ -41,41 +41,12 @@ internal sealed class Stack : IAsyncDisposable
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("bench");
         var redis = await TestRedis.InstanceAsync();
-        var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
-        Dictionary<string, string?> shared = new()
-        {
-            ["ConnectionStrings:contactsdb"] = connectionString,
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = "veloconnect-bench",
-            ["Orleans:Clustering:ProviderType"] = "AdoNet",
-            ["Orleans:Clustering:ServiceKey"] = "contactsdb",
-            ["Orleans:Clustering:Invariant"] = "Npgsql",
-            ["Orleans:Clustering:ConnectionName"] = "contactsdb",
-            // Logs go to stderr, warnings and worse only: stdout carries the figures.
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "bench");
+        // Logs go to stderr, warnings and worse only: stdout carries the figures.
+        shared["Logging:LogLevel:Default"] = "Warning";
+        var silo = await LocalCluster.StartSiloAsync(shared, environment, QuietLogging);
 
-        var siloBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        siloBuilder.Configuration.AddInMemoryCollection(shared);
-        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-            ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
-            ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
-            ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
-            ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
-        });
-        siloBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-        siloBuilder.AddVeloConnectSilo();
-        QuietLogging(siloBuilder.Logging);
-        var silo = siloBuilder.Build();
-        silo.MapDefaultEndpoints();
-        await silo.StartAsync();
-
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var api = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);
@@ -124,12 +95,5 @@ internal sealed class Stack : IAsyncDisposable
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace VeloConnect.TestSupport;
 
 /// <summary>Shared plumbing for the throwaway servers the tests start: free ports, processes, readiness.</summary>
-internal static class LocalServer
+public static class LocalServer
 {
     public static int FreePort()
     {

@@ -95,9 +95,8 @@ public static class ImportsApi
             await services.Imports.CreateAsync(import, stream, http.RequestAborted);
         }
 
-        var stored = (await services.Imports.GetAsync(user.WorkspaceId, import.Id))!;
-        var mapping = await ProposeMappingAsync(services, stored, fields, user);
-        return TypedResults.Created($"/api/imports/{import.Id}", ImportResponse.From(stored, mapping, fields));
+        var mapping = await ProposeMappingAsync(services, import, fields, user);
+        return TypedResults.Created($"/api/imports/{import.Id}", ImportResponse.From(import, mapping, fields));
     }
 
     public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> SetMapping(Guid id, MappingRequest? body, HttpContext http, [AsParameters] ImportRequest request)
@@ -144,7 +143,7 @@ public static class ImportsApi
         }
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? (await DefaultRegionAsync(user))).Trim().ToUpperInvariant());
+        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant());
         if (errors.Count == 0)
         {
             foreach (var (key, messages) in MappingRules.Validate(mapping, analysis.Columns.Count, fields))
@@ -297,12 +296,10 @@ public static class ImportsApi
         }
 
         var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], import.HasHeader, fields);
-        return new MappingResponse([.. suggested.Select(t => t.ToString())], import.HasHeader, await DefaultRegionAsync(user), "suggested");
+        return new MappingResponse([.. suggested.Select(t => t.ToString())], import.HasHeader, user.DefaultRegion, "suggested");
     }
 
     private static MappingResponse Confirmed(StoredMapping mapping) => new(mapping.Columns, mapping.HasHeader, mapping.Region, "confirmed");
-
-    private static Task<string> DefaultRegionAsync(CurrentUser user) => Task.FromResult(user.DefaultRegion);
 
     private static ProblemHttpResult UploadRefused(SniffResult analysis)
     {

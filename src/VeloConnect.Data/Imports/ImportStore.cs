@@ -19,8 +19,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            insert into imports (id, workspace_id, user_id, file_name, file_size, status, analysis, convert_from, has_header, mapping, total_rows)
-            values (@id, @ws, @user, @name, @size, @status, @analysis::jsonb, @convert, @header, @mapping::jsonb, @total)
+            insert into imports (id, workspace_id, user_id, file_name, file_size, status, created_at, analysis, convert_from, has_header, mapping, total_rows)
+            values (@id, @ws, @user, @name, @size, @status, @created, @analysis::jsonb, @convert, @header, @mapping::jsonb, @total)
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue("id", import.Id);
@@ -29,6 +29,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
             insert.Parameters.AddWithValue("name", import.FileName);
             insert.Parameters.AddWithValue("size", import.FileSize);
             insert.Parameters.AddWithValue("status", import.Status);
+            insert.Parameters.AddWithValue("created", import.CreatedAt);
             insert.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(import.Analysis, ImportJson.Options));
             insert.Parameters.Add(new NpgsqlParameter("convert", NpgsqlDbType.Text) { Value = (object?)import.ConvertFrom ?? DBNull.Value });
             insert.Parameters.AddWithValue("header", import.HasHeader);
@@ -47,14 +48,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<ImportRecord?> GetAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand($"select {Columns} from imports where id = @id and workspace_id = @ws");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("ws", workspaceId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public Task<ImportRecord?> GetAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default) =>
+        FindAsync(id, workspaceId, cancellationToken);
 
     /// <summary>The workspace's imports, newest first.</summary>
     public async Task<IReadOnlyList<ImportRecord>> ListAsync(Guid workspaceId, int limit, DateTimeOffset? before, CancellationToken cancellationToken = default)
@@ -113,10 +108,19 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<ImportRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default)
+    /// <summary>For the job, which is keyed by the import alone.</summary>
+    public Task<ImportRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default) =>
+        FindAsync(id, null, cancellationToken);
+
+    private async Task<ImportRecord?> FindAsync(Guid id, Guid? workspaceId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"select {Columns} from imports where id = @id");
+        await using var command = dataSource.CreateCommand($"select {Columns} from imports where id = @id {(workspaceId is null ? "" : "and workspace_id = @ws")}");
         command.Parameters.AddWithValue("id", id);
+        if (workspaceId is { } ws)
+        {
+            command.Parameters.AddWithValue("ws", ws);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using VeloConnect.Silo;
 
-namespace VeloConnect.Api.Tests;
+namespace VeloConnect.TestSupport;
 
 /// <summary>The configuration the AppHost gives the silo and the API, and a silo host started the production way.</summary>
-internal static class LocalCluster
+public static class LocalCluster
 {
     /// <summary>Settings shared by silos and the API: the database, Redis, and Orleans membership in PostgreSQL.</summary>
     public static Dictionary<string, string?> Settings(string connectionString, string redis, string clusterPrefix) => new()
@@ -22,14 +23,14 @@ internal static class LocalCluster
         ["Orleans:Clustering:ConnectionName"] = "contactsdb",
     };
 
-    public static async Task<WebApplication> StartSiloAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<WebApplication> StartSiloAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(),
-            ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:Endpoints:SiloPort"] = LocalServer.FreePort().ToString(),
+            ["Orleans:Endpoints:GatewayPort"] = LocalServer.FreePort().ToString(),
             ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
             // Grain storage is a silo setting only (an Orleans client fails on it).
             ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
@@ -39,16 +40,10 @@ internal static class LocalCluster
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddVeloConnectSilo();
+        logging?.Invoke(builder.Logging);
         var silo = builder.Build();
         silo.MapDefaultEndpoints();
         await silo.StartAsync();
         return silo;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
