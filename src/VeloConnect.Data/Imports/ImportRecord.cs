@@ -36,6 +36,15 @@ public sealed record ImportCounts(int Added, int Updated, int Skipped, int Inval
     public static readonly ImportCounts Zero = new(0, 0, 0, 0);
 
     public int Total => Added + Updated + Skipped + Invalid;
+
+    public ImportCounts Add(string outcome, int rows) => outcome switch
+    {
+        ImportOutcome.Added => this with { Added = Added + rows },
+        ImportOutcome.Updated => this with { Updated = Updated + rows },
+        ImportOutcome.Skipped => this with { Skipped = Skipped + rows },
+        ImportOutcome.Invalid => this with { Invalid = Invalid + rows },
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not an import outcome."),
+    };
 }
 
 /// <summary>A mapping as stored and as the API spells it: a target per column ("name", "phone", "field:tier", …).</summary>

@@ -184,6 +184,22 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return new ImportCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
     }
 
+    /// <summary>Saves a running job's progress (its own tally) and beats the heart, without recounting the rows.</summary>
+    public async Task SaveProgressAsync(Guid id, ImportCounts counts, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set added = @added, updated = @updated, skipped = @skipped, invalid = @invalid,
+                rows_done = @added + @updated + @skipped + @invalid, heartbeat_at = now()
+            where id = @id
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("added", counts.Added);
+        command.Parameters.AddWithValue("updated", counts.Updated);
+        command.Parameters.AddWithValue("skipped", counts.Skipped);
+        command.Parameters.AddWithValue("invalid", counts.Invalid);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task FinishAsync(Guid id, string status, string? error, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("update imports set status = @status, finished_at = now(), error = @error where id = @id");

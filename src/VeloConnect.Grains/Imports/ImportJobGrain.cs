@@ -32,6 +32,9 @@ public sealed partial class ImportJobGrain(
 
     private Task? _run;
 
+    // Progress as this job has seen it, saved after each batch; the finish recounts the recorded rows, which are the truth.
+    private ImportCounts _progress = ImportCounts.Zero;
+
     public async Task<bool> StartAsync()
     {
         if (!await imports.MarkRunningAsync(this.GetPrimaryKey()))
@@ -116,6 +119,8 @@ public sealed partial class ImportJobGrain(
             LogResuming(logger, importId, done.Count);
         }
 
+        _progress = done.Count > 0 ? await imports.UpdateProgressAsync(importId) : ImportCounts.Zero;
+
         var writer = GrainFactory.ContactWriter(import.WorkspaceId);
         var recorded = new List<ImportRowResult>();
         var writes = new List<PlannedRow>();
@@ -154,17 +159,15 @@ public sealed partial class ImportJobGrain(
         using var batch = ImportTelemetry.Start("import.merge-batch", import.Id);
         batch?.SetTag("import.batch.writes", writes.Count);
         // A sliding window of writes in flight: one slow row does not hold up the others.
-        var inFlight = new List<Task<ImportRowResult?>>(Parallelism);
+        var outcomes = recorded.Select(r => r.Outcome).ToList();
+        var inFlight = new List<Task<(string Outcome, ImportRowResult? ToRecord)>>(Parallelism);
         foreach (var row in writes)
         {
             if (inFlight.Count == Parallelism)
             {
                 var finished = await Task.WhenAny(inFlight);
                 inFlight.Remove(finished);
-                if (await finished is { } result)
-                {
-                    recorded.Add(result);
-                }
+                Collect(await finished);
             }
 
             inFlight.Add(WriteRowAsync(import, writer, row));
@@ -172,21 +175,28 @@ public sealed partial class ImportJobGrain(
 
         foreach (var result in await Task.WhenAll(inFlight))
         {
-            if (result is not null)
-            {
-                recorded.Add(result);
-            }
+            Collect(result);
         }
 
         using (ImportTelemetry.Start("import.persist", import.Id))
         {
             await imports.RecordRowsAsync(import.Id, recorded);
-            foreach (var group in recorded.GroupBy(r => r.Outcome))
+            foreach (var group in outcomes.GroupBy(o => o))
             {
                 ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+                _progress = _progress.Add(group.Key, group.Count());
             }
 
-            await imports.UpdateProgressAsync(import.Id);
+            await imports.SaveProgressAsync(import.Id, _progress);
+        }
+
+        void Collect((string Outcome, ImportRowResult? ToRecord) result)
+        {
+            outcomes.Add(result.Outcome);
+            if (result.ToRecord is { } toRecord)
+            {
+                recorded.Add(toRecord);
+            }
         }
 
         writes.Clear();
@@ -195,8 +205,8 @@ public sealed partial class ImportJobGrain(
         DelayDeactivation(TimeSpan.FromMinutes(5));
     }
 
-    /// <summary>Writes one row; returns the result to record here, or null when the contact write recorded it itself.</summary>
-    private static async Task<ImportRowResult?> WriteRowAsync(ImportRecord import, IContactWriterGrain writer, PlannedRow row)
+    /// <summary>Writes one row; returns its outcome and the result to record here (none when the contact write recorded it).</summary>
+    private static async Task<(string Outcome, ImportRowResult? ToRecord)> WriteRowAsync(ImportRecord import, IContactWriterGrain writer, PlannedRow row)
     {
         var contact = row.Result.Contact!;
         var write = new ContactWrite(contact.Name, contact.PrimaryPhone, contact.AdditionalPhones, contact.Email, contact.Tags, contact.Custom, null);
@@ -206,9 +216,10 @@ public sealed partial class ImportJobGrain(
         var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
         return result.Outcome switch
         {
-            WriteOutcome.Created or WriteOutcome.Updated => null,
-            WriteOutcome.Unchanged => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings),
-            _ => new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings),
+            WriteOutcome.Created => (ImportOutcome.Added, null),
+            WriteOutcome.Updated => (ImportOutcome.Updated, null),
+            WriteOutcome.Unchanged => (ImportOutcome.Updated, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings)),
+            _ => (ImportOutcome.Invalid, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings)),
         };
     }
 
