@@ -19,5 +19,6 @@ public static class DataServices
         .AddSingleton<WorkspaceStore>()
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
+        .AddSingleton<ImportBatchStore>()
         .AddSingleton<ImportReview>();
 }

@@ -12,6 +12,7 @@ namespace VeloConnect.Data.Contacts;
 /// </summary>
 public sealed class ContactStore(NpgsqlDataSource dataSource)
 {
+    private const int LookupBatch = 10_000;
     private const string Columns = "id, workspace_id, name, phones, email, tags, custom::text, source, assigned_agent_id, created_at, last_activity_at, updated_at, version";
 
     public async Task<ContactRecord?> LoadAsync(Guid workspaceId, Guid contactId, CancellationToken cancellationToken = default)
@@ -47,6 +48,29 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("kind", KindCode(identifier.Kind));
         command.Parameters.AddWithValue("value", identifier.Key);
         return await command.ExecuteScalarAsync(cancellationToken) is Guid owner ? owner : null;
+    }
+
+    /// <summary>The owners of many identifiers at once, as durably recorded (absent: nobody owns it).</summary>
+    public async Task<Dictionary<Identifier, Guid>> OwnersAsync(Guid workspaceId, IEnumerable<Identifier> identifiers, CancellationToken cancellationToken = default)
+    {
+        var owners = new Dictionary<Identifier, Guid>();
+        foreach (var batch in identifiers.Distinct().Chunk(LookupBatch))
+        {
+            await using var command = dataSource.CreateCommand("""
+                select i.kind, i.value, i.contact_id from contact_identifiers i join unnest(@kinds, @values) as r(kind, value)
+                on i.kind = r.kind and i.value = r.value where i.workspace_id = @ws
+                """);
+            command.Parameters.AddWithValue("ws", workspaceId);
+            command.Parameters.AddWithValue("kinds", batch.Select(i => KindCode(i.Kind)).ToArray());
+            command.Parameters.AddWithValue("values", batch.Select(i => i.Key).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                owners[new Identifier(reader.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email, reader.GetString(1))] = reader.GetGuid(2);
+            }
+        }
+
+        return owners;
     }
 
     /// <summary>
@@ -297,7 +321,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     internal static string SearchText(ContactData data) =>
         string.Join(' ', new[] { data.Name, data.Email }.Concat(data.Phones).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
 
-    private const string InsertIdentifiersSql = """
+    internal const string InsertIdentifiersSql = """
         insert into contact_identifiers (workspace_id, kind, value, contact_id)
         select @ws, kind, value, @id from unnest(@kinds, @values) as r(kind, value)
         """;

@@ -1,4 +1,3 @@
-using Npgsql;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Import;
@@ -22,100 +21,53 @@ public sealed record ReviewResult(
     IReadOnlyList<ReviewRow> Invalid);
 
 /// <summary>
-/// The dry run: reads every row as the run will, and looks each one's phones, then email, up in the current contacts
-/// (one query per few thousand identifiers). Changes nothing.
+/// The dry run: reads every row as the run will and plans them with the run's own <see cref="ImportBatchPlan"/>
+/// against the current contacts (the owners of the file's phones and emails, and those contacts, a few queries in
+/// all). Changes nothing; when nothing else changes in between, the run produces these counts.
 /// </summary>
-public sealed class ImportReview(NpgsqlDataSource dataSource)
+public sealed class ImportReview(ContactStore contacts)
 {
     public const int ExamplesPerKind = 5;
     public const int MaxWarnings = 100;
-    private const int LookupBatch = 5_000;
 
     public async Task<ReviewResult> ReviewAsync(ImportRecord import, byte[] file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
     {
         var rows = ImportPlan.Rows(file, import, mapping, fields).ToList();
-        var owners = await OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
+        var owners = await contacts.OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
+        var stored = await contacts.LoadManyAsync(import.WorkspaceId, [.. owners.Values.Distinct()], cancellationToken);
+        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id));
 
-        int added = 0, updated = 0, skipped = 0, invalid = 0, warningCount = 0;
+        var counts = ImportCounts.Zero;
+        var warningCount = 0;
         List<ReviewRow> addedRows = [], updatedRows = [], skippedRows = [], invalidRows = [];
         List<ReviewWarning> warnings = [];
         foreach (var row in rows)
         {
-            if (row.IsInvalid)
+            var planned = plan.Apply(row, Guid.NewGuid);
+            counts = counts.Add(planned.Outcome, 1);
+            var result = ImportBatchPlan.Result(planned);
+            var examples = planned.Outcome switch
             {
-                invalid++;
-                Keep(invalidRows, new ReviewRow(row.Row.RowNumber, row.Row.Cells, null, null, row.Result.Errors));
-                continue;
+                ImportOutcome.Added => addedRows,
+                ImportOutcome.Updated => updatedRows,
+                ImportOutcome.Skipped => skippedRows,
+                _ => invalidRows,
+            };
+            if (examples.Count < ExamplesPerKind)
+            {
+                examples.Add(new ReviewRow(row.Row.RowNumber, row.Row.Cells, planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null, result.DuplicateOf, result.Reasons));
             }
 
-            if (row.IsSkipped)
+            foreach (var warning in planned.Warnings)
             {
-                skipped++;
-                Keep(skippedRows, new ReviewRow(row.Row.RowNumber, row.Row.Cells, null, row.DuplicateOf, [ImportPlan.SkippedReason(row.DuplicateOf!.Value)]));
-                continue;
-            }
-
-            var identifiers = ImportPlan.Identifiers(row.Result.Contact!);
-            var match = identifiers.Select(i => owners.TryGetValue(i, out var owner) ? owner : (Guid?)null).FirstOrDefault(o => o is not null);
-            if (match is { } contactId)
-            {
-                updated++;
-                Keep(updatedRows, new ReviewRow(row.Row.RowNumber, row.Row.Cells, contactId, null, []));
-                // Phone wins: an identifier of this row that belongs to another contact stays there.
-                foreach (var identifier in identifiers)
+                warningCount++;
+                if (warnings.Count < MaxWarnings)
                 {
-                    if (owners.TryGetValue(identifier, out var other) && other != contactId)
-                    {
-                        warningCount++;
-                        if (warnings.Count < MaxWarnings)
-                        {
-                            warnings.Add(new ReviewWarning(row.Row.RowNumber,
-                                $"{Describe(identifier)} belongs to another contact ({other}); the row updates contact {contactId} and leaves it there."));
-                        }
-                    }
+                    warnings.Add(new ReviewWarning(row.Row.RowNumber, warning));
                 }
             }
-            else
-            {
-                added++;
-                Keep(addedRows, new ReviewRow(row.Row.RowNumber, row.Row.Cells, null, null, []));
-            }
         }
 
-        return new ReviewResult(rows.Count, new ImportCounts(added, updated, skipped, invalid), warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
-    }
-
-    private static void Keep(List<ReviewRow> examples, ReviewRow row)
-    {
-        if (examples.Count < ExamplesPerKind)
-        {
-            examples.Add(row);
-        }
-    }
-
-    private static string Describe(Identifier identifier) =>
-        identifier.Kind == IdentifierKind.Phone ? $"Phone {identifier.Key}" : $"Email {identifier.Key}";
-
-    private async Task<Dictionary<Identifier, Guid>> OwnersAsync(Guid workspaceId, IEnumerable<Identifier> identifiers, CancellationToken cancellationToken)
-    {
-        var owners = new Dictionary<Identifier, Guid>();
-        foreach (var batch in identifiers.Distinct().Chunk(LookupBatch))
-        {
-            await using var command = dataSource.CreateCommand("""
-                select i.kind, i.value, i.contact_id from contact_identifiers i join unnest(@kinds, @values) as r(kind, value)
-                on i.kind = r.kind and i.value = r.value where i.workspace_id = @ws
-                """);
-            command.Parameters.AddWithValue("ws", workspaceId);
-            command.Parameters.AddWithValue("kinds", batch.Select(i => ContactStore.KindCode(i.Kind)).ToArray());
-            command.Parameters.AddWithValue("values", batch.Select(i => i.Key).ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var identifier = reader.GetString(0) == "p" ? Identifier.Phone(reader.GetString(1)) : new Identifier(IdentifierKind.Email, reader.GetString(1));
-                owners[identifier] = reader.GetGuid(2);
-            }
-        }
-
-        return owners;
+        return new ReviewResult(rows.Count, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
     }
 }

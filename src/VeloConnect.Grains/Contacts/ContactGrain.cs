@@ -68,11 +68,9 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
             return false;
         }
 
-        var identifiers = _record.Data.Identifiers().ToList();
         var deleted = await store.DeleteAsync(_workspaceId, _id);
         VeloConnectTelemetry.ContactsDeleted.Add(1);
         _record = null;
-        await ReleaseAsync(identifiers);
         DeactivateOnIdle();
         return deleted;
     }
@@ -98,7 +96,6 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
             var data = claim.Data;
             if (!data.Identifiers().Any())
             {
-                await ReleaseAsync(claim.Claimed);
                 return claim.Warnings.Count > 0
                     ? new WriteResult(WriteOutcome.Conflict, _id, claim.Warnings, "Every phone and email of this contact belongs to another contact.")
                     : WriteResult.Failure("A contact needs a phone or an email: they are how contacts are matched.");
@@ -130,7 +127,6 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 if (written)
                 {
                     _record = record;
-                    await ReleaseAsync(removed);
                     return new WriteResult(existing is null ? WriteOutcome.Created : WriteOutcome.Updated, _id, claim.Warnings);
                 }
             }
@@ -140,13 +136,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 // wrote it during a cluster change): reload and apply the change to what is really there.
                 LogStaleView(logger, _id, e.ConstraintName);
             }
-            catch
-            {
-                await ReleaseAsync(claim.Claimed);
-                throw;
-            }
 
-            await ReleaseAsync(claim.Claimed);
             if (attempt >= Attempts)
             {
                 return WriteResult.Failure("The contact was changed by someone else at the same time several times in a row; retry.");
@@ -164,24 +154,29 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         return result;
     }
 
+    /// <summary>
+    /// The phones and email the change adds, checked against their owners (one query). One that belongs to another
+    /// contact is refused (an edit), makes a new contact's write go to that contact instead, or is left with its
+    /// owner with a warning (a merge). The <c>contact_identifiers</c> primary key settles a claim made meanwhile.
+    /// </summary>
     private async Task<ClaimResult> ClaimNewIdentifiersAsync(ContactData before, ContactData wanted, bool dropTaken)
     {
         var claimed = new List<Identifier>();
         var warnings = new List<string>();
         var data = wanted;
         var existing = before.Identifiers().ToHashSet();
-        foreach (var identifier in wanted.Identifiers().Where(i => !existing.Contains(i)).ToList())
+        var fresh = wanted.Identifiers().Where(i => !existing.Contains(i)).ToList();
+        var owners = fresh.Count == 0 ? [] : await store.OwnersAsync(_workspaceId, fresh);
+        foreach (var identifier in fresh)
         {
-            var owner = await GrainFactory.Identity(_workspaceId, identifier.ToString()).ClaimAsync(_id);
-            if (owner == _id)
+            if (!owners.TryGetValue(identifier, out var owner) || owner == _id)
             {
                 claimed.Add(identifier);
                 continue;
             }
 
-            if (!dropTaken)
+            if (!dropTaken || _record is null)
             {
-                await ReleaseAsync(claimed);
                 return new ClaimResult(data, claimed, warnings, new WriteResult(WriteOutcome.Conflict, _id, [],
                     $"{identifier.Describe()} belongs to another contact ({owner}); remove it there first or edit that contact.", owner));
             }
@@ -192,14 +187,6 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         }
 
         return new ClaimResult(data, claimed, warnings, null);
-    }
-
-    private async Task ReleaseAsync(IEnumerable<Identifier> identifiers)
-    {
-        foreach (var identifier in identifiers)
-        {
-            await GrainFactory.Identity(_workspaceId, identifier.ToString()).ReleaseAsync(_id);
-        }
     }
 
     private sealed record ClaimResult(ContactData Data, List<Identifier> Claimed, List<string> Warnings, WriteResult? Conflict);

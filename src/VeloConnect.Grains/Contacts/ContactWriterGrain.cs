@@ -1,19 +1,23 @@
 using Orleans.Concurrency;
 using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Grains.Contacts;
 
 /// <summary>
-/// Finds which contact a write belongs to (its phones first, then its email, as the identity grains record it) and
-/// hands the write to that contact's grain. A write that matches nobody claims its first identifier for a new contact
-/// id; if another write claimed it first, this one becomes a merge into that contact (or "already exists").
+/// Finds which contact a write belongs to (its phones first, then its email, as <c>contact_identifiers</c> records
+/// them, in one query) and hands the write to that contact's grain. A write that matches nobody goes to a new
+/// contact's grain; if another write claimed one of its phones or emails in between, the new contact is not created
+/// (the grain answers with the owner) and the write is resolved again, becoming a merge into that contact.
 /// Stateless and reentrant, so writes of one workspace run in parallel (a non-reentrant worker would take one write
 /// at a time, and a silo only runs a worker per core); each contact's grain still applies them one at a time.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class ContactWriterGrain : Grain, IContactWriterGrain
+public sealed class ContactWriterGrain(ContactStore store) : Grain, IContactWriterGrain
 {
+    private const int Attempts = 3;
+
     public async Task<WriteResult> UpsertAsync(ContactWrite contact, UpsertMode mode, WriteContext context)
     {
         var workspaceId = this.GetPrimaryKey();
@@ -23,24 +27,25 @@ public sealed class ContactWriterGrain : Grain, IContactWriterGrain
             return WriteResult.Failure("A contact needs a phone or an email: they are how contacts are matched.");
         }
 
-        foreach (var identifier in input.IdentifiersInMatchOrder())
+        var identifiers = input.IdentifiersInMatchOrder().ToList();
+        for (var attempt = 1; ; attempt++)
         {
-            if (await GrainFactory.Identity(workspaceId, identifier.ToString()).GetOwnerAsync() is { } owner)
+            var owners = await store.OwnersAsync(workspaceId, identifiers);
+            foreach (var identifier in identifiers)
             {
-                return await WriteToExisting(workspaceId, owner, contact, mode, context);
+                if (owners.TryGetValue(identifier, out var owner))
+                {
+                    return mode == UpsertMode.CreateOnly
+                        ? new WriteResult(WriteOutcome.AlreadyExists, owner, [], "A contact with this phone or email already exists.", owner)
+                        : await GrainFactory.Contact(workspaceId, owner).MergeAsync(contact, context);
+                }
+            }
+
+            var result = await GrainFactory.Contact(workspaceId, Guid.NewGuid()).MergeAsync(contact, context);
+            if (result.Outcome != WriteOutcome.Conflict || attempt == Attempts)
+            {
+                return result;
             }
         }
-
-        var newId = Guid.NewGuid();
-        var first = input.IdentifiersInMatchOrder().First();
-        var claimedBy = await GrainFactory.Identity(workspaceId, first.ToString()).ClaimAsync(newId);
-        return claimedBy == newId
-            ? await GrainFactory.Contact(workspaceId, newId).MergeAsync(contact, context)
-            : await WriteToExisting(workspaceId, claimedBy, contact, mode, context);
     }
-
-    private Task<WriteResult> WriteToExisting(Guid workspaceId, Guid owner, ContactWrite contact, UpsertMode mode, WriteContext context) =>
-        mode == UpsertMode.CreateOnly
-            ? Task.FromResult(new WriteResult(WriteOutcome.AlreadyExists, owner, [], "A contact with this phone or email already exists.", owner))
-            : GrainFactory.Contact(workspaceId, owner).MergeAsync(contact, context);
 }

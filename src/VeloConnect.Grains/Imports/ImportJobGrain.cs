@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Audit;
+using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Notifications;
@@ -13,21 +15,25 @@ namespace VeloConnect.Grains.Imports;
 
 /// <summary>
 /// Runs one import in the background of its activation. Rows are read in file order (so in-file duplicates are
-/// decided the same way as in the review) and written in batches, many rows at a time, through the contact writer;
-/// each contact's grain applies its merges one at a time. A row that changes a contact is recorded in the same
-/// transaction as the change; the others are recorded here. Rows already recorded are skipped, which is what makes
-/// a resumed job count every row exactly once.
+/// decided the same way as in the review) in batches of a few thousand; each batch is planned against the contacts
+/// it matches and written in one transaction together with every row's result and the job's progress (see
+/// <see cref="ImportBatchPlan"/> and <see cref="ImportBatchStore"/>). A batch that meets a concurrent change goes row
+/// by row through the contact grains instead, which apply merges one at a time per contact. Rows already recorded
+/// are skipped, which is what makes a resumed job count every row exactly once.
 /// </summary>
 public sealed partial class ImportJobGrain(
     ImportStore imports,
+    ImportBatchStore batchStore,
+    ContactStore contacts,
     FieldStore fields,
+    TimeProvider clock,
     AuditLog audit,
     NotificationStore notifications,
     IHostApplicationLifetime lifetime,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
-    private const int WriteBatch = 500;
+    private const int BatchRows = 5_000;
     private const int Parallelism = 64;
 
     private Task? _run;
@@ -71,7 +77,7 @@ public sealed partial class ImportJobGrain(
 
         using var run = ImportTelemetry.Start("import.run", importId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
-        var clock = Stopwatch.StartNew();
+        var watch = Stopwatch.StartNew();
         try
         {
             var counts = await ProcessAsync(import);
@@ -79,7 +85,7 @@ public sealed partial class ImportJobGrain(
             // audit row (a crash in between at worst repeats the announcement when the job is resumed).
             await AnnounceAsync(import, counts, null);
             await imports.FinishAsync(importId, ImportStatus.Finished, null);
-            var seconds = clock.Elapsed.TotalSeconds;
+            var seconds = watch.Elapsed.TotalSeconds;
             ImportTelemetry.Duration.Record(seconds);
             ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
             run?.SetTag("import.rows", counts.Total);
@@ -121,48 +127,142 @@ public sealed partial class ImportJobGrain(
 
         _progress = done.Count > 0 ? await imports.UpdateProgressAsync(importId) : ImportCounts.Zero;
 
-        var writer = GrainFactory.ContactWriter(import.WorkspaceId);
-        var recorded = new List<ImportRowResult>();
-        var writes = new List<PlannedRow>();
-        foreach (var row in ImportPlan.Rows(file, import, import.Mapping!.ToMapping(), fieldDefinitions))
+        // Reading and normalising the rows (CPU) runs beside the writes (the database): the next batch is read while
+        // this one is written. Batches are written in file order, each after the previous one committed.
+        var batches = Channel.CreateBounded<List<PlannedRow>>(1);
+        using var stop = new CancellationTokenSource();
+        var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batches.Writer, stop.Token));
+        try
         {
-            if (done.Contains(row.Row.RowNumber))
+            await foreach (var batch in batches.Reader.ReadAllAsync())
             {
-                continue;
-            }
-
-            if (row.IsInvalid)
-            {
-                recorded.Add(new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, row.Result.Errors, []));
-            }
-            else if (row.IsSkipped)
-            {
-                recorded.Add(new ImportRowResult(row.Row.RowNumber, ImportOutcome.Skipped, null, row.DuplicateOf, [ImportPlan.SkippedReason(row.DuplicateOf!.Value)], []));
-            }
-            else
-            {
-                writes.Add(row);
-            }
-
-            if (writes.Count >= WriteBatch || recorded.Count >= WriteBatch * 4)
-            {
-                await FlushAsync(import, writer, writes, recorded);
+                await WriteBatchAsync(import, batch);
             }
         }
+        finally
+        {
+            await stop.CancelAsync();
+        }
 
-        await FlushAsync(import, writer, writes, recorded);
+        await reading;
         return await imports.UpdateProgressAsync(importId);
     }
 
-    private async Task FlushAsync(ImportRecord import, IContactWriterGrain writer, List<PlannedRow> writes, List<ImportRowResult> recorded)
+    private static async Task ReadBatchesAsync(byte[] file, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions,
+        HashSet<int> done, ChannelWriter<List<PlannedRow>> batches, CancellationToken cancellationToken)
     {
-        using var batch = ImportTelemetry.Start("import.merge-batch", import.Id);
-        batch?.SetTag("import.batch.writes", writes.Count);
-        // A sliding window of writes in flight: one slow row does not hold up the others.
-        var outcomes = recorded.Select(r => r.Outcome).ToList();
-        var inFlight = new List<Task<(string Outcome, ImportRowResult? ToRecord)>>(Parallelism);
-        foreach (var row in writes)
+        Exception? failure = null;
+        try
         {
+            var batch = new List<PlannedRow>(BatchRows);
+            foreach (var row in ImportPlan.Rows(file, import, import.Mapping!.ToMapping(), fieldDefinitions))
+            {
+                if (done.Contains(row.Row.RowNumber))
+                {
+                    continue;
+                }
+
+                batch.Add(row);
+                if (batch.Count == BatchRows)
+                {
+                    await batches.WriteAsync(batch, cancellationToken);
+                    batch = new List<PlannedRow>(BatchRows);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await batches.WriteAsync(batch, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The writing side stopped (and reports why).
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            batches.TryComplete(failure);
+        }
+    }
+
+    /// <summary>
+    /// Plans a batch against the contacts its rows match (one query for the owners of its phones and emails, one for
+    /// those contacts) and writes it in one transaction with every row's result. If a contact or identifier of the
+    /// batch changed meanwhile (another import, an edit), the batch is written row by row through the contact grains,
+    /// which apply each merge one at a time to what is really stored.
+    /// </summary>
+    private async Task WriteBatchAsync(ImportRecord import, List<PlannedRow> rows)
+    {
+        using var span = ImportTelemetry.Start("import.merge-batch", import.Id);
+        span?.SetTag("import.batch.rows", rows.Count);
+        var owners = await contacts.OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()));
+        var stored = await contacts.LoadManyAsync(import.WorkspaceId, [.. owners.Values.Distinct()]);
+        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id));
+        foreach (var row in rows)
+        {
+            plan.Apply(row, Guid.NewGuid);
+        }
+
+        var progress = plan.Outcomes.Aggregate(_progress, (counts, o) => counts.Add(o.Outcome, 1));
+        var changes = plan.Changes().ToList();
+        bool written;
+        using (var persist = ImportTelemetry.Start("import.persist", import.Id))
+        {
+            persist?.SetTag("import.batch.contacts", changes.Count);
+            written = await batchStore.WriteAsync(import, Source, changes, [.. plan.Outcomes.Select(ImportBatchPlan.Result)], progress, clock.GetUtcNow());
+        }
+
+        if (written)
+        {
+            _progress = progress;
+            foreach (var group in plan.Outcomes.GroupBy(o => o.Outcome))
+            {
+                ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+            }
+
+            CountWrites(changes.Count(c => c.IsNew), changes.Count(c => !c.IsNew), plan.Outcomes.Count(o => o.Outcome == ImportOutcome.Updated) - changes.Count(c => !c.IsNew));
+        }
+        else
+        {
+            span?.SetTag("import.batch.contended", true);
+            LogContended(logger, import.Id, rows[0].Row.RowNumber);
+            await WriteOneByOneAsync(import, rows);
+        }
+
+        // The run lives in the background of this activation: keep it alive while there is work.
+        DelayDeactivation(TimeSpan.FromMinutes(5));
+    }
+
+    private static void CountWrites(int created, int updated, int unchanged)
+    {
+        var source = new KeyValuePair<string, object?>("source", Source);
+        VeloConnectTelemetry.ContactWrites.Add(created, new KeyValuePair<string, object?>("outcome", "created"), source);
+        VeloConnectTelemetry.ContactWrites.Add(updated, new KeyValuePair<string, object?>("outcome", "updated"), source);
+        VeloConnectTelemetry.ContactWrites.Add(unchanged, new KeyValuePair<string, object?>("outcome", "unchanged"), source);
+    }
+
+    /// <summary>The contended path: each row through the contact writer and its contact's grain, many rows in flight.</summary>
+    private async Task WriteOneByOneAsync(ImportRecord import, List<PlannedRow> rows)
+    {
+        var writer = GrainFactory.ContactWriter(import.WorkspaceId);
+        var recorded = new List<ImportRowResult>();
+        var outcomes = new List<string>();
+        var inFlight = new List<Task<(string Outcome, ImportRowResult? ToRecord)>>(Parallelism);
+        foreach (var row in rows)
+        {
+            if (!row.IsWrite)
+            {
+                var result = ImportBatchPlan.Result(new PlannedOutcome(row, row.IsInvalid ? ImportOutcome.Invalid : ImportOutcome.Skipped, null, []));
+                recorded.Add(result);
+                outcomes.Add(result.Outcome);
+                continue;
+            }
+
+            // A sliding window of writes in flight: one slow row does not hold up the others.
             if (inFlight.Count == Parallelism)
             {
                 var finished = await Task.WhenAny(inFlight);
@@ -178,17 +278,14 @@ public sealed partial class ImportJobGrain(
             Collect(result);
         }
 
-        using (ImportTelemetry.Start("import.persist", import.Id))
+        await imports.RecordRowsAsync(import.Id, recorded);
+        foreach (var group in outcomes.GroupBy(o => o))
         {
-            await imports.RecordRowsAsync(import.Id, recorded);
-            foreach (var group in outcomes.GroupBy(o => o))
-            {
-                ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
-                _progress = _progress.Add(group.Key, group.Count());
-            }
-
-            await imports.SaveProgressAsync(import.Id, _progress);
+            ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+            _progress = _progress.Add(group.Key, group.Count());
         }
+
+        await imports.SaveProgressAsync(import.Id, _progress);
 
         void Collect((string Outcome, ImportRowResult? ToRecord) result)
         {
@@ -198,11 +295,6 @@ public sealed partial class ImportJobGrain(
                 recorded.Add(toRecord);
             }
         }
-
-        writes.Clear();
-        recorded.Clear();
-        // The run lives in the background of this activation: keep it alive while there is work.
-        DelayDeactivation(TimeSpan.FromMinutes(5));
     }
 
     /// <summary>Writes one row; returns its outcome and the result to record here (none when the contact write recorded it).</summary>
@@ -261,6 +353,9 @@ public sealed partial class ImportJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} resumes: {Done} rows were already recorded")]
     private static partial void LogResuming(ILogger logger, Guid importId, int done);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId}: the batch from row {FirstRow} met a concurrent change; writing it row by row")]
+    private static partial void LogContended(ILogger logger, Guid importId, int firstRow);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
