@@ -8,6 +8,11 @@ internal static class CustomJson
 {
     public static string ToObject(IReadOnlyDictionary<string, string> custom)
     {
+        if (custom.Count == 0)
+        {
+            return "{}";
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -26,6 +31,11 @@ internal static class CustomJson
 
     public static Dictionary<string, string> FromObject(string json)
     {
+        if (json == "{}")
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
         using var document = JsonDocument.Parse(json);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in document.RootElement.EnumerateObject())

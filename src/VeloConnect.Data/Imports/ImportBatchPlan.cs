@@ -14,6 +14,11 @@ public sealed record PlannedContact(Guid Id, ContactRecord? Stored, ContactData 
     public IReadOnlyList<Identifier> Added => [.. Data.Identifiers().Except(Stored?.Data.Identifiers() ?? [])];
 
     public IReadOnlyList<Identifier> Removed => [.. (Stored?.Data.Identifiers() ?? []).Except(Data.Identifiers())];
+
+    /// <summary>The contact as it is once this change is written (what the next batch plans against).</summary>
+    public ContactRecord AsWritten(Guid workspaceId, string source, DateTimeOffset now) => Stored is { } stored
+        ? stored with { Data = Data, LastActivityAt = now, UpdatedAt = now, Version = stored.Version + 1 }
+        : new ContactRecord(Id, workspaceId, Data, source, now, now, now, 1);
 }
 
 /// <summary>
@@ -32,6 +37,7 @@ public sealed class ImportBatchPlan
     private readonly Dictionary<Guid, ContactData> _current = [];
     private readonly List<Guid> _touched = [];
     private readonly List<PlannedOutcome> _outcomes = [];
+    private readonly Dictionary<Identifier, Guid?> _ownerChanges = [];
 
     /// <param name="owners">Who owns each identifier of the batch's rows (absent: nobody); updated as the plan goes.</param>
     /// <param name="stored">The stored contacts the owners point to.</param>
@@ -42,6 +48,9 @@ public sealed class ImportBatchPlan
     }
 
     public IReadOnlyList<PlannedOutcome> Outcomes => _outcomes;
+
+    /// <summary>The identifiers whose owner the plan changed: claimed (the new owner) or freed (null).</summary>
+    public IReadOnlyDictionary<Identifier, Guid?> OwnerChanges => _ownerChanges;
 
     /// <summary>The contacts to write: new ones, and existing ones whose data the batch changed (in first-touched order).</summary>
     public IEnumerable<PlannedContact> Changes()
@@ -98,12 +107,17 @@ public sealed class ImportBatchPlan
 
         foreach (var identifier in data.Identifiers())
         {
-            _owners[identifier] = id;
+            if (!had.Contains(identifier))
+            {
+                _owners[identifier] = id;
+                _ownerChanges[identifier] = id;
+            }
         }
 
         foreach (var identifier in had.Except(data.Identifiers()))
         {
             _owners.Remove(identifier);
+            _ownerChanges[identifier] = null;
         }
 
         if (!_current.ContainsKey(id))

@@ -29,14 +29,45 @@ public sealed class ImportReview(ContactStore contacts)
 {
     public const int ExamplesPerKind = 5;
     public const int MaxWarnings = 100;
+    private const int LookupChunk = 10_000;
 
     public async Task<ReviewResult> ReviewAsync(ImportRecord import, byte[] file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
     {
-        var rows = ImportPlan.Rows(file, import, mapping, fields).ToList();
-        var owners = await contacts.OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
-        var stored = await contacts.LoadManyAsync(import.WorkspaceId, [.. owners.Values.Distinct()], cancellationToken);
-        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id));
+        // The file is read (CPU) while the contacts its rows match are looked up (the database), a chunk at a time.
+        var rows = new List<PlannedRow>(import.TotalRows);
+        var lookups = new List<Task<(Dictionary<Identifier, Guid> Owners, IReadOnlyList<ContactRecord> Contacts)>>();
+        var chunk = new List<Identifier>(LookupChunk + 3);
+        foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
+        {
+            rows.Add(row);
+            if (row.IsWrite)
+            {
+                chunk.AddRange(row.Result.Contact!.IdentifiersInMatchOrder());
+                if (chunk.Count >= LookupChunk)
+                {
+                    lookups.Add(LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
+                    chunk = new List<Identifier>(LookupChunk + 3);
+                }
+            }
+        }
 
+        lookups.Add(LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
+        var owners = new Dictionary<Identifier, Guid>();
+        var stored = new Dictionary<Guid, ContactRecord>();
+        foreach (var (chunkOwners, chunkContacts) in await Task.WhenAll(lookups))
+        {
+            foreach (var (identifier, owner) in chunkOwners)
+            {
+                owners[identifier] = owner;
+            }
+
+            foreach (var contact in chunkContacts)
+            {
+                stored[contact.Id] = contact;
+            }
+        }
+
+        var plan = new ImportBatchPlan(owners, stored);
         var counts = ImportCounts.Zero;
         var warningCount = 0;
         List<ReviewRow> addedRows = [], updatedRows = [], skippedRows = [], invalidRows = [];
@@ -69,5 +100,11 @@ public sealed class ImportReview(ContactStore contacts)
         }
 
         return new ReviewResult(rows.Count, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
+    }
+
+    private async Task<(Dictionary<Identifier, Guid> Owners, IReadOnlyList<ContactRecord> Contacts)> LookUpAsync(Guid workspaceId, List<Identifier> identifiers, CancellationToken cancellationToken)
+    {
+        var owners = await contacts.OwnersAsync(workspaceId, identifiers, cancellationToken);
+        return (owners, owners.Count == 0 ? [] : await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken));
     }
 }

@@ -127,21 +127,41 @@ public sealed partial class ImportJobGrain(
 
         _progress = done.Count > 0 ? await imports.UpdateProgressAsync(importId) : ImportCounts.Zero;
 
-        // Reading and normalising the rows (CPU) runs beside the writes (the database): the next batch is read while
-        // this one is written. Batches are written in file order, each after the previous one committed.
+        // Three stages overlap: reading and normalising the rows (a thread of its own), planning a batch (this
+        // activation) and writing the batch before it (the database). Batches commit in file order, one at a time; a
+        // batch is planned against what the one in flight will have written.
         var batches = Channel.CreateBounded<List<PlannedRow>>(1);
         using var stop = new CancellationTokenSource();
         var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batches.Writer, stop.Token));
+        PendingWrite? inFlight = null;
         try
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync())
+            await foreach (var rows in batches.Reader.ReadAllAsync())
             {
-                await WriteBatchAsync(import, batch);
+                var plan = await PlanAsync(import, rows, inFlight);
+                if (inFlight is not null && !await CompleteAsync(import, inFlight))
+                {
+                    // The batch before went row by row through the grains: plan this one again against what is stored.
+                    plan = await PlanAsync(import, rows, null);
+                }
+
+                inFlight = StartWrite(import, rows, plan);
+            }
+
+            if (inFlight is not null)
+            {
+                await CompleteAsync(import, inFlight);
+                inFlight = null;
             }
         }
         finally
         {
             await stop.CancelAsync();
+            if (inFlight is not null)
+            {
+                // Stopped by a failure: let the write in flight end (its transaction commits or not) before leaving.
+                await inFlight.Written.ContinueWith(static _ => { }, TaskScheduler.Current);
+            }
         }
 
         await reading;
@@ -190,52 +210,106 @@ public sealed partial class ImportJobGrain(
     }
 
     /// <summary>
-    /// Plans a batch against the contacts its rows match (one query for the owners of its phones and emails, one for
-    /// those contacts) and writes it in one transaction with every row's result. If a contact or identifier of the
-    /// batch changed meanwhile (another import, an edit), the batch is written row by row through the contact grains,
-    /// which apply each merge one at a time to what is really stored.
+    /// Plans a batch against the contacts its rows match: one query for the owners of its phones and emails, one for
+    /// those contacts; what the batch in flight changes (owners, contacts) is taken from its plan, whether or not it has
+    /// committed yet.
     /// </summary>
-    private async Task WriteBatchAsync(ImportRecord import, List<PlannedRow> rows)
+    private async Task<ImportBatchPlan> PlanAsync(ImportRecord import, List<PlannedRow> rows, PendingWrite? inFlight)
     {
         using var span = ImportTelemetry.Start("import.merge-batch", import.Id);
         span?.SetTag("import.batch.rows", rows.Count);
+        span?.SetTag("import.batch.first_row", rows[0].Row.RowNumber);
         var owners = await contacts.OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()));
-        var stored = await contacts.LoadManyAsync(import.WorkspaceId, [.. owners.Values.Distinct()]);
-        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id));
+        var known = new Dictionary<Guid, ContactRecord>();
+        if (inFlight is not null)
+        {
+            foreach (var (identifier, owner) in inFlight.Plan.OwnerChanges)
+            {
+                if (owner is { } id)
+                {
+                    owners[identifier] = id;
+                }
+                else
+                {
+                    owners.Remove(identifier);
+                }
+            }
+
+            foreach (var change in inFlight.Changes)
+            {
+                known[change.Id] = change.AsWritten(import.WorkspaceId, Source, inFlight.Now);
+            }
+        }
+
+        var missing = owners.Values.Distinct().Where(id => !known.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var contact in await contacts.LoadManyAsync(import.WorkspaceId, missing))
+            {
+                known[contact.Id] = contact;
+            }
+        }
+
+        var plan = new ImportBatchPlan(owners, known);
         foreach (var row in rows)
         {
             plan.Apply(row, Guid.NewGuid);
         }
 
+        return plan;
+    }
+
+    /// <summary>Starts writing a planned batch (one transaction with its rows' results and the progress after it).</summary>
+    private PendingWrite StartWrite(ImportRecord import, List<PlannedRow> rows, ImportBatchPlan plan)
+    {
         var progress = plan.Outcomes.Aggregate(_progress, (counts, o) => counts.Add(o.Outcome, 1));
         var changes = plan.Changes().ToList();
-        bool written;
-        using (var persist = ImportTelemetry.Start("import.persist", import.Id))
-        {
-            persist?.SetTag("import.batch.contacts", changes.Count);
-            written = await batchStore.WriteAsync(import, Source, changes, [.. plan.Outcomes.Select(ImportBatchPlan.Result)], progress, clock.GetUtcNow());
-        }
+        var now = clock.GetUtcNow();
+        return new PendingWrite(rows, plan, changes, progress, now, WriteAsync());
 
+        async Task<bool> WriteAsync()
+        {
+            using var persist = ImportTelemetry.Start("import.persist", import.Id);
+            persist?.SetTag("import.batch.first_row", rows[0].Row.RowNumber);
+            persist?.SetTag("import.batch.contacts", changes.Count);
+            var written = await batchStore.WriteAsync(import, Source, changes, [.. plan.Outcomes.Select(ImportBatchPlan.Result)], progress, now);
+            persist?.SetTag("import.batch.contended", !written);
+            return written;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a batch's write. If a contact or identifier of the batch changed since it was planned (another import,
+    /// an edit), nothing of it was written: its rows go one by one through the contact grains, which apply each merge
+    /// to what is really stored, one at a time per contact. Returns whether the planned write landed.
+    /// </summary>
+    private async Task<bool> CompleteAsync(ImportRecord import, PendingWrite pending)
+    {
+        var written = await pending.Written;
         if (written)
         {
-            _progress = progress;
-            foreach (var group in plan.Outcomes.GroupBy(o => o.Outcome))
+            _progress = pending.Progress;
+            foreach (var group in pending.Plan.Outcomes.GroupBy(o => o.Outcome))
             {
                 ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
             }
 
-            CountWrites(changes.Count(c => c.IsNew), changes.Count(c => !c.IsNew), plan.Outcomes.Count(o => o.Outcome == ImportOutcome.Updated) - changes.Count(c => !c.IsNew));
+            var created = pending.Changes.Count(c => c.IsNew);
+            var updated = pending.Changes.Count - created;
+            CountWrites(created, updated, pending.Plan.Outcomes.Count(o => o.Outcome == ImportOutcome.Updated) - updated);
         }
         else
         {
-            span?.SetTag("import.batch.contended", true);
-            LogContended(logger, import.Id, rows[0].Row.RowNumber);
-            await WriteOneByOneAsync(import, rows);
+            LogContended(logger, import.Id, pending.Rows[0].Row.RowNumber);
+            await WriteOneByOneAsync(import, pending.Rows);
         }
 
         // The run lives in the background of this activation: keep it alive while there is work.
         DelayDeactivation(TimeSpan.FromMinutes(5));
+        return written;
     }
+
+    private sealed record PendingWrite(List<PlannedRow> Rows, ImportBatchPlan Plan, IReadOnlyList<PlannedContact> Changes, ImportCounts Progress, DateTimeOffset Now, Task<bool> Written);
 
     private static void CountWrites(int created, int updated, int unchanged)
     {
