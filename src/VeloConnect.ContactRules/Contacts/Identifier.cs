@@ -19,6 +19,9 @@ public readonly record struct Identifier(IdentifierKind Kind, string Key)
     /// <summary>"p:+14155550100" or "e:ann@example.com": stable text form, used in grain keys and storage.</summary>
     public override string ToString() => (Kind == IdentifierKind.Phone ? "p:" : "e:") + Key;
 
+    /// <summary>"Phone +14155550100" or "Email ann@example.com", for messages.</summary>
+    public string Describe() => (Kind == IdentifierKind.Phone ? "Phone " : "Email ") + Key;
+
     public static Identifier Parse(string text) => text switch
     {
         ['p', ':', ..] => new(IdentifierKind.Phone, text[2..]),

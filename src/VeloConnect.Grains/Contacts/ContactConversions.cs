@@ -10,7 +10,4 @@ internal static class ContactConversions
 
     public static ContactEdit ToEdit(this ContactEditCommand edit) =>
         new(edit.Name, edit.ClearName, edit.Phones, edit.Email, edit.ClearEmail, edit.Tags, edit.Custom, edit.AssignedAgentId, edit.ClearAssignedAgent);
-
-    public static string Describe(this Identifier identifier) =>
-        identifier.Kind == IdentifierKind.Phone ? $"Phone {identifier.Key}" : $"Email {identifier.Key}";
 }

@@ -183,7 +183,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
 
             // No identifier is ever moved silently: it stays with its owner and the write says so.
             data = ContactMerge.Without(data, identifier, before);
-            warnings.Add($"{identifier.Describe()} belongs to another contact ({owner}); it was left there and not added to this contact.");
+            warnings.Add(ContactMatcher.LeftWithOwner(identifier, owner));
         }
 
         return new ClaimResult(data, claimed, warnings, null);

@@ -1,0 +1,116 @@
+namespace VeloConnect.ContactRules.Contacts;
+
+/// <summary>Where an incoming contact went: the contact it matched (or the new one), and what it could not take.</summary>
+/// <param name="IsNew">No phone or email of the input belonged to anyone: a new contact.</param>
+/// <param name="Warnings">The input's phones and emails that belong to another contact and stayed there.</param>
+public sealed record MatchResult(Guid ContactId, bool IsNew, IReadOnlyList<string> Warnings);
+
+/// <summary>A contact the matched inputs change: its data before (none when new) and after.</summary>
+public sealed record MatchedChange(Guid Id, ContactData? Before, ContactData After)
+{
+    public bool IsNew => Before is null;
+
+    public IReadOnlyList<Identifier> Added => [.. After.Identifiers().Except(Before?.Identifiers() ?? [])];
+
+    public IReadOnlyList<Identifier> Removed => [.. (Before?.Identifiers() ?? []).Except(After.Identifiers())];
+}
+
+/// <summary>
+/// Matches incoming contacts (import rows, bulk items), in order, to the contacts that own their identifiers and
+/// merges them there, many at a time, in memory, exactly as one write to a contact's grain would:
+/// <list type="bullet">
+/// <item>the phone wins: an input goes to the owner of its first phone (primary, then additional), else of its
+/// email; an input whose phones and email belong to nobody creates a contact;</item>
+/// <item>the merge is <see cref="ContactMerge"/>'s (given fields overwrite, blanks keep, tags are added);</item>
+/// <item>a phone or email that belongs to another contact is never moved: it stays there and the input gets a
+/// warning naming that contact;</item>
+/// <item>an email the merge replaces is freed: a later input with it creates (or matches) another contact.</item>
+/// </list>
+/// Given the owners of the inputs' identifiers and the stored data of those owners, a whole batch is decided
+/// without another read.
+/// </summary>
+public sealed class ContactMatcher
+{
+    private readonly Dictionary<Identifier, Guid> _owners;
+    private readonly IReadOnlyDictionary<Guid, ContactData> _stored;
+    private readonly Dictionary<Guid, ContactData> _current = [];
+    private readonly List<Guid> _touched = [];
+    private readonly Dictionary<Identifier, Guid?> _ownerChanges = [];
+
+    /// <param name="owners">Who owns each identifier of the inputs (absent: nobody); kept up to date as inputs apply.</param>
+    /// <param name="stored">The stored data of the contacts the owners name.</param>
+    public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored)
+    {
+        _owners = owners;
+        _stored = stored;
+    }
+
+    /// <summary>The identifiers whose owner changed: claimed (the new owner) or freed (null).</summary>
+    public IReadOnlyDictionary<Identifier, Guid?> OwnerChanges => _ownerChanges;
+
+    /// <summary>The contacts to write: new ones, and existing ones whose data changed, in the order they were first touched.</summary>
+    public IEnumerable<MatchedChange> Changes()
+    {
+        foreach (var id in _touched)
+        {
+            var after = _current[id];
+            var before = _stored.GetValueOrDefault(id);
+            if (before is null || !after.SameAs(before))
+            {
+                yield return new MatchedChange(id, before, after);
+            }
+        }
+    }
+
+    /// <summary>Matches and merges one input (inputs must come in order); <paramref name="newId"/> names a new contact.</summary>
+    public MatchResult Apply(ContactInput input, Func<Guid> newId)
+    {
+        Guid? match = null;
+        foreach (var identifier in input.IdentifiersInMatchOrder())
+        {
+            if (_owners.TryGetValue(identifier, out var owner))
+            {
+                match = owner;
+                break;
+            }
+        }
+
+        var id = match ?? newId();
+        var before = (_current.TryGetValue(id, out var current) ? current : _stored.GetValueOrDefault(id)) ?? ContactData.Empty;
+        var data = ContactMerge.Apply(before, input);
+        var had = before.Identifiers().ToHashSet();
+        List<string> warnings = [];
+        foreach (var identifier in data.Identifiers().Where(i => !had.Contains(i)).ToList())
+        {
+            if (_owners.TryGetValue(identifier, out var other) && other != id)
+            {
+                data = ContactMerge.Without(data, identifier, before);
+                warnings.Add(LeftWithOwner(identifier, other));
+            }
+        }
+
+        foreach (var identifier in data.Identifiers().Where(i => !had.Contains(i)))
+        {
+            _owners[identifier] = id;
+            _ownerChanges[identifier] = id;
+        }
+
+        foreach (var identifier in had.Except(data.Identifiers()))
+        {
+            _owners.Remove(identifier);
+            _ownerChanges[identifier] = null;
+        }
+
+        if (!_current.ContainsKey(id))
+        {
+            _touched.Add(id);
+        }
+
+        _current[id] = data;
+        return new MatchResult(id, match is null, warnings);
+    }
+
+    /// <summary>The warning of a merge that left an identifier with the contact that owns it.</summary>
+    public static string LeftWithOwner(Identifier identifier, Guid owner) =>
+        $"{identifier.Describe()} belongs to another contact ({owner}); it was left there and not added to this contact.";
+}
