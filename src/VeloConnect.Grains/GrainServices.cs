@@ -15,6 +15,10 @@ public static class GrainServices
     {
         services.AddVeloConnectData();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<Imports.ImportOptions>().BindConfiguration(Imports.ImportOptions.Section)
+            .Validate(o => o.BatchRows > 0 && o.ResumeAfterSilence > TimeSpan.Zero && o.SupervisorInterval > TimeSpan.Zero,
+                $"{Imports.ImportOptions.Section}: BatchRows, ResumeAfterSilence and SupervisorInterval must be positive.")
+            .ValidateOnStart();
         services.AddHostedService<Imports.ImportSupervisor>();
         return services;
     }

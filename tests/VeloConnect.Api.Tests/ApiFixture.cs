@@ -38,6 +38,8 @@ public sealed class ApiFixture : IAsyncLifetime
         var redis = await TestRedis.InstanceAsync();
         DataSource = NpgsqlDataSource.Create(connectionString);
         var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "api-tests");
+        // Small batches, so that every test file of more than a few rows crosses batch boundaries.
+        shared["VeloConnect:Imports:BatchRows"] = "7";
         _silo = await LocalCluster.StartSiloAsync(shared);
 
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

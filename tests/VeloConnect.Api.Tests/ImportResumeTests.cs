@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using VeloConnect.Data.Workspaces;
-using VeloConnect.Grains.Imports;
 using VeloConnect.TestSupport;
 using Xunit;
 using static VeloConnect.Api.Tests.ApiTestExtensions;
@@ -20,7 +19,8 @@ namespace VeloConnect.Api.Tests;
 /// </summary>
 public sealed class ImportResumeTests : IAsyncLifetime
 {
-    private const int Rows = 5_000;
+    // With the 50 duplicates and 50 invalid rows below, a file of 50,000 data rows: the most the wizard takes.
+    private const int Rows = 49_900;
     private readonly List<WebApplication> _silos = [];
     private Dictionary<string, string?> _shared = [];
     private WebApplicationFactory<Program>? _api;
@@ -33,8 +33,8 @@ public sealed class ImportResumeTests : IAsyncLifetime
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "resume");
         // A stopped job is noticed after a few seconds of silence instead of thirty.
-        ImportSupervisor.Silence = TimeSpan.FromSeconds(3);
-        ImportSupervisor.Interval = TimeSpan.FromSeconds(1);
+        _shared["VeloConnect:Imports:ResumeAfterSilence"] = "00:00:03";
+        _shared["VeloConnect:Imports:SupervisorInterval"] = "00:00:01";
         await StartSiloAsync();
         await StartSiloAsync();
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -96,8 +96,6 @@ public sealed class ImportResumeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        ImportSupervisor.Silence = TimeSpan.FromSeconds(30);
-        ImportSupervisor.Interval = TimeSpan.FromSeconds(5);
         if (_api is not null)
         {
             await _api.DisposeAsync();

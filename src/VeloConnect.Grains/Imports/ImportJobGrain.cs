@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Audit;
@@ -27,13 +28,13 @@ public sealed partial class ImportJobGrain(
     ContactStore contacts,
     FieldStore fields,
     TimeProvider clock,
+    IOptions<ImportOptions> options,
     AuditLog audit,
     NotificationStore notifications,
     IHostApplicationLifetime lifetime,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
-    private const int BatchRows = 5_000;
     private const int Parallelism = 64;
 
     private Task? _run;
@@ -132,7 +133,8 @@ public sealed partial class ImportJobGrain(
         // batch is planned against what the one in flight will have written.
         var batches = Channel.CreateBounded<List<PlannedRow>>(1);
         using var stop = new CancellationTokenSource();
-        var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batches.Writer, stop.Token));
+        var batchRows = options.Value.BatchRows;
+        var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batchRows, batches.Writer, stop.Token));
         PendingWrite? inFlight = null;
         try
         {
@@ -169,12 +171,12 @@ public sealed partial class ImportJobGrain(
     }
 
     private static async Task ReadBatchesAsync(byte[] file, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions,
-        HashSet<int> done, ChannelWriter<List<PlannedRow>> batches, CancellationToken cancellationToken)
+        HashSet<int> done, int batchRows, ChannelWriter<List<PlannedRow>> batches, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
-            var batch = new List<PlannedRow>(BatchRows);
+            var batch = new List<PlannedRow>(batchRows);
             foreach (var row in ImportPlan.Rows(file, import, import.Mapping!.ToMapping(), fieldDefinitions))
             {
                 if (done.Contains(row.Row.RowNumber))
@@ -183,10 +185,10 @@ public sealed partial class ImportJobGrain(
                 }
 
                 batch.Add(row);
-                if (batch.Count == BatchRows)
+                if (batch.Count == batchRows)
                 {
                     await batches.WriteAsync(batch, cancellationToken);
-                    batch = new List<PlannedRow>(BatchRows);
+                    batch = new List<PlannedRow>(batchRows);
                 }
             }
 

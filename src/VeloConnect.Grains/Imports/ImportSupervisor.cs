@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
 
@@ -9,20 +10,16 @@ namespace VeloConnect.Grains.Imports;
 /// Runs in every silo: a running import whose job has stopped reporting (its silo died) is resumed by activating
 /// its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
 /// </summary>
-public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory grains, ILogger<ImportSupervisor> logger) : BackgroundService
+public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory grains, IOptions<ImportOptions> options, ILogger<ImportSupervisor> logger) : BackgroundService
 {
-    public static TimeSpan Silence { get; set; } = TimeSpan.FromSeconds(30);
-
-    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Interval, stoppingToken);
-                foreach (var id in await imports.StalledAsync(Silence, stoppingToken))
+                await Task.Delay(options.Value.SupervisorInterval, stoppingToken);
+                foreach (var id in await imports.StalledAsync(options.Value.ResumeAfterSilence, stoppingToken))
                 {
                     LogResuming(logger, id);
                     await grains.GetGrain<IImportJobGrain>(id).ResumeAsync();

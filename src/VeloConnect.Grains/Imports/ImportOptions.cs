@@ -1,0 +1,16 @@
+namespace VeloConnect.Grains.Imports;
+
+/// <summary>How import jobs run (configuration section <c>VeloConnect:Imports</c>).</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "VeloConnect:Imports";
+
+    /// <summary>Rows planned and written per transaction. Tests make it small so that files cross batch boundaries.</summary>
+    public int BatchRows { get; set; } = 5_000;
+
+    /// <summary>A running import whose job has not reported for this long is resumed by the supervisor of a live silo.</summary>
+    public TimeSpan ResumeAfterSilence { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each silo's supervisor looks for silent imports.</summary>
+    public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
