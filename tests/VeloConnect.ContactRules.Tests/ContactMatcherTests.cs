@@ -1,5 +1,6 @@
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
+using static VeloConnect.ContactRules.Tests.Inputs;
 
 namespace VeloConnect.ContactRules.Tests;
 
@@ -52,15 +53,6 @@ public sealed class ContactMatcherTests
     }
 
     private static Guid NoNewId() => throw new InvalidOperationException("The input should have matched an existing contact.");
-
-    private static ContactInput Input(
-        string? name = null,
-        string? primaryPhone = null,
-        IReadOnlyList<string>? additionalPhones = null,
-        string? email = null,
-        IReadOnlyList<string>? tags = null,
-        IReadOnlyDictionary<string, string>? custom = null) =>
-        new(name, primaryPhone, additionalPhones ?? [], email, tags ?? [], custom ?? new Dictionary<string, string>());
 
     [Fact]
     public void Input_whose_phone_and_email_belong_to_nobody_creates_a_contact_with_the_new_id()

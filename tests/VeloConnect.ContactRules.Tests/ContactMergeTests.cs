@@ -1,5 +1,6 @@
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
+using static VeloConnect.ContactRules.Tests.Inputs;
 
 namespace VeloConnect.ContactRules.Tests;
 
@@ -15,16 +16,6 @@ public sealed class ContactMergeTests
         ["VIP", "newsletter"],
         new Dictionary<string, string> { ["tier"] = "\"Gold\"", ["score"] = "10" },
         AgentA);
-
-    private static ContactInput Input(
-        string? name = null,
-        string? primaryPhone = null,
-        IReadOnlyList<string>? additionalPhones = null,
-        string? email = null,
-        IReadOnlyList<string>? tags = null,
-        IReadOnlyDictionary<string, string>? custom = null,
-        Guid? agent = null) =>
-        new(name, primaryPhone, additionalPhones ?? [], email, tags ?? [], custom ?? new Dictionary<string, string>(), agent);
 
     [Fact]
     public void Given_fields_overwrite_the_existing_values()
