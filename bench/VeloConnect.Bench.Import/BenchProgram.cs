@@ -126,9 +126,7 @@ public static class BenchProgram
         ImportDriver.CheckCounts($"import-{label}-update", secondDone, 0, n);
         PrintRatio($"import-{label}-update", importUpdate, "baseline", baselineMerge);
 
-        using var self = Process.GetCurrentProcess();
-        self.Refresh();
-        var peak = self.PeakWorkingSet64 / (1024.0 * 1024);
+        var peak = stack.Silo.PeakMegabytes();
         Print(FormattableString.Invariant($"silo-peak-memory: {peak:0} MB, goal {PeakMemoryGoalMegabytes:0} MB, ratio {peak / PeakMemoryGoalMegabytes:0.0}"));
         return 0;
     }

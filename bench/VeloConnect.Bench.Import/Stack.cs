@@ -16,24 +16,26 @@ using VeloConnect.TestSupport;
 namespace VeloConnect.Bench.Import;
 
 /// <summary>
-/// The real topology in this process, wired as tests/VeloConnect.Api.Tests/ApiFixture.cs wires it: a throwaway PostgreSQL
-/// and Redis, a silo host (production wiring, clustering and grain storage in PostgreSQL) and the API (an Orleans client),
-/// except that the API listens on real Kestrel on 127.0.0.1, so every measure goes through real HTTP.
+/// The real topology: a throwaway PostgreSQL and Redis, a silo in a process of its own (production wiring, clustering
+/// and grain storage in PostgreSQL, so its memory is its own) and, in this process, the API (an Orleans client) wired as
+/// tests/VeloConnect.Api.Tests/ApiFixture.cs wires it, except that it listens on real Kestrel on 127.0.0.1, so every
+/// measure goes through real HTTP.
 /// </summary>
 internal sealed class Stack : IAsyncDisposable
 {
-    private readonly WebApplication _silo;
     private readonly WebApplicationFactory<global::Program> _api;
 
-    private Stack(WebApplication silo, WebApplicationFactory<global::Program> api, NpgsqlDataSource dataSource, Uri apiAddress)
+    private Stack(SiloProcess silo, WebApplicationFactory<global::Program> api, NpgsqlDataSource dataSource, Uri apiAddress)
     {
-        _silo = silo;
+        Silo = silo;
         _api = api;
         DataSource = dataSource;
         ApiAddress = apiAddress;
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    public SiloProcess Silo { get; }
 
     public Uri ApiAddress { get; }
 
@@ -44,7 +46,8 @@ internal sealed class Stack : IAsyncDisposable
         var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "bench");
         // Logs go to stderr, warnings and worse only: stdout carries the figures.
         shared["Logging:LogLevel:Default"] = "Warning";
-        var silo = await LocalCluster.StartSiloAsync(shared, environment, QuietLogging);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var silo = await SiloProcess.StartAsync(shared, environment, dataSource);
 
         var port = LocalServer.FreePort();
         var api = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
@@ -65,7 +68,7 @@ internal sealed class Stack : IAsyncDisposable
         api.StartServer();
         await api.Services.GetRequiredService<NotificationHub>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
 
-        return new Stack(silo, api, NpgsqlDataSource.Create(connectionString), new Uri($"http://127.0.0.1:{port}"));
+        return new Stack(silo, api, dataSource, new Uri($"http://127.0.0.1:{port}"));
     }
 
     /// <summary>A new workspace (region US) and an HTTP client that holds its API key.</summary>
@@ -84,9 +87,7 @@ internal sealed class Stack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _api.DisposeAsync();
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _silo.StopAsync(stopping.Token);
-        await _silo.DisposeAsync();
+        await Silo.DisposeAsync();
         await DataSource.DisposeAsync();
     }
 

@@ -23,21 +23,23 @@ public static class LocalCluster
         ["Orleans:Clustering:ConnectionName"] = "contactsdb",
     };
 
+    /// <summary>A silo's own settings on top of the shared ones: free ports, and grain storage (a silo setting only).</summary>
+    public static Dictionary<string, string?> SiloSettings(IReadOnlyDictionary<string, string?> settings) => new(settings)
+    {
+        ["Orleans:Endpoints:SiloPort"] = LocalServer.FreePort().ToString(),
+        ["Orleans:Endpoints:GatewayPort"] = LocalServer.FreePort().ToString(),
+        ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+        // An Orleans client fails on grain-storage settings.
+        ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
+        ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
+        ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
+        ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
+    };
+
     public static async Task<WebApplication> StartSiloAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:Endpoints:SiloPort"] = LocalServer.FreePort().ToString(),
-            ["Orleans:Endpoints:GatewayPort"] = LocalServer.FreePort().ToString(),
-            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-            // Grain storage is a silo setting only (an Orleans client fails on it).
-            ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
-            ["Orleans:GrainStorage:Default:ServiceKey"] = "contactsdb",
-            ["Orleans:GrainStorage:Default:Invariant"] = "Npgsql",
-            ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
-        });
+        builder.Configuration.AddInMemoryCollection(SiloSettings(settings));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddVeloConnectSilo();
         logging?.Invoke(builder.Logging);

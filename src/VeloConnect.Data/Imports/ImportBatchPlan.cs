@@ -25,7 +25,9 @@ public sealed record PlannedContact(Guid Id, ContactRecord? Stored, ContactData 
 /// </summary>
 public sealed class ImportBatchPlan
 {
-    private readonly IReadOnlyDictionary<Guid, ContactRecord> _stored;
+    private readonly Dictionary<Identifier, Guid> _owners;
+    private readonly Dictionary<Guid, ContactRecord> _stored;
+    private readonly Dictionary<Guid, ContactData> _storedData;
     private readonly ContactMatcher _matcher;
     private readonly List<PlannedOutcome> _outcomes = [];
 
@@ -33,9 +35,37 @@ public sealed class ImportBatchPlan
     /// <param name="stored">The stored contacts the owners name.</param>
     public ImportBatchPlan(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactRecord> stored)
     {
-        _stored = stored;
-        _matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data));
+        _owners = owners;
+        _stored = new Dictionary<Guid, ContactRecord>(stored);
+        _storedData = stored.ToDictionary(p => p.Key, p => p.Value.Data);
+        _matcher = new ContactMatcher(_owners, _storedData);
     }
+
+    /// <summary>
+    /// Adds what a later lookup found (owners of further rows' identifiers and their contacts), for a plan that reads
+    /// its rows a chunk at a time; what the plan itself changed (a freed email, a claimed phone) stays as planned.
+    /// </summary>
+    public void Learn(IReadOnlyDictionary<Identifier, Guid> owners, IEnumerable<ContactRecord> contacts)
+    {
+        foreach (var (identifier, owner) in owners)
+        {
+            if (!_matcher.OwnerChanges.ContainsKey(identifier))
+            {
+                _owners[identifier] = owner;
+            }
+        }
+
+        foreach (var contact in contacts)
+        {
+            if (_stored.TryAdd(contact.Id, contact))
+            {
+                _storedData[contact.Id] = contact.Data;
+            }
+        }
+    }
+
+    /// <summary>Forgets the decided rows (a plan that only counts keeps no rows in memory).</summary>
+    public void ForgetOutcomes() => _outcomes.Clear();
 
     public IReadOnlyList<PlannedOutcome> Outcomes => _outcomes;
 

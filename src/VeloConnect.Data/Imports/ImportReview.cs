@@ -29,54 +29,55 @@ public sealed class ImportReview(ContactStore contacts)
 {
     public const int ExamplesPerKind = 5;
     public const int MaxWarnings = 100;
-    private const int LookupChunk = 10_000;
+    private const int ChunkRows = 5_000;
 
     public async Task<ReviewResult> ReviewAsync(ImportRecord import, byte[] file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
     {
-        // The file is read (CPU) while the contacts its rows match are looked up (the database), a chunk at a time.
-        var rows = new List<PlannedRow>(import.TotalRows);
-        var lookups = new List<Task<(Dictionary<Identifier, Guid> Owners, IReadOnlyList<ContactRecord> Contacts)>>();
-        var chunk = new List<Identifier>(LookupChunk + 3);
-        foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
-        {
-            rows.Add(row);
-            if (row.IsWrite)
-            {
-                chunk.AddRange(row.Result.Contact!.IdentifiersInMatchOrder());
-                if (chunk.Count >= LookupChunk)
-                {
-                    lookups.Add(LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
-                    chunk = new List<Identifier>(LookupChunk + 3);
-                }
-            }
-        }
-
-        lookups.Add(LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
-        var owners = new Dictionary<Identifier, Guid>();
-        var stored = new Dictionary<Guid, ContactRecord>();
-        foreach (var (chunkOwners, chunkContacts) in await Task.WhenAll(lookups))
-        {
-            foreach (var (identifier, owner) in chunkOwners)
-            {
-                owners[identifier] = owner;
-            }
-
-            foreach (var contact in chunkContacts)
-            {
-                stored[contact.Id] = contact;
-            }
-        }
-
-        var plan = new ImportBatchPlan(owners, stored);
+        // The file is read (CPU) a chunk at a time while the contacts of the chunk before are looked up (the database);
+        // each chunk is planned once its lookup is in, then dropped: the review keeps counts and examples, not rows.
+        var plan = new ImportBatchPlan([], new Dictionary<Guid, ContactRecord>());
+        var total = 0;
         var counts = ImportCounts.Zero;
         var warningCount = 0;
         List<ReviewRow> addedRows = [], updatedRows = [], skippedRows = [], invalidRows = [];
         List<ReviewWarning> warnings = [];
-        foreach (var row in rows)
+        (List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>)> Lookup)? pending = null;
+        var chunk = new List<PlannedRow>(ChunkRows);
+        foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
         {
-            var planned = plan.Apply(row, Guid.NewGuid);
+            chunk.Add(row);
+            if (chunk.Count == ChunkRows)
+            {
+                await NextAsync();
+            }
+        }
+
+        await NextAsync();
+        await NextAsync();
+        return new ReviewResult(total, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
+
+        async Task NextAsync()
+        {
+            if (pending is { } previous)
+            {
+                var (owners, found) = await previous.Lookup;
+                plan.Learn(owners, found);
+                foreach (var row in previous.Rows)
+                {
+                    Count(row, plan.Apply(row, Guid.NewGuid));
+                }
+
+                plan.ForgetOutcomes();
+            }
+
+            pending = chunk.Count == 0 ? null : (chunk, LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
+            chunk = new List<PlannedRow>(ChunkRows);
+        }
+
+        void Count(PlannedRow row, PlannedOutcome planned)
+        {
+            total++;
             counts = counts.Add(planned.Outcome, 1);
-            var result = ImportBatchPlan.Result(planned);
             var examples = planned.Outcome switch
             {
                 ImportOutcome.Added => addedRows,
@@ -86,6 +87,7 @@ public sealed class ImportReview(ContactStore contacts)
             };
             if (examples.Count < ExamplesPerKind)
             {
+                var result = ImportBatchPlan.Result(planned);
                 examples.Add(new ReviewRow(row.Row.RowNumber, row.Row.Cells, planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null, result.DuplicateOf, result.Reasons));
             }
 
@@ -98,13 +100,11 @@ public sealed class ImportReview(ContactStore contacts)
                 }
             }
         }
-
-        return new ReviewResult(rows.Count, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
     }
 
-    private async Task<(Dictionary<Identifier, Guid> Owners, IReadOnlyList<ContactRecord> Contacts)> LookUpAsync(Guid workspaceId, List<Identifier> identifiers, CancellationToken cancellationToken)
+    private async Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>)> LookUpAsync(Guid workspaceId, List<PlannedRow> rows, CancellationToken cancellationToken)
     {
-        var owners = await contacts.OwnersAsync(workspaceId, identifiers, cancellationToken);
+        var owners = await contacts.OwnersAsync(workspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
         return (owners, owners.Count == 0 ? [] : await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken));
     }
 }
