@@ -105,6 +105,7 @@ public sealed class ImportReview(ContactStore contacts)
     private async Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>)> LookUpAsync(Guid workspaceId, List<PlannedRow> rows, CancellationToken cancellationToken)
     {
         var owners = await contacts.OwnersAsync(workspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
-        return (owners, owners.Count == 0 ? [] : await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken));
+        // The review only counts: the matched contacts' phones and email decide every outcome and warning.
+        return (owners, owners.Count == 0 ? [] : await contacts.LoadIdentifiersOnlyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken));
     }
 }
