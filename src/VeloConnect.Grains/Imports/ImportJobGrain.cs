@@ -267,7 +267,9 @@ public sealed partial class ImportJobGrain(
         var progress = plan.Outcomes.Aggregate(_progress, (counts, o) => counts.Add(o.Outcome, 1));
         var changes = plan.Changes().ToList();
         var now = clock.GetUtcNow();
-        return new PendingWrite(rows, plan, changes, progress, now, WriteAsync());
+        // On the thread pool, not this activation's scheduler: the COPY streams while the activation plans the next
+        // batch (the write touches no grain state).
+        return new PendingWrite(rows, plan, changes, progress, now, Task.Run(WriteAsync));
 
         async Task<bool> WriteAsync()
         {
