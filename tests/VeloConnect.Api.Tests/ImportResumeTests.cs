@@ -5,7 +5,9 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.TestSupport;
 using Xunit;
@@ -35,6 +37,8 @@ public sealed class ImportResumeTests : IAsyncLifetime
         // A stopped job is noticed after a few seconds of silence instead of thirty.
         _shared["VeloConnect:Imports:ResumeAfterSilence"] = "00:00:03";
         _shared["VeloConnect:Imports:SupervisorInterval"] = "00:00:01";
+        // Small batches: the job takes long enough to be stopped in the middle, twice.
+        _shared["VeloConnect:Imports:BatchRows"] = "500";
         await StartSiloAsync();
         await StartSiloAsync();
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -69,16 +73,18 @@ public sealed class ImportResumeTests : IAsyncLifetime
         var id = await http.UploadAndMapAsync(csv.ToString());
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync($"/api/imports/{id}/run", null)).StatusCode);
 
-        // Stop each of the first two silos once the job has made progress, with a fresh silo joining in between:
-        // whichever silo ran the job, it was stopped at least once.
+        // Twice, once the job has made progress: find the silo its grain lives on and stop exactly that one, while the
+        // import is still running (a fresh silo joins first, so the cluster never runs out of silos).
         for (var round = 0; round < 2; round++)
         {
-            await WaitForProgressAsync(http, id, (round + 1) * Rows / 5);
+            await WaitForProgressAsync(http, id, (round + 1) * Rows / 4);
             await StartSiloAsync();
-            var victim = _silos[0];
-            _silos.RemoveAt(0);
-            await victim.StopAsync();
-            await victim.DisposeAsync();
+            var host = await JobHostAsync(Guid.Parse(id));
+            var state = await ReadAsync(await http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+            Assert.True(state["status"]!.GetValue<string>() == "running", $"The import ended before round {round + 1} could stop its silo: {state.ToJsonString()}");
+            _silos.Remove(host);
+            await host.StopAsync();
+            await host.DisposeAsync();
         }
 
         var done = await WaitForEndAsync(http, id);
@@ -114,6 +120,22 @@ public sealed class ImportResumeTests : IAsyncLifetime
     }
 
     private async Task StartSiloAsync() => _silos.Add(await LocalCluster.StartSiloAsync(_shared));
+
+    /// <summary>The silo the import's job grain is active on (waiting for it to be active again after a stop).</summary>
+    private async Task<WebApplication> JobHostAsync(Guid importId)
+    {
+        var client = _api!.Services.GetRequiredService<IClusterClient>();
+        var grain = client.GetGrain<IImportJobGrain>(importId).GetGrainId();
+        WebApplication? host = null;
+        await LocalServer.WaitUntilAsync(async () =>
+        {
+            var active = await client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+            var address = active.FirstOrDefault(g => g.GrainId == grain)?.SiloAddress;
+            host = _silos.FirstOrDefault(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(address));
+            return host is not null;
+        }, TimeSpan.FromMinutes(1), () => $"The job grain of import {importId} is not active on any running silo.");
+        return host!;
+    }
 
     private static async Task WaitForProgressAsync(HttpClient http, string id, int rows)
     {
