@@ -68,6 +68,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                 continue;
             }
 
+            // An exported cell that a spreadsheet would have run as a formula carries a leading quote: read the value.
+            cell = Export.SpreadsheetCells.Restore(cell);
             var column = ColumnName(i);
             switch (target.Kind)
             {
