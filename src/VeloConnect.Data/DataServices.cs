@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Notifications;
@@ -20,5 +21,6 @@ public static class DataServices
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportBatchStore>()
-        .AddSingleton<ImportReview>();
+        .AddSingleton<ImportReview>()
+        .AddSingleton<ExportStore>();
 }

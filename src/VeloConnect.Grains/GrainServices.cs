@@ -20,6 +20,10 @@ public static class GrainServices
                 $"{Imports.ImportOptions.Section}: BatchRows, ResumeAfterSilence and SupervisorInterval must be positive.")
             .ValidateOnStart();
         services.AddHostedService<Imports.ImportSupervisor>();
+        services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)
+            .Validate(o => o.IsValid(), Data.Exports.ExportOptions.ValidationMessage)
+            .ValidateOnStart();
+        services.AddHostedService<Exports.ExportCleanup>();
         return services;
     }
 

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Npgsql;
+using VeloConnect.ContactRules.Export;
+using VeloConnect.Contracts.Contacts;
+
+namespace VeloConnect.Data.Exports;
+
+public static class ExportStatus
+{
+    public const string Running = "running";
+    public const string Ready = "ready";
+    public const string Failed = "failed";
+    public const string Expired = "expired";
+}
+
+/// <summary>One export: what was asked for, the job's progress, and the file once ready.</summary>
+public sealed record ExportRecord(
+    Guid Id,
+    Guid WorkspaceId,
+    Guid UserId,
+    ExportFormat Format,
+    ContactFilter Filter,
+    JsonElement FilterQuery,
+    string Status,
+    long? TotalRows,
+    long Rows,
+    long? Bytes,
+    string? FileName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? ExpiresAt,
+    string? Error);
+
+/// <summary>
+/// The exports table. The job reports progress here; the finish (file name, size, expiry) commits together with its
+/// <c>export.finished</c> audit row, so whoever sees an export ready also finds it in the audit log.
+/// </summary>
+public sealed class ExportStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        id, workspace_id, user_id, format, filter::text, filter_query::text, status, total_rows, rows, bytes, file_name,
+        created_at, finished_at, expires_at, error
+        """;
+
+    public async Task CreateAsync(ExportRecord export, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            insert into exports (id, workspace_id, user_id, format, filter, filter_query, status, created_at, heartbeat_at)
+            values (@id, @ws, @user, @format, @filter::jsonb, @query::jsonb, @status, @created, now())
+            """);
+        command.Parameters.AddWithValue("id", export.Id);
+        command.Parameters.AddWithValue("ws", export.WorkspaceId);
+        command.Parameters.AddWithValue("user", export.UserId);
+        command.Parameters.AddWithValue("format", ExportFormats.Name(export.Format));
+        command.Parameters.AddWithValue("filter", JsonSerializer.Serialize(export.Filter));
+        command.Parameters.AddWithValue("query", export.FilterQuery.GetRawText());
+        command.Parameters.AddWithValue("status", export.Status);
+        command.Parameters.AddWithValue("created", export.CreatedAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>An export of the workspace; null for another workspace's (it does not exist for this caller).</summary>
+    public async Task<ExportRecord?> GetAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("id = @id and workspace_id = @ws", 1, cancellationToken, ("id", id), ("ws", workspaceId))).FirstOrDefault();
+
+    public async Task<ExportRecord?> GetByIdAsync(Guid id, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("id = @id", 1, cancellationToken, ("id", id))).FirstOrDefault();
+
+    /// <summary>A user's exports, newest first.</summary>
+    public Task<IReadOnlyList<ExportRecord>> ListAsync(Guid workspaceId, Guid userId, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync("workspace_id = @ws and user_id = @user", limit, cancellationToken, ("ws", workspaceId), ("user", userId));
+
+    /// <summary>(Re)starts the job's count: the contacts the filter selects now, nothing written yet.</summary>
+    public Task StartAsync(Guid id, long totalRows, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("update exports set total_rows = @total, rows = 0, heartbeat_at = now() where id = @id and status = 'running'", cancellationToken,
+            ("id", id), ("total", totalRows));
+
+    public Task ProgressAsync(Guid id, long rows, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("update exports set rows = @rows, heartbeat_at = now() where id = @id and status = 'running'", cancellationToken,
+            ("id", id), ("rows", rows));
+
+    /// <summary>Marks the export ready and writes its audit row in one transaction; false when it was no longer running.</summary>
+    public async Task<bool> FinishAsync(ExportRecord export, long rows, long bytes, string fileName, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand("""
+            update exports set status = 'ready', rows = @rows, bytes = @bytes, file_name = @file, finished_at = @finished, expires_at = @expires, error = null
+            where id = @id and status = 'running'
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("id", export.Id);
+            update.Parameters.AddWithValue("rows", rows);
+            update.Parameters.AddWithValue("bytes", bytes);
+            update.Parameters.AddWithValue("file", fileName);
+            update.Parameters.AddWithValue("finished", finishedAt);
+            update.Parameters.AddWithValue("expires", expiresAt);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        await Audit.AuditLog.WriteAsync(connection, transaction, export.WorkspaceId, export.UserId, "export.finished", "export", export.Id.ToString(),
+            new Dictionary<string, object?>
+            {
+                ["format"] = ExportFormats.Name(export.Format),
+                ["rows"] = rows,
+                ["bytes"] = bytes,
+                ["filter"] = export.FilterQuery,
+            }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public Task FailAsync(Guid id, string error, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("update exports set status = 'failed', error = @error, finished_at = now() where id = @id and status = 'running'", cancellationToken,
+            ("id", id), ("error", error));
+
+    /// <summary>Running exports whose job has not reported for <paramref name="silence"/> (its silo went away).</summary>
+    public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default) =>
+        [.. (await QueryAsync("status = 'running' and heartbeat_at < now() - @silence", 1_000, cancellationToken, ("silence", silence))).Select(e => e.Id)];
+
+    /// <summary>Marks ready exports past their expiry as expired and returns their file names (to delete); each is returned to one caller only.</summary>
+    public async Task<IReadOnlyList<string>> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update exports set status = 'expired' where status = 'ready' and expires_at <= @now returning file_name
+            """);
+        command.Parameters.AddWithValue("now", now);
+        var files = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!reader.IsDBNull(0))
+            {
+                files.Add(reader.GetString(0));
+            }
+        }
+
+        return files;
+    }
+
+    private async Task<IReadOnlyList<ExportRecord>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from exports where {where} order by created_at desc, id desc limit @limit");
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.Parameters.AddWithValue("limit", limit);
+        var result = new List<ExportRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ExportFormats.TryParse(reader.GetString(3), out var format);
+            using var query = JsonDocument.Parse(reader.GetString(5));
+            result.Add(new ExportRecord(
+                reader.GetGuid(0),
+                reader.GetGuid(1),
+                reader.GetGuid(2),
+                format,
+                JsonSerializer.Deserialize<ContactFilter>(reader.GetString(4))!,
+                query.RootElement.Clone(),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.GetFieldValue<DateTimeOffset>(11),
+                reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+                reader.IsDBNull(14) ? null : reader.GetString(14)));
+        }
+
+        return result;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

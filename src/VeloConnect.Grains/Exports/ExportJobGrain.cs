@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.ContactRules.Export;
+using VeloConnect.Contracts.Exports;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Exports;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Notifications;
+using VeloConnect.Data.Telemetry;
+using VeloConnect.Data.Workspaces;
+
+namespace VeloConnect.Grains.Exports;
+
+/// <summary>
+/// Writes one export file in the background of its activation. Contacts are read a chunk at a time in the list's
+/// order (keyset paging through <see cref="ContactQuery"/>, the same SQL as the list, so the export selects exactly
+/// what the list shows) and written straight to a <c>.partial</c> file, which becomes the export's file only once
+/// complete. Nothing but the current chunk is held in memory.
+/// </summary>
+public sealed partial class ExportJobGrain(
+    ExportStore exports,
+    ContactQuery query,
+    ContactStore contacts,
+    FieldStore fields,
+    WorkspaceStore workspaces,
+    AuditLog audit,
+    NotificationStore notifications,
+    IOptions<ExportOptions> options,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain
+{
+    private Task? _run;
+
+    public Task StartAsync()
+    {
+        if (_run is null || _run.IsCompleted)
+        {
+            _run = RunAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync()
+    {
+        var exportId = this.GetPrimaryKey();
+        var export = await exports.GetByIdAsync(exportId);
+        if (export is null || export.Status != ExportStatus.Running)
+        {
+            return;
+        }
+
+        var format = new KeyValuePair<string, object?>("format", ExportFormats.Name(export.Format));
+        using var run = ExportTelemetry.Start("export.run", exportId);
+        run?.SetTag("export.format", ExportFormats.Name(export.Format));
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ExportId"] = exportId });
+        var watch = Stopwatch.StartNew();
+        var directory = options.Value.ResolvedDirectory();
+        var fileName = $"{exportId:N}.{ExportFormats.Name(export.Format)}";
+        var partial = Path.Combine(directory, fileName + ".partial");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var (rows, bytes) = await WriteFileAsync(export, partial);
+            File.Move(partial, Path.Combine(directory, fileName), overwrite: true);
+            await FinishAsync(export, rows, bytes, fileName);
+            ExportTelemetry.Bytes.Add(bytes, format);
+            ExportTelemetry.Duration.Record(watch.Elapsed.TotalSeconds, format, new("outcome", "ready"));
+            run?.SetTag("export.rows", rows);
+            run?.SetTag("export.bytes", bytes);
+            LogFinished(logger, exportId, rows, bytes, watch.Elapsed.TotalSeconds);
+        }
+        catch (Exception e) when (IsInterruption(e))
+        {
+            // The silo is stopping or the database is briefly away: the export stays running and a silo's cleanup
+            // starts it again once this job stops reporting.
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogInterrupted(logger, e, exportId);
+        }
+        catch (Exception e)
+        {
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogFailed(logger, e, exportId);
+            DeleteQuietly(partial);
+            ExportTelemetry.Duration.Record(watch.Elapsed.TotalSeconds, format, new("outcome", "failed"));
+            await FailAsync(export, e.Message);
+        }
+    }
+
+    private async Task<(long Rows, long Bytes)> WriteFileAsync(ExportRecord export, string path)
+    {
+        var (workspaceId, exportId) = (export.WorkspaceId, export.Id);
+        var fieldDefinitions = await fields.ListAsync(workspaceId);
+        var agents = (await workspaces.ListUsersAsync(workspaceId)).ToDictionary(u => u.Id, u => u.Name);
+        using (var count = ExportTelemetry.Start("export.query", exportId))
+        {
+            var total = await query.CountAsync(workspaceId, export.Filter);
+            count?.SetTag("export.total_rows", total);
+            await exports.StartAsync(exportId, total);
+        }
+
+        var format = new KeyValuePair<string, object?>("format", ExportFormats.Name(export.Format));
+        var chunkRows = options.Value.ChunkRows;
+        long rows = 0;
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        await using (var writer = ExportFileWriter.Create(export.Format, file, fieldDefinitions))
+        {
+            string? cursor = null;
+            do
+            {
+                ContactPage page;
+                Dictionary<Guid, Dictionary<Channel, ExportOptIn>> optIns;
+                using (var read = ExportTelemetry.Start("export.query", exportId))
+                {
+                    page = await query.ListAsync(workspaceId, export.Filter, cursor, chunkRows);
+                    optIns = (await contacts.GetOptInsAsync(workspaceId, [.. page.Items.Select(c => c.Id)]))
+                        .GroupBy(o => o.ContactId)
+                        .ToDictionary(g => g.Key, g => g.ToDictionary(o => o.Channel, o => new ExportOptIn(o.Status, o.SetAt, o.Source)));
+                    read?.SetTag("export.chunk.rows", page.Items.Count);
+                }
+
+                using (var write = ExportTelemetry.Start("export.write", exportId))
+                {
+                    foreach (var contact in page.Items)
+                    {
+                        writer.Write(new ExportContact(contact.Id, contact.Data, contact.Source, contact.CreatedAt, contact.LastActivityAt,
+                            contact.Data.AssignedAgentId is { } agent ? agents.GetValueOrDefault(agent) : null,
+                            optIns.GetValueOrDefault(contact.Id) ?? []));
+                    }
+
+                    await writer.FlushAsync();
+                    write?.SetTag("export.chunk.rows", page.Items.Count);
+                }
+
+                rows += page.Items.Count;
+                ExportTelemetry.Rows.Add(page.Items.Count, format);
+                await exports.ProgressAsync(exportId, rows);
+                // The run lives in the background of this activation: keep it alive while there is work.
+                DelayDeactivation(TimeSpan.FromMinutes(5));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            await writer.CompleteAsync();
+        }
+
+        await file.FlushAsync();
+        return (rows, file.Length);
+    }
+
+    /// <summary>Ready and audited in one transaction, then the notification, whose link works by the time it arrives.</summary>
+    private async Task FinishAsync(ExportRecord export, long rows, long bytes, string fileName)
+    {
+        using var finish = ExportTelemetry.Start("export.finish", export.Id);
+        var now = clock.GetUtcNow();
+        var expiresAt = now + options.Value.Retention;
+        if (!await exports.FinishAsync(export, rows, bytes, fileName, now, expiresAt))
+        {
+            return;
+        }
+
+        var what = string.Create(CultureInfo.InvariantCulture, $"{rows:N0} contact{(rows == 1 ? "" : "s")} as {ExportFormats.Name(export.Format).ToUpperInvariant()} ({Size(bytes)})");
+        await notifications.AddAsync(export.WorkspaceId, export.UserId, "export.ready", "Export ready",
+            string.Create(CultureInfo.InvariantCulture, $"{what}. Download it before {expiresAt:yyyy-MM-dd HH:mm} UTC."),
+            $"/api/exports/{export.Id}/download");
+    }
+
+    private async Task FailAsync(ExportRecord export, string error)
+    {
+        await exports.FailAsync(export.Id, error);
+        await audit.WriteAsync(export.WorkspaceId, export.UserId, "export.failed", "export", export.Id.ToString(),
+            new Dictionary<string, object?> { ["format"] = ExportFormats.Name(export.Format), ["filter"] = export.FilterQuery, ["error"] = error });
+        await notifications.AddAsync(export.WorkspaceId, export.UserId, "export.failed", "Export failed",
+            $"The export stopped ({error}). Start it again from the contact list; if it keeps failing, tell support the export id {export.Id}.",
+            $"/api/exports/{export.Id}");
+    }
+
+    private bool IsInterruption(Exception e) =>
+        lifetime.ApplicationStopping.IsCancellationRequested
+        || e is OrleansException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException { IsTransient: true }
+        || (e.InnerException is { } inner && IsInterruption(inner));
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F1} MB"),
+    };
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A file left behind is overwritten by the next run of this export, or never served (it is not the export's file).
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} ready: {Rows} contacts, {Bytes} bytes in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, Guid exportId, long rows, long bytes, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} was interrupted; it will be started again")]
+    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid exportId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Export {ExportId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid exportId);
+}
