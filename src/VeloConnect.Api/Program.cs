@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using VeloConnect.Api;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Exports;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
@@ -25,6 +27,13 @@ builder.UseOrleansClient(client => client
 builder.Services.AddVeloConnectData();
 builder.Services.AddSingleton<ContactServices>();
 builder.Services.AddSingleton<NotificationHub>();
+// Export files are written by the silos and served from here: both read the same VeloConnect:Exports section.
+builder.Services.AddOptions<VeloConnect.Data.Exports.ExportOptions>().BindConfiguration(VeloConnect.Data.Exports.ExportOptions.Section)
+    .Validate(o => o.IsValid(), VeloConnect.Data.Exports.ExportOptions.ValidationMessage).ValidateOnStart();
+// Signed download links: outside Development a missing key stops the API here, at start, with what to set.
+builder.Services.AddSingleton(ExportLinkSigner.FromConfiguration(builder.Configuration, builder.Environment, TimeProvider.System));
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ExportServices>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationHub>());
 if (builder.Environment.IsDevelopment())
 {
@@ -58,6 +67,7 @@ app.MapAuditApi();
 app.MapNotificationsApi();
 app.MapWorkspaceApi();
 app.MapImportsApi();
+app.MapExportsApi();
 app.Run();
 
 public partial class Program;

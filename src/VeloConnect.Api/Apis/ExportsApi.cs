@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
+using VeloConnect.Api.Exports;
+using VeloConnect.ContactRules.Export;
+using VeloConnect.Contracts.Exports;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Exports;
+using VeloConnect.Data.Fields;
+
+namespace VeloConnect.Api.Apis;
+
+public sealed class ExportServices(IClusterClient orleans, ExportStore exports, FieldStore fields, AuditLog audit, ExportLinkSigner signer, IOptions<ExportOptions> options, TimeProvider clock)
+{
+    public IClusterClient Orleans { get; } = orleans;
+    public ExportStore Exports { get; } = exports;
+    public FieldStore Fields { get; } = fields;
+    public AuditLog Audit { get; } = audit;
+    public ExportLinkSigner Signer { get; } = signer;
+    public ExportOptions Options { get; } = options.Value;
+    public TimeProvider Clock { get; } = clock;
+}
+
+/// <summary>Exports: start one with the contact list's filters (202), follow it, download its file with the API key or a signed link.</summary>
+public static class ExportsApi
+{
+    /// <summary>How long a start request waits for a small export to be ready before answering that it runs in the background.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
+
+    private const int HistoryLength = 50;
+
+    // The list's paging parameters mean nothing to an export, which holds every contact the filter selects.
+    private static readonly string[] NotForExports = ["cursor", "limit", "confirm"];
+
+    public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/exports").WithTags("Exports");
+        api.MapPost("/", StartExport).WithName("StartExport")
+            .WithSummary("Exports the contacts the filter selects as a file built in the background (202); follow it with GET /api/exports/{id}")
+            .WithDescription("format=csv|json (default csv), and exactly the contact list's filters: tag (repeatable), source, assignedAgent, createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=<status>, q.");
+        api.MapGet("/", ListExports).WithName("ListExports").WithSummary("My exports, newest first: status, rows, size and, once ready, the download links");
+        api.MapGet("/{id:guid}", GetExport).WithName("GetExport").WithSummary("One export's status, progress and download links");
+        api.MapGet("/{id:guid}/download", Download).WithName("DownloadExport")
+            .WithSummary("The export's file (audited); 409 while it is being written, 410 once expired");
+        api.MapGet("/download", DownloadWithLink).WithName("DownloadExportWithLink").AllowAnonymous()
+            .WithSummary("The export's file through a signed link (no API key): 403 if the link was altered, 410 once expired, 404 if the export is gone");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<ExportResponse>, ValidationProblem>> StartExport(HttpContext http, [AsParameters] ExportRequest request)
+    {
+        var services = request.Services;
+        var user = CurrentUser.From(http.User);
+        var errors = new Dictionary<string, string[]>();
+        var format = ExportFormat.Csv;
+        if (http.Request.Query.TryGetValue("format", out var formatText) && !ExportFormats.TryParse(formatText, out format))
+        {
+            errors["format"] = [$"'{formatText}' is not an export format; use csv or json."];
+        }
+
+        foreach (var name in NotForExports.Where(http.Request.Query.ContainsKey))
+        {
+            errors[name] = [$"An export holds every contact the filter selects; leave out '{name}'."];
+        }
+
+        var filterQuery = new QueryCollection(http.Request.Query.Where(p => p.Key != "format").ToDictionary(p => p.Key, p => p.Value));
+        var filter = ContactFilterReader.Read(filterQuery, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        var described = JsonSerializer.SerializeToElement(ContactFilterReader.Describe(filterQuery));
+        var export = new ExportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, format, filter, described, ExportStatus.Running,
+            null, 0, null, null, services.Clock.GetUtcNow(), null, null, null);
+        await services.Exports.CreateAsync(export, http.RequestAborted);
+        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "export.requested", "export", export.Id.ToString(),
+            new Dictionary<string, object?> { ["format"] = ExportFormats.Name(format), ["filter"] = described });
+        await services.Orleans.GetGrain<IExportJobGrain>(export.Id).StartAsync();
+
+        // A small export is ready within the request's patience; a large one carries on in the background.
+        var deadline = DateTime.UtcNow + Patience;
+        var current = export;
+        while (DateTime.UtcNow < deadline)
+        {
+            current = (await services.Exports.GetAsync(user.WorkspaceId, export.Id, http.RequestAborted))!;
+            if (current.Status != ExportStatus.Running)
+            {
+                break;
+            }
+
+            await Task.Delay(50, http.RequestAborted);
+        }
+
+        return TypedResults.Accepted($"/api/exports/{export.Id}", ExportResponse.From(current, services.Signer, services.Clock.GetUtcNow()));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ExportResponse>>> ListExports(HttpContext http, [AsParameters] ExportRequest request)
+    {
+        var services = request.Services;
+        var user = CurrentUser.From(http.User);
+        var now = services.Clock.GetUtcNow();
+        var exports = await services.Exports.ListAsync(user.WorkspaceId, user.UserId, HistoryLength, http.RequestAborted);
+        return TypedResults.Ok<IReadOnlyList<ExportResponse>>([.. exports.Select(e => ExportResponse.From(e, services.Signer, now))]);
+    }
+
+    public static async Task<Results<Ok<ExportResponse>, ProblemHttpResult>> GetExport(Guid id, HttpContext http, [AsParameters] ExportRequest request)
+    {
+        var services = request.Services;
+        var user = CurrentUser.From(http.User);
+        return await services.Exports.GetAsync(user.WorkspaceId, id, http.RequestAborted) is { } export
+            ? TypedResults.Ok(ExportResponse.From(export, services.Signer, services.Clock.GetUtcNow()))
+            : ExportNotFound(id);
+    }
+
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(Guid id, HttpContext http, [AsParameters] ExportRequest request)
+    {
+        var user = CurrentUser.From(http.User);
+        return await ServeAsync(request.Services, user.WorkspaceId, id, user.UserId, "api", http.RequestAborted);
+    }
+
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadWithLink(string? token, HttpContext http, [AsParameters] ExportRequest request)
+    {
+        var services = request.Services;
+        switch (services.Signer.Verify(token, out var link))
+        {
+            case ExportLinkCheck.Forged:
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid download link",
+                    detail: "This download link is not one VeloConnect issued, or it was altered. Copy the whole link from the notification, or download the export from your export history.");
+            case ExportLinkCheck.Expired:
+                return Gone(link!.ExportId);
+            default:
+                return await ServeAsync(services, link!.WorkspaceId, link.ExportId, null, "link", http.RequestAborted);
+        }
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ServeAsync(
+        ExportServices services, Guid workspaceId, Guid id, Guid? userId, string via, CancellationToken cancellationToken)
+    {
+        if (await services.Exports.GetAsync(workspaceId, id, cancellationToken) is not { } export)
+        {
+            return ExportNotFound(id);
+        }
+
+        var status = ExportResponse.StatusAt(export, services.Clock.GetUtcNow());
+        if (status == ExportStatus.Running)
+        {
+            var progress = export.TotalRows is { } total ? $"{export.Rows:N0} of {total:N0} contacts written" : "starting";
+            return ApiProblems.Conflict("Export not ready yet",
+                $"This export is still being written ({progress}). Follow it with GET /api/exports/{id} and download it once its status is 'ready'; you will also get a notification.");
+        }
+
+        if (status == ExportStatus.Failed)
+        {
+            return ApiProblems.Conflict("Export failed", $"This export failed ({export.Error}), so it has no file. Start a new export with POST /api/exports.");
+        }
+
+        var path = Path.Combine(services.Options.ResolvedDirectory(), Path.GetFileName(export.FileName ?? ""));
+        if (status == ExportStatus.Expired || export.FileName is null || !File.Exists(path))
+        {
+            return Gone(id);
+        }
+
+        await services.Audit.WriteAsync(workspaceId, userId ?? export.UserId, "export.downloaded", "export", id.ToString(),
+            new Dictionary<string, object?> { ["via"] = via, ["format"] = ExportFormats.Name(export.Format), ["rows"] = export.Rows }, cancellationToken);
+        return TypedResults.PhysicalFile(path, ExportFormats.ContentType(export.Format), ExportResponse.DownloadName(export));
+    }
+
+    private static ProblemHttpResult Gone(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Export expired",
+            detail: $"Export {id} has expired and its file was deleted (exports are kept for a limited time). Start a new export with the same filters.");
+
+    private static ProblemHttpResult ExportNotFound(Guid id) =>
+        ApiProblems.NotFound("Export", $"There is no export {id} in your workspace. See your exports with GET /api/exports.");
+}
+
+public readonly record struct ExportRequest(ExportServices Services);
