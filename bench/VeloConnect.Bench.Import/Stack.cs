@@ -46,6 +46,9 @@ internal sealed class Stack : IAsyncDisposable
         var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "bench");
         // Logs go to stderr, warnings and worse only: stdout carries the figures.
         shared["Logging:LogLevel:Default"] = "Warning";
+        // What production requires of the API and silo besides the connections: a key for export links, a place for files.
+        shared["VeloConnect:Exports:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        shared["VeloConnect:Exports:Directory"] = Directory.CreateTempSubdirectory("veloconnect-bench-exports-").FullName;
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var silo = await SiloProcess.StartAsync(shared, environment, dataSource);
 
