@@ -65,9 +65,10 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
-            // An identifier was claimed by another writer since the batch read the owners: the rows go one by one.
+            // An identifier was claimed by another writer since the batch read the owners, or another import's batch
+            // updates the same contacts in another order: the rows go one by one.
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }
