@@ -6,17 +6,6 @@ namespace VeloConnect.Data.Imports;
 /// <summary>What one row of a batch does: its outcome, the contact it went to, and its warnings.</summary>
 public sealed record PlannedOutcome(PlannedRow Row, string Outcome, Guid? ContactId, IReadOnlyList<string> Warnings);
 
-/// <summary>A contact the batch changes: its stored record (none for a new one) and its data after the batch's rows.</summary>
-public sealed record PlannedContact(Guid Id, ContactRecord? Stored, ContactData Data, IReadOnlyList<Identifier> Added, IReadOnlyList<Identifier> Removed)
-{
-    public bool IsNew => Stored is null;
-
-    /// <summary>The contact as it is once this change is written (what the next batch plans against).</summary>
-    public ContactRecord AsWritten(Guid workspaceId, string source, DateTimeOffset now) => Stored is { } stored
-        ? stored with { Data = Data, LastActivityAt = now, UpdatedAt = now, Version = stored.Version + 1 }
-        : new ContactRecord(Id, workspaceId, Data, source, now, now, now, 1);
-}
-
 /// <summary>
 /// A batch of import rows (in file order) matched and merged by the rules' <see cref="ContactMatcher"/> against the
 /// stored contacts: given the owners of the batch's identifiers and the contacts they name (one query each), the

@@ -6,10 +6,8 @@ using VeloConnect.Data.Contacts;
 namespace VeloConnect.Data.Imports;
 
 /// <summary>
-/// Writes one planned batch of an import in one transaction: new contacts and their identifiers by binary
-/// <c>COPY</c>, changed contacts through a <c>COPY</c>-filled staging table and one version-checked <c>UPDATE</c>,
-/// freed identifiers in one <c>DELETE</c>, retained opt-outs restored for every identifier gained, every row's
-/// result, and the job's progress. Either all of it lands or none: a contact written by someone else since it was
+/// Writes one planned batch of an import in one transaction: its contact changes (<see cref="ContactBatchWriter"/>),
+/// every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written by someone else since it was
 /// read (its version moved) or an identifier claimed meanwhile (the primary key) rolls the batch back, and the job
 /// writes those rows one by one through the contact grains instead. Opt-ins are never written here.
 /// </summary>
@@ -23,37 +21,19 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            var updates = changes.Where(c => !c.IsNew).ToList();
-            if (updates.Count > 0 && !await UpdateAsync(connection, transaction, import.WorkspaceId, updates, now, cancellationToken))
+            if (!await ContactBatchWriter.WriteAsync(connection, transaction, import.WorkspaceId, source, changes, now, cancellationToken))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return false;
             }
 
-            var removed = changes.SelectMany(c => c.Removed.Select(i => (c.Id, Identifier: i))).ToList();
-            var gained = changes.SelectMany(c => c.Added.Select(i => (c.Id, Identifier: i))).ToList();
-            if (removed.Count > 0)
-            {
-                await using var delete = new NpgsqlCommand("""
-                    delete from contact_identifiers i using unnest(@ids, @kinds, @values) as r(contact_id, kind, value)
-                    where i.workspace_id = @ws and i.kind = r.kind and i.value = r.value and i.contact_id = r.contact_id
-                    """, connection, transaction);
-                AddIdentifierParameters(delete, import.WorkspaceId, removed);
-                await delete.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await InsertContactsAsync(connection, import.WorkspaceId, source, changes.Where(c => c.IsNew), now, cancellationToken);
-            await InsertIdentifiersAsync(connection, import.WorkspaceId, gained, cancellationToken);
             await InsertRowsAsync(connection, import.Id, rows, cancellationToken);
-
-            await using (var finish = new NpgsqlCommand($"""
-                {(gained.Count > 0 ? RestoreOptOutsSql + ";" : "")}
+            await using (var finish = new NpgsqlCommand("""
                 update imports set added = @added, updated = @updated, skipped = @skipped, invalid = @invalid,
                     rows_done = @added + @updated + @skipped + @invalid, heartbeat_at = now()
                 where id = @import
                 """, connection, transaction))
             {
-                AddIdentifierParameters(finish, import.WorkspaceId, gained);
                 finish.Parameters.AddWithValue("import", import.Id);
                 finish.Parameters.AddWithValue("added", progress.Added);
                 finish.Parameters.AddWithValue("updated", progress.Updated);
@@ -65,123 +45,11 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+        catch (PostgresException e) when (ContactBatchWriter.IsContention(e))
         {
-            // An identifier was claimed by another writer since the batch read the owners, or another import's batch
-            // updates the same contacts in another order: the rows go one by one.
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }
-    }
-
-    /// <summary>Writes the changed contacts if each still has the version the plan read; false if any moved.</summary>
-    private static async Task<bool> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, IReadOnlyList<PlannedContact> updates, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using (var stage = new NpgsqlCommand("""
-            create temp table import_stage (id uuid, expected integer, name text, phones text[], email text, tags text[], tag_keys text[],
-                                            custom jsonb, agent uuid, version integer, search text) on commit drop
-            """, connection, transaction))
-        {
-            await stage.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "copy import_stage (id, expected, name, phones, email, tags, tag_keys, custom, agent, version, search) from stdin (format binary)", cancellationToken))
-        {
-            foreach (var change in updates)
-            {
-                var data = change.Data;
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(change.Stored!.Version, NpgsqlDbType.Integer, cancellationToken);
-                await WriteTextAsync(copy, data.Name, cancellationToken);
-                await copy.WriteAsync(data.Phones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await WriteTextAsync(copy, data.Email, cancellationToken);
-                await copy.WriteAsync(data.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(data.Tags.Select(Tags.Key).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(CustomJson.ToObject(data.Custom), NpgsqlDbType.Jsonb, cancellationToken);
-                await WriteUuidAsync(copy, data.AssignedAgentId, cancellationToken);
-                await copy.WriteAsync(change.Stored.Version + 1, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await copy.CompleteAsync(cancellationToken);
-        }
-
-        await using var update = new NpgsqlCommand("""
-            update contacts c set name = s.name, phones = s.phones, email = s.email, tags = s.tags, tag_keys = s.tag_keys, custom = s.custom,
-                assigned_agent_id = s.agent, last_activity_at = @now, updated_at = @now, version = s.version, search_text = s.search
-            from import_stage s
-            where c.id = s.id and c.workspace_id = @ws and c.version = s.expected
-            """, connection, transaction);
-        update.Parameters.AddWithValue("ws", workspaceId);
-        update.Parameters.AddWithValue("now", now);
-        return await update.ExecuteNonQueryAsync(cancellationToken) == updates.Count;
-    }
-
-    private static async Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IEnumerable<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter? copy = null;
-        try
-        {
-            foreach (var contact in created)
-            {
-                copy ??= await connection.BeginBinaryImportAsync("""
-                    copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
-                                   created_at, last_activity_at, updated_at, version, search_text) from stdin (format binary)
-                    """, cancellationToken);
-                var data = contact.Data;
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-                await WriteTextAsync(copy, data.Name, cancellationToken);
-                await copy.WriteAsync(data.Phones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await WriteTextAsync(copy, data.Email, cancellationToken);
-                await copy.WriteAsync(data.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(data.Tags.Select(Tags.Key).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(CustomJson.ToObject(data.Custom), NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
-                await WriteUuidAsync(copy, data.AssignedAgentId, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
-            }
-
-            if (copy is not null)
-            {
-                await copy.CompleteAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            if (copy is not null)
-            {
-                await copy.DisposeAsync();
-            }
-        }
-    }
-
-    private static async Task InsertIdentifiersAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<(Guid Id, Identifier Identifier)> gained, CancellationToken cancellationToken)
-    {
-        if (gained.Count == 0)
-        {
-            return;
-        }
-
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "copy contact_identifiers (workspace_id, kind, value, contact_id) from stdin (format binary)", cancellationToken);
-        foreach (var (id, identifier) in gained)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(ContactStore.KindCode(identifier.Kind), NpgsqlDbType.Char, cancellationToken);
-            await copy.WriteAsync(identifier.Key, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
     }
 
     private static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
@@ -199,7 +67,7 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
             await copy.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
             await copy.WriteAsync(row.RowNumber, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
-            await WriteUuidAsync(copy, row.ContactId, cancellationToken);
+            await ContactBatchWriter.WriteUuidAsync(copy, row.ContactId, cancellationToken);
             if (row.DuplicateOf is { } duplicateOf)
             {
                 await copy.WriteAsync(duplicateOf, NpgsqlDbType.Integer, cancellationToken);
@@ -215,54 +83,4 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
 
         await copy.CompleteAsync(cancellationToken);
     }
-
-    private static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-        }
-    }
-
-    private static async Task WriteUuidAsync(NpgsqlBinaryImporter copy, Guid? value, CancellationToken cancellationToken)
-    {
-        if (value is { } id)
-        {
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
-        }
-        else
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-    }
-
-    private static void AddIdentifierParameters(NpgsqlCommand command, Guid workspaceId, IReadOnlyList<(Guid Id, Identifier Identifier)> identifiers)
-    {
-        command.Parameters.AddWithValue("ws", workspaceId);
-        command.Parameters.AddWithValue("ids", identifiers.Select(i => i.Id).ToArray());
-        command.Parameters.AddWithValue("kinds", identifiers.Select(i => ContactStore.KindCode(i.Identifier.Kind)).ToArray());
-        command.Parameters.AddWithValue("values", identifiers.Select(i => i.Identifier.Key).ToArray());
-    }
-
-    // Opt-outs retained from deleted contacts come back with any of their identifiers, as for a single write
-    // (ContactStore): the latest per channel; a status the contact already has is kept and the retained opt-out stays.
-    private const string RestoreOptOutsSql = """
-        with gained as (select * from unnest(@ids, @kinds, @values) as g(contact_id, kind, value)),
-        candidates as (
-            select distinct on (g.contact_id, r.channel) g.contact_id, r.channel, r.set_at, r.source, r.set_by
-            from retained_opt_outs r join gained g on r.kind = g.kind and r.value = g.value
-            where r.workspace_id = @ws
-            order by g.contact_id, r.channel, r.set_at desc),
-        restored as (
-            insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
-            select contact_id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
-            on conflict (contact_id, channel) do nothing
-            returning contact_id, channel)
-        delete from retained_opt_outs r using gained g, restored s
-        where r.workspace_id = @ws and r.kind = g.kind and r.value = g.value and s.contact_id = g.contact_id and s.channel = r.channel
-        """;
 }
