@@ -74,13 +74,7 @@ public static class ContactBatchWriter
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
                 await copy.WriteAsync(change.Stored!.Version, NpgsqlDbType.Integer, cancellationToken);
-                await WriteTextAsync(copy, data.Name, cancellationToken);
-                await copy.WriteAsync(data.Phones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await WriteTextAsync(copy, data.Email, cancellationToken);
-                await copy.WriteAsync(data.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(data.Tags.Select(Tags.Key).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(CustomJson.ToObject(data.Custom), NpgsqlDbType.Jsonb, cancellationToken);
-                await WriteUuidAsync(copy, data.AssignedAgentId, cancellationToken);
+                await WriteDataAsync(copy, data, cancellationToken);
                 await copy.WriteAsync(change.Stored.Version + 1, NpgsqlDbType.Integer, cancellationToken);
                 await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
             }
@@ -107,21 +101,15 @@ public static class ContactBatchWriter
             foreach (var contact in created)
             {
                 copy ??= await connection.BeginBinaryImportAsync("""
-                    copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
+                    copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, assigned_agent_id, source,
                                    created_at, last_activity_at, updated_at, version, search_text) from stdin (format binary)
                     """, cancellationToken);
                 var data = contact.Data;
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
                 await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-                await WriteTextAsync(copy, data.Name, cancellationToken);
-                await copy.WriteAsync(data.Phones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await WriteTextAsync(copy, data.Email, cancellationToken);
-                await copy.WriteAsync(data.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(data.Tags.Select(Tags.Key).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(CustomJson.ToObject(data.Custom), NpgsqlDbType.Jsonb, cancellationToken);
+                await WriteDataAsync(copy, data, cancellationToken);
                 await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
-                await WriteUuidAsync(copy, data.AssignedAgentId, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
@@ -162,6 +150,18 @@ public static class ContactBatchWriter
         }
 
         await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>The mergeable data, in the column order both COPYs share: name, phones, email, tags, tag keys, custom, agent.</summary>
+    private static async Task WriteDataAsync(NpgsqlBinaryImporter copy, ContactData data, CancellationToken cancellationToken)
+    {
+        await WriteTextAsync(copy, data.Name, cancellationToken);
+        await copy.WriteAsync(data.Phones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await WriteTextAsync(copy, data.Email, cancellationToken);
+        await copy.WriteAsync(data.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(data.Tags.Select(Tags.Key).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(CustomJson.ToObject(data.Custom), NpgsqlDbType.Jsonb, cancellationToken);
+        await WriteUuidAsync(copy, data.AssignedAgentId, cancellationToken);
     }
 
     internal static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
