@@ -62,6 +62,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapContactsApi();
+app.MapBulkContactsApi();
 app.MapFieldsApi();
 app.MapAuditApi();
 app.MapNotificationsApi();

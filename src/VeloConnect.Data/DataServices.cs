@@ -15,6 +15,7 @@ public static class DataServices
     public static IServiceCollection AddVeloConnectData(this IServiceCollection services) => services
         .AddSingleton<ContactStore>()
         .AddSingleton<ContactQuery>()
+        .AddSingleton<BulkContactStore>()
         .AddSingleton<AuditLog>()
         .AddSingleton<NotificationStore>()
         .AddSingleton<WorkspaceStore>()

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
+
+namespace VeloConnect.Api.Tests;
+
+/// <summary>The bulk endpoint: the import's rules, item by item, in one request.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class BulkContactsTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task Mixed_batch_answers_every_item_with_its_outcome()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var byPhone = await ws.Http.CreateContactAsync(new { name = "By phone", phones = new[] { "+14155550201" }, tags = new[] { "vip" } });
+        var byEmail = await ws.Http.CreateContactAsync(new { name = "By email", email = "ann@example.com", tags = new[] { "old" } });
+
+        var response = await PostBulkAsync(ws.Http, new object[]
+        {
+            new { name = "New one", phones = new[] { "+14155550202" }, tags = new[] { "fresh" } },
+            new { phones = new[] { "(415) 555-0201" }, tags = new[] { "newsletter" } },
+            new { name = "Ann Again", email = "ANN@example.com" },
+            new { name = "Twin", phones = new[] { "+14155550202" } },
+            new { name = "Bad phone", phones = new[] { "123" } },
+            new { name = "Nothing to match" },
+            "not an object",
+        });
+
+        Assert.Equal((1, 2, 1, 3), Counts(response));
+        var results = response["results"]!.AsArray();
+        Assert.Equal(7, results.Count);
+        Assert.Equal(Enumerable.Range(0, 7), results.Select(r => r!["index"]!.GetValue<int>()));
+        Assert.Equal(["created", "updated", "updated", "skipped", "error", "error", "error"], results.Select(r => r!["status"]!.GetValue<string>()));
+        Assert.Equal(byPhone.Id(), results[1]!["contactId"]!.GetValue<string>());
+        Assert.Equal(byEmail.Id(), results[2]!["contactId"]!.GetValue<string>());
+        Assert.Equal(0, results[3]!["duplicateOf"]!.GetValue<int>());
+        Assert.Contains("item 0", results[3]!["reasons"]![0]!.GetValue<string>());
+        Assert.StartsWith("phones:", results[4]!["reasons"]![0]!.GetValue<string>());
+        Assert.Contains("phone or an email", results[5]!["reasons"]![0]!.GetValue<string>());
+        Assert.Contains("JSON object", results[6]!["reasons"]![0]!.GetValue<string>());
+
+        var created = await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{results[0]!["contactId"]!.GetValue<string>()}"), HttpStatusCode.OK);
+        Assert.Equal(("New one", "API"), (created["name"]!.GetValue<string>(), created["source"]!.GetValue<string>()));
+        var phoneMatch = await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{byPhone.Id()}"), HttpStatusCode.OK);
+        Assert.Equal("By phone", phoneMatch["name"]!.GetValue<string>());
+        Assert.Equal(["vip", "newsletter"], Strings(phoneMatch["tags"]));
+        var emailMatch = await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{byEmail.Id()}"), HttpStatusCode.OK);
+        Assert.Equal(("Ann Again", "ANN@example.com"), (emailMatch["name"]!.GetValue<string>(), emailMatch["email"]!.GetValue<string>()));
+        Assert.Equal(["old"], Strings(emailMatch["tags"]));
+    }
+
+    [Fact]
+    public async Task Bulk_update_keeps_opt_outs_and_reports_an_identifier_it_left_with_its_owner()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var a = await ws.Http.CreateContactAsync(new { name = "A", phones = new[] { "+14155550211" } });
+        var b = await ws.Http.CreateContactAsync(new { name = "B", email = "b@example.com" });
+        (await ws.Http.PutAsJsonAsync($"/api/contacts/{a.Id()}/opt-ins/sms", new { status = "opted_out", source = "replied STOP" })).EnsureSuccessStatusCode();
+
+        var response = await PostBulkAsync(ws.Http, new object[] { new { name = "A renamed", phones = new[] { "+14155550211" }, email = "b@example.com" } });
+
+        var result = response["results"]![0]!;
+        Assert.Equal(("updated", a.Id()), (result["status"]!.GetValue<string>(), result["contactId"]!.GetValue<string>()));
+        Assert.Contains(b.Id(), result["warnings"]![0]!.GetValue<string>());
+        var after = await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{a.Id()}"), HttpStatusCode.OK);
+        Assert.Equal("A renamed", after["name"]!.GetValue<string>());
+        Assert.Null(after["email"]);
+        Assert.Equal("opted_out", after["optIns"]!["sms"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Two_overlapping_bulk_requests_at_once_keep_both_requests_tags()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var phones = Enumerable.Range(0, 200).Select(i => $"+1415555{3000 + i}").ToList();
+        await PostBulkAsync(ws.Http, [.. phones.Select(p => (object)new { phones = new[] { p }, tags = new[] { "seed" } })]);
+
+        var both = await Task.WhenAll(
+            PostBulkAsync(ws.Http, [.. phones.Select(p => (object)new { phones = new[] { p }, tags = new[] { "left" } })]),
+            PostBulkAsync(ws.Http, [.. phones.AsEnumerable().Reverse().Select(p => (object)new { phones = new[] { p }, tags = new[] { "right" } })]));
+
+        Assert.All(both, response => Assert.Equal((0, 200, 0, 0), Counts(response)));
+        foreach (var phone in phones)
+        {
+            var contact = await ws.Http.ContactByPhoneAsync(phone);
+            Assert.Equal(["left", "right", "seed"], Strings(contact["tags"]).Order());
+        }
+    }
+
+    [Fact]
+    public async Task More_than_ten_thousand_items_are_refused_with_the_limit()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var body = new StringBuilder("[");
+        for (var i = 0; i < 10_001; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append("{\"phones\":[\"+1415555").Append(1000 + (i % 8000)).Append("\"]}");
+        }
+
+        var response = await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "at most 10,000");
+        Assert.Contains("10,001", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("[{\"name\": ", "not valid JSON")]
+    [InlineData("{\"name\": \"Ann\"}", "JSON array")]
+    [InlineData("[]", "JSON array")]
+    public async Task Malformed_or_empty_requests_are_refused_with_what_to_send(string body, string detail)
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+
+        var response = await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, detail);
+    }
+
+    private static async Task<JsonObject> PostBulkAsync(HttpClient http, object[] items) =>
+        await ReadAsync(await http.PostAsJsonAsync("/api/contacts/bulk", items), HttpStatusCode.OK);
+
+    private static (int Created, int Updated, int Skipped, int Error) Counts(JsonObject response) => (
+        response["counts"]!["created"]!.GetValue<int>(),
+        response["counts"]!["updated"]!.GetValue<int>(),
+        response["counts"]!["skipped"]!.GetValue<int>(),
+        response["counts"]!["error"]!.GetValue<int>());
+
+    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+}
