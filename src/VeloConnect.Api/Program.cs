@@ -4,10 +4,10 @@ using Scalar.AspNetCore;
 using VeloConnect.Api;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
-using VeloConnect.Api.Exports;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
+using VeloConnect.Data.Exports;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

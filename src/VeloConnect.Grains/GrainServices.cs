@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using VeloConnect.Data;
+using VeloConnect.Grains.Exports;
 
 namespace VeloConnect.Grains;
 
@@ -24,6 +25,7 @@ public static class GrainServices
             .Validate(o => o.IsValid(), Data.Exports.ExportOptions.ValidationMessage)
             .ValidateOnStart();
         services.AddHostedService<Exports.ExportCleanup>();
+        services.AddExportEmail();
         return services;
     }
 

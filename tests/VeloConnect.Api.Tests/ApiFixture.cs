@@ -32,6 +32,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public IServiceProvider ApiServices => _api!.Services;
 
+    /// <summary>Receives the export emails the silo sends (links start at the test server's address, http://localhost).</summary>
+    public TestSmtpServer Mail { get; } = new();
+
     public async Task InitializeAsync()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("api");
@@ -44,6 +47,8 @@ public sealed class ApiFixture : IAsyncLifetime
         // chunks of 7 contacts, so that every export of more than a few contacts crosses chunk boundaries.
         shared["VeloConnect:Exports:Directory"] = Directory.CreateTempSubdirectory("veloconnect-exports-").FullName;
         shared["VeloConnect:Exports:ChunkRows"] = "7";
+        shared["ConnectionStrings:mail"] = Mail.ConnectionString;
+        shared["VeloConnect:PublicBaseUrl"] = "http://localhost";
         _silo = await LocalCluster.StartSiloAsync(shared);
 
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -93,6 +98,7 @@ public sealed class ApiFixture : IAsyncLifetime
         }
 
         await DataSource.DisposeAsync();
+        await Mail.DisposeAsync();
     }
 
     private async Task<TestWorkspace> CreateWorkspaceAsync(WorkspaceStore workspaces, string name, string region = "US")

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using VeloConnect.Api.Exports;
+using VeloConnect.Data.Exports;
 using Xunit;
 
 namespace VeloConnect.Api.Tests;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using VeloConnect.Api.Exports;
+using VeloConnect.Data.Exports;
 using Xunit;
 
 namespace VeloConnect.Api.Tests;

@@ -50,4 +50,20 @@ internal static class ExportTestSupport
     }
 
     public static JsonArray ReadJson(byte[] file) => JsonNode.Parse(file)!.AsArray();
+
+    /// <summary>What the probe finds, asking again until a deadline: notifications and emails follow an export's ready state.</summary>
+    public static async Task<JsonNode> WaitForAsync(Func<Task<JsonNode?>> probe)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "Not there in time.");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -137,7 +137,7 @@ public sealed class ExportTests(ApiFixture fixture, ContactFilterTests.Seed seed
         Assert.Equal("vip", finished["details"]!["filter"]!["tag"]!.GetValue<string>());
         Assert.Contains(audit["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "export.requested");
 
-        var notification = await WaitForAsync(async () =>
+        var notification = await ExportTestSupport.WaitForAsync(async () =>
         {
             var list = await ApiTestExtensions.ReadAsync(await data.Http.GetAsync("/api/notifications"), HttpStatusCode.OK);
             return list["items"]!.AsArray().FirstOrDefault(n => n!["link"]?.GetValue<string>() == $"/api/exports/{id}/download");
@@ -169,20 +169,5 @@ public sealed class ExportTests(ApiFixture fixture, ContactFilterTests.Seed seed
         var response = await data.Http.GetAsync(listed["downloadUrl"]!.GetValue<string>());
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
-    }
-
-    private static async Task<JsonNode> WaitForAsync(Func<Task<JsonNode?>> probe)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Not there in time.");
-            await Task.Delay(50);
-        }
     }
 }

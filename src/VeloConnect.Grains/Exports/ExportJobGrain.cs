@@ -30,6 +30,7 @@ public sealed partial class ExportJobGrain(
     WorkspaceStore workspaces,
     AuditLog audit,
     NotificationStore notifications,
+    ExportEmail email,
     IOptions<ExportOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -154,7 +155,10 @@ public sealed partial class ExportJobGrain(
         return (rows, file.Length);
     }
 
-    /// <summary>Ready and audited in one transaction, then the notification, whose link works by the time it arrives.</summary>
+    /// <summary>
+    /// Ready and audited in one transaction, then the notification, whose link works by the time it arrives, then the
+    /// email (which never fails the export). Only the run that made the export ready notifies and emails.
+    /// </summary>
     private async Task FinishAsync(ExportRecord export, long rows, long bytes, string fileName)
     {
         using var finish = ExportTelemetry.Start("export.finish", export.Id);
@@ -169,6 +173,7 @@ public sealed partial class ExportJobGrain(
         await notifications.AddAsync(export.WorkspaceId, export.UserId, "export.ready", "Export ready",
             string.Create(CultureInfo.InvariantCulture, $"{what}. Download it before {expiresAt:yyyy-MM-dd HH:mm} UTC."),
             $"/api/exports/{export.Id}/download");
+        await email.SendReadyAsync(export, what, expiresAt);
     }
 
     private async Task FailAsync(ExportRecord export, string error)

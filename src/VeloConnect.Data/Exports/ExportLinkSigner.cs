@@ -2,8 +2,10 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
-namespace VeloConnect.Api.Exports;
+namespace VeloConnect.Data.Exports;
 
 public enum ExportLinkCheck
 {
@@ -20,8 +22,9 @@ public enum ExportLinkCheck
 public sealed record ExportLink(Guid ExportId, Guid WorkspaceId, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Download links that work without an API key (an email or a notification carries them). The token holds the export
-/// id, its workspace and the expiry, and an HMAC-SHA256 over them with a key only the API knows, so nobody can forge
+/// Download links that work without an API key (an email or a notification carries them). The API checks them and
+/// signs the links it lists; the silo signs the link it emails, so both need the same key. The token holds the export
+/// id, its workspace and the expiry, and an HMAC-SHA256 over them with a key only the services know, so nobody can forge
 /// one or stretch its expiry, and a link for one workspace never opens another's export.
 /// </summary>
 public sealed class ExportLinkSigner
