@@ -4,14 +4,16 @@
 #   ./run.sh                     installs what is missing, then starts everything (Ctrl+C stops it)
 #   ./run.sh --Silo:Replicas=2   anything after the script name goes to the AppHost as configuration
 #
-# Containers are used when Docker or Podman answers; otherwise the locally installed postgres and redis-server
-# run as plain processes, with their data in .data/ (kept across restarts). VeloConnect__Infrastructure=containers,
+# Containers are used when Docker or Podman answers; otherwise the locally installed postgres, redis-server and
+# smtp4dev (a .NET tool in .tools/) run as plain processes, with their data in .data/ (kept across restarts). VeloConnect__Infrastructure=containers,
 # local or auto (the default) forces the choice. Needs the .NET SDK; installs the rest with apt-get (as root or
 # through sudo). test.sh sources this file for the install step.
 set -euo pipefail
 
 readonly POSTGRES_BIN=/usr/lib/postgresql/15/bin
 readonly DASHBOARD_URL=http://localhost:15080
+# The development mail server when no container engine answers (MailPit's container otherwise).
+readonly SMTP4DEV_VERSION=3.15.0
 
 if [ -t 1 ]; then bold=$'\033[1m' red=$'\033[1;31m' plain=$'\033[0m'; else bold='' red='' plain=''; fi
 say() { printf '%s==> %s%s\n' "$bold" "$*" "$plain"; }
@@ -84,6 +86,23 @@ install_prerequisites() {
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
         say "Installed ${packages[*]}"
     fi
+
+    if [ "$need_local" = yes ]; then
+        install_smtp4dev
+    fi
+}
+
+# smtp4dev as a .NET tool in the repository's git-ignored .tools/, where the AppHost looks for it.
+install_smtp4dev() {
+    local tools
+    tools="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.tools"
+    if [ -x "$tools/smtp4dev" ] && dotnet tool list --tool-path "$tools" 2>/dev/null | grep -qi "rnwood.smtp4dev *$SMTP4DEV_VERSION"; then
+        say "smtp4dev $SMTP4DEV_VERSION found in .tools/"
+        return
+    fi
+    say "Installing smtp4dev $SMTP4DEV_VERSION (the development mail server) into .tools/"
+    dotnet tool update Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path "$tools" >/dev/null \
+        || die "could not install smtp4dev (dotnet tool install Rnwood.Smtp4dev --version $SMTP4DEV_VERSION --tool-path .tools)."
 }
 
 main() {

@@ -15,6 +15,7 @@ var infrastructure = InfrastructureSelection.Choose(builder);
 IResourceBuilder<IResourceWithConnectionString> postgres;
 IResourceBuilder<IResourceWithConnectionString> contactsDb;
 IResourceBuilder<IResourceWithConnectionString> redis;
+IResourceBuilder<IResourceWithConnectionString> mail;
 if (infrastructure.Kind == InfrastructureKind.Containers)
 {
     var postgresServer = builder.AddPostgres("postgres");
@@ -29,6 +30,8 @@ if (infrastructure.Kind == InfrastructureKind.Containers)
     postgres = postgresServer;
     contactsDb = postgresServer.AddDatabase("contactsdb");
     redis = redisServer;
+    // A development SMTP server whose web inbox the dashboard links to; in a deployment, point mail at a real server.
+    mail = builder.AddMailPit("mail");
 }
 else
 {
@@ -38,7 +41,19 @@ else
     postgres = postgresServer;
     contactsDb = postgresServer.AddLocalDatabase("contactsdb");
     redis = builder.AddLocalRedis("redis", dataDirectory);
+    mail = builder.AddLocalSmtp4dev("mail", dataDirectory);
 }
+
+// Download links are signed by the API and by the silo (in its emails): one key for both. Generated once and kept in
+// the AppHost's user secrets, so links survive restarts with zero set-up; a deployment supplies its own.
+var exportSigningKey = builder.AddParameter("export-signing-key",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+// The silo writes export files and the API serves them: one folder for both (.data/exports when run here; in a
+// deployment, mount one shared volume at this path in both).
+var exportsDirectory = builder.ExecutionContext.IsRunMode
+    ? Path.Combine(LocalDataDirectory.Resolve(builder), "exports")
+    : "/var/lib/veloconnect/exports";
 
 // Orleans infers a provider from the resource type; name it so containers and executables agree.
 contactsDb.AsOrleansAdoNetStore();
@@ -62,6 +77,9 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     .WithOrleansAdoNetSettings("Clustering", clusteringStore)
     .WithOrleansAdoNetSettings("GrainStorage:Default", grainStore)
     .WithReference(contactsDb).WaitFor(contactsDb)
+    .WithReference(mail).WaitFor(mail)
+    .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
+    .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
     .WithHttpHealthCheck("/health");
 
 var api = builder.AddProject<Projects.VeloConnect_Api>("api")
@@ -72,7 +90,12 @@ var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WithReference(contactsDb).WaitFor(contactsDb)
     .WithReference(redis).WaitFor(redis)
     .WaitFor(silo)
+    .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
+    .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
     .WithHttpHealthCheck("/health");
+
+// The silo's emails link to the API where users reach it.
+silo.WithEnvironment("VeloConnect__PublicBaseUrl", api.GetEndpoint("http"));
 
 if (builder.ExecutionContext.IsRunMode)
 {
@@ -83,7 +106,7 @@ if (builder.ExecutionContext.IsRunMode)
         .WithEnvironment("VeloConnect__DemoApiKey", demoApiKey);
 
     // Says which infrastructure was chosen and why, then how long until everything was healthy.
-    builder.ReportStartup(infrastructure, api, demoApiKey, [postgres, contactsDb, redis, silo, api]);
+    builder.ReportStartup(infrastructure, api, demoApiKey, [postgres, contactsDb, redis, mail, silo, api]);
 
     // Clients, then silos, while Redis and PostgreSQL still run: the silos leave the cluster cleanly.
     builder.StopFirstOnShutdown(api, silo);

@@ -53,44 +53,28 @@ internal static class LocalRedisExtensions
 }
 
 /// <summary>Healthy once the server answers PING with PONG (not while it is still loading its snapshot).</summary>
-internal sealed class RedisReadyCheck(LocalRedisResource server) : IHealthCheck
+internal sealed class RedisReadyCheck(LocalRedisResource server) : TcpReadyCheck(server.Endpoint, "redis-server")
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task<HealthCheckResult> ProbeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+
+        var buffer = new byte[64];
+        var reply = new StringBuilder();
+        while (!reply.ToString().Contains("\r\n", StringComparison.Ordinal))
         {
-            var port = int.Parse(await server.Endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(timeout.Token) ?? "",
-                System.Globalization.CultureInfo.InvariantCulture);
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
-
-            var buffer = new byte[64];
-            var reply = new StringBuilder();
-            while (!reply.ToString().Contains("\r\n", StringComparison.Ordinal))
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
             {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                break;
             }
 
-            var answer = reply.ToString().Trim();
-            return answer == "+PONG"
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"redis-server answered '{answer}' to PING.");
+            reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy($"redis-server does not answer yet: {exception.Message}", exception);
-        }
+
+        var answer = reply.ToString().Trim();
+        return answer == "+PONG"
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"redis-server answered '{answer}' to PING.");
     }
 }

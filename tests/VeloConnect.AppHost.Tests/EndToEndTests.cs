@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using Xunit;
 
 namespace VeloConnect.AppHost.Tests;
 
-/// <summary>The whole system as the AppHost runs it: PostgreSQL, Redis, the Orleans silo and the API.</summary>
+/// <summary>The whole system as the AppHost runs it: PostgreSQL, Redis, the mail server, the Orleans silo and the API.</summary>
 [Collection(AppHostCollection.Name)]
 public sealed class EndToEndTests(AppHostFixture fixture)
 {
@@ -58,5 +59,17 @@ public sealed class EndToEndTests(AppHostFixture fixture)
         Assert.Contains(
             page.RootElement.GetProperty("items").EnumerateArray(),
             item => item.GetProperty("id").GetRawText() == id.GetRawText() && item.GetProperty("name").GetString() == "Ann");
+    }
+
+    [Fact]
+    public async Task The_mail_servers_web_inbox_answers()
+    {
+        await fixture.WaitUntilHealthyAsync();
+        using var inbox = fixture.App.CreateHttpClient("mail", "http");
+
+        using var page = await inbox.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("html", page.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
     }
 }
