@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
+using VeloConnect.Bench.Support;
 
 namespace VeloConnect.Bench.Import;
 
@@ -48,7 +49,7 @@ internal sealed class Baseline(NpgsqlDataSource dataSource)
             times.Add(await UpsertAsync(rows));
         }
 
-        return Median(times);
+        return BenchConsole.Median(times);
     }
 
     /// <summary>The median of <paramref name="runs"/> upserts of <paramref name="again"/> into a table that holds <paramref name="rows"/>: all conflicts.</summary>
@@ -63,7 +64,7 @@ internal sealed class Baseline(NpgsqlDataSource dataSource)
             times.Add(await UpsertAsync(again));
         }
 
-        return Median(times);
+        return BenchConsole.Median(times);
     }
 
     private async Task<TimeSpan> UpsertAsync(IReadOnlyList<BenchRow> rows)
@@ -127,11 +128,5 @@ internal sealed class Baseline(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("vacuum analyze bench_contacts");
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static TimeSpan Median(List<TimeSpan> times)
-    {
-        times.Sort();
-        return times[times.Count / 2];
     }
 }

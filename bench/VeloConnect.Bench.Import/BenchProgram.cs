@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
 using Npgsql;
+using VeloConnect.Bench.Support;
 using VeloConnect.TestSupport;
+using static VeloConnect.Bench.Support.BenchConsole;
 
 namespace VeloConnect.Bench.Import;
 
@@ -17,41 +16,15 @@ public static class BenchProgram
     private const double ReviewGoalSeconds = 1.0;
     private const double PeakMemoryGoalMegabytes = 400;
     private const int BaselineRuns = 3;
+    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Import [-- --rows 50000] [--warmup 500] [--timeout 150] [--environment Production]";
 
-    public static async Task<int> Main(string[] args)
-    {
-        if (!BenchOptions.TryParse(args, out var options, out var usage))
-        {
-            await Console.Error.WriteLineAsync(usage);
-            return 2;
-        }
+    public static Task<int> Main(string[] args) =>
+        MainAsync(args, new BenchOptions(50_000, 500, 150, "Production"), Usage, [], RunAsync);
 
-        // WebApplicationFactory finds the API's content root through MvcTestingAppManifest.json in the current directory:
-        // run from the output directory, whatever directory 'dotnet run' was started in.
-        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
-        Stack? stack = null;
-        try
-        {
-            return await RunAsync(options, s => stack = s);
-        }
-        catch (BenchFailure failure)
-        {
-            await Console.Error.WriteLineAsync("bench failed: " + failure.Message);
-            return 1;
-        }
-        finally
-        {
-            if (stack is not null)
-            {
-                await StopAsync(stack);
-            }
-        }
-    }
-
-    private static async Task<int> RunAsync(BenchOptions options, Action<Stack> started)
+    private static async Task<int> RunAsync(BenchOptions options, Action<Stack?> started)
     {
         var n = options.Rows;
-        var label = n % 1000 == 0 ? $"{n / 1000}k" : n.ToString(CultureInfo.InvariantCulture);
+        var label = Label(n);
         var rows = BenchData.Rows(n, 2_000_000, "user");
         var again = BenchData.Again(rows);
         var csvNew = BenchData.Csv(rows);
@@ -86,9 +59,7 @@ public static class BenchProgram
         await Console.Error.WriteLineAsync(FormattableString.Invariant(
             $"bench: baseline for {n} rows (median of {BaselineRuns}): new {baselineNew:0.000} s, merge {baselineMerge:0.000} s"));
 
-        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
-        Print($"machine: {Environment.ProcessorCount} cores, {memory:0.0} GB RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
-            + $"PostgreSQL {serverVersion.Split(' ')[0]}, {options.Environment}, rows {n}");
+        PrintMachine(serverVersion, options.Environment, n);
 
         var stack = await Stack.StartAsync(options.Environment);
         started(stack);
@@ -146,73 +117,5 @@ public static class BenchProgram
         var peak = stack.Silo.PeakMegabytes();
         Print(FormattableString.Invariant($"silo-peak-memory: {peak:0} MB, goal {PeakMemoryGoalMegabytes:0} MB, ratio {peak / PeakMemoryGoalMegabytes:0.0}"));
         return 0;
-    }
-
-    private static void PrintRatio(string measure, double seconds, string against, double reference) =>
-        Print(FormattableString.Invariant($"{measure}: {seconds:0.00} s, {against} {reference:0.00} s, ratio {seconds / reference:0.0}"));
-
-    private static void Print(string line)
-    {
-        Console.Out.WriteLine(line);
-        Console.Out.Flush();
-    }
-
-    private static async Task StopAsync(Stack stack)
-    {
-        try
-        {
-            var stopping = stack.DisposeAsync().AsTask();
-            if (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(45))) != stopping)
-            {
-                await Console.Error.WriteLineAsync("bench: the stack did not stop within 45 s; exiting anyway.");
-            }
-            else
-            {
-                await stopping;
-            }
-        }
-        catch (Exception e)
-        {
-            // Stopping is not measured: say what happened, keep the figures and the exit code.
-            await Console.Error.WriteLineAsync("bench: stopping the stack failed: " + e);
-        }
-    }
-}
-
-/// <summary>Command line: --rows N (50000), --warmup N (500, 0 for none), --timeout SECONDS per import run (150), --environment NAME (Production).</summary>
-internal sealed record BenchOptions(int Rows, int WarmupRows, int TimeoutSeconds, string Environment)
-{
-    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Import [-- --rows 50000] [--warmup 500] [--timeout 150] [--environment Production]";
-
-    public static bool TryParse(string[] args, out BenchOptions options, out string usage)
-    {
-        options = new BenchOptions(50_000, 500, 150, "Production");
-        usage = Usage;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--rows" when int.TryParse(value, CultureInfo.InvariantCulture, out var rows) && rows > 0:
-                    options = options with { Rows = rows };
-                    break;
-                case "--warmup" when int.TryParse(value, CultureInfo.InvariantCulture, out var warmup) && warmup >= 0:
-                    options = options with { WarmupRows = warmup };
-                    break;
-                case "--timeout" when int.TryParse(value, CultureInfo.InvariantCulture, out var timeout) && timeout > 0:
-                    options = options with { TimeoutSeconds = timeout };
-                    break;
-                case "--environment" when !string.IsNullOrWhiteSpace(value):
-                    options = options with { Environment = value };
-                    break;
-                default:
-                    usage = $"bad argument '{args[i]}'{(value is null ? "" : $" '{value}'")}\n{Usage}";
-                    return false;
-            }
-
-            i++;
-        }
-
-        return true;
     }
 }

@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using VeloConnect.Bench.Support;
 
 namespace VeloConnect.Bench.Import;
-
-/// <summary>A measure could not be taken: the message says what happened (request, status code, body).</summary>
-internal sealed class BenchFailure(string message) : Exception(message);
 
 /// <summary>The import wizard over HTTP, step by step, as a client drives it.</summary>
 internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
+using VeloConnect.Bench.Support;
 using VeloConnect.Data.Workspaces;
 
 namespace VeloConnect.Bench.Import;
@@ -36,7 +37,7 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
             }
         }
 
-        return (Median(news), Median(merges));
+        return (BenchConsole.Median(news), BenchConsole.Median(merges));
     }
 
     private async Task<TimeSpan> NewAsync(IReadOnlyList<BenchRow> rows, Guid[] ids)
@@ -176,11 +177,5 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static TimeSpan Median(List<TimeSpan> times)
-    {
-        times.Sort();
-        return times[times.Count / 2];
     }
 }

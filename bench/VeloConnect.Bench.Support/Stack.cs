@@ -13,7 +13,7 @@ using VeloConnect.Data.Workspaces;
 using VeloConnect.Silo;
 using VeloConnect.TestSupport;
 
-namespace VeloConnect.Bench.Import;
+namespace VeloConnect.Bench.Support;
 
 /// <summary>
 /// The real topology: a throwaway PostgreSQL and Redis, a silo in a process of its own (production wiring, clustering
@@ -21,7 +21,7 @@ namespace VeloConnect.Bench.Import;
 /// tests/VeloConnect.Api.Tests/ApiFixture.cs wires it, except that it listens on real Kestrel on 127.0.0.1, so every
 /// measure goes through real HTTP.
 /// </summary>
-internal sealed class Stack : IAsyncDisposable
+public sealed class Stack : IAsyncDisposable
 {
     private readonly WebApplicationFactory<global::Program> _api;
 

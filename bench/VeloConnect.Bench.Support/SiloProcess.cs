@@ -3,13 +3,13 @@ using System.Globalization;
 using Npgsql;
 using VeloConnect.TestSupport;
 
-namespace VeloConnect.Bench.Import;
+namespace VeloConnect.Bench.Support;
 
 /// <summary>
 /// The silo in a process of its own (<c>dotnet VeloConnect.Silo.dll</c>, configured through environment variables as
 /// the AppHost configures it), so that its memory is measured apart from the API and the bench's own data.
 /// </summary>
-internal sealed class SiloProcess : IAsyncDisposable
+public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
