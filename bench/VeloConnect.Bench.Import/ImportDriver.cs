@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using VeloConnect.Bench.Support;
+using static VeloConnect.Bench.Support.BenchHttp;
 
 namespace VeloConnect.Bench.Import;
 
@@ -69,30 +70,4 @@ internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
             throw new BenchFailure($"{what}: expected counts added {added}, updated {updated}, skipped 0, invalid 0; got {counts.ToJsonString()}; {Shorten(result)}");
         }
     }
-
-    private static async Task<JsonObject> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            var request = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}";
-            if (response.StatusCode != expected)
-            {
-                throw new BenchFailure($"{request}: expected {(int)expected}, got {(int)response.StatusCode} {response.StatusCode}: {Shorten(body)}");
-            }
-
-            try
-            {
-                return JsonNode.Parse(body)?.AsObject() ?? throw new BenchFailure($"{request}: answered {(int)response.StatusCode} with an empty body");
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                throw new BenchFailure($"{request}: answered {(int)response.StatusCode} with a body that is not a JSON object ({e.Message}): {Shorten(body)}");
-            }
-        }
-    }
-
-    private static string Shorten(JsonNode node) => Shorten(node.ToJsonString());
-
-    private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000] + $"… ({text.Length} characters)";
 }

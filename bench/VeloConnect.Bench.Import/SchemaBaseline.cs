@@ -46,51 +46,9 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTimeOffset.UtcNow;
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, created_at, last_activity_at, updated_at, version, search_text)
-            from stdin (format binary)
-            """))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var row = rows[i];
-                copy.StartRow();
-                copy.Write(ids[i], NpgsqlDbType.Uuid);
-                copy.Write(_workspace, NpgsqlDbType.Uuid);
-                copy.Write(row.Name, NpgsqlDbType.Text);
-                copy.Write(new[] { row.Phone }, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                copy.Write(row.Email, NpgsqlDbType.Text);
-                copy.Write(row.Tags, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                copy.Write(row.Tags, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                copy.Write("{}", NpgsqlDbType.Jsonb);
-                copy.Write("CSV import", NpgsqlDbType.Text);
-                copy.Write(now, NpgsqlDbType.TimestampTz);
-                copy.Write(now, NpgsqlDbType.TimestampTz);
-                copy.Write(now, NpgsqlDbType.TimestampTz);
-                copy.Write(1, NpgsqlDbType.Integer);
-                copy.Write($"{row.Name} {row.Email} {row.Phone}".ToLowerInvariant(), NpgsqlDbType.Text);
-            }
-
-            await copy.CompleteAsync();
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync("copy contact_identifiers (workspace_id, kind, value, contact_id) from stdin (format binary)"))
-        {
-            for (var i = 0; i < rows.Count; i++)
-            {
-                foreach (var (kind, value) in new[] { ("p", rows[i].Phone), ("e", rows[i].Email) })
-                {
-                    copy.StartRow();
-                    copy.Write(_workspace, NpgsqlDbType.Uuid);
-                    copy.Write(kind, NpgsqlDbType.Char);
-                    copy.Write(value, NpgsqlDbType.Text);
-                    copy.Write(ids[i], NpgsqlDbType.Uuid);
-                }
-            }
-
-            await copy.CompleteAsync();
-        }
-
+        var contacts = rows.Select((row, i) => new ContactCopyRow(ids[i], row.Name, row.Phone, row.Email, row.Tags, "{}", "CSV import", null, now, now));
+        await ContactsCopy.CopyContactsAsync(connection, _workspace, contacts);
+        await ContactsCopy.CopyIdentifiersAsync(connection, _workspace, contacts);
         await CopyRowResultsAsync(connection, ids, "added");
         await transaction.CommitAsync();
         return clock.Elapsed;

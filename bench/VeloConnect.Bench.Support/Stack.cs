@@ -25,12 +25,13 @@ public sealed class Stack : IAsyncDisposable
 {
     private readonly WebApplicationFactory<global::Program> _api;
 
-    private Stack(SiloProcess silo, WebApplicationFactory<global::Program> api, NpgsqlDataSource dataSource, Uri apiAddress)
+    private Stack(SiloProcess silo, WebApplicationFactory<global::Program> api, NpgsqlDataSource dataSource, Uri apiAddress, string exportsDirectory)
     {
         Silo = silo;
         _api = api;
         DataSource = dataSource;
         ApiAddress = apiAddress;
+        ExportsDirectory = exportsDirectory;
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -38,6 +39,9 @@ public sealed class Stack : IAsyncDisposable
     public SiloProcess Silo { get; }
 
     public Uri ApiAddress { get; }
+
+    /// <summary>Where the silo writes export files and the API serves them from (deleted with the stack).</summary>
+    public string ExportsDirectory { get; }
 
     public static async Task<Stack> StartAsync(string environment)
     {
@@ -48,7 +52,8 @@ public sealed class Stack : IAsyncDisposable
         shared["Logging:LogLevel:Default"] = "Warning";
         // What production requires of the API and silo besides the connections: a key for export links, a place for files.
         shared["VeloConnect:Exports:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        shared["VeloConnect:Exports:Directory"] = Directory.CreateTempSubdirectory("veloconnect-bench-exports-").FullName;
+        var exportsDirectory = Directory.CreateTempSubdirectory("veloconnect-bench-exports-").FullName;
+        shared["VeloConnect:Exports:Directory"] = exportsDirectory;
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var silo = await SiloProcess.StartAsync(shared, environment, dataSource);
 
@@ -71,20 +76,23 @@ public sealed class Stack : IAsyncDisposable
         api.StartServer();
         await api.Services.GetRequiredService<NotificationHub>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
 
-        return new Stack(silo, api, dataSource, new Uri($"http://127.0.0.1:{port}"));
+        return new Stack(silo, api, dataSource, new Uri($"http://127.0.0.1:{port}"), exportsDirectory);
     }
 
     /// <summary>A new workspace (region US) and an HTTP client that holds its API key.</summary>
-    public async Task<HttpClient> NewWorkspaceClientAsync(string name)
+    public async Task<HttpClient> NewWorkspaceClientAsync(string name) => (await NewWorkspaceAsync(name)).Client;
+
+    /// <summary>A new workspace (region US), its one user (the agent whose API key the client holds) and that client.</summary>
+    public async Task<(Guid WorkspaceId, Guid UserId, HttpClient Client)> NewWorkspaceAsync(string name)
     {
-        var (_, _, key) = await new WorkspaceStore(DataSource).CreateWorkspaceAsync(name, "US", "Agent of " + name, null);
+        var (workspace, user, key) = await new WorkspaceStore(DataSource).CreateWorkspaceAsync(name, "US", "Agent of " + name, null);
         var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = ApiAddress,
             Timeout = TimeSpan.FromMinutes(5),
         };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
+        return (workspace.Id, user.Id, client);
     }
 
     public async ValueTask DisposeAsync()
@@ -92,6 +100,14 @@ public sealed class Stack : IAsyncDisposable
         await _api.DisposeAsync();
         await Silo.DisposeAsync();
         await DataSource.DisposeAsync();
+        try
+        {
+            Directory.Delete(ExportsDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary directory: the system cleans it up in the end.
+        }
     }
 
     private static void QuietLogging(ILoggingBuilder logging)

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using VeloConnect.Bench.Support;
+using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
+using static VeloConnect.Bench.Support.BenchConsole;
+
+namespace VeloConnect.Bench.Export;
+
+/// <summary>
+/// The export benchmark (bench/README.md). Prints a line describing the machine, then one line per measure, e.g.
+/// <c>export-100k-csv: 2.41 s, baseline 0.14 s, ratio 17.2</c>, the silo's peak memory and, with --memory-check, the
+/// same at 1,000,000 contacts in a fresh stack and the ratio of the two peaks. Everything else (seeding, baselines,
+/// where each export's time went, logs, failures) goes to stderr; a failed measure ends the run with exit code 1.
+/// </summary>
+public static class BenchProgram
+{
+    private const int BaselineRuns = 3;
+    private const int MemoryCheckRows = 1_000_000;
+    private const string MemoryCheck = "--memory-check";
+    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Export [-- --rows 100000] [--warmup 1000] [--timeout 300] [--environment Production] [--memory-check]";
+    private static readonly string[] Formats = ["csv", "json"];
+
+    public static Task<int> Main(string[] args) =>
+        MainAsync(args, new BenchOptions(100_000, 1000, 300, "Production"), Usage, [MemoryCheck], RunAsync);
+
+    private static async Task<int> RunAsync(BenchOptions options, Action<Stack?> started)
+    {
+        var peak = await PhaseAsync(options, options.Rows, started, printMachine: true);
+        if (options.Flags.Contains(MemoryCheck))
+        {
+            // A fresh stack, so the silo's peak is that of the same work (warm-up, CSV, JSON) on ten times the contacts.
+            var large = await PhaseAsync(options, MemoryCheckRows, started, printMachine: false);
+            Print(FormattableString.Invariant($"export-memory-{Label(MemoryCheckRows)}-vs-{Label(options.Rows)}: {large:0} MB, {peak:0} MB, ratio {large / peak:0.00}"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// One stack from start to stop: warm-up, <paramref name="rows"/> contacts seeded, the baseline, the CSV and JSON
+    /// exports; returns the silo's peak resident memory in MB.
+    /// </summary>
+    private static async Task<double> PhaseAsync(BenchOptions options, int rows, Action<Stack?> started, bool printMachine)
+    {
+        var label = Label(rows);
+        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        var files = Directory.CreateTempSubdirectory("veloconnect-bench-export-files-").FullName;
+        var stack = await Stack.StartAsync(options.Environment);
+        started(stack);
+        try
+        {
+            if (printMachine)
+            {
+                await using var version = stack.DataSource.CreateCommand("show server_version");
+                PrintMachine((string)(await version.ExecuteScalarAsync())!, options.Environment, rows);
+            }
+
+            if (options.WarmupRows > 0)
+            {
+                // JIT and first connections, in a workspace of its own, through every step the measures use.
+                var warm = await ExportData.SeedAsync(stack, "Bench warm-up", options.WarmupRows);
+                foreach (var format in Formats)
+                {
+                    await ExportAndCheckAsync(new ExportDriver(warm.Client, timeout), format, Path.Combine(files, "warm-up." + format), options.WarmupRows);
+                }
+            }
+
+            var workspace = await ExportData.SeedAsync(stack, "Bench", rows);
+            var baseline = (await new ExportBaseline(stack.DataSource, files).MeasureAsync(workspace, rows, BaselineRuns)).TotalSeconds;
+            // On stderr too, so a run that fails later still shows it.
+            await Console.Error.WriteLineAsync(FormattableString.Invariant($"bench: baseline for {rows} contacts (COPY (select …) TO STDOUT into a file, median of {BaselineRuns}): {baseline:0.000} s"));
+
+            var driver = new ExportDriver(workspace.Client, timeout);
+            foreach (var format in Formats)
+            {
+                var measure = $"export-{label}-{format}";
+                var run = await ExportAndCheckAsync(driver, format, Path.Combine(files, $"{measure}.{format}"), rows);
+                PrintRatio(measure, run.Seconds, "baseline", baseline);
+                await Console.Error.WriteLineAsync(FormattableString.Invariant(
+                    $"bench: {measure}: start request answered at {run.PostSeconds:0.00} s, ready seen at {run.ReadySeconds:0.00} s (the job's createdAt → finishedAt {run.JobSeconds:0.00} s), download {run.DownloadSeconds:0.00} s, {run.Bytes / (1024.0 * 1024):0.0} MB"));
+            }
+
+            var reading = await ReadLikeTheJobAsync(stack, workspace, rows);
+            await Console.Error.WriteLineAsync(FormattableString.Invariant(
+                $"bench: reading the {rows} contacts the job's way (ContactQuery pages of 1000 + their opt-ins, in the bench's process, nothing written): {reading:0.00} s"));
+
+            var peak = stack.Silo.PeakMegabytes();
+            Print(FormattableString.Invariant($"silo-peak-memory-{label}: {peak:0} MB"));
+            return peak;
+        }
+        finally
+        {
+            started(null);
+            await StopAsync(stack);
+            Directory.Delete(files, recursive: true);
+        }
+    }
+
+    /// <summary>Exports into <paramref name="path"/>, checks that the file holds <paramref name="rows"/> contacts and deletes it.</summary>
+    private static async Task<ExportRun> ExportAndCheckAsync(ExportDriver driver, string format, string path, int rows)
+    {
+        var run = await driver.RunAsync(format, path);
+        var written = await ExportDriver.CountRowsAsync(format, path);
+        File.Delete(path);
+        if (written != rows)
+        {
+            throw new BenchFailure($"The {format} export holds {written} contacts, expected {rows}.");
+        }
+
+        return run;
+    }
+
+    /// <summary>
+    /// Diagnosis, not a measure: the job's reads alone (the same <see cref="ContactQuery"/> pages of 1000 in list order
+    /// and, per page, the contacts' opt-ins), so the job's time splits into reading and the rest (writing, progress).
+    /// </summary>
+    private static async Task<double> ReadLikeTheJobAsync(Stack stack, SeededWorkspace workspace, int rows)
+    {
+        var query = new ContactQuery(stack.DataSource);
+        var contacts = new ContactStore(stack.DataSource);
+        var clock = Stopwatch.StartNew();
+        long read = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await query.ListAsync(workspace.WorkspaceId, ContactFilter.None, cursor, 1000);
+            await contacts.GetOptInsAsync(workspace.WorkspaceId, [.. page.Items.Select(c => c.Id)]);
+            read += page.Items.Count;
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        if (read != rows)
+        {
+            throw new BenchFailure($"Reading the job's way found {read} contacts, expected {rows}.");
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+}
