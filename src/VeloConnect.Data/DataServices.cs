@@ -16,6 +16,7 @@ public static class DataServices
         .AddSingleton<ContactStore>()
         .AddSingleton<ContactQuery>()
         .AddSingleton<BulkContactStore>()
+        .AddSingleton<BulkRequestStore>()
         .AddSingleton<AuditLog>()
         .AddSingleton<NotificationStore>()
         .AddSingleton<WorkspaceStore>()

@@ -91,6 +91,43 @@ public sealed class BulkContactsTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Retried_request_with_the_same_key_returns_the_first_answer_and_applies_nothing_again()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var body = new object[] { new { name = "Ann", phones = new[] { "+14155550231" }, tags = new[] { "first" } }, new { name = "Bob", email = "bob@example.com" } };
+
+        var first = await SendWithKeyAsync(ws.Http, "batch-0001", body);
+        var created = await ws.Http.ContactByPhoneAsync("+14155550231");
+        var retry = await SendWithKeyAsync(ws.Http, "batch-0001", body);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotency-Replayed")));
+        Assert.False(first.Headers.Contains("Idempotency-Replayed"));
+        var after = await ws.Http.ContactByPhoneAsync("+14155550231");
+        Assert.Equal(created["updatedAt"]!.GetValue<DateTimeOffset>(), after["updatedAt"]!.GetValue<DateTimeOffset>());
+        var list = await ReadAsync(await ws.Http.GetAsync("/api/contacts"), HttpStatusCode.OK);
+        Assert.Equal(2, list["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Reused_key_with_another_body_is_refused_and_keys_belong_to_their_workspace()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var other = await fixture.NewWorkspaceAsync();
+        (await SendWithKeyAsync(ws.Http, "shared-key", new object[] { new { phones = new[] { "+14155550241" } } })).EnsureSuccessStatusCode();
+
+        var reused = await SendWithKeyAsync(ws.Http, "shared-key", new object[] { new { phones = new[] { "+14155550242" } } });
+        var elsewhere = await SendWithKeyAsync(other.Http, "shared-key", new object[] { new { phones = new[] { "+14155550242" } } });
+
+        await reused.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "different body");
+        var answer = await ReadAsync(elsewhere, HttpStatusCode.OK);
+        Assert.Equal((1, 0, 0, 0), Counts(answer));
+        var missing = await ws.Http.GetAsync("/api/contacts?q=4155550242");
+        Assert.Empty((await ReadAsync(missing, HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task More_than_ten_thousand_items_are_refused_with_the_limit()
     {
         var ws = await fixture.NewWorkspaceAsync();
@@ -117,6 +154,13 @@ public sealed class BulkContactsTests(ApiFixture fixture)
         var response = await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(body, Encoding.UTF8, "application/json"));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, detail);
+    }
+
+    private static async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient http, string key, object[] items)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contacts/bulk") { Content = JsonContent.Create(items) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await http.SendAsync(request);
     }
 
     private static async Task<JsonObject> PostBulkAsync(HttpClient http, object[] items) =>

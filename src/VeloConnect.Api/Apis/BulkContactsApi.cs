@@ -1,10 +1,14 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
 using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Api.Apis;
 
@@ -22,6 +26,7 @@ public sealed record BulkResponse(BulkCountsResponse Counts, IReadOnlyList<BulkR
 public static class BulkContactsApi
 {
     public const int MaxItems = 10_000;
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     // 10,000 contacts with long names, several phones, tags and custom values stay far below this.
     private const long MaxBodyBytes = 64L * 1024 * 1024;
@@ -33,12 +38,15 @@ public static class BulkContactsApi
             .WithDescription("Each item is a contact body as for POST /api/contacts (name, phones, email, tags, custom, assignedAgentId, region). "
                 + "An item matches the contact that owns its first phone, else its email, and is merged into it as an import row would be "
                 + "(given fields overwrite, blanks keep, tags are added, opt-ins are never changed); otherwise it creates a contact (Source API). "
-                + "An item with the phone or email of an earlier item is skipped, naming that item. Results come in request order with each item's index.")
-            .Accepts<ContactBodyDoc[]>("application/json");
+                + "An item with the phone or email of an earlier item is skipped, naming that item. Results come in request order with each item's index. "
+                + "Send an Idempotency-Key header (e.g. a UUID per batch) to make retries safe: the same key with the same body returns the first answer "
+                + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace.")
+            .Accepts<ContactBodyDoc[]>("application/json")
+            .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json");
         return app;
     }
 
-    public static async Task<Results<Ok<BulkResponse>, ProblemHttpResult>> Bulk([AsParameters] RequestContext request)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Bulk([AsParameters] RequestContext request)
     {
         var (http, services) = (request.Http, request.Services);
         var user = CurrentUser.From(http.User);
@@ -47,10 +55,16 @@ public static class BulkContactsApi
             return TooLarge($"The body is {http.Request.ContentLength:N0} bytes; a bulk request may be {MaxBodyBytes / (1024 * 1024)} MB. Send at most {MaxItems:N0} contacts per request.");
         }
 
+        var body = await ReadBodyAsync(http);
+        if (body is null)
+        {
+            return TooLarge($"The body is over {MaxBodyBytes / (1024 * 1024)} MB. Send at most {MaxItems:N0} contacts per request.");
+        }
+
         JsonArray? items;
         try
         {
-            items = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonArray;
+            items = JsonNode.Parse(body) as JsonArray;
         }
         catch (JsonException e)
         {
@@ -68,6 +82,47 @@ public static class BulkContactsApi
                 $"This request holds {items.Count:N0} contacts; a bulk request takes at most {MaxItems:N0}. Split it into requests of {MaxItems:N0} (the command-line importer does this for a file of any size)."));
         }
 
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (key.Length == 0)
+        {
+            return Json(await ApplyAsync(services, user, items, http));
+        }
+
+        if (key.Length > 200 || key.Any(char.IsControl))
+        {
+            return ApiProblems.BadRequest("Bad Idempotency-Key", "An Idempotency-Key is 1 to 200 printable characters, e.g. a UUID you generate per batch and reuse when you retry that batch.");
+        }
+
+        var keys = http.RequestServices.GetRequiredService<BulkRequestStore>();
+        var (state, stored) = await keys.ClaimAsync(user.WorkspaceId, key, SHA256.HashData(body), http.RequestAborted);
+        switch (state)
+        {
+            case IdempotencyState.Answered:
+                http.Response.Headers["Idempotency-Replayed"] = "true";
+                return Json(stored!);
+            case IdempotencyState.DifferentBody:
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                    detail: $"This Idempotency-Key was already used with a different body. Use a new key for a new batch (keys are kept {BulkRequestStore.Kept.TotalDays:0} days); reuse a key only to retry the very same body.");
+            case IdempotencyState.InProgress:
+                return ApiProblems.Conflict("Request in progress", "A request with this Idempotency-Key is still being applied; retry in a few seconds to get its answer.");
+        }
+
+        try
+        {
+            var answer = await ApplyAsync(services, user, items, http);
+            await keys.AnswerAsync(user.WorkspaceId, key, answer, http.RequestAborted);
+            return Json(answer);
+        }
+        catch
+        {
+            await keys.ReleaseAsync(user.WorkspaceId, key);
+            throw;
+        }
+    }
+
+    /// <summary>Reads, writes and audits the items; returns the answer as JSON (stored as is for a retry with the same key).</summary>
+    private static async Task<string> ApplyAsync(ContactServices services, CurrentUser user, JsonArray items, HttpContext http)
+    {
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
         var users = (await services.Workspaces.ListUsersAsync(user.WorkspaceId, http.RequestAborted)).Select(u => u.Id).ToHashSet();
         var results = new BulkItemResult?[items.Count];
@@ -105,8 +160,29 @@ public static class BulkContactsApi
             ["skipped"] = counts.Skipped,
             ["error"] = counts.Error,
         });
-        return TypedResults.Ok(new BulkResponse(counts, answer));
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return JsonSerializer.Serialize(new BulkResponse(counts, answer), options);
     }
+
+    /// <summary>The whole body (a bulk request is parsed whole anyway), or null past the size limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ContentHttpResult Json(string json) => TypedResults.Text(json, "application/json", System.Text.Encoding.UTF8);
 
     /// <summary>An item read like a create body, or the reasons it cannot be written. Agents are checked against the workspace's users.</summary>
     private static (ContactWrite? Contact, List<string> Errors) Read(JsonNode? item, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields, CurrentUser user, HashSet<Guid> users)
