@@ -128,6 +128,20 @@ public sealed class BulkContactsTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Openapi_document_describes_the_bulk_endpoint_with_examples()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+
+        var document = await ws.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var operation = document!["paths"]!["/api/contacts/bulk"]!["post"]!;
+        Assert.Contains("Idempotency-Key", operation["description"]!.GetValue<string>());
+        Assert.Equal(4, operation["requestBody"]!["content"]!["application/json"]!["example"]!.AsArray().Count);
+        var answer = operation["responses"]!["200"]!["content"]!["application/json"]!["example"]!;
+        Assert.Equal(["created", "updated", "skipped", "error"], answer["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task More_than_ten_thousand_items_are_refused_with_the_limit()
     {
         var ws = await fixture.NewWorkspaceAsync();

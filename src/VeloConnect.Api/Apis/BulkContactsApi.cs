@@ -28,6 +28,27 @@ public static class BulkContactsApi
     public const int MaxItems = 10_000;
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    private const string RequestExample = """
+        [
+          {"name": "Ann Lee", "phones": ["+14155550100"], "email": "ann@example.com", "tags": ["vip"], "custom": {"tier": "Gold"}},
+          {"phones": ["(415) 555-0101"], "tags": ["newsletter"]},
+          {"name": "Ann again", "phones": ["+14155550100"]},
+          {"name": "No way to match"}
+        ]
+        """;
+
+    private const string ResponseExample = """
+        {
+          "counts": {"created": 1, "updated": 1, "skipped": 1, "error": 1},
+          "results": [
+            {"index": 0, "status": "created", "contactId": "0b6f7a52-5d0e-4c1e-9f57-7d1c2f3a4b5c", "duplicateOf": null, "reasons": [], "warnings": []},
+            {"index": 1, "status": "updated", "contactId": "4e2d9c10-8a7b-4f6e-b3c2-1a0f9e8d7c6b", "duplicateOf": null, "reasons": [], "warnings": []},
+            {"index": 2, "status": "skipped", "contactId": null, "duplicateOf": 0, "reasons": ["Same phone or email as item 0; only the first is written."], "warnings": []},
+            {"index": 3, "status": "error", "contactId": null, "duplicateOf": null, "reasons": ["phones: A contact needs a phone or an email: send 'phones' (the first is the primary) or 'email'."], "warnings": []}
+          ]
+        }
+        """;
+
     // 10,000 contacts with long names, several phones, tags and custom values stay far below this.
     private const long MaxBodyBytes = 64L * 1024 * 1024;
 
@@ -42,7 +63,21 @@ public static class BulkContactsApi
                 + "Send an Idempotency-Key header (e.g. a UUID per batch) to make retries safe: the same key with the same body returns the first answer "
                 + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace.")
             .Accepts<ContactBodyDoc[]>("application/json")
-            .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json");
+            .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.RequestBody?.Content?.TryGetValue("application/json", out var request) == true)
+                {
+                    request.Example = JsonNode.Parse(RequestExample);
+                }
+
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/json", out var response) == true)
+                {
+                    response.Example = JsonNode.Parse(ResponseExample);
+                }
+
+                return Task.CompletedTask;
+            });
         return app;
     }
 
