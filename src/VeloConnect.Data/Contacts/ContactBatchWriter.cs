@@ -196,9 +196,11 @@ public static class ContactBatchWriter
         command.Parameters.AddWithValue("values", identifiers.Select(i => i.Identifier.Key).ToArray());
     }
 
-    // Opt-outs retained from deleted contacts come back with any of their identifiers, as for a single write
-    // (ContactStore): the latest per channel; a status the contact already has is kept and the retained opt-out stays.
-    private const string RestoreOptOutsSql = """
+    // Opt-outs retained from deleted contacts come back with any of their identifiers (@ids: the contact gaining each
+    // of @kinds/@values), for a batch and for a single write (ContactStore) alike: the latest per channel. Where the
+    // contact already has a status for that channel the retained opt-out is kept, not dropped: no opt-out ever
+    // disappears silently.
+    internal const string RestoreOptOutsSql = """
         with gained as (select * from unnest(@ids, @kinds, @values) as g(contact_id, kind, value)),
         candidates as (
             select distinct on (g.contact_id, r.channel) g.contact_id, r.channel, r.set_at, r.source, r.set_by

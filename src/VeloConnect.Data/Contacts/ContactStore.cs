@@ -110,13 +110,14 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
                                   created_at, last_activity_at, updated_at, version, search_text)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
                     @created, @activity, @updated, @version, @search);
-            {(identifiers.Count > 0 ? InsertIdentifiersSql + ";\n" + RestoreOptOutsSql + ";" : "")}
+            {(identifiers.Count > 0 ? InsertIdentifiersSql + ";\n" + ContactBatchWriter.RestoreOptOutsSql + ";" : "")}
             {(row is null ? "" : RecordRowSql)}
             """);
         AddDataParameters(insert, record);
         insert.Parameters.AddWithValue("created", record.CreatedAt);
         insert.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
         insert.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
+        insert.Parameters.AddWithValue("ids", identifiers.Select(_ => record.Id).ToArray());
         if (row is not null)
         {
             AddRowParameters(insert, row, "added", warnings);
@@ -351,23 +352,6 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         select @ws, kind, value, @id from unnest(@kinds, @values) as r(kind, value)
         """;
 
-    // Opt-outs retained from a deleted contact come back with its identifiers. Where the contact already has a
-    // status for that channel the retained opt-out is kept, not dropped: no opt-out ever disappears silently.
-    private const string RestoreOptOutsSql = """
-        with candidates as (
-            select distinct on (r.channel) r.channel, r.set_at, r.source, r.set_by
-            from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value) on r.kind = i.kind and r.value = i.value
-            where r.workspace_id = @ws
-            order by r.channel, r.set_at desc),
-        restored as (
-            insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
-            select @id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
-            on conflict (contact_id, channel) do nothing
-            returning channel)
-        delete from retained_opt_outs r using unnest(@kinds, @values) as i(kind, value)
-        where r.workspace_id = @ws and r.kind = i.kind and r.value = i.value and r.channel in (select channel from restored)
-        """;
-
     private static async Task AddIdentifiersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid contactId, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken)
     {
         if (identifiers.Count == 0)
@@ -375,9 +359,10 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var command = new NpgsqlCommand(InsertIdentifiersSql + ";\n" + RestoreOptOutsSql, connection, transaction);
+        await using var command = new NpgsqlCommand(InsertIdentifiersSql + ";\n" + ContactBatchWriter.RestoreOptOutsSql, connection, transaction);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("id", contactId);
+        command.Parameters.AddWithValue("ids", identifiers.Select(_ => contactId).ToArray());
         command.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
         command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
