@@ -60,16 +60,6 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>The contact that owns an identifier, as durably recorded.</summary>
-    public async Task<Guid?> FindOwnerAsync(Guid workspaceId, Identifier identifier, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("select contact_id from contact_identifiers where workspace_id = @ws and kind = @kind and value = @value");
-        command.Parameters.AddWithValue("ws", workspaceId);
-        command.Parameters.AddWithValue("kind", KindCode(identifier.Kind));
-        command.Parameters.AddWithValue("value", identifier.Key);
-        return await command.ExecuteScalarAsync(cancellationToken) is Guid owner ? owner : null;
-    }
-
     /// <summary>The owners of many identifiers at once, as durably recorded (absent: nobody owns it).</summary>
     public async Task<Dictionary<Identifier, Guid>> OwnersAsync(Guid workspaceId, IEnumerable<Identifier> identifiers, CancellationToken cancellationToken = default)
     {
