@@ -13,23 +13,6 @@ public sealed class BulkContactStore(NpgsqlDataSource dataSource)
             return true;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            if (!await ContactBatchWriter.WriteAsync(connection, transaction, workspaceId, source, changes, now, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (PostgresException e) when (ContactBatchWriter.IsContention(e))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
+        return await ContactBatchWriter.WriteInTransactionAsync(dataSource, workspaceId, source, changes, now, cancellationToken: cancellationToken);
     }
 }

@@ -18,8 +18,40 @@ public static class ContactBatchWriter
     /// key) or a deadlock with another batch updating the same contacts in another order. The caller rolls back and
     /// writes the rows one by one through the contact grains.
     /// </summary>
-    public static bool IsContention(PostgresException e) =>
+    private static bool IsContention(PostgresException e) =>
         e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>
+    /// Writes the changes, and whatever <paramref name="alsoWrite"/> adds (an import's row results and progress), in one
+    /// transaction of its own. Returns false, with nothing written, when a contact or identifier changed since it was read.
+    /// </summary>
+    public static async Task<bool> WriteInTransactionAsync(NpgsqlDataSource dataSource, Guid workspaceId, string source, IReadOnlyList<PlannedContact> changes,
+        DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoWrite = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (!await WriteAsync(connection, transaction, workspaceId, source, changes, now, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+
+            if (alsoWrite is not null)
+            {
+                await alsoWrite(connection, transaction);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (IsContention(e))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+    }
 
     public static async Task<bool> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, string source,
         IReadOnlyList<PlannedContact> changes, DateTimeOffset now, CancellationToken cancellationToken = default)

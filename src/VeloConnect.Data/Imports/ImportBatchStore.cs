@@ -7,50 +7,30 @@ namespace VeloConnect.Data.Imports;
 
 /// <summary>
 /// Writes one planned batch of an import in one transaction: its contact changes (<see cref="ContactBatchWriter"/>),
-/// every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written by someone else since it was
-/// read (its version moved) or an identifier claimed meanwhile (the primary key) rolls the batch back, and the job
-/// writes those rows one by one through the contact grains instead. Opt-ins are never written here.
+/// every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written
+/// by someone else since it was read (its version moved) or an identifier claimed meanwhile (the primary key) rolls the
+/// batch back, and the job writes those rows one by one through the contact grains instead. Opt-ins are never written here.
 /// </summary>
 public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Returns false (and changes nothing) when a contact or identifier of the batch changed since it was read.</summary>
     public async Task<bool> WriteAsync(ImportRecord import, string source, IReadOnlyList<PlannedContact> changes, IReadOnlyList<ImportRowResult> rows,
-        ImportCounts progress, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
+        ImportCounts progress, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ContactBatchWriter.WriteInTransactionAsync(dataSource, import.WorkspaceId, source, changes, now, async (connection, transaction) =>
         {
-            if (!await ContactBatchWriter.WriteAsync(connection, transaction, import.WorkspaceId, source, changes, now, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
-            }
-
             await InsertRowsAsync(connection, import.Id, rows, cancellationToken);
-            await using (var finish = new NpgsqlCommand("""
+            await using var progressUpdate = new NpgsqlCommand("""
                 update imports set added = @added, updated = @updated, skipped = @skipped, invalid = @invalid,
                     rows_done = @added + @updated + @skipped + @invalid, heartbeat_at = now()
                 where id = @import
-                """, connection, transaction))
-            {
-                finish.Parameters.AddWithValue("import", import.Id);
-                finish.Parameters.AddWithValue("added", progress.Added);
-                finish.Parameters.AddWithValue("updated", progress.Updated);
-                finish.Parameters.AddWithValue("skipped", progress.Skipped);
-                finish.Parameters.AddWithValue("invalid", progress.Invalid);
-                await finish.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (PostgresException e) when (ContactBatchWriter.IsContention(e))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
-    }
+                """, connection, transaction);
+            progressUpdate.Parameters.AddWithValue("import", import.Id);
+            progressUpdate.Parameters.AddWithValue("added", progress.Added);
+            progressUpdate.Parameters.AddWithValue("updated", progress.Updated);
+            progressUpdate.Parameters.AddWithValue("skipped", progress.Skipped);
+            progressUpdate.Parameters.AddWithValue("invalid", progress.Invalid);
+            await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     private static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
     {
