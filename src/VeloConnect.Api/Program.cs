@@ -68,6 +68,7 @@ app.MapAuditApi();
 app.MapNotificationsApi();
 app.MapWorkspaceApi();
 app.MapImportsApi();
+app.MapCommandLineImportsApi();
 app.MapExportsApi();
 app.Run();
 

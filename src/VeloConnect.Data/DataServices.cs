@@ -23,6 +23,7 @@ public static class DataServices
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportBatchStore>()
+        .AddSingleton<CommandLineBatchStore>()
         .AddSingleton<ImportReview>()
         .AddSingleton<ExportStore>();
 }

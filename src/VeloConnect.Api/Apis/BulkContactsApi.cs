@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,9 @@ using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Api.Apis;
 
-/// <summary>One item's result: its index in the request, what happened, the contact, and why (errors, skips, warnings).</summary>
-public sealed record BulkResultResponse(int Index, string Status, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings);
+/// <summary>One item's result: its index in the request, what happened, the contact, and why (errors, skips, warnings); for a command-line import's row, its number in the file.</summary>
+public sealed record BulkResultResponse(int Index, string Status, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Row = null);
 
 public sealed record BulkCountsResponse(int Created, int Updated, int Skipped, int Error);
 
@@ -61,7 +63,10 @@ public static class BulkContactsApi
                 + "(given fields overwrite, blanks keep, tags are added, opt-ins are never changed); otherwise it creates a contact (Source API). "
                 + "An item with the phone or email of an earlier item is skipped, naming that item. Results come in request order with each item's index. "
                 + "Send an Idempotency-Key header (e.g. a UUID per batch) to make retries safe: the same key with the same body returns the first answer "
-                + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace.")
+                + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace. "
+                + "With ?importId=<a running command-line import> the items are that import's file rows instead, {\"row\": n, \"cells\": [...], \"duplicateOf\": m}: each is read "
+                + "through the import's mapping exactly as the wizard reads a row, written and recorded in the import (a row already recorded is answered from its record), "
+                + "and its result carries \"row\". This is what the command-line importer (velo import) sends.")
             .Accepts<ContactBodyDoc[]>("application/json")
             .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -117,10 +122,23 @@ public static class BulkContactsApi
                 $"This request holds {items.Count:N0} contacts; a bulk request takes at most {MaxItems:N0}. Split it into requests of {MaxItems:N0} (the command-line importer does this for a file of any size)."));
         }
 
+        // A command-line import's rows (?importId=…) are read through its mapping; other requests hold contact bodies.
+        Func<Task<string?>> apply = async () => await ApplyAsync(services, user, items, http);
+        if (http.Request.Query.ContainsKey(CommandLineImportsApi.ImportIdQuery))
+        {
+            var (rows, refused) = await CommandLineImportsApi.PrepareRowsAsync(http, services, user, items);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            apply = rows!;
+        }
+
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length == 0)
         {
-            return Json(await ApplyAsync(services, user, items, http));
+            return await apply() is { } answered ? Json(answered) : ImportStopped();
         }
 
         if (key.Length > 200 || key.Any(char.IsControl))
@@ -144,7 +162,12 @@ public static class BulkContactsApi
 
         try
         {
-            var answer = await ApplyAsync(services, user, items, http);
+            if (await apply() is not { } answer)
+            {
+                await keys.ReleaseAsync(user.WorkspaceId, key);
+                return ImportStopped();
+            }
+
             await keys.AnswerAsync(user.WorkspaceId, key, answer, http.RequestAborted);
             return Json(answer);
         }
@@ -184,9 +207,7 @@ public static class BulkContactsApi
         }
 
         var answer = results.Select(r => new BulkResultResponse(r!.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
-        var counts = new BulkCountsResponse(
-            answer.Count(r => r.Status == BulkStatus.Created), answer.Count(r => r.Status == BulkStatus.Updated),
-            answer.Count(r => r.Status == BulkStatus.Skipped), answer.Count(r => r.Status == BulkStatus.Error));
+        var counts = Count(answer);
         await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.bulk", "contact", null, new Dictionary<string, object?>
         {
             ["items"] = items.Count,
@@ -198,6 +219,13 @@ public static class BulkContactsApi
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         return JsonSerializer.Serialize(new BulkResponse(counts, answer), options);
     }
+
+    public static BulkCountsResponse Count(IReadOnlyList<BulkResultResponse> answer) => new(
+        answer.Count(r => r.Status == BulkStatus.Created), answer.Count(r => r.Status == BulkStatus.Updated),
+        answer.Count(r => r.Status == BulkStatus.Skipped), answer.Count(r => r.Status == BulkStatus.Error));
+
+    private static ProblemHttpResult ImportStopped() =>
+        ApiProblems.Conflict("Import not running", "The import stopped running while this request was read (it was finished); no row of this request was applied. Run the importer again to start a new import.");
 
     /// <summary>The whole body (a bulk request is parsed whole anyway), or null past the size limit.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext http)

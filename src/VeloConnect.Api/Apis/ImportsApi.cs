@@ -75,11 +75,18 @@ public static class ImportsApi
         }
 
         var convertFrom = form.TryGetValue("convertFrom", out var convert) && !string.IsNullOrWhiteSpace(convert) ? convert.ToString().Trim() : null;
+        var commandLine = CommandLineImportsApi.ReadUpload(form, file.Length, out var fileSize, out var commandLineProblem);
+        if (commandLineProblem is not null)
+        {
+            return commandLineProblem;
+        }
+
         SniffResult analysis;
         using (ImportTelemetry.Source.StartActivity("import.sniff"))
         await using (var stream = file.OpenReadStream())
         {
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom));
+            // The command-line importer uploads its file's head and sends the rows through the bulk endpoint: no row limit.
+            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows));
         }
 
         if (!analysis.CanImport)
@@ -88,8 +95,9 @@ public static class ImportsApi
         }
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, Path.GetFileName(file.FileName), file.Length, ImportStatus.Uploaded,
-            DateTimeOffset.UtcNow, analysis, convertFrom, analysis.HasHeader, null, analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null);
+        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, Path.GetFileName(file.FileName), fileSize, ImportStatus.Uploaded,
+            DateTimeOffset.UtcNow, analysis, convertFrom, analysis.HasHeader, null, commandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
+            commandLine ? ImportKind.CommandLine : ImportKind.Wizard);
         await using (var stream = file.OpenReadStream())
         {
             await services.Imports.CreateAsync(import, stream, http.RequestAborted);
@@ -120,7 +128,7 @@ public static class ImportsApi
             // The header choice changes the columns' names and the row count: analyse the stored file again.
             var file = await services.Imports.ReadFileAsync(id, http.RequestAborted);
             using var stream = new MemoryStream(file, writable: false);
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, import.ConvertFrom));
+            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, import.ConvertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows));
             if (!analysis.CanImport)
             {
                 return UploadRefused(analysis);
@@ -204,6 +212,11 @@ public static class ImportsApi
         if (import.Mapping is null)
         {
             return ApiProblems.BadRequest("No mapping yet", $"Confirm the mapping first: PUT /api/imports/{id}/mapping, then review and run.");
+        }
+
+        if (import.IsCommandLine)
+        {
+            return await CommandLineImportsApi.StartAsync(services, import, http);
         }
 
         if (!await services.Orleans.GetGrain<IImportJobGrain>(id).StartAsync())

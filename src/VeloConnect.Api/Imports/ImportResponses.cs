@@ -36,7 +36,8 @@ public sealed record ImportResponse(
     ImportCounts Counts,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    string Kind)
 {
     public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields)
     {
@@ -52,7 +53,8 @@ public sealed record ImportResponse(
             analysis.HeaderDetected,
             analysis.HasHeader,
             [.. analysis.Columns.Select(c => new ColumnResponse(c.Index, c.Header, c.Samples))],
-            analysis.DataRowCount,
+            // A command-line import uploads the head of its file only; the importer tells the whole file's rows.
+            import.IsCommandLine ? import.TotalRows : analysis.DataRowCount,
             [.. analysis.Warnings.Select(Problem)],
             mapping,
             TargetsOf(fields),
@@ -60,7 +62,8 @@ public sealed record ImportResponse(
             import.Counts,
             import.StartedAt,
             import.FinishedAt,
-            import.Error);
+            import.Error,
+            import.Kind);
     }
 
     public static EncodingResponse EncodingOf(EncodingReport report) =>

@@ -45,7 +45,7 @@ internal static class SniffMessages
 
     public static string TooManyRows(int rows, int limit) =>
         $"The file has {N(rows)} data rows; the limit is {N(limit)}. Split it into files of 10,000-20,000 rows (most reliable) "
-        + "or use the Contacts API (POST /api/contacts/bulk) for big imports.";
+        + "or import it with the command-line importer (velo import FILE), which sends a file of any size through the Contacts API (POST /api/contacts/bulk).";
 
     public static string UnclosedQuote(int row, long line) =>
         $"A quoted cell that starts in row {N(row)} (line {N(line)}) is never closed, so everything after it would be read as one cell. "

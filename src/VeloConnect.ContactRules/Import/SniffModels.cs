@@ -24,7 +24,11 @@ public sealed record SniffColumn(int Index, string Header, IReadOnlyList<string>
 /// HasHeader: null to detect, else the user's choice. ConvertFrom: the encoding the user confirmed converting from
 /// (it must be the name the sniff reported).
 /// </summary>
-public sealed record SniffOptions(bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = 50_000, int SampleRows = 5);
+public sealed record SniffOptions(bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5)
+{
+    /// <summary>The wizard's limit: a larger file is refused with the advice to split it or use the command-line importer.</summary>
+    public const int WizardMaxDataRows = 50_000;
+}
 
 /// <summary>
 /// What the upload step shows. Errors block the import (nothing can be imported); warnings do not. When the

@@ -6,6 +6,18 @@ public sealed record BulkItem(
     [property: Id(0)] int Index,
     [property: Id(1)] ContactWrite Contact);
 
+/// <summary>
+/// One row of a command-line import's bulk request, read through the import's mapping: its number in the file, and
+/// either its contact, or the reasons it is invalid, and the earlier row of the file it duplicates (the importer reads
+/// the whole file, so only it can tell).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("velo.ImportRowItem")]
+public sealed record ImportRowItem(
+    [property: Id(0)] int Row,
+    [property: Id(1)] ContactWrite? Contact,
+    [property: Id(2)] IReadOnlyList<string> Errors,
+    [property: Id(3)] int? DuplicateOf);
+
 /// <summary>What happened to one item of a bulk request (<see cref="BulkStatus"/>).</summary>
 [GenerateSerializer, Immutable, Alias("velo.BulkItemResult")]
 public sealed record BulkItemResult(
@@ -36,4 +48,12 @@ public interface IBulkWriterGrain : IGrainWithGuidKey
 {
     [Alias("Write")]
     Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, Guid? userId);
+
+    /// <summary>
+    /// Writes rows of a running command-line import as the import job writes a batch (its matching, merge and row
+    /// records), answering each row by its number in <see cref="BulkItemResult.Index"/>. A row the import has already
+    /// recorded is answered from its record and not applied again. Null when there is no such running command-line import.
+    /// </summary>
+    [Alias("WriteImportRows")]
+    Task<IReadOnlyList<BulkItemResult>?> WriteImportRowsAsync(Guid importId, IReadOnlyList<ImportRowItem> rows);
 }

@@ -25,14 +25,11 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
                 where id = @import
                 """, connection, transaction);
             progressUpdate.Parameters.AddWithValue("import", import.Id);
-            progressUpdate.Parameters.AddWithValue("added", progress.Added);
-            progressUpdate.Parameters.AddWithValue("updated", progress.Updated);
-            progressUpdate.Parameters.AddWithValue("skipped", progress.Skipped);
-            progressUpdate.Parameters.AddWithValue("invalid", progress.Invalid);
+            progressUpdate.AddCounts(progress);
             await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    private static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
+    internal static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {

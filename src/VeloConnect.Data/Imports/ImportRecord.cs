@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using VeloConnect.ContactRules.Import;
 
 namespace VeloConnect.Data.Imports;
@@ -9,6 +10,13 @@ public static class ImportStatus
     public const string Running = "running";
     public const string Finished = "finished";
     public const string Failed = "failed";
+}
+
+/// <summary>How an import's rows arrive: from the uploaded file by the import job, or from the command-line importer through the bulk endpoint.</summary>
+public static class ImportKind
+{
+    public const string Wizard = "wizard";
+    public const string CommandLine = "command_line";
 }
 
 /// <summary>One import: the upload's analysis, the confirmed mapping, and the job's progress and counts.</summary>
@@ -29,7 +37,11 @@ public sealed record ImportRecord(
     ImportCounts Counts,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error);
+    string? Error,
+    string Kind = ImportKind.Wizard)
+{
+    public bool IsCommandLine => Kind == ImportKind.CommandLine;
+}
 
 public sealed record ImportCounts(int Added, int Updated, int Skipped, int Invalid)
 {
@@ -71,4 +83,16 @@ public static class ImportOutcome
 internal static class ImportJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
+
+internal static class ImportCountParameters
+{
+    /// <summary>The counts as @added, @updated, @skipped and @invalid.</summary>
+    public static void AddCounts(this NpgsqlCommand command, ImportCounts counts)
+    {
+        command.Parameters.AddWithValue("added", counts.Added);
+        command.Parameters.AddWithValue("updated", counts.Updated);
+        command.Parameters.AddWithValue("skipped", counts.Skipped);
+        command.Parameters.AddWithValue("invalid", counts.Invalid);
+    }
 }

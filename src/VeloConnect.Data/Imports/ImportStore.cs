@@ -10,7 +10,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, has_header, mapping::text,
-        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error
+        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind
         """;
 
     /// <summary>Stores an upload and its file (streamed from <paramref name="file"/>).</summary>
@@ -19,8 +19,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            insert into imports (id, workspace_id, user_id, file_name, file_size, status, created_at, analysis, convert_from, has_header, mapping, total_rows)
-            values (@id, @ws, @user, @name, @size, @status, @created, @analysis::jsonb, @convert, @header, @mapping::jsonb, @total)
+            insert into imports (id, workspace_id, user_id, file_name, file_size, status, created_at, analysis, convert_from, has_header, mapping, total_rows, kind)
+            values (@id, @ws, @user, @name, @size, @status, @created, @analysis::jsonb, @convert, @header, @mapping::jsonb, @total, @kind)
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue("id", import.Id);
@@ -35,6 +35,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
             insert.Parameters.AddWithValue("header", import.HasHeader);
             insert.Parameters.Add(new NpgsqlParameter("mapping", NpgsqlDbType.Text) { Value = import.Mapping is null ? DBNull.Value : JsonSerializer.Serialize(import.Mapping, ImportJson.Options) });
             insert.Parameters.AddWithValue("total", import.TotalRows);
+            insert.Parameters.AddWithValue("kind", import.Kind);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -86,7 +87,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public async Task<bool> SetMappingAsync(Guid workspaceId, Guid id, StoredMapping mapping, SniffResult analysis, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb, total_rows = @total
+            update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb,
+                total_rows = case when kind = 'command_line' then total_rows else @total end
             where id = @id and workspace_id = @ws and status = 'uploaded'
             """);
         command.Parameters.AddWithValue("id", id);
@@ -193,10 +195,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
             where id = @id
             """);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("added", counts.Added);
-        command.Parameters.AddWithValue("updated", counts.Updated);
-        command.Parameters.AddWithValue("skipped", counts.Skipped);
-        command.Parameters.AddWithValue("invalid", counts.Invalid);
+        command.AddCounts(counts);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -212,7 +211,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     /// <summary>Running imports whose job has not reported for <paramref name="silence"/>: their silo is gone.</summary>
     public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("select id from imports where status = 'running' and heartbeat_at < now() - @silence");
+        await using var command = dataSource.CreateCommand("select id from imports where status = 'running' and kind = 'wizard' and heartbeat_at < now() - @silence");
         command.Parameters.AddWithValue("silence", silence);
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -225,14 +224,21 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The recorded rows of some outcomes, in file order.</summary>
-    public async Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<string> outcomes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<string> outcomes, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(id, "outcome = any(@filter)", outcomes.ToArray(), cancellationToken);
+
+    /// <summary>The recorded results of some rows (those not recorded yet are absent), in file order.</summary>
+    public Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<int> rowNumbers, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(id, "row_number = any(@filter)", rowNumbers.ToArray(), cancellationToken);
+
+    private async Task<IReadOnlyList<ImportRowResult>> ReadRowsAsync(Guid id, string filter, Array values, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             select row_number, outcome, contact_id, duplicate_of, reasons, warnings from import_rows
-            where import_id = @id and outcome = any(@outcomes) order by row_number
+            where import_id = @id and {filter} order by row_number
             """);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("outcomes", outcomes.ToArray());
+        command.Parameters.AddWithValue("filter", values);
         var rows = new List<ImportRowResult>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -242,6 +248,27 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         }
 
         return rows;
+    }
+
+    /// <summary>Moves a running command-line import to finished with its row count (once); false when it is not running.</summary>
+    public async Task<bool> FinishCommandLineAsync(Guid id, int totalRows, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set status = 'finished', finished_at = now(), total_rows = @total
+            where id = @id and status = 'running' and kind = 'command_line'
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("total", totalRows);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Sets the rows a command-line import expects (the importer's count of its file), for its progress.</summary>
+    public async Task SetTotalRowsAsync(Guid id, int totalRows, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update imports set total_rows = @total where id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("total", totalRows);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static ImportRecord Read(NpgsqlDataReader reader) => new(
@@ -261,5 +288,6 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         new ImportCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16)),
         reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
         reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
-        reader.IsDBNull(19) ? null : reader.GetString(19));
+        reader.IsDBNull(19) ? null : reader.GetString(19),
+        reader.GetString(20));
 }

@@ -3,6 +3,9 @@ using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Imports;
+using VeloConnect.Data.Telemetry;
+using VeloConnect.Grains.Imports;
 
 namespace VeloConnect.Grains.Contacts;
 
@@ -12,11 +15,13 @@ namespace VeloConnect.Grains.Contacts;
 /// contacts their phones and emails belong to (two queries), and written in one transaction. If a contact or identifier
 /// of the request changed meanwhile, nothing of that transaction lands and the items go one by one, in order, through
 /// the writer and contact grains, which apply merges one at a time per contact. Stateless and reentrant: requests of
-/// one workspace run in parallel.
+/// one workspace run in parallel. The rows of a command-line import come this way too, and are written and recorded
+/// as the import job writes a batch of a wizard import.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore store, TimeProvider clock) : Grain, IBulkWriterGrain
+public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore store, ImportStore imports, CommandLineBatchStore importRows, TimeProvider clock)
+    : Grain, IBulkWriterGrain
 {
     public const string Source = "API";
 
@@ -26,8 +31,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         var duplicates = new InFileDuplicates();
         var inputs = items.Select(i => (i.Index, Input: i.Contact.ToInput())).ToList();
         var duplicateOf = inputs.Select(i => duplicates.Check(i.Input, i.Index)).ToList();
-        var owners = await contacts.OwnersAsync(workspaceId, inputs.Where((_, k) => duplicateOf[k] is null).SelectMany(i => i.Input.IdentifiersInMatchOrder()));
-        var stored = owners.Count == 0 ? [] : (await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()])).ToDictionary(c => c.Id);
+        var (owners, stored) = await MatchedAsync(workspaceId, inputs.Where((_, k) => duplicateOf[k] is null).Select(i => i.Input));
         var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data));
 
         var results = new List<BulkItemResult>(items.Count);
@@ -51,6 +55,72 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         }
 
         return await WriteOneByOneAsync(workspaceId, items, duplicateOf, userId);
+    }
+
+    public async Task<IReadOnlyList<BulkItemResult>?> WriteImportRowsAsync(Guid importId, IReadOnlyList<ImportRowItem> rows)
+    {
+        var workspaceId = this.GetPrimaryKey();
+        if (await imports.GetAsync(workspaceId, importId) is not { IsCommandLine: true, Status: ImportStatus.Running } import)
+        {
+            return null;
+        }
+
+        using var span = ImportTelemetry.Start("import.bulk-rows", importId);
+        span?.SetTag("import.batch.rows", rows.Count);
+        span?.SetTag("import.batch.first_row", rows.Count > 0 ? rows[0].Row : 0);
+        var recorded = (await imports.RowsAsync(importId, [.. rows.Select(r => r.Row)])).ToDictionary(r => r.RowNumber);
+        var todo = rows.Where(r => !recorded.ContainsKey(r.Row)).Select(ToPlannedRow).ToList();
+        span?.SetTag("import.batch.already_recorded", rows.Count - todo.Count);
+        if (todo.Count > 0)
+        {
+            var (owners, stored) = await MatchedAsync(workspaceId, todo.Where(r => r.IsWrite).Select(r => r.Result.Contact!));
+            var plan = new ImportBatchPlan(owners, stored);
+            foreach (var row in todo)
+            {
+                plan.Apply(row, Guid.NewGuid);
+            }
+
+            var results = plan.Outcomes.Select(ImportBatchPlan.Result).ToList();
+            if (await importRows.WriteAsync(import, ImportJobGrain.Source, [.. plan.Changes()], results, clock.GetUtcNow()))
+            {
+                results.ForEach(r => recorded[r.RowNumber] = r);
+            }
+            else
+            {
+                // A contact, identifier or row of this request changed since it was read: row by row through the grains.
+                span?.SetTag("import.batch.contended", true);
+                await ImportRowWriter.WriteAsync(GrainFactory, imports, import, ImportJobGrain.Source, todo);
+                await imports.UpdateProgressAsync(importId);
+                foreach (var result in await imports.RowsAsync(importId, [.. todo.Select(r => r.Row.RowNumber)]))
+                {
+                    recorded[result.RowNumber] = result;
+                }
+            }
+        }
+
+        return [.. rows.Select(r => Answer(recorded[r.Row]))];
+    }
+
+    private static PlannedRow ToPlannedRow(ImportRowItem item) => new(
+        new CsvRow(item.Row, [], ""),
+        item.Contact is { } contact ? RowResult.Valid(contact.ToInput()) : RowResult.Invalid(item.Errors),
+        item.DuplicateOf);
+
+    /// <summary>A recorded import row as a bulk result (invalid rows are errors), indexed by its row number.</summary>
+    private static BulkItemResult Answer(ImportRowResult row) => new(row.RowNumber, row.Outcome switch
+    {
+        ImportOutcome.Added => BulkStatus.Created,
+        ImportOutcome.Updated => BulkStatus.Updated,
+        ImportOutcome.Skipped => BulkStatus.Skipped,
+        _ => BulkStatus.Error,
+    }, row.ContactId, row.DuplicateOf, row.Reasons, row.Warnings);
+
+    /// <summary>The owners of the contacts' phones and emails, and the stored contacts they name (two queries).</summary>
+    private async Task<(Dictionary<Identifier, Guid> Owners, Dictionary<Guid, ContactRecord> Stored)> MatchedAsync(Guid workspaceId, IEnumerable<ContactInput> inputs)
+    {
+        var owners = await contacts.OwnersAsync(workspaceId, inputs.SelectMany(i => i.IdentifiersInMatchOrder()));
+        var stored = owners.Count == 0 ? [] : (await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()])).ToDictionary(c => c.Id);
+        return (owners, stored);
     }
 
     private async Task<IReadOnlyList<BulkItemResult>> WriteOneByOneAsync(Guid workspaceId, IReadOnlyList<BulkItem> items, IReadOnlyList<int?> duplicateOf, Guid? userId)

@@ -35,7 +35,6 @@ public sealed partial class ImportJobGrain(
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
-    private const int Parallelism = 64;
 
     private Task? _run;
 
@@ -323,40 +322,10 @@ public sealed partial class ImportJobGrain(
         VeloConnectTelemetry.ContactWrites.Add(unchanged, new KeyValuePair<string, object?>("outcome", "unchanged"), source);
     }
 
-    /// <summary>The contended path: each row through the contact writer and its contact's grain, many rows in flight.</summary>
+    /// <summary>The contended path: each row through the contact writer and its contact's grain (<see cref="ImportRowWriter"/>).</summary>
     private async Task WriteOneByOneAsync(ImportRecord import, List<PlannedRow> rows)
     {
-        var writer = GrainFactory.ContactWriter(import.WorkspaceId);
-        var recorded = new List<ImportRowResult>();
-        var outcomes = new List<string>();
-        var inFlight = new List<Task<(string Outcome, ImportRowResult? ToRecord)>>(Parallelism);
-        foreach (var row in rows)
-        {
-            if (!row.IsWrite)
-            {
-                var result = ImportBatchPlan.Result(new PlannedOutcome(row, row.IsInvalid ? ImportOutcome.Invalid : ImportOutcome.Skipped, null, []));
-                recorded.Add(result);
-                outcomes.Add(result.Outcome);
-                continue;
-            }
-
-            // A sliding window of writes in flight: one slow row does not hold up the others.
-            if (inFlight.Count == Parallelism)
-            {
-                var finished = await Task.WhenAny(inFlight);
-                inFlight.Remove(finished);
-                Collect(await finished);
-            }
-
-            inFlight.Add(WriteRowAsync(import, writer, row));
-        }
-
-        foreach (var result in await Task.WhenAll(inFlight))
-        {
-            Collect(result);
-        }
-
-        await imports.RecordRowsAsync(import.Id, recorded);
+        var outcomes = await ImportRowWriter.WriteAsync(GrainFactory, imports, import, Source, rows);
         foreach (var group in outcomes.GroupBy(o => o))
         {
             ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
@@ -364,54 +333,10 @@ public sealed partial class ImportJobGrain(
         }
 
         await imports.SaveProgressAsync(import.Id, _progress);
-
-        void Collect((string Outcome, ImportRowResult? ToRecord) result)
-        {
-            outcomes.Add(result.Outcome);
-            if (result.ToRecord is { } toRecord)
-            {
-                recorded.Add(toRecord);
-            }
-        }
     }
 
-    /// <summary>Writes one row; returns its outcome and the result to record here (none when the contact write recorded it).</summary>
-    private static async Task<(string Outcome, ImportRowResult? ToRecord)> WriteRowAsync(ImportRecord import, IContactWriterGrain writer, PlannedRow row)
-    {
-        var contact = row.Result.Contact!;
-        var write = new ContactWrite(contact.Name, contact.PrimaryPhone, contact.AdditionalPhones, contact.Email, contact.Tags, contact.Custom, null);
-        var context = new WriteContext(Source, import.UserId, new ImportRowRef(import.Id, row.Row.RowNumber));
-        // A failure to reach the grains (a silo going away) is not the row's fault: it propagates, the job stops with
-        // the row unrecorded, and the resumed job writes it again.
-        var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
-        return result.Outcome switch
-        {
-            WriteOutcome.Created => (ImportOutcome.Added, null),
-            WriteOutcome.Updated => (ImportOutcome.Updated, null),
-            WriteOutcome.Unchanged => (ImportOutcome.Updated, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings)),
-            _ => (ImportOutcome.Invalid, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings)),
-        };
-    }
-
-    private async Task AnnounceAsync(ImportRecord import, ImportCounts counts, string? error)
-    {
-        var summary = $"{counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid";
-        await audit.WriteAsync(import.WorkspaceId, import.UserId, error is null ? "import.finished" : "import.failed", "import", import.Id.ToString(),
-            new Dictionary<string, object?>
-            {
-                ["file"] = import.FileName,
-                ["rows"] = counts.Total,
-                ["added"] = counts.Added,
-                ["updated"] = counts.Updated,
-                ["skipped"] = counts.Skipped,
-                ["invalid"] = counts.Invalid,
-                ["error"] = error,
-            });
-        await notifications.AddAsync(import.WorkspaceId, import.UserId, error is null ? "import.finished" : "import.failed",
-            error is null ? "Import finished" : "Import failed",
-            error is null ? $"{import.FileName}: {summary}." : $"{import.FileName}: the import stopped ({error}) after {summary}.",
-            $"/imports/{import.Id}");
-    }
+    private Task AnnounceAsync(ImportRecord import, ImportCounts counts, string? error) =>
+        ImportAnnouncement.AnnounceAsync(audit, notifications, import, counts, error);
 
     /// <summary>Failures of the cluster or the database (not of the import): the job is resumed, not failed.</summary>
     private static bool IsTransient(Exception? e) =>

@@ -171,7 +171,7 @@ public sealed class SniffStructureTests
         Assert.Equal("too_many_rows", error.Code);
         Assert.Equal(
             "The file has 50,001 data rows; the limit is 50,000. Split it into files of 10,000-20,000 rows (most reliable) "
-            + "or use the Contacts API (POST /api/contacts/bulk) for big imports.",
+            + "or import it with the command-line importer (velo import FILE), which sends a file of any size through the Contacts API (POST /api/contacts/bulk).",
             error.Message);
     }
 
