@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -24,15 +25,17 @@ public static class ContactBatchWriter
     /// <summary>
     /// Writes the changes, and whatever <paramref name="alsoWrite"/> adds (an import's row results and progress), in one
     /// transaction of its own. Returns false, with nothing written, when a contact or identifier changed since it was read.
+    /// With <paramref name="journalImportId"/>, each change is also journaled under that import (see <see cref="ImportJournal"/>).
     /// </summary>
     public static async Task<bool> WriteInTransactionAsync(NpgsqlDataSource dataSource, Guid workspaceId, string source, IReadOnlyList<PlannedContact> changes,
-        DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoWrite = null, CancellationToken cancellationToken = default)
+        DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoWrite = null, Guid? journalImportId = null,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            if (!await WriteAsync(connection, transaction, workspaceId, source, changes, now, cancellationToken))
+            if (!await WriteAsync(connection, transaction, workspaceId, source, changes, now, journalImportId, cancellationToken))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return false;
@@ -54,7 +57,7 @@ public static class ContactBatchWriter
     }
 
     public static async Task<bool> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, string source,
-        IReadOnlyList<PlannedContact> changes, DateTimeOffset now, CancellationToken cancellationToken = default)
+        IReadOnlyList<PlannedContact> changes, DateTimeOffset now, Guid? journalImportId = null, CancellationToken cancellationToken = default)
     {
         var updates = changes.Where(c => !c.IsNew).ToList();
         if (updates.Count > 0 && !await UpdateAsync(connection, transaction, workspaceId, updates, now, cancellationToken))
@@ -81,6 +84,11 @@ public static class ContactBatchWriter
             await using var restore = new NpgsqlCommand(RestoreOptOutsSql, connection, transaction);
             AddIdentifierParameters(restore, workspaceId, gained);
             await restore.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (journalImportId is { } importId && changes.Count > 0)
+        {
+            await ImportJournal.WriteBatchAsync(connection, transaction, importId, workspaceId, changes, now, cancellationToken);
         }
 
         return true;

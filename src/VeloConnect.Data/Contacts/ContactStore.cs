@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -90,7 +91,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Inserts a new contact with its identifiers (opt-outs retained for those identifiers apply to it again) and, for an
-    /// import row, the row's result. One command of several statements: one round trip, one implicit transaction.
+    /// import row, the row's result and the import's journal entry. One command of several statements: one round trip, one implicit transaction.
     /// </summary>
     public async Task InsertAsync(ContactRecord record, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
@@ -101,7 +102,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
                     @created, @activity, @updated, @version, @search);
             {(identifiers.Count > 0 ? InsertIdentifiersSql + ";\n" + ContactBatchWriter.RestoreOptOutsSql + ";" : "")}
-            {(row is null ? "" : RecordRowSql)}
+            {(row is null ? "" : RecordRowSql + ";\n" + ImportJournal.UpsertSql)}
             """);
         AddDataParameters(insert, record);
         insert.Parameters.AddWithValue("created", record.CreatedAt);
@@ -111,16 +112,18 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         if (row is not null)
         {
             AddRowParameters(insert, row, "added", warnings);
+            ImportJournal.AddEntryParameters(insert, null, record.Data, record.UpdatedAt);
         }
 
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Writes a grain's new state if the stored version is still <paramref name="expectedVersion"/>; returns false
-    /// (and changes nothing) when someone else wrote in between.
+    /// Writes a grain's new state if the stored version is still <paramref name="existing"/>'s; returns false (and changes
+    /// nothing) when someone else wrote in between. For an import row, the row's result and the import's journal entry
+    /// (before: <paramref name="existing"/>'s data) are written in the same transaction.
     /// </summary>
-    public async Task<bool> UpdateAsync(ContactRecord record, int expectedVersion, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateAsync(ContactRecord existing, ContactRecord record, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -132,7 +135,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             """, connection, transaction))
         {
             AddDataParameters(update, record);
-            update.Parameters.AddWithValue("expected", expectedVersion);
+            update.Parameters.AddWithValue("expected", existing.Version);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return false;
@@ -154,6 +157,16 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
 
         await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, added, cancellationToken);
         await RecordRowAsync(connection, transaction, row, "updated", record.Id, warnings, cancellationToken);
+        if (row is not null)
+        {
+            await using var journal = new NpgsqlCommand(ImportJournal.UpsertSql, connection, transaction);
+            journal.Parameters.AddWithValue("import", row.ImportId);
+            journal.Parameters.AddWithValue("id", record.Id);
+            journal.Parameters.AddWithValue("ws", record.WorkspaceId);
+            ImportJournal.AddEntryParameters(journal, existing.Data, record.Data, record.UpdatedAt);
+            await journal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -193,30 +206,35 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await DeleteAsync(connection, transaction, workspaceId, [contactId], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted > 0;
+    }
+
+    /// <summary>
+    /// Deletes contacts within a caller's transaction, retaining their opt-outs under their identifiers (as
+    /// <see cref="DeleteAsync(Guid, Guid, CancellationToken)"/>); returns how many existed.
+    /// </summary>
+    internal static async Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
         await using (var retain = new NpgsqlCommand("""
             insert into retained_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
             select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
             from contact_opt_ins o join contact_identifiers i on i.contact_id = o.contact_id
-            where o.contact_id = @id and o.workspace_id = @ws and o.status = 'opted_out'
+            where o.contact_id = any(@ids) and o.workspace_id = @ws and o.status = 'opted_out'
             on conflict (workspace_id, kind, value, channel) do update
                 set set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
             """, connection, transaction))
         {
-            retain.Parameters.AddWithValue("id", contactId);
+            retain.Parameters.AddWithValue("ids", contactIds.ToArray());
             retain.Parameters.AddWithValue("ws", workspaceId);
             await retain.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        int deleted;
-        await using (var delete = new NpgsqlCommand("delete from contacts where id = @id and workspace_id = @ws", connection, transaction))
-        {
-            delete.Parameters.AddWithValue("id", contactId);
-            delete.Parameters.AddWithValue("ws", workspaceId);
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return deleted > 0;
+        await using var delete = new NpgsqlCommand("delete from contacts where id = any(@ids) and workspace_id = @ws", connection, transaction);
+        delete.Parameters.AddWithValue("ids", contactIds.ToArray());
+        delete.Parameters.AddWithValue("ws", workspaceId);
+        return await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<OptInRecord>> GetOptInsAsync(Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken = default)

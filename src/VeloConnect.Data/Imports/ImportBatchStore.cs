@@ -6,8 +6,8 @@ using VeloConnect.Data.Contacts;
 namespace VeloConnect.Data.Imports;
 
 /// <summary>
-/// Writes one planned batch of an import in one transaction: its contact changes (<see cref="ContactBatchWriter"/>),
-/// every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written
+/// Writes one planned batch of an import in one transaction: its contact changes (<see cref="ContactBatchWriter"/>) with
+/// their journal entries (<see cref="ImportJournal"/>), every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written
 /// by someone else since it was read (its version moved) or an identifier claimed meanwhile (the primary key) rolls the
 /// batch back, and the job writes those rows one by one through the contact grains instead. Opt-ins are never written here.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
             progressUpdate.Parameters.AddWithValue("import", import.Id);
             progressUpdate.AddCounts(progress);
             await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, import.Id, cancellationToken);
 
     internal static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
     {

@@ -121,7 +121,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 else
                 {
                     record = existing with { Data = data, LastActivityAt = now, UpdatedAt = now, Version = existing.Version + 1 };
-                    written = await store.UpdateAsync(record, existing.Version, claim.Claimed, removed, context.Row, claim.Warnings);
+                    written = await store.UpdateAsync(existing, record, claim.Claimed, removed, context.Row, claim.Warnings);
                 }
 
                 if (written)

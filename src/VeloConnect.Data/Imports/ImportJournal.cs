@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Data.Contacts;
+
+namespace VeloConnect.Data.Imports;
+
+/// <summary>
+/// The import journal (<c>import_journal</c>): one entry per (import, contact), written in the transaction of each change
+/// an import makes, on the batch path (<see cref="ContactBatchWriter"/>) and row by row (<see cref="ContactStore"/>). A later
+/// change by the same import keeps the entry's first "before" (and "created") and replaces its "after".
+/// </summary>
+public static class ImportJournal
+{
+    /// <summary>The upsert of one entry (parameters: import, id, ws and the entry's own, prefixed so they join any command's).</summary>
+    internal const string UpsertSql = """
+        insert into import_journal (import_id, contact_id, workspace_id, created, before, after, first_at, last_at)
+        values (@import, @id, @ws, @journal_created, @journal_before::jsonb, @journal_after::jsonb, @journal_at, @journal_at)
+        on conflict (import_id, contact_id) do update set after = excluded.after, last_at = excluded.last_at
+        """;
+
+    internal static void AddEntryParameters(NpgsqlCommand command, ContactData? before, ContactData after, DateTimeOffset at)
+    {
+        command.Parameters.AddWithValue("journal_created", before is null);
+        command.Parameters.Add(new NpgsqlParameter("journal_before", NpgsqlDbType.Text) { Value = before is null ? DBNull.Value : ToJson(before) });
+        command.Parameters.AddWithValue("journal_after", ToJson(after));
+        command.Parameters.AddWithValue("journal_at", at);
+    }
+
+    /// <summary>
+    /// A batch's entries: new contacts by <c>COPY</c> straight into the journal (a new contact's id has no entry yet), changed
+    /// ones through a <c>COPY</c>-filled staging table and one upsert (the import may have changed them in an earlier batch).
+    /// </summary>
+    internal static async Task WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, Guid workspaceId,
+        IReadOnlyList<PlannedContact> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var created = changes.Where(c => c.IsNew).ToList();
+        if (created.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(
+                "copy import_journal (import_id, contact_id, workspace_id, created, after, first_at, last_at) from stdin (format binary)", cancellationToken);
+            foreach (var change in created)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
+                await copy.WriteAsync(ToJson(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        var updated = changes.Where(c => !c.IsNew).ToList();
+        if (updated.Count == 0)
+        {
+            return;
+        }
+
+        await using (var stage = new NpgsqlCommand(
+            "create temp table journal_stage (contact_id uuid, before jsonb, after jsonb) on commit drop", connection, transaction))
+        {
+            await stage.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("copy journal_stage (contact_id, before, after) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var change in updated)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(ToJson(change.Stored!.Data), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(ToJson(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using var upsert = new NpgsqlCommand("""
+            insert into import_journal (import_id, contact_id, workspace_id, created, before, after, first_at, last_at)
+            select @import, contact_id, @ws, false, before, after, @now, @now from journal_stage
+            on conflict (import_id, contact_id) do update set after = excluded.after, last_at = excluded.last_at
+            """, connection, transaction);
+        upsert.Parameters.AddWithValue("import", importId);
+        upsert.Parameters.AddWithValue("ws", workspaceId);
+        upsert.Parameters.AddWithValue("now", now);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The mergeable data as one JSON object: name, phones, email, tags, custom (typed values), agent.</summary>
+    public static string ToJson(ContactData data)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", data.Name);
+            writer.WriteStartArray("phones");
+            foreach (var phone in data.Phones)
+            {
+                writer.WriteStringValue(phone);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("email", data.Email);
+            writer.WriteStartArray("tags");
+            foreach (var tag in data.Tags)
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
+            writer.WritePropertyName("custom");
+            writer.WriteRawValue(CustomJson.ToObject(data.Custom));
+            if (data.AssignedAgentId is { } agent)
+            {
+                writer.WriteString("agent", agent);
+            }
+            else
+            {
+                writer.WriteNull("agent");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static ContactData FromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new ContactData(
+            root.GetProperty("name").GetString(),
+            [.. root.GetProperty("phones").EnumerateArray().Select(p => p.GetString()!)],
+            root.GetProperty("email").GetString(),
+            [.. root.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!)],
+            CustomJson.FromObject(root.GetProperty("custom").GetRawText()),
+            root.GetProperty("agent").ValueKind == JsonValueKind.Null ? null : root.GetProperty("agent").GetGuid());
+    }
+}
