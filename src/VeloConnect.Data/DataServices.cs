@@ -24,6 +24,7 @@ public static class DataServices
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportBatchStore>()
         .AddSingleton<CommandLineBatchStore>()
+        .AddSingleton<ImportRevertStore>()
         .AddSingleton<ImportReview>()
         .AddSingleton<ExportStore>();
 }

@@ -17,8 +17,8 @@ public static class GrainServices
         services.AddVeloConnectData();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<Imports.ImportOptions>().BindConfiguration(Imports.ImportOptions.Section)
-            .Validate(o => o.BatchRows > 0 && o.ResumeAfterSilence > TimeSpan.Zero && o.SupervisorInterval > TimeSpan.Zero,
-                $"{Imports.ImportOptions.Section}: BatchRows, ResumeAfterSilence and SupervisorInterval must be positive.")
+            .Validate(o => o.BatchRows > 0 && o.RevertChunk > 0 && o.ResumeAfterSilence > TimeSpan.Zero && o.SupervisorInterval > TimeSpan.Zero,
+                $"{Imports.ImportOptions.Section}: BatchRows, RevertChunk, ResumeAfterSilence and SupervisorInterval must be positive.")
             .ValidateOnStart();
         services.AddHostedService<Imports.ImportSupervisor>();
         services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)

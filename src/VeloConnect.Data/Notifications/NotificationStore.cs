@@ -18,6 +18,15 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var notification = await AddAsync(connection, transaction, workspaceId, userId, kind, title, message, link, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return notification;
+    }
+
+    /// <summary>Adds a notification within a caller's transaction: it exists (and reaches the user's streams) only if that commits.</summary>
+    public static async Task<Notification> AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid userId, string kind,
+        string title, string message, string? link, CancellationToken cancellationToken = default)
+    {
         Notification notification;
         await using (var insert = new NpgsqlCommand("""
             insert into notifications (workspace_id, user_id, kind, title, message, link) values (@ws, @user, @kind, @title, @message, @link)
@@ -42,7 +51,6 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
             await notify.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return notification;
     }
 

@@ -8,9 +8,12 @@ public sealed class ImportOptions
     /// <summary>Rows planned and written per transaction. Tests make it small so that files cross batch boundaries.</summary>
     public int BatchRows { get; set; } = 5_000;
 
-    /// <summary>A running import whose job has not reported for this long is resumed by the supervisor of a live silo.</summary>
+    /// <summary>Journal entries a revert decides and writes per round. Tests make it small so that reverts cross chunks.</summary>
+    public int RevertChunk { get; set; } = 1_000;
+
+    /// <summary>A running import (or revert) whose job has not reported for this long is resumed by the supervisor of a live silo.</summary>
     public TimeSpan ResumeAfterSilence { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often each silo's supervisor looks for silent imports.</summary>
+    /// <summary>How often each silo's supervisor looks for silent imports and reverts.</summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -7,10 +7,10 @@ using VeloConnect.Data.Imports;
 namespace VeloConnect.Grains.Imports;
 
 /// <summary>
-/// Runs in every silo: a running import whose job has stopped reporting (its silo died) is resumed by activating
-/// its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
+/// Runs in every silo: a running import (or import revert) whose job has stopped reporting (its silo died) is resumed by
+/// activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
 /// </summary>
-public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory grains, IOptions<ImportOptions> options, ILogger<ImportSupervisor> logger) : BackgroundService
+public sealed partial class ImportSupervisor(ImportStore imports, ImportRevertStore reverts, IGrainFactory grains, IOptions<ImportOptions> options, ILogger<ImportSupervisor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +23,12 @@ public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory 
                 {
                     LogResuming(logger, id);
                     await grains.GetGrain<IImportJobGrain>(id).ResumeAsync();
+                }
+
+                foreach (var id in await reverts.StalledAsync(options.Value.ResumeAfterSilence, stoppingToken))
+                {
+                    LogResumingRevert(logger, id);
+                    await grains.GetGrain<IImportRevertGrain>(id).ResumeAsync();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,6 +45,9 @@ public sealed partial class ImportSupervisor(ImportStore imports, IGrainFactory 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} stopped reporting; resuming it")]
     private static partial void LogResuming(ILogger logger, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The revert of import {ImportId} stopped reporting; resuming it")]
+    private static partial void LogResumingRevert(ILogger logger, Guid importId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import supervisor round failed")]
     private static partial void LogError(ILogger logger, Exception exception);

@@ -1,0 +1,299 @@
+using Npgsql;
+using NpgsqlTypes;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Data.Audit;
+using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Notifications;
+
+namespace VeloConnect.Data.Imports;
+
+public static class RevertStatus
+{
+    public const string Running = "running";
+    public const string Finished = "finished";
+}
+
+public static class RevertOutcome
+{
+    public const string Deleted = "deleted";
+    public const string Restored = "restored";
+    public const string Kept = "kept";
+    public const string Unchanged = "unchanged";
+}
+
+/// <summary>How far a revert got: every journal entry decided ends in exactly one of these.</summary>
+public sealed record RevertCounts(int Deleted, int Restored, int Kept, int Unchanged)
+{
+    public int Done => Deleted + Restored + Kept + Unchanged;
+}
+
+/// <summary>The revert of one import: who asked, when, how many journal entries it decides, how far it got.</summary>
+public sealed record ImportRevertRecord(Guid ImportId, Guid WorkspaceId, Guid UserId, string Status, int Total, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertCounts Counts);
+
+/// <summary>One journal entry decided: the contact, the outcome and, for a kept one, why.</summary>
+public sealed record RevertEntryResult(Guid ContactId, string Outcome, IReadOnlyList<string> Reasons);
+
+/// <summary>A contact the revert deletes, as it was read: deleted only if still at that version with no opt-in set since.</summary>
+public sealed record RevertDeletion(Guid ContactId, int Version, DateTimeOffset ImportedAt);
+
+/// <summary>
+/// The reverts of imports (<c>import_reverts</c>) and their decided entries (<c>import_revert_entries</c>). Each decision
+/// is recorded in the transaction that carries it out (a delete, a restore), so a resumed revert skips exactly what is
+/// done. Never writes opt-ins.
+/// </summary>
+public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Creates the revert of a finished import (its total: the journal's entries); false when one exists already.</summary>
+    public async Task<bool> CreateAsync(ImportRecord import, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            insert into import_reverts (import_id, workspace_id, user_id, status, total, heartbeat_at)
+            select @import, @ws, @user, 'running', count(*), now() from import_journal where import_id = @import
+            on conflict (import_id) do nothing
+            """);
+        command.Parameters.AddWithValue("import", import.Id);
+        command.Parameters.AddWithValue("ws", import.WorkspaceId);
+        command.Parameters.AddWithValue("user", userId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<ImportRevertRecord?> GetAsync(Guid workspaceId, Guid importId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select r.user_id, r.status, r.total, r.requested_at, r.finished_at,
+                   count(*) filter (where e.outcome = 'deleted'), count(*) filter (where e.outcome = 'restored'),
+                   count(*) filter (where e.outcome = 'kept'), count(*) filter (where e.outcome = 'unchanged')
+            from import_reverts r left join import_revert_entries e on e.import_id = r.import_id
+            where r.import_id = @import and r.workspace_id = @ws
+            group by r.import_id
+            """);
+        command.Parameters.AddWithValue("import", importId);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new ImportRevertRecord(importId, workspaceId, reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            new RevertCounts((int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8)));
+    }
+
+    /// <summary>The contacts the revert left as they are because something changed them since, with the reasons.</summary>
+    public async Task<IReadOnlyList<RevertEntryResult>> KeptAsync(Guid importId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select contact_id, reasons from import_revert_entries where import_id = @import and outcome = 'kept' order by contact_id");
+        command.Parameters.AddWithValue("import", importId);
+        var kept = new List<RevertEntryResult>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            kept.Add(new RevertEntryResult(reader.GetGuid(0), RevertOutcome.Kept, reader.GetFieldValue<string[]>(1)));
+        }
+
+        return kept;
+    }
+
+    /// <summary>Journal entries not decided yet, at most <paramref name="limit"/>, in contact id order.</summary>
+    public async Task<IReadOnlyList<JournalEntry>> PendingAsync(Guid importId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select j.contact_id, j.before::text, j.after::text, j.last_at from import_journal j
+            where j.import_id = @import
+              and not exists (select 1 from import_revert_entries e where e.import_id = j.import_id and e.contact_id = j.contact_id)
+            order by j.contact_id limit @limit
+            """);
+        command.Parameters.AddWithValue("import", importId);
+        command.Parameters.AddWithValue("limit", limit);
+        var entries = new List<JournalEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new JournalEntry(reader.GetGuid(0), reader.IsDBNull(1) ? null : ImportJournal.FromJson(reader.GetString(1)),
+                ImportJournal.FromJson(reader.GetString(2)), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>When an opt-in or opt-out of each contact was last set (contacts with none are absent).</summary>
+    public async Task<Dictionary<Guid, DateTimeOffset>> LastOptInChangesAsync(Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select contact_id, max(set_at) from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids) group by contact_id");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("ids", contactIds.ToArray());
+        var result = new Dictionary<Guid, DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        return result;
+    }
+
+    /// <summary>Which of these identifiers carry an opt-out retained from a deleted contact.</summary>
+    public async Task<HashSet<Identifier>> RetainedOptOutsAsync(Guid workspaceId, IReadOnlyCollection<Identifier> identifiers, CancellationToken cancellationToken = default)
+    {
+        var result = new HashSet<Identifier>();
+        if (identifiers.Count == 0)
+        {
+            return result;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            select distinct r.kind, r.value from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value)
+                on r.kind = i.kind and r.value = i.value
+            where r.workspace_id = @ws
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("kinds", identifiers.Select(i => ContactStore.KindCode(i.Kind)).ToArray());
+        command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var kind = reader.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email;
+            result.Add(new Identifier(kind, reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Records decisions that write nothing to the contact (kept, unchanged), and that the revert is alive.</summary>
+    public async Task RecordAsync(Guid importId, IReadOnlyList<RevertEntryResult> results, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RecordAsync(connection, transaction, importId, results, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes contacts the import created, through the deletion that retains opt-outs, each only if it is still at the
+    /// version the decision read and no opt-in was set on it since the import; records them deleted in the same
+    /// transaction. Returns the ids deleted (the others moved meanwhile: the caller decides them again).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> DeleteAsync(Guid workspaceId, Guid importId, IReadOnlyList<RevertDeletion> deletions, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var locked = new List<Guid>();
+        await using (var lockRows = new NpgsqlCommand("""
+            select c.id from contacts c join unnest(@ids, @versions, @ats) as d(id, version, at) on c.id = d.id and c.version = d.version
+            where c.workspace_id = @ws
+              and not exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.set_at > d.at)
+            for update of c
+            """, connection, transaction))
+        {
+            lockRows.Parameters.AddWithValue("ws", workspaceId);
+            lockRows.Parameters.AddWithValue("ids", deletions.Select(d => d.ContactId).ToArray());
+            lockRows.Parameters.AddWithValue("versions", deletions.Select(d => d.Version).ToArray());
+            lockRows.Parameters.AddWithValue("ats", deletions.Select(d => d.ImportedAt).ToArray());
+            await using var reader = await lockRows.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                locked.Add(reader.GetGuid(0));
+            }
+        }
+
+        if (locked.Count > 0)
+        {
+            await ContactStore.DeleteAsync(connection, transaction, workspaceId, locked, cancellationToken);
+            await RecordAsync(connection, transaction, importId, [.. locked.Select(id => new RevertEntryResult(id, RevertOutcome.Deleted, []))], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return locked;
+    }
+
+    /// <summary>
+    /// Writes restored contacts (each version-checked against the contact the decision read) and records them restored,
+    /// in one transaction; false, with nothing written, when one of them moved or an identifier was claimed meanwhile.
+    /// </summary>
+    public Task<bool> RestoreAsync(Guid workspaceId, Guid importId, IReadOnlyList<PlannedContact> restores, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ContactBatchWriter.WriteInTransactionAsync(dataSource, workspaceId, "Import revert", restores, now,
+            (connection, transaction) => RecordAsync(connection, transaction, importId,
+                [.. restores.Select(r => new RevertEntryResult(r.Id, RevertOutcome.Restored, []))], cancellationToken),
+            cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Marks the revert finished, with its audit row (<c>import.reverted</c>, the counts) and the user's notification in
+    /// the same transaction. False (and nothing written) when it was finished already: a revert is announced once.
+    /// </summary>
+    public async Task<bool> FinishAsync(ImportRevertRecord revert, string fileName, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var finish = new NpgsqlCommand(
+            "update import_reverts set status = 'finished', finished_at = now(), heartbeat_at = now() where import_id = @import and status = 'running'",
+            connection, transaction))
+        {
+            finish.Parameters.AddWithValue("import", revert.ImportId);
+            if (await finish.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        var counts = revert.Counts;
+        await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "import", revert.ImportId.ToString(),
+            new Dictionary<string, object?>
+            {
+                ["file"] = fileName,
+                ["deleted"] = counts.Deleted,
+                ["restored"] = counts.Restored,
+                ["kept"] = counts.Kept,
+                ["unchanged"] = counts.Unchanged,
+            }, cancellationToken);
+        var summary = $"{counts.Deleted:N0} contacts deleted, {counts.Restored:N0} restored, {counts.Kept:N0} kept because they changed since";
+        await NotificationStore.AddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "Import reverted",
+            $"{fileName}: {summary}.", $"/imports/{revert.ImportId}/revert", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task HeartbeatAsync(Guid importId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update import_reverts set heartbeat_at = now() where import_id = @import");
+        command.Parameters.AddWithValue("import", importId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Running reverts whose job has been silent for <paramref name="silence"/> (its silo died).</summary>
+    public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select import_id from import_reverts where status = 'running' and heartbeat_at < now() - @silence");
+        command.Parameters.AddWithValue("silence", silence);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, IReadOnlyList<RevertEntryResult> results, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand("""
+            insert into import_revert_entries (import_id, contact_id, outcome, reasons)
+            select @import, contact_id, outcome, array(select jsonb_array_elements_text(reasons))
+            from unnest(@ids, @outcomes, @reasons::jsonb[]) as r(contact_id, outcome, reasons)
+            on conflict (import_id, contact_id) do nothing;
+            update import_reverts set heartbeat_at = now() where import_id = @import
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("import", importId);
+        insert.Parameters.AddWithValue("ids", results.Select(r => r.ContactId).ToArray());
+        insert.Parameters.AddWithValue("outcomes", results.Select(r => r.Outcome).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = results.Select(r => System.Text.Json.JsonSerializer.Serialize(r.Reasons)).ToArray(),
+        });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

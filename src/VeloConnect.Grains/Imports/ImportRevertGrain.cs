@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.Contracts.Imports;
+using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Imports;
+using VeloConnect.Data.Telemetry;
+
+namespace VeloConnect.Grains.Imports;
+
+/// <summary>
+/// Reverts one import in the background of its activation (see <see cref="IImportRevertGrain"/>). Each chunk of the journal
+/// is decided by <see cref="ImportRevert"/> against the contacts as they are now (read in bulk); deletions and restores
+/// are version-checked, so a contact that moved between the read and the write is read and decided again. Every
+/// decision is recorded in the transaction that carries it out. Opt-ins are never written.
+/// </summary>
+public sealed partial class ImportRevertGrain(
+    ImportStore imports,
+    ImportRevertStore reverts,
+    ContactStore contacts,
+    TimeProvider clock,
+    IOptions<ImportOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<ImportRevertGrain> logger) : Grain, IImportRevertGrain
+{
+    /// <summary>A contact that keeps moving under the revert is decided again this many times, then kept and listed.</summary>
+    private const int Attempts = 3;
+
+    private Task? _run;
+
+    public async Task StartAsync(Guid userId)
+    {
+        if (await imports.GetByIdAsync(this.GetPrimaryKey()) is { Status: ImportStatus.Finished } import)
+        {
+            await reverts.CreateAsync(import, userId);
+            EnsureRunning();
+        }
+    }
+
+    public Task ResumeAsync()
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    private void EnsureRunning()
+    {
+        if (_run is null || _run.IsCompleted)
+        {
+            _run = RunAsync();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var importId = this.GetPrimaryKey();
+        if (await imports.GetByIdAsync(importId) is not { } import
+            || await reverts.GetAsync(import.WorkspaceId, importId) is not { Status: RevertStatus.Running })
+        {
+            return;
+        }
+
+        using var run = ImportTelemetry.Start("import.revert", importId);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var attempts = new Dictionary<Guid, int>();
+            while (await RevertChunkAsync(import, attempts))
+            {
+                // The run lives in the background of this activation: keep it alive while there is work.
+                DelayDeactivation(TimeSpan.FromMinutes(5));
+            }
+
+            var revert = (await reverts.GetAsync(import.WorkspaceId, importId))!;
+            if (await reverts.FinishAsync(revert, import.FileName))
+            {
+                var counts = revert.Counts;
+                run?.SetTag("import.revert.deleted", counts.Deleted);
+                run?.SetTag("import.revert.restored", counts.Restored);
+                run?.SetTag("import.revert.kept", counts.Kept);
+                LogFinished(logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever stopped it (the silo stopping, the database away, a fault), the revert stays running and nothing
+            // decided is lost: the supervisor resumes it once this job stops reporting, and it continues where it stopped.
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                LogInterrupted(logger, e, importId);
+            }
+            else
+            {
+                LogFailed(logger, e, importId);
+            }
+        }
+    }
+
+    /// <summary>Decides and carries out one chunk of undecided journal entries; false when none are left.</summary>
+    private async Task<bool> RevertChunkAsync(ImportRecord import, Dictionary<Guid, int> attempts)
+    {
+        var entries = await reverts.PendingAsync(import.Id, options.Value.RevertChunk);
+        if (entries.Count == 0)
+        {
+            return false;
+        }
+
+        using var span = ImportTelemetry.Start("import.revert-chunk", import.Id);
+        span?.SetTag("import.revert.entries", entries.Count);
+        var ws = import.WorkspaceId;
+        var ids = entries.Select(e => e.ContactId).ToList();
+        var current = (await contacts.LoadManyAsync(ws, ids)).ToDictionary(c => c.Id);
+        var optIns = await reverts.LastOptInChangesAsync(ws, ids);
+        var reclaimable = entries.SelectMany(e => e.Before?.Identifiers() ?? []).Distinct().ToList();
+        var owners = await contacts.OwnersAsync(ws, reclaimable);
+        var retained = await reverts.RetainedOptOutsAsync(ws, reclaimable);
+
+        var recorded = new List<RevertEntryResult>();
+        var deletions = new List<RevertDeletion>();
+        var restores = new List<PlannedContact>();
+        foreach (var entry in entries)
+        {
+            var stored = current.GetValueOrDefault(entry.ContactId);
+            var decision = ImportRevert.Decide(entry, stored?.Data, optIns.TryGetValue(entry.ContactId, out var at) ? at : null, owners, retained);
+            // A contact that moved under every attempt so far is not chased for ever.
+            if (decision.Action is RevertAction.Delete or RevertAction.Restore && attempts.GetValueOrDefault(entry.ContactId) >= Attempts)
+            {
+                decision = RevertDecision.Keep("changed again while the revert ran");
+            }
+
+            switch (decision.Action)
+            {
+                case RevertAction.Delete:
+                    deletions.Add(new RevertDeletion(entry.ContactId, stored!.Version, entry.At));
+                    break;
+                case RevertAction.Restore:
+                    restores.Add(new PlannedContact(entry.ContactId, stored, decision.Restored!, decision.Gained, decision.Freed));
+                    break;
+                case RevertAction.Keep:
+                    recorded.Add(new RevertEntryResult(entry.ContactId, RevertOutcome.Kept, decision.Reasons));
+                    break;
+                default:
+                    recorded.Add(new RevertEntryResult(entry.ContactId, RevertOutcome.Unchanged, decision.Reasons));
+                    break;
+            }
+        }
+
+        await reverts.RecordAsync(import.Id, recorded);
+        if (deletions.Count > 0)
+        {
+            var deleted = (await reverts.DeleteAsync(ws, import.Id, deletions)).ToHashSet();
+            CountMoved(deletions.Select(d => d.ContactId).Where(id => !deleted.Contains(id)), attempts);
+        }
+
+        await RestoreAsync(import, restores, attempts);
+        span?.SetTag("import.revert.deleted", deletions.Count);
+        span?.SetTag("import.revert.restored", restores.Count);
+        return true;
+    }
+
+    /// <summary>
+    /// Restores in one transaction; if a contact of the chunk moved (or an identifier was claimed) meanwhile, one by one, so
+    /// that only those that moved are left for the next round, where they are read and decided again.
+    /// </summary>
+    private async Task RestoreAsync(ImportRecord import, List<PlannedContact> restores, Dictionary<Guid, int> attempts)
+    {
+        if (restores.Count == 0 || await reverts.RestoreAsync(import.WorkspaceId, import.Id, restores, clock.GetUtcNow()))
+        {
+            return;
+        }
+
+        var moved = new List<Guid>();
+        foreach (var restore in restores)
+        {
+            if (!await reverts.RestoreAsync(import.WorkspaceId, import.Id, [restore], clock.GetUtcNow()))
+            {
+                moved.Add(restore.Id);
+            }
+        }
+
+        CountMoved(moved, attempts);
+    }
+
+    private void CountMoved(IEnumerable<Guid> moved, Dictionary<Guid, int> attempts)
+    {
+        foreach (var id in moved)
+        {
+            attempts[id] = attempts.GetValueOrDefault(id) + 1;
+            LogMoved(logger, this.GetPrimaryKey(), id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revert of import {ImportId} finished: {Deleted} deleted, {Restored} restored, {Kept} kept, {Unchanged} unchanged in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, Guid importId, int deleted, int restored, int kept, int unchanged, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revert of import {ImportId}: contact {ContactId} changed between its read and its write; deciding it again")]
+    private static partial void LogMoved(ILogger logger, Guid importId, Guid contactId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Revert of import {ImportId} was interrupted; it will be resumed")]
+    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} stopped on an error; the supervisor resumes it")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
+}
