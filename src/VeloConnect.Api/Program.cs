@@ -19,6 +19,7 @@ builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true)
 builder.Services.AddHealthChecks().AddCheck<MappingMemoryHealthCheck>("redis-mappings");
 builder.Services.AddSingleton<MappingMemory>();
 builder.Services.AddSingleton<ImportServices>();
+builder.Services.AddSingleton<ImportRevertServices>();
 builder.UseOrleansClient(client => client
     .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
@@ -69,6 +70,7 @@ app.MapNotificationsApi();
 app.MapWorkspaceApi();
 app.MapImportsApi();
 app.MapCommandLineImportsApi();
+app.MapImportRevertApi();
 app.MapExportsApi();
 app.Run();
 
