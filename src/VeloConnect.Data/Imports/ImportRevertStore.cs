@@ -86,14 +86,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             "select contact_id, reasons from import_revert_entries where import_id = @import and outcome = 'kept' order by contact_id");
         command.Parameters.AddWithValue("import", importId);
-        var kept = new List<RevertEntryResult>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            kept.Add(new RevertEntryResult(reader.GetGuid(0), RevertOutcome.Kept, reader.GetFieldValue<string[]>(1)));
-        }
-
-        return kept;
+        return await ReadAllAsync(command, r => new RevertEntryResult(r.GetGuid(0), RevertOutcome.Kept, r.GetFieldValue<string[]>(1)), cancellationToken);
     }
 
     /// <summary>Journal entries not decided yet, at most <paramref name="limit"/>, in contact id order.</summary>
@@ -107,15 +100,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             """);
         command.Parameters.AddWithValue("import", importId);
         command.Parameters.AddWithValue("limit", limit);
-        var entries = new List<JournalEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new JournalEntry(reader.GetGuid(0), reader.IsDBNull(1) ? null : ImportJournal.FromJson(reader.GetString(1)),
-                ImportJournal.FromJson(reader.GetString(2)), reader.GetFieldValue<DateTimeOffset>(3)));
-        }
-
-        return entries;
+        return await ReadAllAsync(command, r => new JournalEntry(r.GetGuid(0), r.IsDBNull(1) ? null : ImportJournal.FromJson(r.GetString(1)),
+            ImportJournal.FromJson(r.GetString(2)), r.GetFieldValue<DateTimeOffset>(3)), cancellationToken);
     }
 
     /// <summary>When an opt-in or opt-out of each contact was last set (contacts with none are absent).</summary>
@@ -125,23 +111,15 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             "select contact_id, max(set_at) from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids) group by contact_id");
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("ids", contactIds.ToArray());
-        var result = new Dictionary<Guid, DateTimeOffset>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
-        }
-
-        return result;
+        return (await ReadAllAsync(command, r => (Id: r.GetGuid(0), At: r.GetFieldValue<DateTimeOffset>(1)), cancellationToken)).ToDictionary(c => c.Id, c => c.At);
     }
 
     /// <summary>Which of these identifiers carry an opt-out retained from a deleted contact.</summary>
     public async Task<HashSet<Identifier>> RetainedOptOutsAsync(Guid workspaceId, IReadOnlyCollection<Identifier> identifiers, CancellationToken cancellationToken = default)
     {
-        var result = new HashSet<Identifier>();
         if (identifiers.Count == 0)
         {
-            return result;
+            return [];
         }
 
         await using var command = dataSource.CreateCommand("""
@@ -152,14 +130,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("kinds", identifiers.Select(i => ContactStore.KindCode(i.Kind)).ToArray());
         command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var kind = reader.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email;
-            result.Add(new Identifier(kind, reader.GetString(1)));
-        }
-
-        return result;
+        return [.. await ReadAllAsync(command, r => new Identifier(r.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email, r.GetString(1)), cancellationToken)];
     }
 
     /// <summary>Records decisions that write nothing to the contact (kept, unchanged), and that the revert is alive.</summary>
@@ -180,7 +151,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = new List<Guid>();
+        List<Guid> locked;
         await using (var lockRows = new NpgsqlCommand("""
             select c.id from contacts c join unnest(@ids, @versions, @ats) as d(id, version, at) on c.id = d.id and c.version = d.version
             where c.workspace_id = @ws
@@ -192,11 +163,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             lockRows.Parameters.AddWithValue("ids", deletions.Select(d => d.ContactId).ToArray());
             lockRows.Parameters.AddWithValue("versions", deletions.Select(d => d.Version).ToArray());
             lockRows.Parameters.AddWithValue("ats", deletions.Select(d => d.ImportedAt).ToArray());
-            await using var reader = await lockRows.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                locked.Add(reader.GetGuid(0));
-            }
+            locked = await ReadAllAsync(lockRows, r => r.GetGuid(0), cancellationToken);
         }
 
         if (locked.Count > 0)
@@ -268,14 +235,19 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             "select import_id from import_reverts where status = 'running' and heartbeat_at < now() - @silence");
         command.Parameters.AddWithValue("silence", silence);
-        var ids = new List<Guid>();
+        return await ReadAllAsync(command, r => r.GetGuid(0), cancellationToken);
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var result = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids.Add(reader.GetGuid(0));
+            result.Add(read(reader));
         }
 
-        return ids;
+        return result;
     }
 
     private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, IReadOnlyList<RevertEntryResult> results, CancellationToken cancellationToken)
