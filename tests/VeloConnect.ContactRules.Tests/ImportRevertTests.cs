@@ -114,20 +114,28 @@ public sealed class ImportRevertTests
     }
 
     [Fact]
-    public void A_tag_the_import_added_and_someone_removed_since_keeps_the_contact()
+    public void A_contact_put_back_by_hand_needs_nothing()
     {
         var before = Data(tags: ["customer"]);
         var after = before with { Tags = ["customer", "vip"] };
 
-        var decision = Decide(before, after, before with { Name = before.Name });
+        var decision = Decide(before, after, before);
 
-        // Removing the tag by hand made it exactly as before: nothing left to undo.
         Assert.Equal(RevertAction.Nothing, decision.Action);
+        Assert.Equal("already as before the import", Assert.Single(decision.Reasons));
+    }
 
-        var custom = Decide(before, after with { Custom = new Dictionary<string, string> { ["tier"] = "\"gold\"" } },
-            after with { Tags = ["customer"], Custom = new Dictionary<string, string> { ["tier"] = "\"gold\"" } });
-        Assert.Equal(RevertAction.Keep, custom.Action);
-        Assert.Equal("changed since the import: tag 'vip'", Assert.Single(custom.Reasons));
+    [Fact]
+    public void A_tag_the_import_added_and_someone_removed_since_keeps_the_contact()
+    {
+        var before = Data(tags: ["customer"]);
+        var tier = new Dictionary<string, string> { ["tier"] = "\"gold\"" };
+        var after = before with { Tags = ["customer", "vip"], Custom = tier };
+
+        var decision = Decide(before, after, after with { Tags = ["customer"] });
+
+        Assert.Equal(RevertAction.Keep, decision.Action);
+        Assert.Equal("changed since the import: tag 'vip'", Assert.Single(decision.Reasons));
     }
 
     [Fact]
@@ -193,7 +201,10 @@ public sealed class ImportRevertTests
     public void An_import_that_changed_nothing_needs_nothing()
     {
         var before = Data(tags: ["vip"]);
-        Assert.Equal(RevertAction.Nothing, Decide(before, before, before with { Name = "Edited later" }).Action);
+        var decision = Decide(before, before, before with { Name = "Edited later" });
+
+        Assert.Equal(RevertAction.Nothing, decision.Action);
+        Assert.Equal("the import changed nothing on this contact", Assert.Single(decision.Reasons));
     }
 
     [Fact]
