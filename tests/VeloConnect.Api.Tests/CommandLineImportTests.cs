@@ -17,7 +17,7 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
     private const string Head = "Full name,Mobile,E-mail,Labels\nAnn Lee,+14155550301,ann@example.com,vip\n";
 
     [Fact]
-    public async Task Rows_are_read_through_the_mapping_written_recorded_and_counted_once_even_when_sent_again()
+    public async Task Rows_are_read_through_the_mapping_written_recorded_counted_once_even_when_sent_again_and_reverted_with_the_journal()
     {
         var ws = await fixture.NewWorkspaceAsync();
         var existing = await ws.Http.CreateContactAsync(new { name = "Existing", phones = new[] { "+14155550302" }, tags = new[] { "old" } });
@@ -83,6 +83,13 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
         var audit = await ReadAsync(await ws.Http.GetAsync($"/api/audit?action=import.finished&entityId={id}"), HttpStatusCode.OK);
         var entry = Assert.Single(audit["items"]!.AsArray())!;
         Assert.Equal(("command_line", 6), (entry["details"]!["kind"]!.GetValue<string>(), entry["details"]!["rows"]!.GetValue<int>()));
+
+        // Its journal undoes it like a wizard import's: the two created contacts go, the updated one gets its tags back.
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/revert", null), HttpStatusCode.Accepted);
+        var revert = await ImportRevertTests.WaitForRevertAsync(ws.Http, id);
+        Assert.Equal((2, 1, 0), (revert["counts"]!["deleted"]!.GetValue<int>(), revert["counts"]!["restored"]!.GetValue<int>(), revert["counts"]!["kept"]!.GetValue<int>()));
+        Assert.Equal(1, await CountAsync("select count(*) from contacts where workspace_id = @ws", ws.Id));
+        Assert.Equal(["old"], Strings((await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{existing.Id()}"), HttpStatusCode.OK))["tags"]));
     }
 
     [Fact]

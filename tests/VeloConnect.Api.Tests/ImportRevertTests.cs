@@ -199,7 +199,7 @@ public sealed class ImportRevertTests(ApiFixture fixture)
         return result;
     }
 
-    private static async Task<JsonObject> WaitForRevertAsync(HttpClient http, string importId)
+    internal static async Task<JsonObject> WaitForRevertAsync(HttpClient http, string importId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)

@@ -4,8 +4,8 @@ using VeloConnect.Data.Contacts;
 namespace VeloConnect.Data.Imports;
 
 /// <summary>
-/// Writes one bulk request of a command-line import in one transaction: its contact changes, every row's result and
-/// the import's progress (added to, since several requests of one import may be in flight). A row is recorded once
+/// Writes one bulk request of a command-line import in one transaction: its contact changes (journaled under the import,
+/// so it can be reverted), every row's result and the import's progress (added to, since several requests of one import may be in flight). A row is recorded once
 /// (the primary key of <c>import_rows</c>): a request that meets rows another one recorded meanwhile is refused whole,
 /// like one that meets a contact changed since it was read, and nothing of it lands.
 /// </summary>
@@ -26,5 +26,5 @@ public sealed class CommandLineBatchStore(NpgsqlDataSource dataSource)
             progress.Parameters.AddWithValue("import", import.Id);
             progress.AddCounts(counts);
             await progress.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, journalImportId: import.Id, cancellationToken);
 }
