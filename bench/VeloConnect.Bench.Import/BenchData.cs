@@ -1,4 +1,5 @@
 using System.Text;
+using VeloConnect.Bench.Support;
 using VeloConnect.ContactRules.Contacts;
 
 namespace VeloConnect.Bench.Import;
@@ -40,6 +41,9 @@ internal static class BenchData
 
     /// <summary>The same contacts with the tag "again" added.</summary>
     public static BenchRow[] Again(BenchRow[] rows) => [.. rows.Select(r => r with { Tags = [.. r.Tags, "again"] })];
+
+    /// <summary>The rows as the baseline writes them (no custom values).</summary>
+    public static BaselineRow[] ForBaseline(BenchRow[] rows) => [.. rows.Select(r => new BaselineRow(r.Name, r.Phone, r.Email, r.Tags, "{}"))];
 
     /// <summary>The CSV the wizard gets: header Name,Phone,Email,Tags; tags comma-separated in one quoted cell.</summary>
     public static byte[] Csv(IEnumerable<BenchRow> rows)

@@ -41,10 +41,10 @@ public static class BenchProgram
                 serverVersion = (string)(await version.ExecuteScalarAsync())!;
             }
 
-            var baseline = new Baseline(baselineData);
+            var baseline = new UpsertBaseline(baselineData);
             await baseline.CreateTableAsync();
-            baselineNew = (await baseline.NewAsync(rows, BaselineRuns)).TotalSeconds;
-            baselineMerge = (await baseline.MergeAsync(rows, again, BaselineRuns)).TotalSeconds;
+            baselineNew = (await baseline.NewAsync(BenchData.ForBaseline(rows), BaselineRuns)).TotalSeconds;
+            baselineMerge = (await baseline.MergeAsync(BenchData.ForBaseline(rows), BenchData.ForBaseline(again), BaselineRuns)).TotalSeconds;
         }
 
         // For the diagnosis, not the goal: the same rows PostgreSQL's own way into VeloConnect's own tables.

@@ -12,12 +12,13 @@ public static class BenchConsole
     /// <summary>
     /// A benchmark's Main: parses the command line (exit code 2 on a bad argument), runs <paramref name="run"/> from the
     /// output directory, turns a <see cref="BenchFailure"/> into its message on stderr and exit code 1, and stops the
-    /// stack that <paramref name="run"/> last handed to its callback (null: none left to stop).
+    /// stack that <paramref name="run"/> last handed to its callback (null: none left to stop). <paramref name="valueOptions"/>:
+    /// the benchmark's own options that take a value (<see cref="BenchOptions.Values"/>).
     /// </summary>
     public static async Task<int> MainAsync(string[] args, BenchOptions defaults, string usageLine, IReadOnlyCollection<string> flags,
-        Func<BenchOptions, Action<Stack?>, Task<int>> run)
+        Func<BenchOptions, Action<Stack?>, Task<int>> run, IReadOnlyCollection<string>? valueOptions = null)
     {
-        if (!BenchOptions.TryParse(args, defaults, usageLine, flags, out var options, out var usage))
+        if (!BenchOptions.TryParse(args, defaults, usageLine, flags, out var options, out var usage, valueOptions))
         {
             await Console.Error.WriteLineAsync(usage);
             return 2;

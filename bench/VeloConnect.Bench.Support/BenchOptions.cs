@@ -4,22 +4,29 @@ namespace VeloConnect.Bench.Support;
 
 /// <summary>
 /// The command line every benchmark takes: --rows N, --warmup N (0 for none), --timeout SECONDS per measured run,
-/// --environment NAME, and the benchmark's own flags (options without a value, e.g. --memory-check).
+/// --environment NAME, and the benchmark's own flags (options without a value, e.g. --memory-check) and options with
+/// a value (e.g. --cli PATH).
 /// </summary>
 public sealed record BenchOptions(int Rows, int WarmupRows, int TimeoutSeconds, string Environment)
 {
     /// <summary>The flags given (those of <see cref="TryParse"/>'s <c>flags</c> that were on the command line).</summary>
     public IReadOnlySet<string> Flags { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>The benchmark's own options with a value that were on the command line (those of <see cref="TryParse"/>'s <c>valueOptions</c>).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>
     /// Parses <paramref name="args"/> over <paramref name="defaults"/>; on a bad argument returns false with
-    /// <paramref name="usage"/> saying which, followed by <paramref name="usageLine"/>.
+    /// <paramref name="usage"/> saying which, followed by <paramref name="usageLine"/>. Each of <paramref name="valueOptions"/>
+    /// takes the next argument as its value, whatever it is; the benchmark checks it.
     /// </summary>
-    public static bool TryParse(string[] args, BenchOptions defaults, string usageLine, IReadOnlyCollection<string> flags, out BenchOptions options, out string usage)
+    public static bool TryParse(string[] args, BenchOptions defaults, string usageLine, IReadOnlyCollection<string> flags, out BenchOptions options, out string usage,
+        IReadOnlyCollection<string>? valueOptions = null)
     {
         options = defaults;
         usage = usageLine;
         var given = new HashSet<string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             if (flags.Contains(args[i]))
@@ -31,6 +38,9 @@ public sealed record BenchOptions(int Rows, int WarmupRows, int TimeoutSeconds, 
             var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
+                case var name when valueOptions?.Contains(name) == true && value is not null:
+                    values[name] = value;
+                    break;
                 case "--rows" when int.TryParse(value, CultureInfo.InvariantCulture, out var rows) && rows > 0:
                     options = options with { Rows = rows };
                     break;
@@ -51,7 +61,7 @@ public sealed record BenchOptions(int Rows, int WarmupRows, int TimeoutSeconds, 
             i++;
         }
 
-        options = options with { Flags = given };
+        options = options with { Flags = given, Values = values };
         return true;
     }
 }
