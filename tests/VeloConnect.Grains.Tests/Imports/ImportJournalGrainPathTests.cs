@@ -88,6 +88,37 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         Assert.Equal(state, await reverts.GetAsync(workspace, import.Id));
     }
 
+    [Fact]
+    public async Task A_resumed_revert_skips_the_entries_already_decided_and_finishes_once()
+    {
+        var (workspace, user) = await NewWorkspaceAsync();
+        var import = await CreateImportAsync(workspace, user);
+        var writer = fixture.Client.ContactWriter(workspace);
+        var first = await writer.UpsertAsync(Write("+14155550320", "One"), UpsertMode.Merge, Row(import, 2));
+        var second = await writer.UpsertAsync(Write("+14155550321", "Two"), UpsertMode.Merge, Row(import, 3));
+        await new ImportStore(fixture.DataSource).FinishAsync(import.Id, ImportStatus.Finished, null);
+        // As a job stopped by a dying silo leaves it: the revert running, one entry decided (and recorded), one not.
+        var reverts = new ImportRevertStore(fixture.DataSource);
+        Assert.True(await reverts.CreateAsync(import, user));
+        await reverts.RecordAsync(import.Id, [new RevertEntryResult(first.ContactId, RevertOutcome.Kept, ["decided before the restart"])]);
+
+        await fixture.Client.GetGrain<IImportRevertGrain>(import.Id).ResumeAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        ImportRevertRecord? state;
+        while ((state = await reverts.GetAsync(workspace, import.Id)) is not { Status: RevertStatus.Finished })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The revert did not finish in time.");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(new RevertCounts(1, 0, 1, 0), state.Counts);
+        Assert.Equal(2, state.Total);
+        Assert.NotNull(await Store.LoadAsync(workspace, first.ContactId));
+        Assert.Null(await Store.LoadAsync(workspace, second.ContactId));
+        Assert.Equal(["decided before the restart"], Assert.Single(await reverts.KeptAsync(import.Id)).Reasons);
+        Assert.False(await reverts.CreateAsync(import, user));
+    }
+
     private static WriteContext Row(ImportRecord import, int row) => new("CSV import", import.UserId, new ImportRowRef(import.Id, row));
 
     private async Task<(Guid Workspace, Guid User)> NewWorkspaceAsync()
