@@ -67,13 +67,7 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         var revert = fixture.Client.GetGrain<IImportRevertGrain>(import.Id);
         await revert.StartAsync(user);
         var reverts = new ImportRevertStore(fixture.DataSource);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        ImportRevertRecord? state;
-        while ((state = await reverts.GetAsync(workspace, import.Id)) is not { Status: RevertStatus.Finished })
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The revert did not finish in time.");
-            await Task.Delay(50);
-        }
+        var state = await FinishedRevertAsync(reverts, workspace, import.Id);
 
         Assert.Equal(new RevertCounts(1, 1, 0, 0), state.Counts);
         Assert.Null(await Store.LoadAsync(workspace, created.ContactId));
@@ -103,13 +97,7 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         await reverts.RecordAsync(import.Id, [new RevertEntryResult(first.ContactId, RevertOutcome.Kept, ["decided before the restart"])]);
 
         await fixture.Client.GetGrain<IImportRevertGrain>(import.Id).ResumeAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        ImportRevertRecord? state;
-        while ((state = await reverts.GetAsync(workspace, import.Id)) is not { Status: RevertStatus.Finished })
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The revert did not finish in time.");
-            await Task.Delay(50);
-        }
+        var state = await FinishedRevertAsync(reverts, workspace, import.Id);
 
         Assert.Equal(new RevertCounts(1, 0, 1, 0), state.Counts);
         Assert.Equal(2, state.Total);
@@ -117,6 +105,21 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         Assert.Null(await Store.LoadAsync(workspace, second.ContactId));
         Assert.Equal(["decided before the restart"], Assert.Single(await reverts.KeptAsync(import.Id)).Reasons);
         Assert.False(await reverts.CreateAsync(import, user));
+    }
+
+    private static async Task<ImportRevertRecord> FinishedRevertAsync(ImportRevertStore reverts, Guid workspace, Guid importId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (await reverts.GetAsync(workspace, importId) is { Status: RevertStatus.Finished } state)
+            {
+                return state;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The revert did not finish in time.");
+            await Task.Delay(50);
+        }
     }
 
     private static WriteContext Row(ImportRecord import, int row) => new("CSV import", import.UserId, new ImportRowRef(import.Id, row));
