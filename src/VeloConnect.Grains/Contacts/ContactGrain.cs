@@ -11,7 +11,8 @@ namespace VeloConnect.Grains.Contacts;
 /// One contact. Orleans delivers its calls one at a time, so merges, edits, opt-in changes and the delete of a
 /// contact never interleave and never lose each other's changes. The state is the contact's row, read on activation
 /// and written with a version check: if something changed the row behind the grain's back (a field deleted in
-/// Settings), the write is refused, the grain reloads and applies the change again.
+/// Settings, an import's batch write, a revert), the write is refused, the grain reloads and applies the change again;
+/// a change that looks like no change is checked against the stored version before it is answered "unchanged".
 /// </summary>
 public sealed partial class ContactGrain(ContactStore store, TimeProvider clock, ILogger<ContactGrain> logger) : Grain, IContactGrain
 {
@@ -103,7 +104,17 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
 
             if (existing is not null && data.SameAs(existing.Data))
             {
-                return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
+                // Nothing to write, as far as this grain knows. Batch writes (an import, a bulk request, a revert)
+                // go to the database, not through the grain: if the row moved on since it was read, what is asked
+                // may differ from what is stored. Look once before answering "unchanged".
+                var stored = attempt < Attempts ? await store.LoadAsync(_workspaceId, _id) : existing;
+                if (stored?.Version == existing.Version)
+                {
+                    return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
+                }
+
+                _record = stored;
+                continue;
             }
 
             var now = clock.GetUtcNow();

@@ -48,6 +48,29 @@ public sealed class ContactGrainTests(ContactClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_edit_back_to_what_the_grain_last_saw_is_written_when_the_row_moved_on_behind_its_back()
+    {
+        var workspace = await fixture.NewWorkspaceAsync();
+        var created = await fixture.Client.ContactWriter(workspace).UpsertAsync(Write("+14155550140", name: "Ann New"), UpsertMode.Merge, Import);
+        var grain = fixture.Client.Contact(workspace, created.ContactId);
+        // A batch write (an import, a revert) changes the row without the grain, which still holds "Ann New".
+        await using (var behind = fixture.DataSource.CreateCommand("update contacts set name = 'Ann Old', version = version + 1 where id = @id"))
+        {
+            behind.Parameters.AddWithValue("id", created.ContactId);
+            Assert.Equal(1, await behind.ExecuteNonQueryAsync());
+        }
+
+        var edit = await grain.EditAsync(new ContactEditCommand("Ann New", false, null, null, false, null, null, null, false), new WriteContext("Manual", null));
+
+        Assert.Equal(WriteOutcome.Updated, edit.Outcome);
+        var stored = (await Store.LoadAsync(workspace, created.ContactId))!;
+        Assert.Equal(("Ann New", 3), (stored.Data.Name, stored.Version));
+        // Asked again, it is unchanged (and says so without writing).
+        Assert.Equal(WriteOutcome.Unchanged, (await grain.EditAsync(new ContactEditCommand("Ann New", false, null, null, false, null, null, null, false), new WriteContext("Manual", null))).Outcome);
+        Assert.Equal(3, (await Store.LoadAsync(workspace, created.ContactId))!.Version);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_creates_with_one_phone_make_exactly_one_contact()
     {
         var workspace = await fixture.NewWorkspaceAsync();
