@@ -30,7 +30,7 @@ public sealed record RevertKeptContact(Guid ContactId, IReadOnlyList<string> Rea
 public static class ImportRevertApi
 {
     /// <summary>How long after an import finished it can be reverted.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(30);
+    public static readonly TimeSpan Window = ImportRevertStore.Window;
 
     /// <summary>How long a revert request waits for a small revert to finish before answering that it runs in the background.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);

@@ -43,6 +43,9 @@ public sealed record RevertDeletion(Guid ContactId, int Version, DateTimeOffset 
 /// </summary>
 public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>How long after it finished an import can be reverted; its journal is purged after that.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(30);
+
     /// <summary>Creates the revert of a finished import (its total: the journal's entries); false when one exists already.</summary>
     public async Task<bool> CreateAsync(ImportRecord import, Guid userId, CancellationToken cancellationToken = default)
     {
@@ -227,6 +230,21 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("update import_reverts set heartbeat_at = now() where import_id = @import");
         command.Parameters.AddWithValue("import", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the journals of imports that finished more than <paramref name="window"/> ago (they can no longer be
+    /// reverted), except one whose revert is still running. Returns the entries deleted.
+    /// </summary>
+    public async Task<int> PurgeJournalsAsync(TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            delete from import_journal j using imports i
+            where j.import_id = i.id and i.finished_at < now() - @window
+              and not exists (select 1 from import_reverts r where r.import_id = i.id and r.status = 'running')
+            """);
+        command.Parameters.AddWithValue("window", window);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Running reverts whose job has been silent for <paramref name="silence"/> (its silo died).</summary>

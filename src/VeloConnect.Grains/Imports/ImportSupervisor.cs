@@ -9,16 +9,31 @@ namespace VeloConnect.Grains.Imports;
 /// <summary>
 /// Runs in every silo: a running import (or import revert) whose job has stopped reporting (its silo died) is resumed by
 /// activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
+/// It also purges the journals of imports past the revert window.
 /// </summary>
 public sealed partial class ImportSupervisor(ImportStore imports, ImportRevertStore reverts, IGrainFactory grains, IOptions<ImportOptions> options, ILogger<ImportSupervisor> logger) : BackgroundService
 {
+    // Journals older than the revert window are purged about once an hour (by each silo; the delete is idempotent).
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastPurge = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(options.Value.SupervisorInterval, stoppingToken);
+                if (DateTime.UtcNow - lastPurge > PurgeInterval)
+                {
+                    lastPurge = DateTime.UtcNow;
+                    var purged = await reverts.PurgeJournalsAsync(ImportRevertStore.Window, stoppingToken);
+                    if (purged > 0)
+                    {
+                        LogPurged(logger, purged);
+                    }
+                }
+
                 foreach (var id in await imports.StalledAsync(options.Value.ResumeAfterSilence, stoppingToken))
                 {
                     LogResuming(logger, id);
@@ -48,6 +63,9 @@ public sealed partial class ImportSupervisor(ImportStore imports, ImportRevertSt
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The revert of import {ImportId} stopped reporting; resuming it")]
     private static partial void LogResumingRevert(ILogger logger, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Entries} journal entries of imports past the revert window")]
+    private static partial void LogPurged(ILogger logger, int entries);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import supervisor round failed")]
     private static partial void LogError(ILogger logger, Exception exception);

@@ -114,6 +114,26 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
         Assert.Equal((Channel.Email, OptInStatus.OptedOut), (optIn.Channel, optIn.Status));
     }
 
+    [Fact]
+    public async Task Journals_of_imports_past_the_revert_window_are_purged_others_kept()
+    {
+        var (old, oldRows) = await UploadAsync("Name,Phone\nAnn,+14155550131\n");
+        var (recent, recentRows) = await UploadAsync("Name,Phone\nBob,+14155550132\n");
+        var (reverting, revertingRows) = await UploadAsync("Name,Phone\nCy,+14155550133\n");
+        Assert.True((await PlanAndWriteAsync(old, oldRows)).Written);
+        Assert.True((await PlanAndWriteAsync(recent, recentRows)).Written);
+        Assert.True((await PlanAndWriteAsync(reverting, revertingRows)).Written);
+        Assert.Equal(3, await CountAsync("select count(*) from import_journal where workspace_id = @ws"));
+        await ExecuteAsync($"update imports set status = 'finished', finished_at = now() - interval '31 days' where id in ('{old.Id}', '{reverting.Id}')");
+        await ExecuteAsync($"update imports set status = 'finished', finished_at = now() - interval '29 days' where id = '{recent.Id}'");
+        // A revert asked on the last day still runs: its journal stays until it is done.
+        await ExecuteAsync($"insert into import_reverts (import_id, workspace_id, user_id, status, total) values ('{reverting.Id}', '{_workspace}', '{Guid.NewGuid()}', 'running', 1)");
+
+        Assert.Equal(1, await new ImportRevertStore(_db).PurgeJournalsAsync(ImportRevertStore.Window));
+
+        Assert.Equal(new[] { recent.Id, reverting.Id }.Order(), (await IdsAsync("select import_id from import_journal where workspace_id = @ws")).Order());
+    }
+
     private async Task<(ImportRecord Import, List<PlannedRow> Rows)> UploadAsync(string csv)
     {
         var file = Encoding.UTF8.GetBytes(csv);
