@@ -47,6 +47,37 @@ public static class CsvRows
             yield return new CsvRow(rowNumber, [.. records.Cells], records.Raw);
         }
     }
+
+    /// <summary>
+    /// How many characters of the text make up its first whole records: at most maxRecords non-blank records (the
+    /// header counts as one), stopping before the record that would pass maxChars, but never fewer than two non-blank
+    /// records (a header and a row). The text ends at a record's line break (a CRLF's LF may be left out), never inside
+    /// a quoted cell, so the head of a file is a file the sniff reads like the whole one. Blank lines in between are kept.
+    /// </summary>
+    public static long HeadLength(TextReader text, char delimiter, int maxRecords, long maxChars)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var records = new CsvRecordReader(text, delimiter, cellCap: 0, keepRaw: false);
+        var length = 0L;
+        var taken = 0;
+        while (taken < maxRecords && records.Read())
+        {
+            if (records.IsBlank)
+            {
+                continue;
+            }
+
+            if (taken >= 2 && records.CharsConsumed > maxChars)
+            {
+                break;
+            }
+
+            taken++;
+            length = records.CharsConsumed;
+        }
+
+        return length;
+    }
 }
 
 /// <summary>
@@ -63,6 +94,7 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
     private readonly StringBuilder _raw = new();
     private int _position;
     private int _length;
+    private long _consumedBefore;
     private bool _started;
     private bool _skipLf;
     private bool _previousWasCr;
@@ -71,6 +103,9 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
     private bool _content;
 
     public List<string> Cells { get; } = [];
+
+    /// <summary>Characters taken from the reader so far, through the last record's line break (a CRLF's LF is taken with the next record).</summary>
+    public long CharsConsumed => _consumedBefore + _position;
 
     /// <summary>The record's text without its line break (only when keepRaw).</summary>
     public string Raw => _raw.ToString();
@@ -103,6 +138,7 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
         {
             if (_position == _length)
             {
+                _consumedBefore += _length;
                 _length = reader.Read(_buffer, 0, _buffer.Length);
                 _position = 0;
                 if (_length == 0)
