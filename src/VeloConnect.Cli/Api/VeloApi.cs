@@ -22,6 +22,8 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        // Cells as they are ("+1 415…", accents), not \u-escaped: smaller batches, readable in a trace.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>An HttpClient for the API: its address, the key as a bearer token, and a timeout long enough for a big batch.</summary>

@@ -13,13 +13,13 @@ public sealed class ProgressBar(TextWriter output, bool interactive, int totalRo
     private static readonly TimeSpan PlainEvery = TimeSpan.FromSeconds(5);
 
     private readonly Func<TimeSpan> _clock = clock ?? StartClock();
-    private TimeSpan _lastPlain = TimeSpan.MinValue;
+    private TimeSpan? _lastPlain;
     private int _lastLength;
 
     public void Report(int rowsDone, bool final = false)
     {
         var elapsed = _clock();
-        if (!interactive && !final && elapsed - _lastPlain < PlainEvery)
+        if (!interactive && !final && _lastPlain is { } last && elapsed - last < PlainEvery)
         {
             return;
         }
@@ -51,7 +51,7 @@ public sealed class ProgressBar(TextWriter output, bool interactive, int totalRo
         var rate = RowsPerSecond(rowsDone, elapsed);
         var eta = rate > 0 ? FormatDuration(TimeSpan.FromSeconds((totalRows - rowsDone) / rate)) : "--:--";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{new string('#', filled)}{new string('.', Width - filled)}] {rowsDone:N0}/{totalRows:N0} rows  {fraction:P0}  {rate:N0} rows/s  ETA {eta}");
+            $"[{new string('#', filled)}{new string('.', Width - filled)}] {rowsDone:N0}/{totalRows:N0} rows  {fraction * 100:0}%  {rate:N0} rows/s  ETA {eta}");
     }
 
     public double RowsPerSecond(int rowsDone, TimeSpan elapsed) =>

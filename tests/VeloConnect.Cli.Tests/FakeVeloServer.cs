@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VeloConnect.Cli.Api;
+using VeloConnect.ContactRules.Import;
+
+namespace VeloConnect.Cli.Tests;
+
+/// <summary>
+/// The server side of a command-line import, in memory, following the contract: the head sniffed as the wizard sniffs it,
+/// the mapping validated, rows read with the wizard's RowReader, each row recorded once and answered from its record
+/// when sent again; idempotency keys answered verbatim. Bulk requests can be made to fail.
+/// </summary>
+public sealed class FakeVeloServer : HttpMessageHandler
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, (string Status, IReadOnlyList<string> Reasons, int? DuplicateOf)> _rows = [];
+    private readonly Dictionary<string, string> _answers = [];
+    private SniffResult? _analysis;
+    private ImportMapping? _mapping;
+
+    public Guid ImportId { get; } = Guid.NewGuid();
+
+    public string Status { get; private set; } = "none";
+
+    /// <summary>Phones (E.164) of contacts that exist already: a row with one is "updated".</summary>
+    public HashSet<string> Existing { get; } = [];
+
+    /// <summary>The mapping remembered for the file's headers, if any.</summary>
+    public IReadOnlyList<string>? Remembered { get; set; }
+
+    /// <summary>Called with the number of the bulk request (1-based); an answer returned is sent instead of the real one.</summary>
+    public Func<int, HttpResponseMessage?> FailBulk { get; set; } = _ => null;
+
+    public int BulkRequests { get; private set; }
+
+    /// <summary>Every row number in every bulk request received, in order of arrival.</summary>
+    public List<int> RowsReceived { get; } = [];
+
+    public byte[]? UploadedHead { get; private set; }
+
+    public Dictionary<string, string> UploadFields { get; } = [];
+
+    public int? FinishedWith { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        var method = request.Method.Method;
+        return (method, path) switch
+        {
+            ("POST", "/api/imports") => await UploadAsync(request, cancellationToken),
+            ("PUT", _) when path.EndsWith("/mapping", StringComparison.Ordinal) => await MappingAsync(request, cancellationToken),
+            ("POST", _) when path.EndsWith("/run", StringComparison.Ordinal) => Run(),
+            ("GET", "/api/fields") => Json(HttpStatusCode.OK, "[]"),
+            ("POST", "/api/contacts/bulk") => await BulkAsync(request, cancellationToken),
+            ("POST", _) when path.EndsWith("/finish", StringComparison.Ordinal) => await FinishAsync(request, cancellationToken),
+            ("GET", _) when path.StartsWith("/api/imports/", StringComparison.Ordinal) => Json(HttpStatusCode.OK, ImportJson()),
+            _ => new HttpResponseMessage(HttpStatusCode.NotFound),
+        };
+    }
+
+    public (int Added, int Updated, int Skipped, int Invalid) Counts()
+    {
+        lock (_gate)
+        {
+            return (_rows.Values.Count(r => r.Status == "created"), _rows.Values.Count(r => r.Status == "updated"),
+                _rows.Values.Count(r => r.Status == "skipped"), _rows.Values.Count(r => r.Status == "error"));
+        }
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var form = (MultipartFormDataContent)request.Content!;
+        foreach (var part in form)
+        {
+            var name = part.Headers.ContentDisposition!.Name!.Trim('"');
+            if (name == "file")
+            {
+                UploadedHead = await part.ReadAsByteArrayAsync(cancellationToken);
+            }
+            else
+            {
+                UploadFields[name] = await part.ReadAsStringAsync(cancellationToken);
+            }
+        }
+
+        bool? hasHeader = UploadFields.TryGetValue("hasHeader", out var h) ? bool.Parse(h) : null;
+        using var stream = new MemoryStream(UploadedHead!);
+        _analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, null, MaxDataRows: int.MaxValue));
+        if (!_analysis.CanImport)
+        {
+            return Json(HttpStatusCode.UnprocessableEntity, JsonSerializer.Serialize(new { title = "The file cannot be imported", detail = _analysis.Errors[0].Message }));
+        }
+
+        Status = "uploaded";
+        return Json(HttpStatusCode.Created, ImportJson());
+    }
+
+    private async Task<HttpResponseMessage> MappingAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = (await request.Content!.ReadFromJsonAsync<MappingRequestDto>(VeloApi.Json, cancellationToken))!;
+        var mapping = new ImportMapping([.. body.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], body.HasHeader, body.Region ?? "US");
+        var errors = MappingRules.Validate(mapping, _analysis!.Columns.Count, []);
+        if (errors.Count > 0)
+        {
+            return Json(HttpStatusCode.BadRequest, JsonSerializer.Serialize(new { title = "One or more validation errors occurred.", errors }));
+        }
+
+        _mapping = mapping;
+        return Json(HttpStatusCode.OK, ImportJson());
+    }
+
+    private HttpResponseMessage Run()
+    {
+        if (Status != "uploaded")
+        {
+            return Json(HttpStatusCode.Conflict, """{"title":"Import already run","detail":"This import is running."}""");
+        }
+
+        Status = "running";
+        return new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent(ImportJson(), Encoding.UTF8, "application/json") };
+    }
+
+    private async Task<HttpResponseMessage> BulkAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var key = request.Headers.GetValues(VeloApi.IdempotencyKeyHeader).Single();
+        var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+        int number;
+        lock (_gate)
+        {
+            number = ++BulkRequests;
+        }
+
+        if (FailBulk(number) is { } failure)
+        {
+            return failure;
+        }
+
+        lock (_gate)
+        {
+            if (Status != "running")
+            {
+                return Json(HttpStatusCode.Conflict, """{"title":"Import not running","detail":"Run it first."}""");
+            }
+
+            if (_answers.TryGetValue(key, out var stored))
+            {
+                return Json(HttpStatusCode.OK, stored);
+            }
+
+            var reader = new RowReader(_mapping!, [.. _analysis!.Columns.Select(c => c.Header)], []);
+            var items = JsonSerializer.Deserialize<BulkRowDto[]>(body, VeloApi.Json)!;
+            var results = new JsonArray();
+            foreach (var (item, index) in items.Select((item, index) => (item, index)))
+            {
+                RowsReceived.Add(item.Row);
+                if (!_rows.TryGetValue(item.Row, out var recorded))
+                {
+                    var read = reader.Read(item.Cells);
+                    recorded = !read.IsValid ? ("error", read.Errors, null)
+                        : item.DuplicateOf is { } of ? ("skipped", [$"Duplicate of row {of} (same phone or email); only the first is imported."], of)
+                        : Existing.Contains(read.Contact!.PrimaryPhone ?? "") ? ("updated", [], null)
+                        : ("created", [], null);
+                    _rows[item.Row] = recorded;
+                }
+
+                results.Add(new JsonObject
+                {
+                    ["index"] = index,
+                    ["row"] = item.Row,
+                    ["status"] = recorded.Status,
+                    ["contactId"] = recorded.Status is "created" or "updated" ? Guid.NewGuid() : null,
+                    ["duplicateOf"] = recorded.DuplicateOf,
+                    ["reasons"] = new JsonArray([.. recorded.Reasons.Select(r => JsonValue.Create(r))]),
+                    ["warnings"] = new JsonArray(),
+                });
+            }
+
+            var answer = new JsonObject { ["counts"] = new JsonObject(), ["results"] = results }.ToJsonString();
+            _answers[key] = answer;
+            return Json(HttpStatusCode.OK, answer);
+        }
+    }
+
+    private async Task<HttpResponseMessage> FinishAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = (await request.Content!.ReadFromJsonAsync<FinishRequestDto>(VeloApi.Json, cancellationToken))!;
+        lock (_gate)
+        {
+            if (_rows.Count != body.TotalRows)
+            {
+                return Json(HttpStatusCode.Conflict, $$"""{"title":"Rows missing","detail":"{{body.TotalRows - _rows.Count}} rows are not recorded."}""");
+            }
+
+            FinishedWith = body.TotalRows;
+            Status = "finished";
+            return Json(HttpStatusCode.OK, ImportJson());
+        }
+    }
+
+    private string ImportJson()
+    {
+        var analysis = _analysis!;
+        var headers = analysis.Columns.Select(c => c.Header).ToList();
+        var suggested = MappingRules.Suggest(headers, [.. analysis.Columns.Select(c => c.Samples)], analysis.HasHeader, []).Select(t => t.ToString()).ToList();
+        var (added, updated, skipped, invalid) = Counts();
+        var mapping = _mapping is { } confirmed
+            ? new MappingDto([.. confirmed.Columns.Select(c => c.ToString())], confirmed.HasHeader, confirmed.Region, "confirmed")
+            : new MappingDto(Remembered ?? suggested, analysis.HasHeader, "US", Remembered is null ? "suggested" : "remembered");
+        var import = new ImportDto(ImportId, Status, analysis.DelimiterName, analysis.HasHeader,
+            [.. analysis.Columns.Select(c => new ColumnDto(c.Index, c.Header, c.Samples))], [], mapping,
+            [new("name", "Name"), new("phone", "Phone (primary)"), new("email", "Email"), new("ignore", "Don't import")],
+            new ProgressDto(_rows.Count, 0), new CountsDto(added, updated, skipped, invalid), null);
+        return JsonSerializer.Serialize(import, VeloApi.Json);
+    }
+
+    private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
+        new(status) { Content = new StringContent(json, Encoding.UTF8, status >= HttpStatusCode.BadRequest ? "application/problem+json" : "application/json") };
+}
