@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+using VeloConnect.Data.Workspaces;
+using VeloConnect.TestSupport;
+using Xunit;
+
+namespace VeloConnect.Cli.Tests;
+
+/// <summary>
+/// The real stack for velo to talk to over TCP: a throwaway PostgreSQL and Redis, a silo host (the production wiring),
+/// and the API's own Program on Kestrel on a free loopback port, an Orleans client of that silo.
+/// </summary>
+public sealed class CliStackFixture : IAsyncLifetime
+{
+    private WebApplication? _silo;
+    private WebApplicationFactory<Program>? _api;
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public string ApiUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("cli");
+        var redis = await TestRedis.InstanceAsync();
+        DataSource = NpgsqlDataSource.Create(connectionString);
+        var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "cli-tests");
+        _silo = await LocalCluster.StartSiloAsync(shared);
+
+        var port = LocalServer.FreePort();
+        _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in shared)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        _api.UseKestrel(port);
+        _api.StartServer();
+        ApiUrl = $"http://localhost:{port}";
+    }
+
+    /// <summary>A workspace of its own (region US) and its API key.</summary>
+    public async Task<(Guid WorkspaceId, string ApiKey)> NewWorkspaceAsync()
+    {
+        var (workspace, _, key) = await new WorkspaceStore(DataSource).CreateWorkspaceAsync("CLI " + Guid.NewGuid().ToString("N")[..6], "US", "Agent", null);
+        return (workspace.Id, key);
+    }
+
+    public HttpClient Client(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(ApiUrl + "/"), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+        }
+
+        await DataSource.DisposeAsync();
+    }
+}
