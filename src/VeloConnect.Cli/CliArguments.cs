@@ -53,6 +53,18 @@ public static class CliArguments
         <file.csv>.velo-import.json (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
         """;
 
+    // Options that take a value, and what to say when it is missing.
+    private static readonly Dictionary<string, string> ValueOptions = new(StringComparer.Ordinal)
+    {
+        ["--api"] = "--api needs the API's address, e.g. --api https://contacts.example.com",
+        ["--key"] = "--key needs an API key (or set VELO_API_KEY).",
+        ["--mapping"] = "--mapping needs a list such as \"Name=name,Mobile=phone,E-mail=email\".",
+        ["--region"] = "--region needs a two-letter region code, e.g. --region US",
+        ["--convert-from"] = "--convert-from needs the encoding the analysis named, e.g. --convert-from windows-1252",
+        ["--batch"] = "--batch takes a number of rows from 1 to 10,000 (the bulk API's limit per request).",
+        ["--parallel"] = $"--parallel takes a number of requests in flight from 1 to {MaxParallel}.",
+    };
+
     public static ParsedCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -68,16 +80,10 @@ public static class CliArguments
         }
 
         string? file = null;
-        string? api = null;
-        string? key = null;
-        string? mapping = null;
         bool? hasHeader = null;
-        string? region = null;
-        string? convertFrom = null;
-        var batch = DefaultBatchRows;
-        var parallel = DefaultParallel;
         var yes = false;
         var restart = false;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
 
         for (var i = 1; i < args.Count; i++)
         {
@@ -89,77 +95,22 @@ public static class CliArguments
                 arg = arg[..eq];
             }
 
-            string? Value()
+            if (ValueOptions.TryGetValue(arg, out var missing))
             {
-                if (inline is not null)
+                var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
+                if (string.IsNullOrWhiteSpace(value))
                 {
-                    return inline;
+                    return Fail(missing);
                 }
 
-                return i + 1 < args.Count ? args[++i] : null;
+                values[arg] = value.Trim();
+                continue;
             }
 
             switch (arg)
             {
-                case "--api":
-                    api = Value();
-                    if (api is null)
-                    {
-                        return Fail("--api needs the API's address, e.g. --api https://contacts.example.com");
-                    }
-
-                    break;
-                case "--key":
-                    key = Value();
-                    if (string.IsNullOrWhiteSpace(key))
-                    {
-                        return Fail("--key needs an API key (or set VELO_API_KEY).");
-                    }
-
-                    break;
-                case "--mapping":
-                    mapping = Value();
-                    if (string.IsNullOrWhiteSpace(mapping))
-                    {
-                        return Fail("--mapping needs a list such as \"Name=name,Mobile=phone,E-mail=email\".");
-                    }
-
-                    break;
-                case "--header":
-                    hasHeader = true;
-                    break;
-                case "--no-header":
-                    hasHeader = false;
-                    break;
-                case "--region":
-                    region = Value();
-                    if (string.IsNullOrWhiteSpace(region))
-                    {
-                        return Fail("--region needs a two-letter region code, e.g. --region US");
-                    }
-
-                    break;
-                case "--convert-from":
-                    convertFrom = Value();
-                    if (string.IsNullOrWhiteSpace(convertFrom))
-                    {
-                        return Fail("--convert-from needs the encoding the analysis named, e.g. --convert-from windows-1252");
-                    }
-
-                    break;
-                case "--batch":
-                    if (!TryInt(Value(), 1, MaxBatchRows, out batch))
-                    {
-                        return Fail($"--batch takes a number of rows from 1 to {MaxBatchRows:N0} (the bulk API's limit per request).");
-                    }
-
-                    break;
-                case "--parallel":
-                    if (!TryInt(Value(), 1, MaxParallel, out parallel))
-                    {
-                        return Fail($"--parallel takes a number of requests in flight from 1 to {MaxParallel}.");
-                    }
-
+                case "--header" or "--no-header":
+                    hasHeader = arg == "--header";
                     break;
                 case "--yes" or "-y":
                     yes = true;
@@ -167,20 +118,26 @@ public static class CliArguments
                 case "--restart":
                     restart = true;
                     break;
+                case var option when option.StartsWith('-') && option.Length > 1:
+                    return Fail($"Unknown option '{arg}'; see velo --help.");
+                case var _ when file is not null:
+                    return Fail($"One file at a time: '{file}' and '{arg}' were both given.");
                 default:
-                    if (arg.StartsWith('-') && arg.Length > 1)
-                    {
-                        return Fail($"Unknown option '{arg}'; see velo --help.");
-                    }
-
-                    if (file is not null)
-                    {
-                        return Fail($"One file at a time: '{file}' and '{arg}' were both given.");
-                    }
-
                     file = arg;
                     break;
             }
+        }
+
+        var batch = DefaultBatchRows;
+        if (values.TryGetValue("--batch", out var batchText) && !TryInt(batchText, 1, MaxBatchRows, out batch))
+        {
+            return Fail(ValueOptions["--batch"]);
+        }
+
+        var parallel = DefaultParallel;
+        if (values.TryGetValue("--parallel", out var parallelText) && !TryInt(parallelText, 1, MaxParallel, out parallel))
+        {
+            return Fail(ValueOptions["--parallel"]);
         }
 
         if (file is null)
@@ -188,21 +145,21 @@ public static class CliArguments
             return Fail("Name the CSV file to import: velo import <file.csv>");
         }
 
-        key ??= environment("VELO_API_KEY");
+        var key = values.GetValueOrDefault("--key") ?? environment("VELO_API_KEY");
         if (string.IsNullOrWhiteSpace(key))
         {
             return Fail("No API key: pass --key <key> or set VELO_API_KEY (Settings → API keys, or the demo key ./run.sh prints).");
         }
 
-        api ??= environment("VELO_API_URL");
+        var api = values.GetValueOrDefault("--api") ?? environment("VELO_API_URL");
         api = string.IsNullOrWhiteSpace(api) ? DefaultApiUrl : api.Trim();
         if (!Uri.TryCreate(api, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             return Fail($"'{api}' is not an http(s) address; pass the API's address, e.g. --api http://localhost:5000");
         }
 
-        return new(new ImportArguments(file, api.TrimEnd('/'), key.Trim(), mapping, hasHeader, region?.Trim().ToUpperInvariant(), convertFrom?.Trim(),
-            batch, parallel, yes, restart), false, null);
+        return new(new ImportArguments(file, api.TrimEnd('/'), key.Trim(), values.GetValueOrDefault("--mapping"), hasHeader,
+            values.GetValueOrDefault("--region")?.ToUpperInvariant(), values.GetValueOrDefault("--convert-from"), batch, parallel, yes, restart), false, null);
     }
 
     private static ParsedCommandLine Fail(string error) => new(null, false, error);
