@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.TestSupport;
@@ -38,10 +41,14 @@ public sealed class CliStackFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            // A port of this run only (the API's own default, 5000, may be taken by a developer's API).
+            web.UseSetting("urls", $"http://127.0.0.1:{port}");
         });
         _api.UseKestrel(port);
         _api.StartServer();
-        ApiUrl = $"http://localhost:{port}";
+        var addresses = _api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        ApiUrl = addresses.Single().TrimEnd('/');
     }
 
     /// <summary>A workspace of its own (region US) and its API key.</summary>
