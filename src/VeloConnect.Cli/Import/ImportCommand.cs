@@ -271,7 +271,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             var encoding = CsvSniffer.ReadingEncoding(sniff, progress.ConvertFrom);
             try
             {
-                foreach (var batch in RowBatches.Read(file, encoding, sniff.Delimiter, mapping, progress.Headers, fields, progress.BatchRows))
+                foreach (var batch in RowBatches.Read(file, encoding, sniff.Delimiter, mapping, progress.Headers, fields, progress.BatchRows, sniff.DataRowCount))
                 {
                     if (batch.RowsThrough <= progress.RowsAcknowledged)
                     {

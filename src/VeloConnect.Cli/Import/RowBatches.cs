@@ -33,13 +33,14 @@ public sealed record RowBatch(int Index, int RowsBefore, IReadOnlyList<BatchRow>
 public static class RowBatches
 {
     public static IEnumerable<RowBatch> Read(Stream file, Encoding encoding, char delimiter, ImportMapping mapping,
-        IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields, int batchRows)
+        IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields, int batchRows, int expectedRows = 0)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         var reader = new RowReader(mapping, headers, fields);
-        var duplicates = new InFileDuplicates();
+        var identifierColumns = mapping.Columns.Count(c => c.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email);
+        var duplicates = new InFileDuplicates((int)Math.Min((long)expectedRows * identifierColumns, 64_000_000));
         var rows = new List<BatchRow>(batchRows);
         var index = 0;
         var before = 0;
