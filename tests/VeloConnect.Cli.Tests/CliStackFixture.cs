@@ -31,6 +31,8 @@ public sealed class CliStackFixture : IAsyncLifetime
         var redis = await TestRedis.InstanceAsync();
         DataSource = NpgsqlDataSource.Create(connectionString);
         var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "cli-tests");
+        // 200,000 rows make a lot of information logs; warnings and errors are what a failing run needs.
+        shared["Logging:LogLevel:Default"] = "Warning";
         _silo = await LocalCluster.StartSiloAsync(shared);
 
         var port = LocalServer.FreePort();

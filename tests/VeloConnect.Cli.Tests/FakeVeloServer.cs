@@ -187,7 +187,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
 
     private async Task<HttpResponseMessage> FinishAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = (await request.Content!.ReadFromJsonAsync<FinishRequestDto>(VeloApi.Json, cancellationToken))!;
+        var body = (await request.Content!.ReadFromJsonAsync<TotalRowsDto>(VeloApi.Json, cancellationToken))!;
         lock (_gate)
         {
             if (_rows.Count != body.TotalRows)

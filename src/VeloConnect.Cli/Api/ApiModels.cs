@@ -43,7 +43,8 @@ public sealed record BulkResponseDto(BulkCountsDto Counts, IReadOnlyList<BulkRes
 
 public sealed record MappingRequestDto(IReadOnlyList<string> Columns, bool HasHeader, string? Region);
 
-public sealed record FinishRequestDto(int TotalRows);
+/// <summary>The body of run (for the import's progress) and of finish (the import ends once all are recorded).</summary>
+public sealed record TotalRowsDto(int TotalRows);
 
 /// <summary>An RFC 7807 answer: what went wrong and (detail) what to do; errors for a validation problem.</summary>
 public sealed record ProblemDetailsDto(string? Title, string? Detail, int? Status, Dictionary<string, string[]>? Errors);

@@ -70,10 +70,15 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     public Task<IReadOnlyList<FieldDto>> GetFieldsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<FieldDto>>(() => new HttpRequestMessage(HttpMethod.Get, "api/fields"), "read the contact fields", cancellationToken);
 
-    /// <summary>Marks the import running. A 409 from a run that an earlier attempt (or run) already started is fine when the import runs.</summary>
-    public async Task RunAsync(Guid importId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the import running, with the file's row count for its progress. The server answers a running import the same
+    /// (a resumed run); a 409 is still fine when the import runs.
+    /// </summary>
+    public async Task RunAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
     {
-        using var response = await retry.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/run"), onRetry, cancellationToken);
+        using var response = await retry.SendAsync(http,
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/run") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) },
+            onRetry, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return;
@@ -101,7 +106,7 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     public async Task FinishAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
     {
         using var response = await retry.SendAsync(http,
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/finish") { Content = JsonContent.Create(new FinishRequestDto(totalRows), options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/finish") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) },
             onRetry, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -88,7 +88,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             }
 
             progress.Save(progressPath);
-            await api.RunAsync(progress.ImportId, cancellationToken);
+            await api.RunAsync(progress.ImportId, sniff.DataRowCount, cancellationToken);
         }
         else
         {
@@ -103,7 +103,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             sniff = Sniff(path, progress.HasHeader, progress.ConvertFrom);
             if (import.Status == "uploaded")
             {
-                await api.RunAsync(progress.ImportId, cancellationToken);
+                await api.RunAsync(progress.ImportId, sniff.DataRowCount, cancellationToken);
             }
         }
 
