@@ -102,17 +102,7 @@ public sealed class ImportResumeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
-        }
-
-        foreach (var silo in _silos)
-        {
-            await silo.StopAsync();
-            await silo.DisposeAsync();
-        }
-
+        await LocalCluster.StopAsync(_api, _silos);
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();

@@ -69,17 +69,7 @@ public sealed class CliStackFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
-        }
-
-        if (_silo is not null)
-        {
-            await _silo.StopAsync();
-            await _silo.DisposeAsync();
-        }
-
+        await LocalCluster.StopAsync(_api, _silo);
         await DataSource.DisposeAsync();
     }
 }

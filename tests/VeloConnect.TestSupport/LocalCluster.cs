@@ -48,4 +48,22 @@ public static class LocalCluster
         await silo.StartAsync();
         return silo;
     }
+
+    /// <summary>Stops what a test stack started: the API first (it is the silos' client), then each silo. Null parts are skipped.</summary>
+    public static async Task StopAsync(IAsyncDisposable? api, params IEnumerable<WebApplication?> silos)
+    {
+        if (api is not null)
+        {
+            await api.DisposeAsync();
+        }
+
+        foreach (var silo in silos)
+        {
+            if (silo is not null)
+            {
+                await silo.StopAsync();
+                await silo.DisposeAsync();
+            }
+        }
+    }
 }
