@@ -51,14 +51,17 @@ public sealed class ImportCommandTests : IDisposable
         return server;
     }
 
-    private static async Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, params string[] args)
+    private static Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, params string[] args) =>
+        Run(server, input, CancellationToken.None, args);
+
+    private static async Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, CancellationToken cancellationToken, params string[] args)
     {
         var parsed = CliArguments.Parse(["import", .. args], name => name == "VELO_API_KEY" ? "vc_test" : null);
         using var http = VeloApi.CreateClient("http://velo.test", "vc_test", server);
         var output = new StringWriter();
         var error = new StringWriter();
         var console = new CliConsole(new StringReader(input), output, error, ErrorIsTerminal: false);
-        var exit = await new ImportCommand(parsed.Import!, new VeloApi(http, Quick), console).RunAsync(CancellationToken.None);
+        var exit = await new ImportCommand(parsed.Import!, new VeloApi(http, Quick), console).RunAsync(cancellationToken);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -142,6 +145,39 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.True(second.Exit == 0, second.Error);
         Assert.Contains("20 rows: 15 added, 2 updated, 2 skipped, 1 invalid.", second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_with_the_progress_file_current_and_the_next_run_finishes()
+    {
+        var path = SampleFile();
+        var server = Server();
+        using var interrupt = new CancellationTokenSource();
+        server.FailBulk = n =>
+        {
+            if (n == 3)
+            {
+                interrupt.Cancel();
+            }
+
+            return null;
+        };
+
+        var first = await Run(server, "", interrupt.Token, path, "--batch", "3", "--parallel", "2", "--yes");
+
+        Assert.Equal(1, first.Exit);
+        Assert.Contains("Interrupted. Run the same command again to resume", first.Error, StringComparison.Ordinal);
+        var acknowledged = ImportProgress.Load(ImportProgress.PathFor(path))!.RowsAcknowledged;
+        Assert.InRange(acknowledged, 0, 9);
+        Assert.Equal(0, acknowledged % 3);
+
+        server.FailBulk = _ => null;
+        var second = await Run(server, "", path, "--yes");
+
+        Assert.True(second.Exit == 0, second.Error);
+        Assert.Contains("20 rows: 15 added, 2 updated, 2 skipped, 1 invalid.", second.Out, StringComparison.Ordinal);
+        var errors = File.ReadAllLines(ErrorsFile.PathFor(path)).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(["5", "9", "15"], errors);
     }
 
     [Fact]

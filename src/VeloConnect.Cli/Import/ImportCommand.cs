@@ -291,8 +291,11 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             {
                 throw new CliFailure($"{Path.GetFileName(path)} holds bytes that are not {encoding.WebName} past its start ({e.Message}). {Resume}");
             }
-
-            await Task.WhenAll(sending);
+            finally
+            {
+                // Every batch in flight ends (answered, failed or cancelled) before the errors file is closed.
+                await Task.WhenAll(sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
