@@ -56,7 +56,9 @@ public sealed partial class CliEndToEndTests(CliStackFixture stack, ITestOutputH
             Assert.True(progress is { RowsAcknowledged: >= 20_000 }, $"no batch acknowledged within 120 s: {first.Output()}");
             first.Process.Kill(entireProcessTree: true);
             await first.Process.WaitForExitAsync();
-            log.WriteLine($"killed after {watch.Elapsed.TotalSeconds:0.0} s with {ImportProgress.Load(progressPath)!.RowsAcknowledged:N0} rows acknowledged");
+            var killedAt = ImportProgress.Load(progressPath)!;
+            var recorded = await ScalarAsync("select count(*) from import_rows where import_id = $1", killedAt.ImportId);
+            log.WriteLine($"killed after {watch.Elapsed.TotalSeconds:0.0} s with {killedAt.RowsAcknowledged:N0} rows acknowledged and {recorded:N0} recorded by the server");
             Assert.InRange(ImportProgress.Load(progressPath)!.RowsAcknowledged, 20_000, Rows - 5_000);
         }
 
