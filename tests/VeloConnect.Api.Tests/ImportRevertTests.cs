@@ -166,6 +166,27 @@ public sealed class ImportRevertTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Revert_is_refused_for_an_import_that_ran_before_imports_kept_a_journal()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var done = await ws.Http.ImportAsync("Name,Phone\nAnn,+14155550430\n");
+        var id = done["id"]!.GetValue<string>();
+        // As if it had run (and finished, within the 30 days) just before the migration that brought the journal.
+        await using (var before = fixture.DataSource.CreateCommand("""
+            update imports set started_at = m.applied_at - interval '1 minute', finished_at = m.applied_at - interval '30 seconds'
+            from schema_migrations m where m.version = 7 and imports.id = @id
+            """))
+        {
+            before.Parameters.AddWithValue("id", Guid.Parse(id));
+            Assert.Equal(1, await before.ExecuteNonQueryAsync());
+        }
+
+        await (await ws.Http.PostAsync($"/api/imports/{id}/revert", null)).AssertProblemAsync(HttpStatusCode.Conflict, "before imports kept the journal a revert needs");
+        await (await ws.Http.GetAsync($"/api/imports/{id}/revert")).AssertProblemAsync(HttpStatusCode.NotFound, "has not been reverted");
+        await ws.Http.ContactByPhoneAsync("+14155550430");
+    }
+
+    [Fact]
     public async Task Revert_is_refused_thirty_days_after_the_import_finished()
     {
         var ws = await fixture.NewWorkspaceAsync();

@@ -75,6 +75,12 @@ public static class ImportRevertApi
                         + "Change or delete its contacts from the contact list instead.");
             }
 
+            if (import.StartedAt is { } started && await services.Reverts.JournalSinceAsync(http.RequestAborted) is { } since && started < since)
+            {
+                return ApiProblems.Conflict("No journal", $"This import ran on {started.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, before imports kept the journal "
+                    + "a revert needs, so it cannot be reverted. Change or delete its contacts from the contact list instead (e.g. filter by source 'CSV import' and the day they were created).");
+            }
+
             await services.Orleans.GetGrain<IImportRevertGrain>(id).StartAsync(user.UserId);
         }
 

@@ -232,6 +232,13 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>When imports began to keep a journal (migration 7 was applied): an import started before has none to revert.</summary>
+    public async Task<DateTimeOffset?> JournalSinceAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select applied_at from schema_migrations where version = 7");
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
     /// <summary>
     /// Deletes the journals of imports that finished more than <paramref name="window"/> ago (they can no longer be
     /// reverted), except one whose revert is still running. Returns the entries deleted.
