@@ -187,6 +187,53 @@ public sealed class ImportRevertTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_revert_stopped_by_a_fault_fails_with_the_error_is_announced_and_continues_when_asked_again()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var done = await ws.Http.ImportAsync("Name,Phone\nAnn,+14155550440\nBob,+14155550441\nCy,+14155550442\n");
+        var id = Guid.Parse(done["id"]!.GetValue<string>());
+        var bob = Guid.Parse((await ws.Http.ContactByPhoneAsync("+14155550441")).Id());
+        // A journal entry the revert cannot read: a fault that every resumption would meet again.
+        string after;
+        await using (var read = fixture.DataSource.CreateCommand("select after::text from import_journal where import_id = @id and contact_id = @contact"))
+        {
+            read.Parameters.AddWithValue("id", id);
+            read.Parameters.AddWithValue("contact", bob);
+            after = (string)(await read.ExecuteScalarAsync())!;
+        }
+
+        await SetJournalAfterAsync(id, bob, "\"not a contact\"");
+
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/revert", null), HttpStatusCode.Accepted);
+        var failed = await WaitForRevertAsync(ws.Http, id.ToString(), "failed");
+        Assert.False(string.IsNullOrEmpty(failed["error"]!.GetValue<string>()));
+        Assert.Equal(0, failed["progress"]!["done"]!.GetValue<int>());
+        var notice = Assert.Single((await ReadAsync(await ws.Http.GetAsync("/api/notifications"), HttpStatusCode.OK))["items"]!.AsArray(),
+            n => n!["title"]!.GetValue<string>() == "Import revert failed")!;
+        Assert.Contains("Ask for the revert again to continue", notice["message"]!.GetValue<string>());
+        Assert.Single((await ReadAsync(await ws.Http.GetAsync($"/api/audit?action=import.revert_failed&entityId={id}"), HttpStatusCode.OK))["items"]!.AsArray());
+        await ws.Http.ContactByPhoneAsync("+14155550440");
+
+        // Once the fault is gone, asking again continues and finishes.
+        await SetJournalAfterAsync(id, bob, after);
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/revert", null), HttpStatusCode.Accepted);
+        var finished = await WaitForRevertAsync(ws.Http, id.ToString());
+        Assert.Equal(3, finished["counts"]!["deleted"]!.GetValue<int>());
+        Assert.Null(finished["error"]);
+        var list = await ReadAsync(await ws.Http.GetAsync("/api/contacts"), HttpStatusCode.OK);
+        Assert.Empty(list["items"]!.AsArray());
+    }
+
+    private async Task SetJournalAfterAsync(Guid importId, Guid contactId, string json)
+    {
+        await using var write = fixture.DataSource.CreateCommand("update import_journal set after = @after::jsonb where import_id = @id and contact_id = @contact");
+        write.Parameters.AddWithValue("id", importId);
+        write.Parameters.AddWithValue("contact", contactId);
+        write.Parameters.AddWithValue("after", json);
+        Assert.Equal(1, await write.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
     public async Task Revert_is_refused_thirty_days_after_the_import_finished()
     {
         var ws = await fixture.NewWorkspaceAsync();
@@ -220,18 +267,18 @@ public sealed class ImportRevertTests(ApiFixture fixture)
         return result;
     }
 
-    internal static async Task<JsonObject> WaitForRevertAsync(HttpClient http, string importId)
+    internal static async Task<JsonObject> WaitForRevertAsync(HttpClient http, string importId, string status = "finished")
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
             var state = await ReadAsync(await http.GetAsync($"/api/imports/{importId}/revert"), HttpStatusCode.OK);
-            if (state["status"]!.GetValue<string>() == "finished")
+            if (state["status"]!.GetValue<string>() == status)
             {
                 return state;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"The revert did not finish in time: {state.ToJsonString()}");
+            Assert.True(DateTime.UtcNow < deadline, $"The revert was not {status} in time: {state.ToJsonString()}");
             await Task.Delay(50);
         }
     }

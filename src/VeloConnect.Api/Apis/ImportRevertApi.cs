@@ -18,7 +18,7 @@ public readonly record struct ImportRevertRequest(ImportRevertServices Services)
 
 /// <summary>A revert's state: progress over the import's journal, counts per outcome, and the contacts kept with the reasons.</summary>
 public sealed record ImportRevertResponse(Guid ImportId, string Status, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertProgress Progress,
-    RevertCountsResponse Counts, IReadOnlyList<RevertKeptContact> Kept);
+    RevertCountsResponse Counts, IReadOnlyList<RevertKeptContact> Kept, string? Error);
 
 public sealed record RevertProgress(int Done, int Total);
 
@@ -55,8 +55,14 @@ public static class ImportRevertApi
             return ImportNotFound(id);
         }
 
-        // Asking again returns the revert already asked for (running or finished), whenever it is asked.
-        if (await services.Reverts.GetAsync(user.WorkspaceId, id, http.RequestAborted) is null)
+        // Asking again returns the revert already asked for (running or finished), whenever it is asked; one that failed
+        // continues where it stopped.
+        var asked = await services.Reverts.GetAsync(user.WorkspaceId, id, http.RequestAborted);
+        if (asked is { Status: RevertStatus.Failed })
+        {
+            await services.Orleans.GetGrain<IImportRevertGrain>(id).StartAsync(user.UserId);
+        }
+        else if (asked is null)
         {
             if (import.Status != ImportStatus.Finished)
             {
@@ -125,7 +131,7 @@ public static class ImportRevertApi
         var kept = await services.Reverts.KeptAsync(revert.ImportId, cancellationToken);
         return new ImportRevertResponse(revert.ImportId, revert.Status, revert.RequestedAt, revert.FinishedAt, new RevertProgress(counts.Done, revert.Total),
             new RevertCountsResponse(counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged),
-            [.. kept.Select(k => new RevertKeptContact(k.ContactId, k.Reasons))]);
+            [.. kept.Select(k => new RevertKeptContact(k.ContactId, k.Reasons))], revert.Error);
     }
 
     private static ProblemHttpResult ImportNotFound(Guid id) =>

@@ -11,6 +11,7 @@ public static class RevertStatus
 {
     public const string Running = "running";
     public const string Finished = "finished";
+    public const string Failed = "failed";
 }
 
 public static class RevertOutcome
@@ -28,7 +29,8 @@ public sealed record RevertCounts(int Deleted, int Restored, int Kept, int Uncha
 }
 
 /// <summary>The revert of one import: who asked, when, how many journal entries it decides, how far it got.</summary>
-public sealed record ImportRevertRecord(Guid ImportId, Guid WorkspaceId, Guid UserId, string Status, int Total, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertCounts Counts);
+public sealed record ImportRevertRecord(Guid ImportId, Guid WorkspaceId, Guid UserId, string Status, int Total, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertCounts Counts,
+    string? Error = null);
 
 /// <summary>One journal entry decided: the contact, the outcome and, for a kept one, why.</summary>
 public sealed record RevertEntryResult(Guid ContactId, string Outcome, IReadOnlyList<string> Reasons);
@@ -65,7 +67,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             select r.user_id, r.status, r.total, r.requested_at, r.finished_at,
                    count(*) filter (where e.outcome = 'deleted'), count(*) filter (where e.outcome = 'restored'),
-                   count(*) filter (where e.outcome = 'kept'), count(*) filter (where e.outcome = 'unchanged')
+                   count(*) filter (where e.outcome = 'kept'), count(*) filter (where e.outcome = 'unchanged'), r.error
             from import_reverts r left join import_revert_entries e on e.import_id = r.import_id
             where r.import_id = @import and r.workspace_id = @ws
             group by r.import_id
@@ -80,7 +82,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
 
         return new ImportRevertRecord(importId, workspaceId, reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
             reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-            new RevertCounts((int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8)));
+            new RevertCounts((int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8)),
+            reader.IsDBNull(9) ? null : reader.GetString(9));
     }
 
     /// <summary>The contacts the revert left as they are because something changed them since, with the reasons.</summary>
@@ -197,15 +200,9 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var finish = new NpgsqlCommand(
-            "update import_reverts set status = 'finished', finished_at = now(), heartbeat_at = now() where import_id = @import and status = 'running'",
-            connection, transaction))
+        if (!await EndAsync(connection, transaction, revert.ImportId, RevertStatus.Finished, null, cancellationToken))
         {
-            finish.Parameters.AddWithValue("import", revert.ImportId);
-            if (await finish.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return false;
-            }
+            return false;
         }
 
         var counts = revert.Counts;
@@ -223,6 +220,52 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             $"{fileName}: {summary}.", $"/imports/{revert.ImportId}/revert", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Marks a running revert failed with the error that stopped it, with an audit row and a notification to its user (one
+    /// transaction); false when it was not running. What it decided so far stays done.
+    /// </summary>
+    public async Task<bool> FailAsync(ImportRevertRecord revert, string fileName, string error, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await EndAsync(connection, transaction, revert.ImportId, RevertStatus.Failed, error, cancellationToken))
+        {
+            return false;
+        }
+
+        var counts = revert.Counts;
+        await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "import", revert.ImportId.ToString(),
+            new Dictionary<string, object?> { ["file"] = fileName, ["error"] = error, ["done"] = counts.Done, ["total"] = revert.Total }, cancellationToken);
+        await NotificationStore.AddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "Import revert failed",
+            $"{fileName}: the revert stopped ({error}) after {counts.Done:N0} of {revert.Total:N0} contacts; what it did stays done. Ask for the revert again to continue.",
+            $"/imports/{revert.ImportId}/revert", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Ends a running revert (finished, or failed with its error); false when it was not running.</summary>
+    private static async Task<bool> EndAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, string status, string? error, CancellationToken cancellationToken)
+    {
+        await using var end = new NpgsqlCommand("""
+            update import_reverts set status = @status, error = @error, heartbeat_at = now(),
+                finished_at = case when @status = 'finished' then now() else finished_at end
+            where import_id = @import and status = 'running'
+            """, connection, transaction);
+        end.Parameters.AddWithValue("import", importId);
+        end.Parameters.AddWithValue("status", status);
+        end.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        return await end.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Sets a failed revert running again (it continues with the entries not decided yet); false when it had not failed.</summary>
+    public async Task<bool> RetryAsync(Guid importId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update import_reverts set status = 'running', error = null, heartbeat_at = now() where import_id = @import and status = 'failed'");
+        command.Parameters.AddWithValue("import", importId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task HeartbeatAsync(Guid importId, CancellationToken cancellationToken = default)

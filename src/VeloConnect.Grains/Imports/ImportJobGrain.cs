@@ -339,7 +339,7 @@ public sealed partial class ImportJobGrain(
         ImportAnnouncement.AnnounceAsync(audit, notifications, import, counts, error);
 
     /// <summary>Failures of the cluster or the database (not of the import): the job is resumed, not failed.</summary>
-    private static bool IsTransient(Exception? e) =>
+    internal static bool IsTransient(Exception? e) =>
         e is not null
         && (e is OrleansException or TimeoutException or OperationCanceledException or ObjectDisposedException
                 or Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or IOException

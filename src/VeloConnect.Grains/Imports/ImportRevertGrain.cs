@@ -34,7 +34,12 @@ public sealed partial class ImportRevertGrain(
     {
         if (await imports.GetByIdAsync(this.GetPrimaryKey()) is { Status: ImportStatus.Finished } import)
         {
-            await reverts.CreateAsync(import, userId);
+            // A revert asked for again after it failed continues where it stopped.
+            if (!await reverts.CreateAsync(import, userId))
+            {
+                await reverts.RetryAsync(import.Id);
+            }
+
             EnsureRunning();
         }
     }
@@ -84,18 +89,22 @@ public sealed partial class ImportRevertGrain(
                 LogFinished(logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
             }
         }
+        catch (Exception e) when (ImportJobGrain.IsTransient(e) || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The silo is stopping or the database is briefly away: the revert stays running and nothing decided is lost;
+            // the supervisor resumes it once this job stops reporting, and it continues where it stopped.
+            run?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LogInterrupted(logger, e, importId);
+        }
         catch (Exception e)
         {
-            // Whatever stopped it (the silo stopping, the database away, a fault), the revert stays running and nothing
-            // decided is lost: the supervisor resumes it once this job stops reporting, and it continues where it stopped.
+            // A fault would stop every resumption the same way: say so (failed, audited, notified) rather than retry forever.
+            // What was decided stays done; asking for the revert again continues with the rest.
             run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            LogFailed(logger, e, importId);
+            if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
             {
-                LogInterrupted(logger, e, importId);
-            }
-            else
-            {
-                LogFailed(logger, e, importId);
+                await reverts.FailAsync(revert, import.FileName, e.Message);
             }
         }
     }
@@ -203,6 +212,6 @@ public sealed partial class ImportRevertGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revert of import {ImportId} was interrupted; it will be resumed")]
     private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} stopped on an error; the supervisor resumes it")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} failed; asking for it again continues where it stopped")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
 }
