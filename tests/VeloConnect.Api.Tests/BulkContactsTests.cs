@@ -177,6 +177,28 @@ public sealed class BulkContactsTests(ApiFixture fixture)
         return await http.SendAsync(request);
     }
 
+    [Fact]
+    public async Task Ndjson_body_one_contact_per_line_is_answered_like_an_array_and_a_bad_line_is_named()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var ndjson = "{\"name\": \"Line one\", \"phones\": [\"+14155550231\"]}\r\n\n"
+            + "{\"name\": \"Line two\", \"email\": \"two@example.com\"}\n"
+            + "{\"name\": \"Twin of one\", \"phones\": [\"(415) 555-0231\"]}\n";
+        var response = await ReadAsync(await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson")), HttpStatusCode.OK);
+
+        Assert.Equal((2, 0, 1, 0), Counts(response));
+        Assert.Equal(["created", "created", "skipped"], response["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()));
+        Assert.Equal("Line two", (await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{response["results"]![1]!["contactId"]!.GetValue<string>()}"), HttpStatusCode.OK))["name"]!.GetValue<string>());
+
+        var bad = "{\"name\": \"Fine\", \"phones\": [\"+14155550232\"]}\n{\"name\": \"Broken\",\n";
+        await (await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(bad, Encoding.UTF8, "application/x-ndjson")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Line 2 is not valid JSON");
+        var tooMany = string.Concat(Enumerable.Range(0, 10_001).Select(i => "{\"name\": \"N\"}\n"));
+        await (await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(tooMany, Encoding.UTF8, "application/x-ndjson")))
+            .AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "10,001 contacts");
+        Assert.Empty((await ReadAsync(await ws.Http.GetAsync("/api/contacts?q=Fine"), HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
     private static async Task<JsonObject> PostBulkAsync(HttpClient http, object[] items) =>
         await ReadAsync(await http.PostAsJsonAsync("/api/contacts/bulk", items), HttpStatusCode.OK);
 

@@ -66,8 +66,9 @@ public static class BulkContactsApi
                 + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace. "
                 + "With ?importId=<a running command-line import> the items are that import's file rows instead, {\"row\": n, \"cells\": [...], \"duplicateOf\": m}: each is read "
                 + "through the import's mapping exactly as the wizard reads a row, written and recorded in the import (a row already recorded is answered from its record), "
-                + "and its result carries \"row\". This is what the command-line importer (velo import) sends.")
-            .Accepts<ContactBodyDoc[]>("application/json")
+                + "and its result carries \"row\". This is what the command-line importer (velo import) sends. "
+                + "The body may also be NDJSON (Content-Type: application/x-ndjson): one item per line instead of an array.")
+            .Accepts<ContactBodyDoc[]>("application/json", "application/x-ndjson")
             .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -102,18 +103,31 @@ public static class BulkContactsApi
         }
 
         JsonArray? items;
-        try
+        if (IsNdjson(http.Request.ContentType))
         {
-            items = JsonNode.Parse(body) as JsonArray;
+            (items, var unreadable) = ReadNdjson(body);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
         }
-        catch (JsonException e)
+        else
         {
-            return ApiProblems.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send a JSON array of contacts with Content-Type: application/json.");
+            try
+            {
+                items = JsonNode.Parse(body) as JsonArray;
+            }
+            catch (JsonException e)
+            {
+                return ApiProblems.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send a JSON array of contacts with Content-Type: application/json "
+                    + "(or one contact per line with Content-Type: application/x-ndjson).");
+            }
         }
 
         if (items is null || items.Count == 0)
         {
-            return ApiProblems.BadRequest("No contacts", "The body must be a JSON array holding 1 to 10,000 contacts, e.g. [{\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}].");
+            return ApiProblems.BadRequest("No contacts", "The body must be a JSON array holding 1 to 10,000 contacts, e.g. [{\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}], "
+                + "or, with Content-Type: application/x-ndjson, 1 to 10,000 lines of one contact each.");
         }
 
         if (items.Count > MaxItems)
@@ -226,6 +240,38 @@ public static class BulkContactsApi
 
     private static ProblemHttpResult ImportStopped() =>
         ApiProblems.Conflict("Import not running", "The import stopped running while this request was read (it was finished); no row of this request was applied. Run the importer again to start a new import.");
+
+    private static bool IsNdjson(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>One JSON value per line (blank lines ignored), as the items of a JSON array; or why a line cannot be read.</summary>
+    private static (JsonArray? Items, ProblemHttpResult? Problem) ReadNdjson(byte[] body)
+    {
+        var items = new JsonArray();
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        var lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                items.Add(JsonNode.Parse(line));
+            }
+            catch (JsonException e)
+            {
+                return (null, ApiProblems.BadRequest("Unreadable line", string.Create(CultureInfo.InvariantCulture,
+                    $"Line {lineNumber} is not valid JSON ({e.Message}); with Content-Type: application/x-ndjson each line holds one contact, e.g. {{\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}}.")));
+            }
+        }
+
+        return (items, null);
+    }
 
     /// <summary>The whole body (a bulk request is parsed whole anyway), or null past the size limit.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
