@@ -43,4 +43,13 @@ internal static class ApiTestExtensions
     }
 
     public static string Id(this JsonObject contact) => contact["id"]!.GetValue<string>();
+
+    public static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
+
+    /// <summary>A bulk response's counts: created, updated, skipped, error.</summary>
+    public static (int Created, int Updated, int Skipped, int Error) BulkCounts(JsonObject response) => (
+        response["counts"]!["created"]!.GetValue<int>(),
+        response["counts"]!["updated"]!.GetValue<int>(),
+        response["counts"]!["skipped"]!.GetValue<int>(),
+        response["counts"]!["error"]!.GetValue<int>());
 }

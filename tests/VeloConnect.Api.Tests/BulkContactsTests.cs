@@ -29,7 +29,7 @@ public sealed class BulkContactsTests(ApiFixture fixture)
             "not an object",
         });
 
-        Assert.Equal((1, 2, 1, 3), Counts(response));
+        Assert.Equal((1, 2, 1, 3), BulkCounts(response));
         var results = response["results"]!.AsArray();
         Assert.Equal(7, results.Count);
         Assert.Equal(Enumerable.Range(0, 7), results.Select(r => r!["index"]!.GetValue<int>()));
@@ -82,7 +82,7 @@ public sealed class BulkContactsTests(ApiFixture fixture)
             PostBulkAsync(ws.Http, [.. phones.Select(p => (object)new { phones = new[] { p }, tags = new[] { "left" } })]),
             PostBulkAsync(ws.Http, [.. phones.AsEnumerable().Reverse().Select(p => (object)new { phones = new[] { p }, tags = new[] { "right" } })]));
 
-        Assert.All(both, response => Assert.Equal((0, 200, 0, 0), Counts(response)));
+        Assert.All(both, response => Assert.Equal((0, 200, 0, 0), BulkCounts(response)));
         foreach (var phone in phones)
         {
             var contact = await ws.Http.ContactByPhoneAsync(phone);
@@ -122,7 +122,7 @@ public sealed class BulkContactsTests(ApiFixture fixture)
 
         await reused.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "different body");
         var answer = await ReadAsync(elsewhere, HttpStatusCode.OK);
-        Assert.Equal((1, 0, 0, 0), Counts(answer));
+        Assert.Equal((1, 0, 0, 0), BulkCounts(answer));
         var missing = await ws.Http.GetAsync("/api/contacts?q=4155550242");
         Assert.Empty((await ReadAsync(missing, HttpStatusCode.OK))["items"]!.AsArray());
     }
@@ -186,7 +186,7 @@ public sealed class BulkContactsTests(ApiFixture fixture)
             + "{\"name\": \"Twin of one\", \"phones\": [\"(415) 555-0231\"]}\n";
         var response = await ReadAsync(await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson")), HttpStatusCode.OK);
 
-        Assert.Equal((2, 0, 1, 0), Counts(response));
+        Assert.Equal((2, 0, 1, 0), BulkCounts(response));
         Assert.Equal(["created", "created", "skipped"], response["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()));
         Assert.Equal("Line two", (await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{response["results"]![1]!["contactId"]!.GetValue<string>()}"), HttpStatusCode.OK))["name"]!.GetValue<string>());
 
@@ -201,12 +201,4 @@ public sealed class BulkContactsTests(ApiFixture fixture)
 
     private static async Task<JsonObject> PostBulkAsync(HttpClient http, object[] items) =>
         await ReadAsync(await http.PostAsJsonAsync("/api/contacts/bulk", items), HttpStatusCode.OK);
-
-    private static (int Created, int Updated, int Skipped, int Error) Counts(JsonObject response) => (
-        response["counts"]!["created"]!.GetValue<int>(),
-        response["counts"]!["updated"]!.GetValue<int>(),
-        response["counts"]!["skipped"]!.GetValue<int>(),
-        response["counts"]!["error"]!.GetValue<int>());
-
-    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 }

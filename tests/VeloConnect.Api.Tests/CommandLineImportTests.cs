@@ -38,8 +38,8 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
         var answer1 = await PostRowsAsync(ws.Http, id, first, "k1");
         var answer2 = await PostRowsAsync(ws.Http, id, second, "k2");
 
-        Assert.Equal((1, 1, 0, 1), Counts(answer1));
-        Assert.Equal((1, 0, 1, 1), Counts(answer2));
+        Assert.Equal((1, 1, 0, 1), BulkCounts(answer1));
+        Assert.Equal((1, 0, 1, 1), BulkCounts(answer2));
         var results = answer1["results"]!.AsArray().Concat(answer2["results"]!.AsArray()).ToList();
         Assert.Equal([2, 3, 5, 6, 7, 8], results.Select(r => r!["row"]!.GetValue<int>()));
         Assert.Equal([0, 1, 2, 0, 1, 2], results.Select(r => r!["index"]!.GetValue<int>()));
@@ -181,12 +181,4 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
         command.Parameters.AddWithValue("ws", id);
         return (long)(await command.ExecuteScalarAsync())!;
     }
-
-    private static (int Created, int Updated, int Skipped, int Error) Counts(JsonObject response) => (
-        response["counts"]!["created"]!.GetValue<int>(),
-        response["counts"]!["updated"]!.GetValue<int>(),
-        response["counts"]!["skipped"]!.GetValue<int>(),
-        response["counts"]!["error"]!.GetValue<int>());
-
-    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 }

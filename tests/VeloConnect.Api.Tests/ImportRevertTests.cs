@@ -282,6 +282,4 @@ public sealed class ImportRevertTests(ApiFixture fixture)
             await Task.Delay(50);
         }
     }
-
-    private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 }

@@ -29,9 +29,6 @@ public sealed record RevertKeptContact(Guid ContactId, IReadOnlyList<string> Rea
 /// <summary>Undo an import: for 30 days after it finished, revert what it did (issue 5).</summary>
 public static class ImportRevertApi
 {
-    /// <summary>How long after an import finished it can be reverted.</summary>
-    public static readonly TimeSpan Window = ImportRevertStore.Window;
-
     /// <summary>How long a revert request waits for a small revert to finish before answering that it runs in the background.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
@@ -74,7 +71,7 @@ public static class ImportRevertApi
                 });
             }
 
-            if (import.FinishedAt is { } finished && services.Clock.GetUtcNow() - finished > Window)
+            if (import.FinishedAt is { } finished && services.Clock.GetUtcNow() - finished > ImportRevertStore.Window)
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Too old to revert",
                     detail: $"Imports can be reverted for 30 days after they finish; this one finished on {finished.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}. "

@@ -36,15 +36,11 @@ public sealed partial class ExportJobGrain(
     IHostApplicationLifetime lifetime,
     ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain
 {
-    private Task? _run;
+    private readonly BackgroundRun _run = new();
 
     public Task StartAsync()
     {
-        if (_run is null || _run.IsCompleted)
-        {
-            _run = RunAsync();
-        }
-
+        _run.EnsureStarted(RunAsync);
         return Task.CompletedTask;
     }
 

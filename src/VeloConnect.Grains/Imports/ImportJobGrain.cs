@@ -36,7 +36,7 @@ public sealed partial class ImportJobGrain(
 {
     public const string Source = "CSV import";
 
-    private Task? _run;
+    private readonly BackgroundRun _run = new();
 
     // Progress as this job has seen it, saved after each batch; the finish recounts the recorded rows, which are the truth.
     private ImportCounts _progress = ImportCounts.Zero;
@@ -48,22 +48,14 @@ public sealed partial class ImportJobGrain(
             return false;
         }
 
-        EnsureRunning();
+        _run.EnsureStarted(RunAsync);
         return true;
     }
 
     public Task ResumeAsync()
     {
-        EnsureRunning();
+        _run.EnsureStarted(RunAsync);
         return Task.CompletedTask;
-    }
-
-    private void EnsureRunning()
-    {
-        if (_run is null || _run.IsCompleted)
-        {
-            _run = RunAsync();
-        }
     }
 
     private async Task RunAsync()

@@ -28,7 +28,7 @@ public sealed partial class ImportRevertGrain(
     /// <summary>A contact that keeps moving under the revert is decided again this many times, then kept and listed.</summary>
     private const int Attempts = 3;
 
-    private Task? _run;
+    private readonly BackgroundRun _run = new();
 
     public async Task StartAsync(Guid userId)
     {
@@ -40,22 +40,14 @@ public sealed partial class ImportRevertGrain(
                 await reverts.RetryAsync(import.Id);
             }
 
-            EnsureRunning();
+            _run.EnsureStarted(RunAsync);
         }
     }
 
     public Task ResumeAsync()
     {
-        EnsureRunning();
+        _run.EnsureStarted(RunAsync);
         return Task.CompletedTask;
-    }
-
-    private void EnsureRunning()
-    {
-        if (_run is null || _run.IsCompleted)
-        {
-            _run = RunAsync();
-        }
     }
 
     private async Task RunAsync()
