@@ -94,6 +94,13 @@ var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
     .WithHttpHealthCheck("/health");
 
+// The web frontend: uses only the API's public HTTP contract, reached through service discovery.
+var web = builder.AddProject<Projects.VeloConnect_Web>("web")
+    .WithHttpEndpointIfMissing()
+    .WithExternalHttpEndpoints()
+    .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
 // The silo's emails link to the API where users reach it.
 silo.WithEnvironment("VeloConnect__PublicBaseUrl", api.GetEndpoint("http"));
 
@@ -104,12 +111,15 @@ if (builder.ExecutionContext.IsRunMode)
     silo.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development");
     api.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
         .WithEnvironment("VeloConnect__DemoApiKey", demoApiKey);
+    // The web frontend signs in to the demo workspace directly in Development.
+    web.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        .WithEnvironment("VeloConnect__DemoApiKey", demoApiKey);
 
     // Says which infrastructure was chosen and why, then how long until everything was healthy.
-    builder.ReportStartup(infrastructure, api, demoApiKey, [postgres, contactsDb, redis, mail, silo, api]);
+    builder.ReportStartup(infrastructure, api, web, demoApiKey, [postgres, contactsDb, redis, mail, silo, api, web]);
 
     // Clients, then silos, while Redis and PostgreSQL still run: the silos leave the cluster cleanly.
-    builder.StopFirstOnShutdown(api, silo);
+    builder.StopFirstOnShutdown(web, api, silo);
 }
 
 builder.Build().Run();

@@ -10,12 +10,13 @@ internal static class StartupReport
 {
     /// <summary>
     /// Logs which infrastructure was chosen and, once every given resource is healthy, how long start-up took,
-    /// where the API listens and the demo workspace's key. It waits in the background and holds nothing up.
+    /// where the web frontend and the API listen and the demo workspace's key. It waits in the background and holds nothing up.
     /// </summary>
     public static void ReportStartup(
         this IDistributedApplicationBuilder builder,
         InfrastructureSelection infrastructure,
         IResourceBuilder<ProjectResource> api,
+        IResourceBuilder<ProjectResource> web,
         IResourceBuilder<ParameterResource> demoApiKey,
         IReadOnlyList<IResourceBuilder<IResource>> resources)
     {
@@ -41,8 +42,8 @@ internal static class StartupReport
 
                     var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;
                     logger.LogInformation(
-                        "All resources are healthy, {Seconds:F1} s after the AppHost started. API: {ApiUrl} (demo workspace API key: {DemoApiKey})",
-                        elapsed.TotalSeconds, api.GetEndpoint("http").Url, await demoApiKey.Resource.GetValueAsync(stopping));
+                        "All resources are healthy, {Seconds:F1} s after the AppHost started. Web: {WebUrl}  API: {ApiUrl} (demo workspace API key: {DemoApiKey})",
+                        elapsed.TotalSeconds, web.GetEndpoint("http").Url, api.GetEndpoint("http").Url, await demoApiKey.Resource.GetValueAsync(stopping));
                 }
                 catch (OperationCanceledException)
                 {

@@ -24,7 +24,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartupDeadline = TimeSpan.FromMinutes(3);
 
     /// <summary>Everything the dashboard shows for the application.</summary>
-    public static readonly string[] ResourceNames = ["postgres", "contactsdb", "redis", "mail", "silo", "api"];
+    public static readonly string[] ResourceNames = ["postgres", "contactsdb", "redis", "mail", "silo", "api", "web"];
 
     private const int LogLinesKept = 60;
 

@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using VeloConnect.Web.Api;
+
+namespace VeloConnect.Web.Account;
+
+/// <summary>
+/// Sign-in by API key: the key is checked against <c>GET /api/me</c>, then kept in a session cookie (no expiry date:
+/// it ends with the browser session). In Development, with the demo key configured, <c>/account/demo</c> signs in
+/// to the demo workspace without asking.
+/// </summary>
+public static class AccountEndpoints
+{
+    public const string SignInPath = "/signin";
+    public const string DemoPath = "/account/demo";
+
+    private sealed record Me(Guid WorkspaceId, string WorkspaceName, string DefaultRegion, Guid UserId, string UserName);
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").AllowAnonymous();
+        account.MapPost("/signin", SignInAsync);
+        account.MapGet("/demo", DemoAsync);
+        account.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect(SignInPath);
+        });
+        return app;
+    }
+
+    /// <summary>The demo key, only in Development (the AppHost passes it as VeloConnect:DemoApiKey).</summary>
+    public static string? DemoKey(IConfiguration configuration, IHostEnvironment environment) =>
+        environment.IsDevelopment() ? configuration["VeloConnect:DemoApiKey"] : null;
+
+    private static async Task<IResult> SignInAsync(
+        HttpContext http, IHttpClientFactory clients, [FromForm] string? apiKey, [FromForm] string? returnUrl)
+    {
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            return Refused("Paste your workspace's API key (it starts with vc_).", returnUrl);
+        }
+
+        var problem = await TrySignInAsync(http, clients, apiKey.Trim());
+        return problem is null ? Results.LocalRedirect(Local(returnUrl)) : Refused(problem, returnUrl);
+    }
+
+    private static async Task<IResult> DemoAsync(
+        HttpContext http, IHttpClientFactory clients, IConfiguration configuration, IHostEnvironment environment, string? returnUrl)
+    {
+        var key = DemoKey(configuration, environment);
+        if (key is null)
+        {
+            return Refused("There is no demo workspace here: paste your workspace's API key.", returnUrl);
+        }
+
+        var problem = await TrySignInAsync(http, clients, key);
+        return problem is null ? Results.LocalRedirect(Local(returnUrl)) : Refused(problem, returnUrl);
+    }
+
+    /// <summary>Signs in when the API knows the key; otherwise says why not.</summary>
+    private static async Task<string?> TrySignInAsync(HttpContext http, IHttpClientFactory clients, string apiKey)
+    {
+        using var client = clients.CreateClient(nameof(VeloApi));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        Me me;
+        try
+        {
+            using var response = await client.SendAsync(request, http.RequestAborted);
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = await ApiProblemException.FromAsync(response, http.RequestAborted);
+                return response.StatusCode == System.Net.HttpStatusCode.Unauthorized
+                    ? "The API does not know this key: check that you pasted the whole key, or ask your workspace's owner for a new one."
+                    : problem.Message;
+            }
+
+            me = (await response.Content.ReadFromJsonAsync<Me>(VeloApi.Json, http.RequestAborted))!;
+        }
+        catch (HttpRequestException exception)
+        {
+            return ApiProblemException.Unreachable(exception).Message;
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, me.UserId.ToString()),
+                new Claim(ClaimTypes.Name, me.UserName),
+                new Claim(SignInClaims.Workspace, me.WorkspaceName),
+                new Claim(SignInClaims.ApiKey, apiKey),
+            ],
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { IsPersistent = false });
+        return null;
+    }
+
+    private static IResult Refused(string message, string? returnUrl) =>
+        Results.LocalRedirect($"{SignInPath}?error={Uri.EscapeDataString(message)}&returnUrl={Uri.EscapeDataString(Local(returnUrl))}");
+
+    private static string Local(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}
