@@ -157,6 +157,17 @@ public sealed class ReviewStepTests : BunitContext
     }
 
     [Fact]
+    public void Once_done_import_another_file_raises_start_over()
+    {
+        var startOvers = 0;
+        var step = Render(p => p.Add(x => x.Final, Finished(Guid.NewGuid(), new ImportCounts(3, 0, 0, 0))).Add(x => x.OnStartOver, () => startOvers++));
+
+        step.FindAll("#import-done button").Single(b => b.TextContent.Trim() == "Import another file").Click();
+
+        Assert.Equal(1, startOvers);
+    }
+
+    [Fact]
     public void A_clean_import_offers_no_error_report()
     {
         var id = Guid.NewGuid();
