@@ -1,0 +1,185 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
+using VeloConnect.Web.Account;
+using VeloConnect.Web.Api;
+using VeloConnect.Web.Components.Pages;
+using Xunit;
+
+namespace VeloConnect.Web.Tests.Import;
+
+/// <summary>The wizard page against a stand-in for the API: what it sends at each step and what it shows of the answers.</summary>
+public sealed class ImportWizardTests : BunitContext
+{
+    private static readonly Guid ImportId = Guid.Parse("0f7c1a52-3c55-4f1e-9d1b-6a1e00000001");
+    private readonly StubApi _api = new();
+
+    public ImportWizardTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddFluentUIComponents();
+        AddAuthorization().SetAuthorized("Ann").SetClaims(new Claim(SignInClaims.ApiKey, "vc_test_key"));
+        Services.AddScoped<ApiKeySource>();
+        Services.AddScoped(_ => new VeloApi(new HttpClient(_api) { BaseAddress = new Uri("http://api.test") }, Services.GetRequiredService<ApiKeySource>()));
+    }
+
+    [Fact]
+    public void Upload_map_review_and_run_through_the_api()
+    {
+        var mappings = new List<JsonElement>();
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, new[] { new ImportFieldChoice("plan", "Plan", "text", []) }));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", body =>
+        {
+            var mapping = JsonDocument.Parse(body).RootElement.Clone();
+            mappings.Add(mapping);
+            return mapping.GetProperty("columns")[1].GetString() == "name"
+                ? Problem(HttpStatusCode.BadRequest, """{"title":"One or more validation errors occurred.","status":400,"errors":{"columns[1]":["Only one column can be Name, and column 1 already is."]}}""")
+                : Json(HttpStatusCode.OK, Uploaded() with { Mapping = new ImportMapping([.. mapping.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)], true, "US", "confirmed") });
+        });
+        _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, new ImportReview(
+            3, new ImportCounts(1, 1, 0, 1), [], 0,
+            [new ImportReviewRow(2, ["Ann", "+14155550100", "vip"], null, null, [])],
+            [new ImportReviewRow(3, ["Bob", "+14155550101", ""], Guid.NewGuid(), null, [])],
+            [],
+            [new ImportReviewRow(4, ["Cy", "12", ""], null, null, ["column 'Mobile': '12' is not a phone number."])])));
+        _api.On($"POST /api/imports/{ImportId}/run", _ => Json(HttpStatusCode.Accepted, Uploaded() with { Status = "running", Progress = new ImportProgress(1, 3) }));
+        var polls = 0;
+        _api.On($"GET /api/imports/{ImportId}", _ => Json(HttpStatusCode.OK, ++polls < 2
+            ? Uploaded() with { Status = "running", Progress = new ImportProgress(2, 3) }
+            : Uploaded() with { Status = "finished", Progress = new ImportProgress(3, 3), Counts = new ImportCounts(1, 1, 0, 1) }));
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\nAnn,+1 415 555 0100,vip\n", "people.csv"));
+
+        wizard.WaitForAssertion(() => Assert.Contains("3 data rows", wizard.Find("#import-row-count").TextContent));
+        var upload = _api.Requests.Single(r => r.Key == "POST /api/imports");
+        Assert.Contains("name=file; filename=people.csv", upload.Body);
+        Assert.Contains("Ann,+1 415 555 0100,vip", upload.Body);
+        Assert.Equal("Bearer vc_test_key", upload.Authorization);
+
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#mapping-table")));
+        Assert.Contains("Pre-filled with the mapping you used last time", wizard.Find("#mapping-source").TextContent);
+        Assert.Equal(["field:plan"], wizard.FindAll("tr[data-column='2'] optgroup[label='Custom fields'] option").Select(o => o.GetAttribute("value")));
+
+        wizard.Find("select[aria-label='Map column Mobile']").Change("name");
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Contains("Only one column can be Name", wizard.Find("tr[data-column='1'] .field-error").TextContent));
+        Assert.Equal(["name", "name", "tags"], mappings[0].GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.True(mappings[0].GetProperty("hasHeader").GetBoolean());
+        Assert.Equal("US", mappings[0].GetProperty("region").GetString());
+
+        wizard.Find("select[aria-label='Map column Mobile']").Change("phone");
+        Assert.Empty(wizard.FindAll("tr[data-column='1'] .field-error"));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal("1", wizard.Find("#review-invalid").TextContent.Trim()));
+        Assert.Equal(["name", "phone", "tags"], mappings[1].GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        wizard.Find("#review-invalid-show").Click();
+        Assert.Contains("'12' is not a phone number.", wizard.Find("#review-rows-invalid").TextContent);
+        Assert.Contains("Mobile", wizard.Find("#review-rows-invalid .review-values").TextContent);
+
+        Click(wizard, "Run import");
+        wizard.WaitForAssertion(() => Assert.Contains("Import finished: 1 added, 1 updated, 0 skipped, 1 invalid.", wizard.Find("#import-done").TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(polls >= 2);
+        Assert.Equal($"/files/imports/{ImportId}/errors.csv", wizard.FindAll("#import-done a").Single(a => a.TextContent.StartsWith("Error report", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_utf8_is_uploaded_again_with_the_conversion_the_user_chose()
+    {
+        _api.On("POST /api/imports", body => body.Contains("name=convertFrom", StringComparison.Ordinal)
+            ? Json(HttpStatusCode.Created, Uploaded() with { Encoding = new ImportEncoding("not-utf-8", "windows-1252", 2, "It is converted from windows-1252, as you confirmed.") })
+            : Problem((HttpStatusCode)422, """{"title":"The file cannot be imported","status":422,"detail":"This file is not UTF-8: it looks like windows-1252 (first non-UTF-8 byte on line 2).","code":"not_utf8","encoding":{"verdict":"not-utf-8","name":"windows-1252","firstBadLine":2,"message":"This file is not UTF-8: it looks like windows-1252 (first non-UTF-8 byte on line 2)."}}"""));
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary([0x4E, 0x61, 0x6D, 0x65, 0x0A, 0x4A, 0xFC, 0x72, 0x67, 0x65, 0x6E, 0x0A], "latin1.csv"));
+
+        wizard.WaitForAssertion(() => Assert.Contains("looks like windows-1252", wizard.Find("#import-encoding-warning").TextContent));
+        Assert.Empty(wizard.FindAll("#import-row-count"));
+        wizard.Find("#import-convert-from").Change("windows-1252");
+
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        var uploads = _api.Requests.Where(r => r.Key == "POST /api/imports").ToList();
+        Assert.Equal(2, uploads.Count);
+        Assert.Contains("windows-1252", uploads[1].Body);
+        Assert.Contains("J\uFFFDrgen", uploads[1].Body);
+        Assert.Contains("converted from windows-1252", wizard.Find("#import-encoding-warning").TextContent);
+    }
+
+    [Fact]
+    public void Turning_the_header_row_off_uploads_the_file_again_saying_so()
+    {
+        _api.On("POST /api/imports", body => Json(HttpStatusCode.Created, body.Contains("name=hasHeader", StringComparison.Ordinal)
+            ? Uploaded() with { HasHeader = false, RowCount = 4, Columns = [new(0, "Column 1", ["Name"]), new(1, "Column 2", ["Mobile"]), new(2, "Column 3", ["Labels"])] }
+            : Uploaded()));
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\n", "people.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-has-header")));
+
+        wizard.Find("#import-has-header").Change(false);
+
+        wizard.WaitForAssertion(() => Assert.Contains("4 data rows", wizard.Find("#import-row-count").TextContent));
+        var second = _api.Requests.Where(r => r.Key == "POST /api/imports").Last().Body;
+        Assert.Matches("name=hasHeader\\s+false", second);
+        Assert.False(wizard.Find("#import-has-header").HasAttribute("checked"));
+    }
+
+    private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
+        wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == text).Click();
+
+    private static ImportDetails Uploaded() => new(
+        ImportId, "people.csv", 120, ImportDetails.Uploaded, DateTimeOffset.UtcNow, new ImportEncoding("utf-8", "UTF-8", null, "UTF-8"), "comma", true, true,
+        [new(0, "Name", ["Ann", "Bob"]), new(1, "Mobile", ["+1 415 555 0100"]), new(2, "Labels", ["vip"])], 3, [],
+        new ImportMapping(["name", "phone", "tags"], true, "US", "remembered"),
+        [new("name", "Name"), new("phone", "Phone (primary)"), new("phone_additional", "Phone (additional)"), new("email", "Email"), new("tags", "Tags"), new("ignore", "Don't import")],
+        new ImportProgress(0, 3), ImportCounts.Zero, null, null, null, "wizard");
+
+    private static HttpResponseMessage Json(HttpStatusCode status, object body) =>
+        new(status) { Content = new StringContent(JsonSerializer.Serialize(body, VeloApi.Json), Encoding.UTF8, "application/json") };
+
+    private static HttpResponseMessage Problem(HttpStatusCode status, string json) =>
+        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/problem+json") };
+
+    private sealed record Sent(string Key, string Body, string? Authorization);
+
+    /// <summary>Answers by method and path; keeps every request with its body as text.</summary>
+    private sealed class StubApi : HttpMessageHandler
+    {
+        private readonly Dictionary<string, Func<string, HttpResponseMessage>> _routes = [];
+        private readonly List<Sent> _requests = [];
+
+        public IReadOnlyList<Sent> Requests
+        {
+            get
+            {
+                lock (_requests)
+                {
+                    return [.. _requests];
+                }
+            }
+        }
+
+        public void On(string key, Func<string, HttpResponseMessage> answer) => _routes[key] = answer;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var key = $"{request.Method} {request.RequestUri!.AbsolutePath}";
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            lock (_requests)
+            {
+                _requests.Add(new Sent(key, body, request.Headers.Authorization?.ToString()));
+            }
+
+            return _routes.TryGetValue(key, out var answer)
+                ? answer(body)
+                : Problem(HttpStatusCode.NotFound, $$"""{"title":"No stub for {{key}}","status":404}""");
+        }
+    }
+}
