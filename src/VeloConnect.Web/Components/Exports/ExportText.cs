@@ -1,0 +1,42 @@
+using System.Globalization;
+using VeloConnect.Web.Api;
+
+namespace VeloConnect.Web.Components.Exports;
+
+/// <summary>How exports read on screen: status, progress, size, times.</summary>
+public static class ExportText
+{
+    public static string Time(DateTimeOffset? time) =>
+        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "";
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Size(long? bytes) => bytes switch
+    {
+        null => "",
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes.Value / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes.Value / (1024d * 1024d)).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+    };
+
+    public static string Format(string format) => format.ToUpperInvariant();
+
+    public static string Status(ExportItem export) => export.Status switch
+    {
+        ExportItem.Running => "Running",
+        ExportItem.Ready => "Ready",
+        ExportItem.Failed => "Failed",
+        ExportItem.Expired => "Expired",
+        _ => export.Status,
+    };
+
+    /// <summary>"1,234 of 5,000 contacts written", or "Starting…" before the export knows its total.</summary>
+    public static string Progress(ExportItem export) => export.TotalRows is { } total
+        ? $"{Count(export.Rows)} of {Count(total)} contacts written"
+        : "Starting…";
+
+    /// <summary>0-100 once the total is known.</summary>
+    public static int? Percent(ExportItem export) => export.TotalRows is > 0 and var total
+        ? (int)Math.Clamp(export.Rows * 100 / total, 0, 100)
+        : null;
+}
