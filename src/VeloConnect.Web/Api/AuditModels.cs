@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace VeloConnect.Web.Api.Audit;
+
+/// <summary>One audit-log row as GET /api/audit lists it; details are the action's own JSON.</summary>
+public sealed record AuditLogEntry(long Id, DateTimeOffset At, Guid? UserId, string Action, string? EntityType, string? EntityId, JsonElement Details);
+
+public sealed record AuditLogPage(IReadOnlyList<AuditLogEntry> Items, long? NextBefore);
+
+/// <summary>A user of the workspace (GET /api/users), to name who did something.</summary>
+public sealed record WorkspaceMember(Guid Id, string Name, string? Email);
+
+/// <summary>The actions the API writes, with the words a user reads; unknown actions show as written.</summary>
+public static class AuditActions
+{
+    public static readonly IReadOnlyList<(string Value, string Label)> Filters =
+    [
+        ("import", "Imports (all)"),
+        ("import.finished", "Import finished"),
+        ("import.failed", "Import failed"),
+        ("import.reverted", "Import undone"),
+        ("import.revert_failed", "Import undo failed"),
+        ("contacts", "Contacts (all)"),
+        ("contacts.deleted", "Contacts deleted"),
+        ("contacts.bulk", "Contacts sent through the API"),
+        ("opt_in.changed", "Opt-in changed"),
+        ("export", "Exports (all)"),
+        ("export.requested", "Export requested"),
+        ("export.finished", "Export finished"),
+        ("export.failed", "Export failed"),
+        ("export.downloaded", "Export downloaded"),
+        ("export.emailed", "Export link emailed"),
+        ("export.email_failed", "Export email failed"),
+        ("field", "Contact fields (all)"),
+        ("field.created", "Field created"),
+        ("field.updated", "Field changed"),
+        ("field.deleted", "Field deleted"),
+    ];
+
+    public static string LabelOf(string action) =>
+        Filters.FirstOrDefault(f => f.Value == action && action.Contains('.', StringComparison.Ordinal)).Label ?? action;
+}
