@@ -499,6 +499,29 @@ public sealed class ContactFilterTests(ApiFixture fixture, ContactFilterTests.Se
     }
 
     [Fact]
+    public async Task Count_says_how_many_contacts_the_filter_selects_as_delete_would_take()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        await CreateAsync(ws.Http, new JsonObject { ["email"] = "c1@example.com", ["tags"] = new JsonArray("a", "b") });
+        await CreateAsync(ws.Http, new JsonObject { ["email"] = "c2@example.com", ["tags"] = new JsonArray("a") });
+        await CreateAsync(ws.Http, new JsonObject { ["email"] = "c3@example.com" });
+
+        async Task<long> CountAsync(string query) =>
+            (await ws.Http.GetFromJsonAsync<JsonObject>("/api/contacts/count" + query))!["count"]!.GetValue<long>();
+
+        Assert.Equal(3, await CountAsync(""));
+        Assert.Equal(2, await CountAsync("?tag=A"));
+        Assert.Equal(1, await CountAsync("?tag=a&tag=b"));
+        Assert.Equal(0, await CountAsync("?tag=zzz"));
+        var counted = await CountAsync("?tag=a");
+        var deleted = await (await ws.Http.DeleteAsync("/api/contacts?tag=a")).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(counted, deleted!["deleted"]!.GetValue<int>());
+
+        var errors = await AssertValidationProblemAsync(await ws.Http.GetAsync("/api/contacts/count?createdFrom=someday"));
+        Assert.Equal(["createdFrom"], errors.Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task Delete_with_a_bad_filter_deletes_nothing_and_names_the_parameter()
     {
         var ws = await fixture.NewWorkspaceAsync();

@@ -32,6 +32,8 @@ public static class ContactsApi
         api.MapGet("/", ListContacts).WithName("ListContacts")
             .WithSummary("Lists contacts, newest first, with filters and cursor paging")
             .WithDescription("Filters: tag (repeatable, all must match), source, assignedAgent (user id or 'none'), createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=opted_in|opted_out|unknown, q (text search). Paging: limit (1-500, default 50) and the nextCursor of the previous page.");
+        api.MapGet("/count", CountContacts).WithName("CountContacts")
+            .WithSummary("How many contacts the filter selects (same filters as the list): what a delete or export of the filter would take");
         api.MapPost("/", CreateContact).WithName("CreateContact")
             .WithSummary("Creates a contact; 409 if one of its phones or its email already belongs to a contact")
             .Accepts<ContactBodyDoc>("application/json");
@@ -70,6 +72,20 @@ public static class ContactsApi
         var page = await services.Query.ListAsync(user.WorkspaceId, filter, cursor, pageSize, http.RequestAborted);
         var optIns = await services.Contacts.GetOptInsAsync(user.WorkspaceId, [.. page.Items.Select(c => c.Id)], http.RequestAborted);
         return TypedResults.Ok(new ContactListResponse([.. page.Items.Select(c => ContactResponse.From(c, optIns))], page.NextCursor));
+    }
+
+    public static async Task<Results<Ok<ContactCountResponse>, ValidationProblem>> CountContacts([AsParameters] RequestContext request)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var errors = new Dictionary<string, string[]>();
+        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(new ContactCountResponse(await services.Query.CountAsync(user.WorkspaceId, filter, http.RequestAborted)));
     }
 
     public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact([AsParameters] RequestContext request)

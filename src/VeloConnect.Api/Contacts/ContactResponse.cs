@@ -52,6 +52,8 @@ public sealed record DeleteContactsRequest(IReadOnlyList<Guid>? Ids);
 
 public sealed record DeleteContactsResponse(int Deleted, int NotFound);
 
+public sealed record ContactCountResponse(long Count);
+
 public sealed record OptInRequest(string? Status, string? Source);
 
 public sealed record WriteWarningsResponse(ContactResponse Contact, IReadOnlyList<string> Warnings);

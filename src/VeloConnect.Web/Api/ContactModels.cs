@@ -23,6 +23,9 @@ public sealed record ContactItem(
 /// <summary>A page of the contact list; <c>NextCursor</c> is null on the last page.</summary>
 public sealed record ContactListPage(IReadOnlyList<ContactItem> Items, string? NextCursor);
 
+/// <summary>GET /api/contacts/count: how many contacts a filter selects.</summary>
+public sealed record ContactCount(long Count);
+
 /// <summary>The body of POST /api/contacts/delete.</summary>
 public sealed record DeleteContactsBody(IReadOnlyList<Guid> Ids);
 
