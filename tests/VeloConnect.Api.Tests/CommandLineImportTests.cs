@@ -101,6 +101,8 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
 
         var upload = await ReadAsync(await ws.Http.UploadAsync(Head, "big.csv", new() { ["commandLine"] = "true", ["fileSize"] = "123456789" }), HttpStatusCode.Created);
         Assert.Equal(("command_line", 123456789L), (upload["kind"]!.GetValue<string>(), upload["fileSize"]!.GetValue<long>()));
+        // Who started it, for the history.
+        Assert.Equal(ws.UserId, upload["userId"]!.GetValue<Guid>());
         Assert.Equal("remembered", upload["mapping"]!["source"]!.GetValue<string>());
         Assert.Equal(["name", "phone", "email", "ignore"], Strings(upload["mapping"]!["columns"]));
 

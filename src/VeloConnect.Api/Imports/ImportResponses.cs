@@ -37,7 +37,8 @@ public sealed record ImportResponse(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    string Kind)
+    string Kind,
+    Guid UserId)
 {
     public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields)
     {
@@ -63,7 +64,8 @@ public sealed record ImportResponse(
             import.StartedAt,
             import.FinishedAt,
             import.Error,
-            import.Kind);
+            import.Kind,
+            import.UserId);
     }
 
     public static EncodingResponse EncodingOf(EncodingReport report) =>

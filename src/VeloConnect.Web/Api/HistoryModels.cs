@@ -16,7 +16,7 @@ public sealed record ImportHistoryItem(
     DateTimeOffset? FinishedAt,
     string? Error,
     string? Kind,
-    Guid? UserId = null)
+    Guid UserId)
 {
     /// <summary>The API keeps an import revertible for this long after it finished.</summary>
     public static readonly TimeSpan UndoWindow = TimeSpan.FromDays(30);
