@@ -224,6 +224,32 @@ public sealed class ImportTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_chosen_delimiter_is_how_the_file_is_read_and_imported_and_a_header_change_keeps_it()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        // Detected as comma-separated (commas and semicolons split every row alike: a tie), but it is semicolon-separated.
+        const string csv = "Name, full;Phone\nLee, Ann;+14155550180\nStone, Bob;+14155550181\n";
+        var detected = await ReadAsync(await ws.Http.UploadAsync(csv), HttpStatusCode.Created);
+        Assert.Equal("comma", detected["delimiter"]!.GetValue<string>());
+
+        var chosen = await ReadAsync(await ws.Http.UploadAsync(csv, form: new() { ["delimiter"] = "semicolon" }), HttpStatusCode.Created);
+        Assert.Equal("semicolon", chosen["delimiter"]!.GetValue<string>());
+        Assert.Equal(["Name, full", "Phone"], chosen["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>()));
+        var id = chosen["id"]!.GetValue<string>();
+        // Header off then on again: the file is read again with the chosen delimiter, not a detected one.
+        var headerless = await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" }, hasHeader = false }), HttpStatusCode.OK);
+        Assert.Equal(("semicolon", 3), (headerless["delimiter"]!.GetValue<string>(), headerless["rowCount"]!.GetValue<int>()));
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" }, hasHeader = true }), HttpStatusCode.OK);
+
+        var done = await ws.Http.RunToEndAsync(id);
+
+        Assert.Equal((2, 0, 0, 0), ImportTestSupport.Counts(done));
+        Assert.Equal("Lee, Ann", (await ws.Http.ContactByPhoneAsync("+14155550180"))["name"]!.GetValue<string>());
+        var refused = await ReadAsync(await ws.Http.UploadAsync(csv, form: new() { ["delimiter"] = "pipe" }), HttpStatusCode.BadRequest);
+        Assert.Equal("'pipe' is not a delimiter: use comma, semicolon or tab (or leave it out to let the file be analysed).", refused["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Latin1_file_is_named_and_not_imported_garbled_until_the_conversion_is_confirmed()
     {
         var ws = await fixture.NewWorkspaceAsync();

@@ -35,7 +35,7 @@ public static class ImportsApi
         api.MapPost("/", Upload).WithName("UploadImport").DisableAntiforgery()
             // 50,000 rows of a wide export can pass Kestrel's default 30 MB; the row limit is what bounds a file.
             .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
-            .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.");
+            .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false, 'delimiter' comma|semicolon|tab to override the detected one, and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.");
         api.MapPut("/{id:guid}/mapping", SetMapping).WithName("SetImportMapping")
             .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.");
         api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport")
@@ -74,6 +74,17 @@ public static class ImportsApi
             hasHeader = parsed;
         }
 
+        char? delimiter = null;
+        if (form.TryGetValue("delimiter", out var delimiterText) && !string.IsNullOrWhiteSpace(delimiterText))
+        {
+            if (!SniffOptions.TryParseDelimiter(delimiterText, out var chosen))
+            {
+                return ApiProblems.BadRequest("Bad delimiter", $"'{delimiterText}' is not a delimiter: use comma, semicolon or tab (or leave it out to let the file be analysed).");
+            }
+
+            delimiter = chosen;
+        }
+
         var convertFrom = form.TryGetValue("convertFrom", out var convert) && !string.IsNullOrWhiteSpace(convert) ? convert.ToString().Trim() : null;
         var commandLine = CommandLineImportsApi.ReadUpload(form, file.Length, out var fileSize, out var commandLineProblem);
         if (commandLineProblem is not null)
@@ -86,7 +97,7 @@ public static class ImportsApi
         await using (var stream = file.OpenReadStream())
         {
             // The command-line importer uploads its file's head and sends the rows through the bulk endpoint: no row limit.
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows));
+            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: delimiter));
         }
 
         if (!analysis.CanImport)
@@ -128,7 +139,8 @@ public static class ImportsApi
             // The header choice changes the columns' names and the row count: analyse the stored file again.
             var file = await services.Imports.ReadFileAsync(id, http.RequestAborted);
             using var stream = new MemoryStream(file, writable: false);
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, import.ConvertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows));
+            // The delimiter stays as the upload read it (detected or chosen).
+            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, import.ConvertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: analysis.Delimiter));
             if (!analysis.CanImport)
             {
                 return UploadRefused(analysis);

@@ -128,7 +128,7 @@ public static class CsvSniffer
     {
         using var text = new StreamReader(bytes, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
         var (prefix, complete) = ReadPrefix(text);
-        var delimiter = SniffHeuristics.DetectDelimiter(prefix, complete);
+        var delimiter = options.Delimiter ?? SniffHeuristics.DetectDelimiter(prefix, complete);
         using TextReader all = complete ? new StringReader(prefix) : new SniffPrefixedReader(prefix, text);
         var records = new CsvRecordReader(all, delimiter, KeptCellLength, keepRaw: false);
         var tally = new SniffTally(delimiter, options);

@@ -22,10 +22,24 @@ public sealed record SniffColumn(int Index, string Header, IReadOnlyList<string>
 
 /// <summary>
 /// HasHeader: null to detect, else the user's choice. ConvertFrom: the encoding the user confirmed converting from
-/// (it must be the name the sniff reported).
+/// (it must be the name the sniff reported). Delimiter: null to detect, else the user's choice (',', ';' or '\t').
 /// </summary>
-public sealed record SniffOptions(bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5)
+public sealed record SniffOptions(
+    bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5, char? Delimiter = null)
 {
+    /// <summary>The delimiter a user may choose by name ("comma", "semicolon", "tab", as the analysis names them).</summary>
+    public static bool TryParseDelimiter(string? name, out char delimiter)
+    {
+        delimiter = name?.Trim().ToLowerInvariant() switch
+        {
+            "comma" => ',',
+            "semicolon" => ';',
+            "tab" => '\t',
+            _ => '\0',
+        };
+        return delimiter != '\0';
+    }
+
     /// <summary>The wizard's limit: a larger file is refused with the advice to split it or use the command-line importer.</summary>
     public const int WizardMaxDataRows = 50_000;
 }

@@ -57,6 +57,40 @@ public sealed class SniffStructureTests
     }
 
     [Fact]
+    public void A_chosen_delimiter_replaces_the_detected_one()
+    {
+        // Detected as comma (a tie); the user knows the file is semicolon-separated.
+        const string text = "Name, full;Phone\nLee, Ann;+14155550100\nStone, Bob;+14155550101\n";
+        Assert.Equal(',', Sniff(text).Delimiter);
+
+        var chosen = Sniff(text, new SniffOptions(Delimiter: ';'));
+
+        Assert.Equal((';', "semicolon"), (chosen.Delimiter, chosen.DelimiterName));
+        Assert.Equal(["Name, full", "Phone"], chosen.Columns.Select(c => c.Header));
+        Assert.Equal(["Lee, Ann", "Stone, Bob"], chosen.Columns[0].Samples);
+    }
+
+    [Theory]
+    [InlineData("comma", ',')]
+    [InlineData(" Semicolon ", ';')]
+    [InlineData("TAB", '\t')]
+    public void Delimiters_are_chosen_by_the_names_the_analysis_gives(string name, char expected)
+    {
+        Assert.True(SniffOptions.TryParseDelimiter(name, out var delimiter));
+        Assert.Equal(expected, delimiter);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("pipe")]
+    [InlineData(";")]
+    public void Other_delimiter_names_are_not_accepted(string? name)
+    {
+        Assert.False(SniffOptions.TryParseDelimiter(name, out _));
+    }
+
+    [Fact]
     public void Consistent_field_count_wins_over_frequency()
     {
         // More commas than semicolons, but only the semicolon splits every row alike.
