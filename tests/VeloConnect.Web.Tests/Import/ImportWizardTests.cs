@@ -131,6 +131,28 @@ public sealed class ImportWizardTests : BunitContext
         Assert.False(wizard.Find("#import-has-header").HasAttribute("checked"));
     }
 
+    [Fact]
+    public void Choosing_another_delimiter_uploads_the_file_again_with_it_and_keeps_the_header_choice()
+    {
+        _api.On("POST /api/imports", body => Json(HttpStatusCode.Created, body.Contains("name=delimiter", StringComparison.Ordinal)
+            ? Uploaded() with { Delimiter = "semicolon", Columns = [new(0, "Name, full", ["Lee, Ann"]), new(1, "Mobile", ["+1 415 555 0100"])] }
+            : Uploaded()));
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name, full;Mobile\n", "people.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-delimiter")));
+        Assert.Equal("comma", wizard.Find("#import-delimiter option[selected]").GetAttribute("value"));
+
+        wizard.Find("#import-delimiter").Change("semicolon");
+
+        wizard.WaitForAssertion(() => Assert.Equal("semicolon", wizard.Find("#import-delimiter option[selected]").GetAttribute("value")));
+        var uploads = _api.Requests.Where(r => r.Key == "POST /api/imports").Select(r => r.Body).ToList();
+        Assert.Equal(2, uploads.Count);
+        Assert.DoesNotContain("name=delimiter", uploads[0]);
+        Assert.Matches("name=delimiter\\s+semicolon", uploads[1]);
+        Assert.Matches("name=hasHeader\\s+true", uploads[1]);
+    }
+
     private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
         wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == text).Click();
 
