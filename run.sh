@@ -11,6 +11,8 @@
 set -euo pipefail
 
 readonly POSTGRES_BIN=/usr/lib/postgresql/15/bin
+# The browser the end-to-end browser tests launch (tests/VeloConnect.AppHost.Tests/Browser).
+readonly CHROMIUM_BIN=/usr/bin/chromium
 readonly DASHBOARD_URL=http://localhost:15080
 # The development mail server when no container engine answers (MailPit's container otherwise).
 readonly SMTP4DEV_VERSION=3.15.0
@@ -41,7 +43,7 @@ container_engine_answers() {
 }
 
 # Installs what the AppHost (or, with "tests", the test suites) needs and is missing. The tests always need the
-# local servers: they start throwaway PostgreSQL and Redis instances of their own.
+# local servers: they start throwaway PostgreSQL and Redis instances of their own; the browser tests need Chromium.
 install_prerequisites() {
     local purpose=${1:-run} packages=() engine mode=${VeloConnect__Infrastructure:-auto}
 
@@ -77,6 +79,15 @@ install_prerequisites() {
             packages+=(redis-server)
         fi
         command -v setpriv >/dev/null 2>&1 || packages+=(util-linux)
+    fi
+
+    # The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
+    if [ "$purpose" = tests ]; then
+        if [ -x "$CHROMIUM_BIN" ]; then
+            say "Chromium found ($CHROMIUM_BIN)"
+        else
+            packages+=(chromium)
+        fi
     fi
 
     if [ ${#packages[@]} -gt 0 ]; then

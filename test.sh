@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of VeloConnect Contacts: installs what is missing (as run.sh does: the tests start their own
-# PostgreSQL 15 and redis-server processes), builds the solution once, then runs all test projects, including the
-# end-to-end test that starts the whole AppHost. Exits non-zero when the build or any test fails.
+# PostgreSQL 15 and redis-server processes, and the browser tests Debian's Chromium), builds the solution once, then
+# runs all test projects, including the end-to-end tests that start the whole AppHost and drive the web frontend in
+# Chromium. Exits non-zero when the build or any test fails.
 #
 #   ./test.sh                                   everything
 #   ./test.sh --filter 'FullyQualifiedName~AppHost'   extra arguments go to 'dotnet test'
+#   ./test.sh --filter 'FullyQualifiedName~Browser'   the browser tests only; their screenshots go to
+#                                               tests/VeloConnect.AppHost.Tests/bin/*/TestResults/screenshots (or $VELO_SCREENSHOTS)
+#   VELO_DOCS_SCREENSHOTS=docs/screenshots ./test.sh --filter 'FullyQualifiedName~DocsScreenshots'
+#                                               one full-page screenshot per page of the web frontend
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
