@@ -21,6 +21,13 @@ export DOTNET_NOLOGO=1
 say "Building VeloConnect.sln"
 dotnet build VeloConnect.sln --nologo
 
+# Screenshot folders may be given relative to here: the tests run in their output folder.
+for variable in VELO_SCREENSHOTS VELO_DOCS_SCREENSHOTS; do
+    if [ -n "${!variable:-}" ]; then
+        export "$variable=$(realpath -m "${!variable}")"
+    fi
+done
+
 say "Running the tests of every project"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
