@@ -81,6 +81,7 @@ public sealed partial class WebSession : IAsyncDisposable
             TimezoneId = "UTC",
         });
         context.SetDefaultTimeout(30_000);
+        await context.AddInitScriptAsync(MarkPrerenderedScript);
         await using var session = new WebSession(context, await context.NewPageAsync(), folder);
         try
         {
@@ -109,13 +110,35 @@ public sealed partial class WebSession : IAsyncDisposable
 
     /// <summary>
     /// Waits for the Blazor circuit: the header's bell says data-live="true" once the notification stream is
-    /// connected, which only an interactive circuit does. Clicks before that would be lost.
+    /// connected, and it must be the bell the circuit rendered, not the prerendered one (prerendering can finish after
+    /// the stream connected, and its static form would submit natively). Clicks before that would be lost.
     /// </summary>
     public async Task WaitUntilInteractiveAsync()
     {
+        var timeout = (float)InteractiveTimeout.TotalMilliseconds;
         await Expect(Page.Locator("#notification-bell")).ToHaveAttributeAsync("data-live", "true",
-            new LocatorAssertionsToHaveAttributeOptions { Timeout = (float)InteractiveTimeout.TotalMilliseconds });
+            new LocatorAssertionsToHaveAttributeOptions { Timeout = timeout });
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                "() => { const bell = document.querySelector('#notification-bell'); return !!bell && !bell.veloPrerendered && bell.dataset.live === 'true'; }",
+                null, new PageWaitForFunctionOptions { Timeout = timeout });
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"The page did not become interactive within {timeout / 1000:F0} s: the header's bell is still the prerendered one (the Blazor circuit did not take over).");
+        }
     }
+
+    /// <summary>Marks the prerendered bell, which the interactive circuit replaces with its own element.</summary>
+    private const string MarkPrerenderedScript =
+        """
+        document.addEventListener('DOMContentLoaded', () => {
+            const bell = document.querySelector('#notification-bell');
+            if (bell) { bell.veloPrerendered = true; }
+        });
+        """;
 
     public ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = name, Exact = true });
 
