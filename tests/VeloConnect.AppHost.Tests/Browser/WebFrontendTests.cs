@@ -202,7 +202,8 @@ public sealed class WebFrontendTests(AppHostFixture fixture, BrowserFixture brow
         var row = page.Locator($"#imports-table tr[data-import-id='{importId}']");
         await Expect(row).ToContainTextAsync(fileName);
         await web.StepAsync("import history");
-        await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Undo", Exact = true }).ClickAsync();
+        // "Undo", or a name that says which import ("Undo import of <file>"): the row holds one such button.
+        await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { NameRegex = new Regex("^Undo") }).ClickAsync();
         var confirm = web.Button("Undo import");
         await Expect(confirm).ToBeVisibleAsync();
         await web.StepAsync("confirmation");
