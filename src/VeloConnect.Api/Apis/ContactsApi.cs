@@ -54,9 +54,7 @@ public static class ContactsApi
         [AsParameters] RequestContext request, [FromQuery] string? cursor, [FromQuery] string? limit)
     {
         var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
-        var errors = new Dictionary<string, string[]>();
-        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        var (user, filter, errors) = await ReadFilterAsync(request);
         var pageSize = QueryValues.ReadLimit(limit, DefaultPageSize, ContactQuery.MaxPageSize, errors);
 
         if (cursor is not null && !ContactQuery.TryDecodeCursor(cursor, out _, out _))
@@ -76,16 +74,19 @@ public static class ContactsApi
 
     public static async Task<Results<Ok<ContactCountResponse>, ValidationProblem>> CountContacts([AsParameters] RequestContext request)
     {
-        var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
-        var errors = new Dictionary<string, string[]>();
-        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
-        }
+        var (user, filter, errors) = await ReadFilterAsync(request);
+        return errors.Count > 0
+            ? ApiProblems.Invalid(errors)
+            : TypedResults.Ok(new ContactCountResponse(await request.Services.Query.CountAsync(user.WorkspaceId, filter, request.Http.RequestAborted)));
+    }
 
-        return TypedResults.Ok(new ContactCountResponse(await services.Query.CountAsync(user.WorkspaceId, filter, http.RequestAborted)));
+    /// <summary>The caller and the request's contact filter (the list's query parameters), with what is wrong in it.</summary>
+    private static async Task<(CurrentUser User, ContactFilter Filter, Dictionary<string, string[]> Errors)> ReadFilterAsync(RequestContext request)
+    {
+        var user = CurrentUser.From(request.Http.User);
+        var errors = new Dictionary<string, string[]>();
+        var filter = ContactFilterReader.Read(request.Http.Request.Query, await request.Services.Fields.ListAsync(user.WorkspaceId), errors);
+        return (user, filter, errors);
     }
 
     public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact([AsParameters] RequestContext request)
@@ -190,9 +191,7 @@ public static class ContactsApi
     public static async Task<Results<Ok<DeleteContactsResponse>, ValidationProblem, ProblemHttpResult>> DeleteContactsByFilter([AsParameters] RequestContext request, [FromQuery] string? confirm)
     {
         var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
-        var errors = new Dictionary<string, string[]>();
-        var filter = ContactFilterReader.Read(http.Request.Query, await services.Fields.ListAsync(user.WorkspaceId), errors);
+        var (user, filter, errors) = await ReadFilterAsync(request);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
