@@ -7,7 +7,8 @@ namespace VeloConnect.AppHost.Tests.Browser;
 /// <summary>
 /// Every page of the web frontend with some data on it, one full-page screenshot each (&lt;page&gt;.png) for the
 /// documentation: into the folder VELO_DOCS_SCREENSHOTS names, else TestResults/docs-screenshots in the test output.
-/// Also a smoke test: each page must show its main table or list, not an error.
+/// Also a smoke test: each page must show its main table or list, not an error, and pass axe-core's WCAG 2 A/AA
+/// checks without a serious or critical violation (labels, names, contrast, landmarks, ARIA use).
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class PageScreenshotsTests(AppHostFixture fixture, BrowserFixture browser) : BrowserTestBase(fixture, browser)
@@ -27,7 +28,7 @@ public sealed class PageScreenshotsTests(AppHostFixture fixture, BrowserFixture 
     ];
 
     [Fact]
-    public Task Every_page_shows_its_data() => RunAsync(async web =>
+    public Task Every_page_shows_its_data_and_passes_the_accessibility_checks() => RunAsync(async web =>
     {
         var folder = Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } given
             ? Path.GetFullPath(given)
@@ -47,6 +48,8 @@ public sealed class PageScreenshotsTests(AppHostFixture fixture, BrowserFixture 
         await page.GotoAsync("/signin");
         await Expect(page.Locator("#api-key")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "signin.png"), FullPage = true });
+        var violations = new List<string>();
+        violations.AddRange(await Accessibility.ViolationsAsync(page, "signin"));
 
         foreach (var (name, path, ready) in Pages)
         {
@@ -55,6 +58,9 @@ public sealed class PageScreenshotsTests(AppHostFixture fixture, BrowserFixture 
             await Expect(page.Locator("h1").First).ToBeVisibleAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
             await web.StepAsync(name);
+            violations.AddRange(await Accessibility.ViolationsAsync(page, name));
         }
+
+        Accessibility.AssertNone(violations);
     });
 }

@@ -56,6 +56,7 @@ public sealed class WebFrontendTests(AppHostFixture fixture, BrowserFixture brow
         await Expect(MappingSelect(page, "Note")).ToHaveValueAsync(DoNotImport);
         await Expect(page.Locator("#mapping-table .field-error")).ToHaveCountAsync(0);
         await web.StepAsync("mapping chosen");
+        await Accessibility.AssertNoneAsync(web.Page, "mapping chosen");
         await web.Button("Next: review").ClickAsync();
 
         // Step 3: the dry run's counts, exactly; then the run, followed to the end.
@@ -64,6 +65,7 @@ public sealed class WebFrontendTests(AppHostFixture fixture, BrowserFixture brow
         await Expect(page.Locator("#review-skipped")).ToHaveTextAsync(Number(0));
         await Expect(page.Locator("#review-invalid")).ToHaveTextAsync(Number(1));
         await web.StepAsync("review");
+        await Accessibility.AssertNoneAsync(web.Page, "review");
         await web.Button("Run import").ClickAsync();
 
         var done = page.Locator("#import-done");
@@ -207,6 +209,7 @@ public sealed class WebFrontendTests(AppHostFixture fixture, BrowserFixture brow
         var confirm = web.Button("Undo import");
         await Expect(confirm).ToBeVisibleAsync();
         await web.StepAsync("confirmation");
+        await Accessibility.AssertNoneAsync(web.Page, "confirmation");
         await confirm.ClickAsync();
 
         var result = row.Locator(".undo-result");
