@@ -7,9 +7,6 @@ public sealed record AuditLogEntry(long Id, DateTimeOffset At, Guid? UserId, str
 
 public sealed record AuditLogPage(IReadOnlyList<AuditLogEntry> Items, long? NextBefore);
 
-/// <summary>A user of the workspace (GET /api/users), to name who did something.</summary>
-public sealed record WorkspaceMember(Guid Id, string Name, string? Email);
-
 /// <summary>The actions the API writes, with the words a user reads; unknown actions show as written.</summary>
 public static class AuditActions
 {

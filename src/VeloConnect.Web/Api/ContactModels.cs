@@ -31,9 +31,3 @@ public sealed record DeleteContactsBody(IReadOnlyList<Guid> Ids);
 
 /// <summary>What a delete (by ids or by filter) did.</summary>
 public sealed record DeletedContacts(int Deleted, int NotFound);
-
-/// <summary>A user of the workspace (GET /api/users): who contacts can be assigned to.</summary>
-public sealed record WorkspaceAgent(Guid Id, Guid WorkspaceId, string Name, string? Email);
-
-/// <summary>A custom contact field (GET /api/fields), as far as the contact list's filters need it.</summary>
-public sealed record ContactFieldInfo(string Key, string Label, string Type, IReadOnlyList<string> Options);

@@ -1,6 +1,6 @@
-namespace VeloConnect.Web.Api.Fields;
+namespace VeloConnect.Web.Api;
 
-/// <summary>A custom contact field as GET /api/fields lists it.</summary>
+/// <summary>A custom contact field as GET /api/fields lists it (settings, the contact filters, the mapping dropdown).</summary>
 public sealed record ContactFieldDefinition(string Key, string Label, string Type, IReadOnlyList<string> Options)
 {
     public bool IsSelect => ContactFieldTypes.IsSelect(Type);

@@ -30,6 +30,9 @@ public sealed record ImportTarget(string Value, string Label)
     public const string Ignore = "ignore";
     public const string FieldPrefix = "field:";
 
+    /// <summary>The dropdown's choice for a custom field.</summary>
+    public static ImportTarget For(ContactFieldDefinition field) => new(FieldPrefix + field.Key, field.Label);
+
     public bool IsIgnore => Value == Ignore;
 
     public bool IsCustomField => Value.StartsWith(FieldPrefix, StringComparison.Ordinal);
@@ -46,7 +49,7 @@ public sealed record ImportCounts(int Added, int Updated, int Skipped, int Inval
     public int Total => Added + Updated + Skipped + Invalid;
 }
 
-/// <summary>An import: what the upload found, the mapping (confirmed, remembered or suggested), status, progress and counts.</summary>
+/// <summary>An import: what the upload found, the mapping (confirmed, remembered or suggested), status, progress, counts and who started it (the wizard and the history).</summary>
 public sealed record ImportDetails(
     Guid Id,
     string FileName,
@@ -67,14 +70,24 @@ public sealed record ImportDetails(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    string Kind)
+    string Kind,
+    Guid UserId = default)
 {
     public const string Uploaded = "uploaded";
     public const string Running = "running";
     public const string Finished = "finished";
     public const string Failed = "failed";
 
+    /// <summary>The API keeps an import revertible for this long after it finished.</summary>
+    public static readonly TimeSpan UndoWindow = TimeSpan.FromDays(30);
+
     public bool IsOver => Status is Finished or Failed;
+
+    public bool HasErrorRows => Counts.Skipped + Counts.Invalid > 0;
+
+    public bool IsCommandLine => Kind == "command_line";
+
+    public bool CanUndoAt(DateTimeOffset now) => Status == Finished && FinishedAt is { } finished && now - finished <= UndoWindow;
 }
 
 /// <summary>The body of PUT /api/imports/{id}/mapping.</summary>
@@ -96,8 +109,3 @@ public sealed record ImportReview(
     IReadOnlyList<ImportReviewRow> Skipped,
     IReadOnlyList<ImportReviewRow> Invalid);
 
-/// <summary>A custom contact field (GET /api/fields), as the mapping's dropdown lists it.</summary>
-public sealed record ImportFieldChoice(string Key, string Label, string Type, IReadOnlyList<string> Options)
-{
-    public ImportTarget ToTarget() => new(ImportTarget.FieldPrefix + Key, Label);
-}
