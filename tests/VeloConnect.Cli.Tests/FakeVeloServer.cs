@@ -11,7 +11,8 @@ namespace VeloConnect.Cli.Tests;
 /// <summary>
 /// The server side of a command-line import, in memory, following the contract: the head sniffed as the wizard sniffs it,
 /// the mapping validated, rows read with the wizard's RowReader, each row recorded once and answered from its record
-/// when sent again; idempotency keys answered verbatim. Bulk requests can be made to fail.
+/// when sent again; idempotency keys answered verbatim. Bulk requests can be made to fail before they are applied, or to
+/// lose their answer after they are applied (the connection reset once the rows are recorded).
 /// </summary>
 public sealed class FakeVeloServer : HttpMessageHandler
 {
@@ -34,7 +35,22 @@ public sealed class FakeVeloServer : HttpMessageHandler
     /// <summary>Called with the number of the bulk request (1-based); an answer returned is sent instead of the real one.</summary>
     public Func<int, HttpResponseMessage?> FailBulk { get; set; } = _ => null;
 
+    /// <summary>
+    /// Called with the number of the bulk request (1-based) once it is applied and its answer stored: true loses the answer,
+    /// as a connection reset after the server committed would (the client sees an HttpRequestException, no status).
+    /// </summary>
+    public Func<int, bool> DropAnswer { get; set; } = _ => false;
+
     public int BulkRequests { get; private set; }
+
+    /// <summary>The idempotency keys answered from the stored answers (a resend), in order of arrival.</summary>
+    public List<string> Replayed { get; } = [];
+
+    /// <summary>
+    /// For each row, how many bulk requests with a key not seen before carried it: 1 when the row was recorded once.
+    /// A resend under a new key counts again (a real server would apply it again).
+    /// </summary>
+    public Dictionary<int, int> Recordings { get; } = [];
 
     /// <summary>Every row number in every bulk request received, in order of arrival.</summary>
     public List<int> RowsReceived { get; } = [];
@@ -146,17 +162,19 @@ public sealed class FakeVeloServer : HttpMessageHandler
                 return Json(HttpStatusCode.Conflict, """{"title":"Import not running","detail":"Run it first."}""");
             }
 
+            var items = JsonSerializer.Deserialize<BulkRowDto[]>(body, VeloApi.Json)!;
+            RowsReceived.AddRange(items.Select(item => item.Row));
             if (_answers.TryGetValue(key, out var stored))
             {
-                return Json(HttpStatusCode.OK, stored);
+                Replayed.Add(key);
+                return Answer(number, stored);
             }
 
             var reader = new RowReader(_mapping!, [.. _analysis!.Columns.Select(c => c.Header)], []);
-            var items = JsonSerializer.Deserialize<BulkRowDto[]>(body, VeloApi.Json)!;
             var results = new JsonArray();
             foreach (var (item, index) in items.Select((item, index) => (item, index)))
             {
-                RowsReceived.Add(item.Row);
+                Recordings[item.Row] = Recordings.GetValueOrDefault(item.Row) + 1;
                 if (!_rows.TryGetValue(item.Row, out var recorded))
                 {
                     var read = reader.Read(item.Cells);
@@ -181,9 +199,14 @@ public sealed class FakeVeloServer : HttpMessageHandler
 
             var answer = new JsonObject { ["counts"] = new JsonObject(), ["results"] = results }.ToJsonString();
             _answers[key] = answer;
-            return Json(HttpStatusCode.OK, answer);
+            return Answer(number, answer);
         }
     }
+
+    /// <summary>The stored answer, or the connection lost after the rows were applied when <see cref="DropAnswer"/> says so.</summary>
+    private HttpResponseMessage Answer(int number, string answer) => DropAnswer(number)
+        ? throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Bulk request {number} was applied, then the connection was reset before its answer (simulated).")
+        : Json(HttpStatusCode.OK, answer);
 
     private async Task<HttpResponseMessage> FinishAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

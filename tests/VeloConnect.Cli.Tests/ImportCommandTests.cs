@@ -125,26 +125,37 @@ public sealed class ImportCommandTests : IDisposable
     {
         var path = SampleFile();
         var server = Server();
-        var realFail = 0;
-        server.FailBulk = n =>
-        {
-            // Request 2 is applied on the server, then its answer is lost, for good in this run.
-            if (n >= 2 && Interlocked.Increment(ref realFail) > 0)
-            {
-                return new HttpResponseMessage(HttpStatusCode.Unauthorized);
-            }
-
-            return null;
-        };
+        // From request 2 on, the server applies the rows and stores its answer, then the connection drops before the
+        // answer arrives: batch 2 (rows 12-21) and each retry of it, for good in this run.
+        server.DropAnswer = n => n >= 2;
 
         var first = await Run(server, "", path, "--batch", "10", "--parallel", "1", "--yes");
-        Assert.Equal(1, first.Exit);
 
-        server.FailBulk = _ => null;
+        Assert.Equal(1, first.Exit);
+        Assert.Contains("Run the same command again to resume", first.Error, StringComparison.Ordinal);
+        Assert.Equal(10, ImportProgress.Load(ImportProgress.PathFor(path))!.RowsAcknowledged);
+        // The lost batch was applied: every row of the file is recorded on the server, once.
+        Assert.Equal(Enumerable.Range(2, 20), server.Recordings.Keys.Order());
+        var (added, updated, skipped, invalid) = server.Counts();
+        Assert.Equal((15, 2, 2, 1), (added, updated, skipped, invalid));
+        Assert.Null(server.FinishedWith);
+
+        server.DropAnswer = _ => false;
+        server.Replayed.Clear();
+        server.RowsReceived.Clear();
         var second = await Run(server, "", path, "--yes");
 
         Assert.True(second.Exit == 0, second.Error);
+        // The lost batch is sent again, and nothing is applied twice: the resend carries the key of the lost answer, so
+        // the server answers it from its stored answer.
+        Assert.Equal(Enumerable.Range(12, 10), server.RowsReceived.Order());
+        Assert.All(server.Recordings, pair => Assert.True(pair.Value == 1, $"Row {pair.Key} was recorded {pair.Value} times."));
+        Assert.Equal([VeloApi.IdempotencyKey(server.ImportId, 12)], server.Replayed);
+        Assert.Equal(20, server.FinishedWith);
         Assert.Contains("20 rows: 15 added, 2 updated, 2 skipped, 1 invalid.", second.Out, StringComparison.Ordinal);
+        // Row 15 is in the replayed batch: its outcome comes from the stored answer.
+        var errors = File.ReadAllLines(ErrorsFile.PathFor(path)).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(["5", "9", "15"], errors);
     }
 
     [Fact]
