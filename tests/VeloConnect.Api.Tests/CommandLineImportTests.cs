@@ -154,7 +154,7 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
 
     private static object Row(int row, params string[] cells) => new { row, cells };
 
-    private static async Task<string> StartAsync(HttpClient http, string head, string[] columns)
+    internal static async Task<string> StartAsync(HttpClient http, string head, string[] columns)
     {
         var upload = await ReadAsync(await http.UploadAsync(head, "big.csv", new() { ["commandLine"] = "true" }), HttpStatusCode.Created);
         var id = upload["id"]!.GetValue<string>();
@@ -163,7 +163,7 @@ public sealed class CommandLineImportTests(ApiFixture fixture)
         return id;
     }
 
-    private static HttpRequestMessage RowsRequest(string importId, object[] rows, string? key)
+    internal static HttpRequestMessage RowsRequest(string importId, object[] rows, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/contacts/bulk?importId={importId}") { Content = JsonContent.Create(rows) };
         if (key is not null)

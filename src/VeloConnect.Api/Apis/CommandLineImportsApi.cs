@@ -8,9 +8,7 @@ using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Contacts;
-using VeloConnect.Data.Audit;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Notifications;
 
 namespace VeloConnect.Api.Apis;
 
@@ -211,8 +209,12 @@ public static class CommandLineImportsApi
         return node is JsonValue json && json.TryGetValue(out value);
     }
 
+    /// <summary>
+    /// Finish: one transaction counts the recorded rows, marks the import finished, audits and notifies (see
+    /// <see cref="ImportStore.FinishCommandLineAsync"/>); sent again, it answers the same and announces nothing more.
+    /// </summary>
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Finish(Guid id, FinishCommandLineImportRequest? body, HttpContext http,
-        [AsParameters] ImportRequest request, AuditLog audit, NotificationStore notifications)
+        [AsParameters] ImportRequest request)
     {
         var services = request.Services;
         var user = CurrentUser.From(http.User);
@@ -231,28 +233,17 @@ public static class CommandLineImportsApi
             return ApiProblems.BadRequest("Bad totalRows", "Send {\"totalRows\": N} with the number of data rows in the file: the import finishes once all N are recorded.");
         }
 
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        if (import.Status == ImportStatus.Finished && import.TotalRows == total)
+        var finish = await services.Imports.FinishCommandLineAsync(id, total, http.RequestAborted);
+        var current = (await services.Imports.GetAsync(user.WorkspaceId, id, http.RequestAborted))!;
+        return finish.Outcome switch
         {
             // Finishing again (an importer that stopped after finishing and was started again) answers the same.
-            return TypedResults.Ok(Response(import, fields));
-        }
-
-        if (import.Status != ImportStatus.Running)
-        {
-            return ApiProblems.Conflict($"Import {import.Status}", $"Import {id} is {import.Status}{(import.Status == ImportStatus.Finished ? $" with {import.TotalRows:N0} rows" : "")}; it cannot finish with {total:N0}.");
-        }
-
-        var counts = await services.Imports.UpdateProgressAsync(id, http.RequestAborted);
-        if (counts.Total != total)
-        {
-            return ApiProblems.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
-                $"{counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/contacts/bulk?importId={id}; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file."));
-        }
-
-        await ImportAnnouncement.AnnounceAsync(audit, notifications, import, counts, null);
-        await services.Imports.FinishCommandLineAsync(id, total, http.RequestAborted);
-        return TypedResults.Ok(Response((await services.Imports.GetAsync(user.WorkspaceId, id, http.RequestAborted))!, fields));
+            CommandLineFinishOutcome.Finished or CommandLineFinishOutcome.AlreadyFinished => TypedResults.Ok(Response(current, await services.Fields.ListAsync(user.WorkspaceId))),
+            CommandLineFinishOutcome.RowsMissing => ApiProblems.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
+                $"{finish.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/contacts/bulk?importId={id}; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
+            _ => ApiProblems.Conflict($"Import {current.Status}",
+                $"Import {id} is {current.Status}{(current.Status == ImportStatus.Finished ? $" with {current.TotalRows:N0} rows" : "")}; it cannot finish with {total:N0}."),
+        };
     }
 
     private static ImportResponse Response(ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields) =>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
 using VeloConnect.Data.Notifications;
@@ -15,6 +14,9 @@ public sealed partial class NotificationHub(NpgsqlDataSource dataSource, ILogger
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<Notification>, byte>> _subscribers = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NotificationStore _store = new(dataSource);
+    private readonly Lock _deliveryOrder = new();
+    private Task _delivered = Task.CompletedTask;
 
     /// <summary>Completes once the hub listens (tests wait for it before writing).</summary>
     public Task Listening => _listening.Task;
@@ -67,17 +69,44 @@ public sealed partial class NotificationHub(NpgsqlDataSource dataSource, ILogger
         }
     }
 
+    /// <summary>
+    /// A NOTIFY carries ids only (<see cref="NotificationPointer"/>): the notification is read by id, for a user with a
+    /// stream here, off the listening connection (which cannot run a query inside its callback), in arrival order.
+    /// </summary>
     private void Dispatch(string payload)
     {
-        var notification = JsonSerializer.Deserialize<Notification>(payload);
-        if (notification is not null && _subscribers.TryGetValue(notification.UserId, out var channels))
+        if (NotificationPointer.FromPayload(payload) is not { } pointer || !_subscribers.TryGetValue(pointer.UserId, out var channels) || channels.IsEmpty)
         {
-            foreach (var channel in channels.Keys)
-            {
-                channel.Writer.TryWrite(notification);
-            }
+            return;
+        }
+
+        lock (_deliveryOrder)
+        {
+            _delivered = DeliverAsync(_delivered, pointer, channels);
         }
     }
+
+    private async Task DeliverAsync(Task previous, NotificationPointer pointer, ConcurrentDictionary<Channel<Notification>, byte> channels)
+    {
+        await previous;
+        try
+        {
+            if (await _store.GetAsync(pointer.Id) is { } notification)
+            {
+                foreach (var channel in channels.Keys)
+                {
+                    channel.Writer.TryWrite(notification);
+                }
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            LogNotLoaded(logger, pointer.Id, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} could not be read for the live streams ({Reason}); it is in the list")]
+    private static partial void LogNotLoaded(ILogger logger, long notificationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification listener lost its connection ({Reason}); reconnecting")]
     private static partial void LogReconnecting(ILogger logger, string reason);

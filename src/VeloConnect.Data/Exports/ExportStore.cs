@@ -79,66 +79,73 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
         ExecuteAsync("update exports set rows = @rows, heartbeat_at = now() where id = @id and status = 'running'", cancellationToken,
             ("id", id), ("rows", rows));
 
-    /// <summary>Marks the export ready and writes its audit row in one transaction; false when it was no longer running.</summary>
-    public async Task<bool> FinishAsync(ExportRecord export, long rows, long bytes, string fileName, DateTimeOffset finishedAt, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Marks the export ready (its file complete, flushed to disk and in place) with its audit row and its user's
+    /// notification, in one transaction; false (nothing written) when it was no longer running.
+    /// </summary>
+    public Task<bool> FinishAsync(ExportRecord export, long rows, long bytes, string fileName, DateTimeOffset finishedAt, DateTimeOffset expiresAt,
+        NotificationText notification, CancellationToken cancellationToken = default) =>
+        EndAsync(export, """
+            update exports set status = 'ready', rows = @rows, bytes = @bytes, file_name = @file, finished_at = @finished, expires_at = @expires, error = null
+            where id = @id and status = 'running'
+            """,
+            [("rows", rows), ("bytes", bytes), ("file", fileName), ("finished", finishedAt), ("expires", expiresAt)],
+            "export.finished", new() { ["format"] = ExportFormats.Name(export.Format), ["rows"] = rows, ["bytes"] = bytes, ["filter"] = export.FilterQuery },
+            notification, cancellationToken);
+
+    /// <summary>
+    /// Marks a running export failed with its audit row and its user's notification, in one transaction; false (nothing
+    /// written) when it was no longer running: an export fails, and says so, at most once, and never once it is ready.
+    /// </summary>
+    public Task<bool> FailAsync(ExportRecord export, string error, NotificationText notification, CancellationToken cancellationToken = default) =>
+        EndAsync(export, "update exports set status = 'failed', error = @error, finished_at = now() where id = @id and status = 'running'", [("error", error)],
+            "export.failed", new() { ["format"] = ExportFormats.Name(export.Format), ["filter"] = export.FilterQuery, ["error"] = error },
+            notification, cancellationToken);
+
+    /// <summary>
+    /// Ends a running export (the update, guarded by its running status), with its audit row and notification, in one
+    /// transaction. A notification the database refuses is left out rather than keeping the export from ending.
+    /// </summary>
+    private async Task<bool> EndAsync(ExportRecord export, string update, (string Name, object Value)[] parameters, string action, Dictionary<string, object?> details,
+        NotificationText notification, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var update = new NpgsqlCommand("""
-            update exports set status = 'ready', rows = @rows, bytes = @bytes, file_name = @file, finished_at = @finished, expires_at = @expires, error = null
-            where id = @id and status = 'running'
-            """, connection, transaction))
+        await using (var command = new NpgsqlCommand(update, connection, transaction))
         {
-            update.Parameters.AddWithValue("id", export.Id);
-            update.Parameters.AddWithValue("rows", rows);
-            update.Parameters.AddWithValue("bytes", bytes);
-            update.Parameters.AddWithValue("file", fileName);
-            update.Parameters.AddWithValue("finished", finishedAt);
-            update.Parameters.AddWithValue("expires", expiresAt);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            command.Parameters.AddWithValue("id", export.Id);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return false;
             }
         }
 
-        await Audit.AuditLog.WriteAsync(connection, transaction, export.WorkspaceId, export.UserId, "export.finished", "export", export.Id.ToString(),
-            new Dictionary<string, object?>
-            {
-                ["format"] = ExportFormats.Name(export.Format),
-                ["rows"] = rows,
-                ["bytes"] = bytes,
-                ["filter"] = export.FilterQuery,
-            }, cancellationToken);
+        await Audit.AuditLog.WriteAsync(connection, transaction, export.WorkspaceId, export.UserId, action, "export", export.Id.ToString(), details, cancellationToken);
+        await Notifications.NotificationStore.TryAddAsync(connection, transaction, export.WorkspaceId, export.UserId, notification.Kind, notification.Title,
+            notification.Message, notification.Link, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
-
-    public Task FailAsync(Guid id, string error, CancellationToken cancellationToken = default) =>
-        ExecuteAsync("update exports set status = 'failed', error = @error, finished_at = now() where id = @id and status = 'running'", cancellationToken,
-            ("id", id), ("error", error));
 
     /// <summary>Running exports whose job has not reported for <paramref name="silence"/> (its silo went away).</summary>
     public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default) =>
         [.. (await QueryAsync("status = 'running' and heartbeat_at < now() - @silence", 1_000, cancellationToken, ("silence", silence))).Select(e => e.Id)];
 
-    /// <summary>Marks ready exports past their expiry as expired and returns their file names (to delete); each is returned to one caller only.</summary>
-    public async Task<IReadOnlyList<string>> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            update exports set status = 'expired' where status = 'ready' and expires_at <= @now returning file_name
-            """);
-        command.Parameters.AddWithValue("now", now);
-        var files = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (!reader.IsDBNull(0))
-            {
-                files.Add(reader.GetString(0));
-            }
-        }
+    /// <summary>Ready exports past their expiry, whose files are to be deleted (then each marked expired).</summary>
+    public async Task<IReadOnlyList<ExportRecord>> ExpiringAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await QueryAsync("status = 'ready' and expires_at <= @now", 1_000, cancellationToken, ("now", now));
 
-        return files;
+    /// <summary>Marks a ready export expired once its file is deleted; false when another cleanup did it first.</summary>
+    public async Task<bool> MarkExpiredAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update exports set status = 'expired' where id = @id and status = 'ready'");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private async Task<IReadOnlyList<ExportRecord>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
@@ -188,3 +195,6 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>The notification an export's end sends its user (what it says is the job's to decide).</summary>
+public sealed record NotificationText(string Kind, string Title, string Message, string Link);

@@ -18,15 +18,19 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
         ImportCounts progress, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await ContactBatchWriter.WriteInTransactionAsync(dataSource, import.WorkspaceId, source, changes, now, async (connection, transaction) =>
         {
-            await InsertRowsAsync(connection, import.Id, rows, cancellationToken);
-            await using var progressUpdate = new NpgsqlCommand("""
+            // The progress first: its row lock on the import is the one the rows' check (migration 0012) then holds already.
+            await using (var progressUpdate = new NpgsqlCommand("""
                 update imports set added = @added, updated = @updated, skipped = @skipped, invalid = @invalid,
                     rows_done = @added + @updated + @skipped + @invalid, heartbeat_at = now()
                 where id = @import
-                """, connection, transaction);
-            progressUpdate.Parameters.AddWithValue("import", import.Id);
-            progressUpdate.AddCounts(progress);
-            await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
+                """, connection, transaction))
+            {
+                progressUpdate.Parameters.AddWithValue("import", import.Id);
+                progressUpdate.AddCounts(progress);
+                await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await InsertRowsAsync(connection, import.Id, rows, cancellationToken);
         }, import.Id, cancellationToken);
 
     internal static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)

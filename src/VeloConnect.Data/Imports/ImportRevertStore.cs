@@ -216,7 +216,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
                 ["unchanged"] = counts.Unchanged,
             }, cancellationToken);
         var summary = $"{counts.Deleted:N0} contacts deleted, {counts.Restored:N0} restored, {counts.Kept:N0} kept because they changed since";
-        await NotificationStore.AddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "Import reverted",
+        await NotificationStore.TryAddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "Import reverted",
             $"{fileName}: {summary}.", $"/imports/{revert.ImportId}/revert", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -238,7 +238,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         var counts = revert.Counts;
         await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "import", revert.ImportId.ToString(),
             new Dictionary<string, object?> { ["file"] = fileName, ["error"] = error, ["done"] = counts.Done, ["total"] = revert.Total }, cancellationToken);
-        await NotificationStore.AddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "Import revert failed",
+        await NotificationStore.TryAddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "Import revert failed",
             $"{fileName}: the revert stopped ({error}) after {counts.Done:N0} of {revert.Total:N0} contacts; what it did stays done. Ask for the revert again to continue.",
             $"/imports/{revert.ImportId}/revert", cancellationToken);
         await transaction.CommitAsync(cancellationToken);

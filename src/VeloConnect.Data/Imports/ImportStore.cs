@@ -167,19 +167,26 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string RecountSql = """
+        with counts as (
+            select count(*) filter (where outcome = 'added') as added, count(*) filter (where outcome = 'updated') as updated,
+                   count(*) filter (where outcome = 'skipped') as skipped, count(*) filter (where outcome = 'invalid') as invalid
+            from import_rows where import_id = @id)
+        update imports i set added = c.added, updated = c.updated, skipped = c.skipped, invalid = c.invalid,
+            rows_done = c.added + c.updated + c.skipped + c.invalid, heartbeat_at = now()
+        from counts c where i.id = @id
+        returning i.added, i.updated, i.skipped, i.invalid
+        """;
+
     /// <summary>Recounts the recorded rows into the import (progress) and beats the heart; returns the counts.</summary>
     public async Task<ImportCounts> UpdateProgressAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            with counts as (
-                select count(*) filter (where outcome = 'added') as added, count(*) filter (where outcome = 'updated') as updated,
-                       count(*) filter (where outcome = 'skipped') as skipped, count(*) filter (where outcome = 'invalid') as invalid
-                from import_rows where import_id = @id)
-            update imports i set added = c.added, updated = c.updated, skipped = c.skipped, invalid = c.invalid,
-                rows_done = c.added + c.updated + c.skipped + c.invalid, heartbeat_at = now()
-            from counts c where i.id = @id
-            returning i.added, i.updated, i.skipped, i.invalid
-            """);
+        await using var command = dataSource.CreateCommand(RecountSql);
+        return await RecountAsync(command, id, cancellationToken);
+    }
+
+    private static async Task<ImportCounts> RecountAsync(NpgsqlCommand command, Guid id, CancellationToken cancellationToken)
+    {
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -199,6 +206,45 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Counts one more run of a running import's job (each start and each resumption); returns how many runs that makes,
+    /// or null when the import is not running.
+    /// </summary>
+    public async Task<int?> StartRunAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update imports set runs = runs + 1, heartbeat_at = now() where id = @id and status = 'running' returning runs");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is int runs ? runs : null;
+    }
+
+    /// <summary>
+    /// Ends a running import, finished (<paramref name="error"/> null) or failed, with its audit row and notification
+    /// (<see cref="ImportAnnouncement"/>), in one transaction: an import ends, and is announced, exactly once, however
+    /// often this is tried. <see cref="ImportEndOutcome.NotRunning"/> (nothing written) when it had already ended.
+    /// </summary>
+    public async Task<ImportEndOutcome> EndAsync(ImportRecord import, ImportCounts counts, string? error, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var end = new NpgsqlCommand("""
+            update imports set status = @status, finished_at = now(), error = @error where id = @id and status = 'running'
+            """, connection, transaction))
+        {
+            end.Parameters.AddWithValue("id", import.Id);
+            end.Parameters.AddWithValue("status", error is null ? ImportStatus.Finished : ImportStatus.Failed);
+            end.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+            if (await end.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return ImportEndOutcome.NotRunning;
+            }
+        }
+
+        var notified = await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, error, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return notified ? ImportEndOutcome.Ended : ImportEndOutcome.EndedWithoutNotification;
+    }
+
+    /// <summary>Sets an import's status without announcing it (tests that stage an import).</summary>
     public async Task FinishAsync(Guid id, string status, string? error, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("update imports set status = @status, finished_at = now(), error = @error where id = @id");
@@ -250,16 +296,50 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return rows;
     }
 
-    /// <summary>Moves a running command-line import to finished with its row count (once); false when it is not running.</summary>
-    public async Task<bool> FinishCommandLineAsync(Guid id, int totalRows, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Finishes a running command-line import once all <paramref name="totalRows"/> rows of its file are recorded: its
+    /// counts, status, audit row and notification in one transaction, which first locks the import's row. A batch in
+    /// flight has either locked it already (the finish waits for it and counts its rows) or is refused once the finish
+    /// commits (its progress update checks the status; migration 0012 refuses its rows): no row lands after "finished".
+    /// Finishing a finished import again with the same count answers <see cref="CommandLineFinishOutcome.AlreadyFinished"/>
+    /// and announces nothing more.
+    /// </summary>
+    public async Task<CommandLineFinish> FinishCommandLineAsync(Guid id, int totalRows, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            update imports set status = 'finished', finished_at = now(), total_rows = @total
-            where id = @id and status = 'running' and kind = 'command_line'
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("total", totalRows);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        ImportRecord import;
+        await using (var read = new NpgsqlCommand($"select {Columns} from imports where id = @id and kind = 'command_line' for no key update", connection, transaction))
+        {
+            read.Parameters.AddWithValue("id", id);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Import {id} is not a command-line import.");
+            }
+
+            import = Read(reader);
+        }
+
+        if (import.Status != ImportStatus.Running)
+        {
+            var outcome = import.Status == ImportStatus.Finished && import.TotalRows == totalRows ? CommandLineFinishOutcome.AlreadyFinished : CommandLineFinishOutcome.NotRunning;
+            return new CommandLineFinish(outcome, import.Counts);
+        }
+
+        await using var recount = new NpgsqlCommand(RecountSql, connection, transaction);
+        var counts = await RecountAsync(recount, id, cancellationToken);
+        if (counts.Total == totalRows)
+        {
+            await using var finish = new NpgsqlCommand("update imports set status = 'finished', finished_at = now(), total_rows = @total where id = @id", connection, transaction);
+            finish.Parameters.AddWithValue("id", id);
+            finish.Parameters.AddWithValue("total", totalRows);
+            await finish.ExecuteNonQueryAsync(cancellationToken);
+            await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, null, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new CommandLineFinish(counts.Total == totalRows ? CommandLineFinishOutcome.Finished : CommandLineFinishOutcome.RowsMissing, counts);
     }
 
     /// <summary>Sets the rows a command-line import expects (the importer's count of its file), for its progress.</summary>
@@ -291,3 +371,33 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         reader.IsDBNull(19) ? null : reader.GetString(19),
         reader.GetString(20));
 }
+
+/// <summary>How an attempt to end an import went.</summary>
+public enum ImportEndOutcome
+{
+    /// <summary>It had already ended: nothing was written.</summary>
+    NotRunning,
+
+    /// <summary>Ended, audited and notified.</summary>
+    Ended,
+
+    /// <summary>Ended and audited; the database refused the notification.</summary>
+    EndedWithoutNotification,
+}
+
+public enum CommandLineFinishOutcome
+{
+    /// <summary>Finished now: counted, audited, notified.</summary>
+    Finished,
+
+    /// <summary>Finished before with the same row count: the same answer, nothing announced again.</summary>
+    AlreadyFinished,
+
+    /// <summary>Not all rows of the file are recorded (the counts say how many are): still running.</summary>
+    RowsMissing,
+
+    /// <summary>Failed, not run yet, or finished with another row count.</summary>
+    NotRunning,
+}
+
+public sealed record CommandLineFinish(CommandLineFinishOutcome Outcome, ImportCounts Counts);

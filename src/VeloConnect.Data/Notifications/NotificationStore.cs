@@ -7,12 +7,36 @@ namespace VeloConnect.Data.Notifications;
 public sealed record Notification(long Id, Guid WorkspaceId, Guid UserId, DateTimeOffset At, string Kind, string Title, string Message, string? Link, DateTimeOffset? ReadAt);
 
 /// <summary>
-/// In-app notifications. Adding one also raises a PostgreSQL NOTIFY on <see cref="Channel"/> (payload: the row as
-/// JSON), so whichever process serves a user's live stream hears it, wherever the notification was written.
+/// What a NOTIFY on <see cref="NotificationStore.Channel"/> carries: which notification, for whom. Never its text, so no
+/// title, message or file name can make it exceed what PostgreSQL accepts (8000 bytes); listeners read the row by id.
+/// </summary>
+public sealed record NotificationPointer(long Id, Guid WorkspaceId, Guid UserId)
+{
+    public string ToPayload() => JsonSerializer.Serialize(this);
+
+    public static NotificationPointer? FromPayload(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<NotificationPointer>(payload);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// In-app notifications. Adding one also raises a PostgreSQL NOTIFY on <see cref="Channel"/> (payload: a
+/// <see cref="NotificationPointer"/>), so whichever process serves a user's live stream hears it, wherever the
+/// notification was written, and reads it by id.
 /// </summary>
 public sealed class NotificationStore(NpgsqlDataSource dataSource)
 {
     public const string Channel = "velo_notifications";
+
+    private const string Columns = "id, workspace_id, user_id, at, kind, title, message, link, read_at";
 
     public async Task<Notification> AddAsync(Guid workspaceId, Guid userId, string kind, string title, string message, string? link, CancellationToken cancellationToken = default)
     {
@@ -47,17 +71,49 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         await using (var notify = new NpgsqlCommand("select pg_notify(@channel, @payload)", connection, transaction))
         {
             notify.Parameters.AddWithValue("channel", Channel);
-            notify.Parameters.AddWithValue("payload", JsonSerializer.Serialize(notification));
+            notify.Parameters.AddWithValue("payload", new NotificationPointer(notification.Id, workspaceId, userId).ToPayload());
             await notify.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return notification;
     }
 
+    /// <summary>
+    /// Adds a job's closing notification within the transaction that ends the job, under a savepoint: if the database
+    /// refuses it (anything but a lost connection or a conflict, which fail the whole transaction and so are retried), only
+    /// the notification is rolled back, and the job still ends, once. Returns null then.
+    /// </summary>
+    public static async Task<Notification?> TryAddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid userId, string kind,
+        string title, string message, string? link, CancellationToken cancellationToken = default)
+    {
+        const string savepoint = "notification";
+        await transaction.SaveAsync(savepoint, cancellationToken);
+        try
+        {
+            var notification = await AddAsync(connection, transaction, workspaceId, userId, kind, title, message, link, cancellationToken);
+            await transaction.ReleaseAsync(savepoint, cancellationToken);
+            return notification;
+        }
+        catch (PostgresException e) when (!e.IsTransient)
+        {
+            await transaction.RollbackAsync(savepoint, cancellationToken);
+            return null;
+        }
+    }
+
+    /// <summary>One notification by id (a listener reading what a NOTIFY pointed at); null once it is gone.</summary>
+    public async Task<Notification?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from notifications where id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
     public async Task<IReadOnlyList<Notification>> ListAsync(Guid workspaceId, Guid userId, bool unreadOnly, long? before, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            select id, workspace_id, user_id, at, kind, title, message, link, read_at from notifications
+            select {Columns} from notifications
             where workspace_id = @ws and user_id = @user {(unreadOnly ? "and read_at is null" : "")} {(before is null ? "" : "and id < @before")}
             order by id desc limit @limit
             """);
@@ -73,8 +129,7 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new Notification(reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+            result.Add(Read(reader));
         }
 
         return result;
@@ -96,4 +151,8 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static Notification Read(NpgsqlDataReader reader) => new(reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
 }

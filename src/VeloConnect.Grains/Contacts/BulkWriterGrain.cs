@@ -81,24 +81,56 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
             }
 
             var results = plan.Outcomes.Select(ImportBatchPlan.Result).ToList();
-            if (await importRows.WriteAsync(import, ImportJobGrain.Source, [.. plan.Changes()], results, clock.GetUtcNow()))
+            switch (await importRows.WriteAsync(import, ImportJobGrain.Source, [.. plan.Changes()], results, clock.GetUtcNow()))
             {
-                results.ForEach(r => recorded[r.RowNumber] = r);
-            }
-            else
-            {
-                // A contact, identifier or row of this request changed since it was read: row by row through the grains.
-                span?.SetTag("import.batch.contended", true);
-                await ImportRowWriter.WriteAsync(GrainFactory, imports, import, ImportJobGrain.Source, todo);
-                await imports.UpdateProgressAsync(importId);
-                foreach (var result in await imports.RowsAsync(importId, [.. todo.Select(r => r.Row.RowNumber)]))
-                {
-                    recorded[result.RowNumber] = result;
-                }
+                case CommandLineBatchWrite.Written:
+                    results.ForEach(r => recorded[r.RowNumber] = r);
+                    break;
+                case CommandLineBatchWrite.ImportEnded:
+                    // The import finished while this request was read: nothing of it landed.
+                    return null;
+                default:
+                    // A contact, identifier or row of this request changed since it was read: row by row through the grains.
+                    span?.SetTag("import.batch.contended", true);
+                    if (!await WriteImportRowsOneByOneAsync(import, todo))
+                    {
+                        return null;
+                    }
+
+                    foreach (var result in await imports.RowsAsync(importId, [.. todo.Select(r => r.Row.RowNumber)]))
+                    {
+                        recorded[result.RowNumber] = result;
+                    }
+
+                    break;
             }
         }
 
         return [.. rows.Select(r => Answer(recorded[r.Row]))];
+    }
+
+    /// <summary>
+    /// The contended path of a command-line import's rows; false when the import ended meanwhile (the database refuses
+    /// rows of an ended import, so what was not recorded before the end never is).
+    /// </summary>
+    private async Task<bool> WriteImportRowsOneByOneAsync(ImportRecord import, IReadOnlyList<PlannedRow> rows)
+    {
+        try
+        {
+            await ImportRowWriter.WriteAsync(GrainFactory, imports, import, ImportJobGrain.Source, rows);
+        }
+        catch (Exception)
+        {
+            if (await imports.GetAsync(import.WorkspaceId, import.Id) is { Status: ImportStatus.Running })
+            {
+                throw;
+            }
+
+            return false;
+        }
+
+        await imports.UpdateProgressAsync(import.Id);
+        return true;
     }
 
     private static PlannedRow ToPlannedRow(ImportRowItem item) => new(

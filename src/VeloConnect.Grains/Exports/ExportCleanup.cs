@@ -7,9 +7,10 @@ using VeloConnect.Data.Exports;
 namespace VeloConnect.Grains.Exports;
 
 /// <summary>
-/// Runs in every silo: deletes the files of exports past their retention (marking them expired, so their links answer
-/// 410), and starts again any running export whose job stopped reporting (its silo died). Several silos may do a round
-/// at once: each expired export is claimed by one of them, and an export job runs once however often it is started.
+/// Runs in every silo: deletes the files of exports past their retention, then marks them expired (their links answer 410
+/// from their expiry on), and starts again any running export whose job stopped reporting (its silo died). Several silos
+/// may do a round at once: deleting a file twice is harmless, each export is marked expired once, and an export job runs
+/// once however often it is started.
 /// </summary>
 public sealed partial class ExportCleanup(ExportStore exports, IGrainFactory grains, TimeProvider clock, IOptions<ExportOptions> options, ILogger<ExportCleanup> logger) : BackgroundService
 {
@@ -37,10 +38,28 @@ public sealed partial class ExportCleanup(ExportStore exports, IGrainFactory gra
     public async Task RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var directory = options.Value.ResolvedDirectory();
-        foreach (var fileName in await exports.ExpireAsync(clock.GetUtcNow(), cancellationToken))
+        foreach (var export in await exports.ExpiringAsync(clock.GetUtcNow(), cancellationToken))
         {
-            File.Delete(Path.Combine(directory, Path.GetFileName(fileName)));
-            LogDeleted(logger, fileName);
+            // The file first, then the status: "expired" always means the file is gone. A crash (or a file that cannot be
+            // deleted) in between leaves the export ready past its expiry, which the API already answers as expired
+            // (410), and the next round deletes and marks it. Another silo doing the same round finds nothing to delete.
+            if (export.FileName is { } fileName)
+            {
+                try
+                {
+                    File.Delete(Path.Combine(directory, Path.GetFileName(fileName)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    LogNotDeleted(logger, e, fileName);
+                    continue;
+                }
+            }
+
+            if (await exports.MarkExpiredAsync(export.Id, cancellationToken))
+            {
+                LogDeleted(logger, export.FileName ?? export.Id.ToString());
+            }
         }
 
         foreach (var id in await exports.StalledAsync(options.Value.RestartAfterSilence, cancellationToken))
@@ -52,6 +71,9 @@ public sealed partial class ExportCleanup(ExportStore exports, IGrainFactory gra
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export file {FileName} deleted: its retention ended")]
     private static partial void LogDeleted(ILogger logger, string fileName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export file {FileName} could not be deleted; the export stays until a later round deletes it")]
+    private static partial void LogNotDeleted(ILogger logger, Exception exception, string fileName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} stopped reporting; starting it again")]
     private static partial void LogRestarting(ILogger logger, Guid exportId);

@@ -6,11 +6,9 @@ using Microsoft.Extensions.Options;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Export;
 using VeloConnect.Contracts.Exports;
-using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
-using VeloConnect.Data.Notifications;
 using VeloConnect.Data.Telemetry;
 using VeloConnect.Data.Workspaces;
 
@@ -28,8 +26,6 @@ public sealed partial class ExportJobGrain(
     ContactStore contacts,
     FieldStore fields,
     WorkspaceStore workspaces,
-    AuditLog audit,
-    NotificationStore notifications,
     ExportEmail email,
     IOptions<ExportOptions> options,
     TimeProvider clock,
@@ -147,40 +143,35 @@ public sealed partial class ExportJobGrain(
             await writer.CompleteAsync();
         }
 
-        await file.FlushAsync();
+        // On disk before the export can be "ready" (the file is closed, then renamed, then marked ready): a crash after
+        // the ready commit can never leave a short file behind a download link.
+        file.Flush(flushToDisk: true);
         return (rows, file.Length);
     }
 
     /// <summary>
-    /// Ready and audited in one transaction, then the notification, whose link works by the time it arrives, then the
-    /// email (which never fails the export). Only the run that made the export ready notifies and emails.
+    /// Ready, audited and notified in one transaction (only the run that made the export ready announces it), then the
+    /// email, which never fails the export.
     /// </summary>
     private async Task FinishAsync(ExportRecord export, long rows, long bytes, string fileName)
     {
         using var finish = ExportTelemetry.Start("export.finish", export.Id);
         var now = clock.GetUtcNow();
         var expiresAt = now + options.Value.Retention;
-        if (!await exports.FinishAsync(export, rows, bytes, fileName, now, expiresAt))
-        {
-            return;
-        }
-
         var what = string.Create(CultureInfo.InvariantCulture, $"{rows:N0} contact{(rows == 1 ? "" : "s")} as {ExportFormats.Name(export.Format).ToUpperInvariant()} ({Size(bytes)})");
-        await notifications.AddAsync(export.WorkspaceId, export.UserId, "export.ready", "Export ready",
-            string.Create(CultureInfo.InvariantCulture, $"{what}. Download it before {expiresAt:yyyy-MM-dd HH:mm} UTC."),
-            $"/api/exports/{export.Id}/download");
-        await email.SendReadyAsync(export, what, expiresAt);
+        var notification = new NotificationText("export.ready", "Export ready",
+            string.Create(CultureInfo.InvariantCulture, $"{what}. Download it before {expiresAt:yyyy-MM-dd HH:mm} UTC."), $"/api/exports/{export.Id}/download");
+        if (await exports.FinishAsync(export, rows, bytes, fileName, now, expiresAt, notification))
+        {
+            await email.SendReadyAsync(export, what, expiresAt);
+        }
     }
 
-    private async Task FailAsync(ExportRecord export, string error)
-    {
-        await exports.FailAsync(export.Id, error);
-        await audit.WriteAsync(export.WorkspaceId, export.UserId, "export.failed", "export", export.Id.ToString(),
-            new Dictionary<string, object?> { ["format"] = ExportFormats.Name(export.Format), ["filter"] = export.FilterQuery, ["error"] = error });
-        await notifications.AddAsync(export.WorkspaceId, export.UserId, "export.failed", "Export failed",
+    /// <summary>Failed, audited and notified in one transaction, once, and only while the export is still running.</summary>
+    private Task FailAsync(ExportRecord export, string error) =>
+        exports.FailAsync(export, error, new NotificationText("export.failed", "Export failed",
             $"The export stopped ({error}). Start it again from the contact list; if it keeps failing, tell support the export id {export.Id}.",
-            $"/api/exports/{export.Id}");
-    }
+            $"/api/exports/{export.Id}"));
 
     private bool IsInterruption(Exception e) =>
         lifetime.ApplicationStopping.IsCancellationRequested

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Contracts.Imports;
-using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Notifications;
 using VeloConnect.Data.Telemetry;
 
 namespace VeloConnect.Grains.Imports;
@@ -29,14 +27,18 @@ public sealed partial class ImportJobGrain(
     FieldStore fields,
     TimeProvider clock,
     IOptions<ImportOptions> options,
-    AuditLog audit,
-    NotificationStore notifications,
     IHostApplicationLifetime lifetime,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
 
     private readonly BackgroundRun _run = new();
+
+    /// <summary>A job started this many times without ending is failed instead of being resumed again.</summary>
+    public const int MaxRuns = 10;
+
+    /// <summary>Tries of the transaction that ends the import, when it fails for a moment (the database away).</summary>
+    private const int EndAttempts = 3;
 
     // Progress as this job has seen it, saved after each batch; the finish recounts the recorded rows, which are the truth.
     private ImportCounts _progress = ImportCounts.Zero;
@@ -72,16 +74,29 @@ public sealed partial class ImportJobGrain(
         var watch = Stopwatch.StartNew();
         try
         {
+            if (await imports.StartRunAsync(importId) is not { } runs)
+            {
+                return;
+            }
+
+            if (runs > MaxRuns)
+            {
+                // Whatever keeps this job from ending would stop every resumption the same way: say so, once.
+                LogTooManyRuns(logger, importId, MaxRuns);
+                await EndAsync(import, await imports.UpdateProgressAsync(importId),
+                    $"it was started {MaxRuns} times without ending, see the silo's log; the rows recorded so far stay imported: upload the file again to import the rest");
+                return;
+            }
+
             var counts = await ProcessAsync(import);
-            // Announce first, then show it finished: whoever sees "finished" also finds the notification and the
-            // audit row (a crash in between at worst repeats the announcement when the job is resumed).
-            await AnnounceAsync(import, counts, null);
-            await imports.FinishAsync(importId, ImportStatus.Finished, null);
-            var seconds = watch.Elapsed.TotalSeconds;
-            ImportTelemetry.Duration.Record(seconds);
-            ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
-            run?.SetTag("import.rows", counts.Total);
-            LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
+            if (await EndAsync(import, counts, null))
+            {
+                var seconds = watch.Elapsed.TotalSeconds;
+                ImportTelemetry.Duration.Record(seconds);
+                ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
+                run?.SetTag("import.rows", counts.Total);
+                LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
+            }
         }
         catch (Exception e) when (IsTransient(e) || lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -94,8 +109,41 @@ public sealed partial class ImportJobGrain(
         {
             run?.SetStatus(ActivityStatusCode.Error, e.Message);
             LogFailed(logger, e, importId);
-            await AnnounceAsync(import, await imports.UpdateProgressAsync(importId), e.Message);
-            await imports.FinishAsync(importId, ImportStatus.Failed, e.Message);
+            try
+            {
+                await EndAsync(import, await imports.UpdateProgressAsync(importId), e.Message);
+            }
+            catch (Exception end)
+            {
+                // Still running: the supervisor resumes it, and a job that never manages to end is failed after MaxRuns.
+                LogNotEnded(logger, end, importId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the import (finished, or failed with <paramref name="error"/>): status, audit row and notification in one
+    /// transaction, so it ends and is announced exactly once however often this is tried. A transaction that fails for a
+    /// moment is tried again a few times; false when the import had already ended.
+    /// </summary>
+    private async Task<bool> EndAsync(ImportRecord import, ImportCounts counts, string? error)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var outcome = await imports.EndAsync(import, counts, error);
+                if (outcome == ImportEndOutcome.EndedWithoutNotification)
+                {
+                    LogNotNotified(logger, import.Id);
+                }
+
+                return outcome != ImportEndOutcome.NotRunning;
+            }
+            catch (Exception e) when (attempt < EndAttempts && IsTransient(e) && !lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
         }
     }
 
@@ -327,9 +375,6 @@ public sealed partial class ImportJobGrain(
         await imports.SaveProgressAsync(import.Id, _progress);
     }
 
-    private Task AnnounceAsync(ImportRecord import, ImportCounts counts, string? error) =>
-        ImportAnnouncement.AnnounceAsync(audit, notifications, import, counts, error);
-
     /// <summary>Failures of the cluster or the database (not of the import): the job is resumed, not failed.</summary>
     internal static bool IsTransient(Exception? e) =>
         e is not null
@@ -354,4 +399,13 @@ public sealed partial class ImportJobGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} could not be marked ended; it stays running and will be resumed")]
+    private static partial void LogNotEnded(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} ended, but the database refused its notification; its audit row says so")]
+    private static partial void LogNotNotified(ILogger logger, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} was started {MaxRuns} times without ending; failing it")]
+    private static partial void LogTooManyRuns(ILogger logger, Guid importId, int maxRuns);
 }

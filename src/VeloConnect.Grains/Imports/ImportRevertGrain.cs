@@ -94,9 +94,17 @@ public sealed partial class ImportRevertGrain(
             // What was decided stays done; asking for the revert again continues with the rest.
             run?.SetStatus(ActivityStatusCode.Error, e.Message);
             LogFailed(logger, e, importId);
-            if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
+            try
             {
-                await reverts.FailAsync(revert, import.FileName, e.Message);
+                if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
+                {
+                    await reverts.FailAsync(revert, import.FileName, e.Message);
+                }
+            }
+            catch (Exception end)
+            {
+                // Still running: the supervisor resumes it (the end and its announcement are one transaction, tried again then).
+                LogNotEnded(logger, end, importId);
             }
         }
     }
@@ -203,6 +211,9 @@ public sealed partial class ImportRevertGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revert of import {ImportId} was interrupted; it will be resumed")]
     private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} could not be marked failed; it stays running and will be resumed")]
+    private static partial void LogNotEnded(ILogger logger, Exception exception, Guid importId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} failed; asking for it again continues where it stopped")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
