@@ -44,7 +44,11 @@ public static partial class DatabaseMigrator
     }
 
     /// <summary>Applies the migrations not yet applied; returns the versions this call applied.</summary>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<int>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default) =>
+        MigrateToAsync(dataSource, int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations not yet applied up to <paramref name="lastVersion"/> (a migration's test builds the schema before it).</summary>
+    public static async Task<IReadOnlyList<int>> MigrateToAsync(NpgsqlDataSource dataSource, int lastVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await Execute(connection, "select pg_advisory_lock(@key)", cancellationToken, ("key", MigrationLockKey));
@@ -67,7 +71,7 @@ public static partial class DatabaseMigrator
             }
 
             var done = new List<int>();
-            foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version) && m.Version <= lastVersion))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await using (var script = new NpgsqlCommand(migration.Sql, connection, transaction))

@@ -663,8 +663,8 @@ public sealed class ContactFilterTests(ApiFixture fixture, ContactFilterTests.Se
                 }
             }
 
-            // Contact 26 was opted out of SMS, then its consent was cleared.
-            await SetOptInAsync(ws.Http, contacts[26].Id, "sms", "opted_out");
+            // Contact 26 was opted in to SMS, then its consent was cleared (an opt-out cannot be cleared: only an opt-in lifts it).
+            await SetOptInAsync(ws.Http, contacts[26].Id, "sms", "opted_in");
             await SetOptInAsync(ws.Http, contacts[26].Id, "sms", "unknown");
 
             // Known dates, set behind the API's back: nothing writes these contacts afterwards.

@@ -69,14 +69,21 @@ public sealed class ImportTests(ApiFixture fixture)
         await ws.Http.ImportAsync(Basic);
         var ann = await ws.Http.ContactByPhoneAsync("+14155550100");
         await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/contacts/{ann.Id()}/opt-ins/whatsapp", new { status = "opted_out", source = "replied STOP" }), HttpStatusCode.OK);
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/contacts/{ann.Id()}/opt-ins/email", new { status = "opted_in", source = "newsletter form" }), HttpStatusCode.OK);
+        var optIns = (await ws.Http.ContactByPhoneAsync("+14155550100"))["optIns"]!.AsObject();
 
         var again = await ws.Http.ImportAsync("Full name,Mobile,E-mail,Labels\nAnn Lee,4155550100,ann@example.com,returning\n");
 
         Assert.Equal((0, 1, 0, 0), ImportTestSupport.Counts(again));
         var after = await ws.Http.ContactByPhoneAsync("+14155550100");
         Assert.Equal(["vip", "newsletter", "returning"], after["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
-        Assert.Equal("opted_out", after["optIns"]!["whatsapp"]!["status"]!.GetValue<string>());
+        OptOutFollowsAddressTests.AssertSame(optIns, after["optIns"]!.AsObject());
         Assert.Equal("replied STOP", after["optIns"]!["whatsapp"]!["source"]!.GetValue<string>());
+
+        // A file with consent columns saying the opposite: they are not imported, every channel stays as it was.
+        var withConsent = await ws.Http.ImportAsync("Full name,Mobile,E-mail,WhatsApp opt-in,Email opt-out,SMS consent\nAnn Lee,4155550100,ann@example.com,yes,yes,no\n");
+        Assert.Equal((0, 1, 0, 0), ImportTestSupport.Counts(withConsent));
+        OptOutFollowsAddressTests.AssertSame(optIns, (await ws.Http.ContactByPhoneAsync("+14155550100"))["optIns"]!.AsObject());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Xunit;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
 
 namespace VeloConnect.Api.Tests;
 
@@ -17,6 +18,8 @@ public sealed class OptOutTests(ApiFixture fixture)
         var id = contact.Id();
         await SetAsync(ws.Http, id, "whatsapp", "opted_out", "replied STOP");
         await SetAsync(ws.Http, id, "email", "opted_in", "newsletter form");
+        // The whole opt-in object (every channel's status, date and source) is compared after every write.
+        var optIns = await OptInsAsync(ws.Http, id);
 
         // Create: a second create with the same phone is refused and changes nothing.
         var duplicate = await ws.Http.PostAsJsonAsync("/api/contacts", new { phones = new[] { "+1 415 555 0400" }, name = "Dup" });
@@ -24,41 +27,68 @@ public sealed class OptOutTests(ApiFixture fixture)
         // Create cannot carry opt-ins at all.
         await (await ws.Http.PostAsJsonAsync("/api/contacts", new { phones = new[] { "+14155550499" }, optIns = new { whatsapp = "opted_in" } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "fix the fields");
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+
+        // A wizard import that changes the contact, then its revert.
+        var import = await ws.Http.ImportAsync("Name,Phone,Email,Tags\nOpted imported,+14155550400,opted@example.com,imported\n");
+        Assert.Equal((0, 1, 0, 0), ImportTestSupport.Counts(import));
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+        var importId = import["id"]!.GetValue<string>();
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{importId}/revert", null), HttpStatusCode.Accepted);
+        Assert.Equal(1, (await ImportRevertTests.WaitForRevertAsync(ws.Http, importId))["counts"]!["restored"]!.GetValue<int>());
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+
+        // A wizard import whose file has consent columns: they are not imported.
+        await ws.Http.ImportAsync("Name,Phone,Email,WhatsApp opt-in,Unsubscribed\nOpted,+14155550400,opted@example.com,yes,yes\n");
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+
+        // A bulk request and a command-line import's batch that merge into it.
+        Assert.Equal("updated", (await OptOutFollowsAddressTests.BulkAsync(ws.Http, new { phones = new[] { "+14155550400" }, tags = new[] { "bulk" } }))["status"]!.GetValue<string>());
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+        var commandLine = await OptOutFollowsAddressTests.StartCommandLineImportAsync(ws.Http);
+        Assert.Equal("updated", (await OptOutFollowsAddressTests.PostRowAsync(ws.Http, commandLine, 2, "Opted CLI", "+14155550400", "", "cli"))["status"]!.GetValue<string>());
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
+
         // Update: every editable property, and an attempt to send opt-ins.
-        Assert.Equal(HttpStatusCode.OK, (await ws.Http.PatchAsJsonAsync($"/api/contacts/{id}", new
+        var patched = await ReadAsync(await ws.Http.PatchAsJsonAsync($"/api/contacts/{id}", new
         {
             name = "Renamed",
             phones = new[] { "+14155550400", "+14155550401" },
             email = "renamed@example.com",
             tags = new[] { "a", "b" },
             assignedAgentId = ws.UserId,
-        })).StatusCode);
+        }), HttpStatusCode.OK);
+        AssertSame(optIns, patched["optIns"]!.AsObject());
         var sneaky = await ws.Http.PatchAsJsonAsync($"/api/contacts/{id}", new { optIns = new { whatsapp = "opted_in" } });
         var problem = await sneaky.AssertProblemAsync(HttpStatusCode.BadRequest, "fix the fields");
         Assert.Contains("PUT /api/contacts/{id}/opt-ins/{channel}", problem["errors"]!["optIns"]![0]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await ws.Http.PatchAsJsonAsync($"/api/contacts/{id}", new { name = (string?)null, email = (string?)null })).StatusCode);
-        await AssertOptInsAsync(ws.Http, id, whatsapp: "opted_out", sms: "unknown", email: "opted_in");
+        AssertSame(optIns, await OptInsAsync(ws.Http, id));
 
-        // Delete and re-create with the same phone: the opt-out comes back with it (the opt-in does not: consent is not inherited).
+        // Delete and re-create with the same phone: the opt-out comes back with it, with its date and source (the opt-in
+        // does not: consent is not inherited).
+        var optOutOnly = (JsonObject)optIns.DeepClone();
+        optOutOnly["email"] = optIns["sms"]!.DeepClone();
         Assert.Equal(HttpStatusCode.NoContent, (await ws.Http.DeleteAsync($"/api/contacts/{id}")).StatusCode);
         var recreated = await ws.Http.CreateContactAsync(new { phones = new[] { "(415) 555-0400" }, name = "Back again" });
-        await AssertOptInsAsync(ws.Http, recreated.Id(), whatsapp: "opted_out", sms: "unknown", email: "unknown");
+        AssertSame(optOutOnly, recreated["optIns"]!.AsObject());
+        AssertSame(optOutOnly, await OptInsAsync(ws.Http, recreated.Id()));
 
         // Delete by filter, then re-create through the other phone only: still opted out.
         Assert.Equal(HttpStatusCode.OK, (await ws.Http.PatchAsJsonAsync($"/api/contacts/{recreated.Id()}", new { phones = new[] { "+14155550400", "+14155550401" }, tags = new[] { "gone" } })).StatusCode);
         var deleted = await (await ws.Http.DeleteAsync("/api/contacts?tag=gone")).ReadObjectAsync();
         Assert.Equal(1, deleted["deleted"]!.GetValue<int>());
         var third = await ws.Http.CreateContactAsync(new { phones = new[] { "+14155550401" } });
-        await AssertOptInsAsync(ws.Http, third.Id(), whatsapp: "opted_out", sms: "unknown", email: "unknown");
+        AssertSame(optOutOnly, await OptInsAsync(ws.Http, third.Id()));
 
         // Only the opt-in endpoint changes it, and that change is audited with its source.
         await SetAsync(ws.Http, third.Id(), "whatsapp", "opted_in", "customer asked by phone");
         await AssertOptInsAsync(ws.Http, third.Id(), whatsapp: "opted_in", sms: "unknown", email: "unknown");
         var audit = await (await ws.Http.GetAsync($"/api/audit?action=opt_in.changed&entityId={third.Id()}")).ReadObjectAsync();
-        var entry = Assert.Single(audit["items"]!.AsArray())!;
+        // The contact's own history: it took the opted-out phone when created, then the explicit opt-in.
+        var entry = Assert.Single(audit["items"]!.AsArray(), e => e!["details"]!["source"]?.GetValue<string>() == "customer asked by phone")!;
         Assert.Equal("opted_out", entry["details"]!["from"]!.GetValue<string>());
         Assert.Equal("opted_in", entry["details"]!["to"]!.GetValue<string>());
-        Assert.Equal("customer asked by phone", entry["details"]!["source"]!.GetValue<string>());
         Assert.Equal(ws.UserId.ToString(), entry["userId"]!.GetValue<string>());
     }
 
@@ -102,6 +132,10 @@ public sealed class OptOutTests(ApiFixture fixture)
         Assert.Equal(status, contact["optIns"]![channel]!["status"]!.GetValue<string>());
         Assert.Equal(source, contact["optIns"]![channel]!["source"]!.GetValue<string>());
     }
+
+    private static Task<JsonObject> OptInsAsync(HttpClient http, string id) => OptOutFollowsAddressTests.OptInsAsync(http, id);
+
+    private static void AssertSame(JsonObject expected, JsonObject actual) => OptOutFollowsAddressTests.AssertSame(expected, actual);
 
     private static async Task AssertOptInsAsync(HttpClient http, string id, string whatsapp, string sms, string email)
     {

@@ -9,15 +9,14 @@ public sealed class ImportRevertTests
     private static readonly DateTimeOffset ImportedAt = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
     private static readonly Guid Id = Guid.NewGuid();
     private static readonly Dictionary<Identifier, Guid> NoOwners = [];
-    private static readonly HashSet<Identifier> NoRetained = [];
 
     private static ContactData Data(string? name = "Ann", string[]? phones = null, string? email = "ann@example.com", string[]? tags = null,
         Dictionary<string, string>? custom = null, Guid? agent = null) =>
         new(name, phones ?? ["+14155550100"], email, tags ?? [], custom ?? [], agent);
 
     private static RevertDecision Decide(ContactData? before, ContactData after, ContactData? current, DateTimeOffset? optInSet = null,
-        Dictionary<Identifier, Guid>? owners = null, HashSet<Identifier>? retained = null) =>
-        ImportRevert.Decide(new JournalEntry(Id, before, after, ImportedAt), current, optInSet, owners ?? NoOwners, retained ?? NoRetained);
+        Dictionary<Identifier, Guid>? owners = null, OptOutView? optOuts = null) =>
+        ImportRevert.Decide(new JournalEntry(Id, before, after, ImportedAt), current, optInSet, owners ?? NoOwners, optOuts ?? OptOutView.None);
 
     [Fact]
     public void Created_contact_unchanged_since_is_deleted()
@@ -186,15 +185,31 @@ public sealed class ImportRevertTests
     }
 
     [Fact]
-    public void An_identifier_with_a_retained_opt_out_is_not_taken_back_silently()
+    public void An_identifier_whose_opt_out_would_change_the_contacts_consent_is_not_taken_back()
     {
         var before = Data(phones: ["+14155550100", "+14155550101"]);
         var after = before with { Phones = ["+14155550102", "+14155550100"] };
-        // The old phone the restore would take back carries an opt-out retained from a contact deleted meanwhile.
-        var decision = Decide(before, after, after, retained: [Identifier.Phone("+14155550101")]);
+        // The old phone the restore would take back was opted out of SMS meanwhile (by a contact that held it since).
+        var optOuts = new OptOutView(new Dictionary<Identifier, IReadOnlySet<Channel>> { [Identifier.Phone("+14155550101")] = new HashSet<Channel> { Channel.Sms } },
+            new Dictionary<Guid, IReadOnlySet<Channel>>());
+        var decision = Decide(before, after, after, optOuts: optOuts);
 
         Assert.Equal(RevertAction.Keep, decision.Action);
-        Assert.Contains("opt-out", Assert.Single(decision.Reasons));
+        Assert.Equal("Phone +14155550101 is opted out of sms; taking it back would opt this contact out too", Assert.Single(decision.Reasons));
+    }
+
+    [Fact]
+    public void An_identifier_carrying_only_opt_outs_the_contact_has_is_taken_back()
+    {
+        var before = Data(phones: ["+14155550100", "+14155550101"]);
+        var after = before with { Phones = ["+14155550102", "+14155550100"] };
+        // The contact was opted out of SMS while it held the old phone: the phone carries that opt-out, and nothing changes.
+        var optOuts = new OptOutView(new Dictionary<Identifier, IReadOnlySet<Channel>> { [Identifier.Phone("+14155550101")] = new HashSet<Channel> { Channel.Sms } },
+            new Dictionary<Guid, IReadOnlySet<Channel>> { [Id] = new HashSet<Channel> { Channel.Sms } });
+        var decision = Decide(before, after, after, optOuts: optOuts);
+
+        Assert.Equal(RevertAction.Restore, decision.Action);
+        Assert.Equal([Identifier.Phone("+14155550101")], decision.Gained);
     }
 
     [Fact]

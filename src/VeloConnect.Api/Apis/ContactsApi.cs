@@ -46,7 +46,8 @@ public static class ContactsApi
         api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter")
             .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.");
         api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn")
-            .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.");
+            .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.")
+            .WithDescription("An opt-out is recorded on the contact and on each of its phones and its email, and follows them to any contact that takes them later. opted_in lifts the opt-outs of the contact's phones and email; unknown is refused (409) while the contact is opted out.");
         return app;
     }
 
@@ -112,7 +113,7 @@ public static class ContactsApi
         switch (result.Outcome)
         {
             case WriteOutcome.Created:
-                var created = await LoadResponseAsync(services, user.WorkspaceId, result.ContactId);
+                var created = await LoadResponseAsync(services, user.WorkspaceId, result.ContactId, result.Warnings);
                 return TypedResults.Created($"/api/contacts/{result.ContactId}", created!);
             case WriteOutcome.AlreadyExists or WriteOutcome.Conflict:
                 return ApiProblems.Conflict("Contact already exists",
@@ -152,7 +153,7 @@ public static class ContactsApi
         var result = await services.Orleans.Contact(user.WorkspaceId, id).EditAsync(edit, new WriteContext("API", user.UserId));
         return result.Outcome switch
         {
-            WriteOutcome.Updated or WriteOutcome.Unchanged => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!),
+            WriteOutcome.Updated or WriteOutcome.Unchanged => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id, result.Warnings))!),
             WriteOutcome.NotFound => ContactNotFound(id),
             WriteOutcome.Conflict => ApiProblems.Conflict("Phone or email belongs to another contact", result.Error!),
             _ => ApiProblems.BadRequest("Contact not updated", result.Error ?? "The contact could not be updated."),
@@ -236,9 +237,12 @@ public static class ContactsApi
 
         var result = await services.Orleans.Contact(user.WorkspaceId, id)
             .SetOptInAsync(new OptInChange(OptIns.Name(parsedChannel), OptIns.Name(status), body!.Source!.Trim()), new WriteContext("API", user.UserId));
-        return result.Outcome == WriteOutcome.NotFound
-            ? ContactNotFound(id)
-            : TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!);
+        return result.Outcome switch
+        {
+            WriteOutcome.NotFound => ContactNotFound(id),
+            WriteOutcome.Conflict => ApiProblems.Conflict("Opted out", result.Error!),
+            _ => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!),
+        };
     }
 
     private static async Task CheckAgentAsync(ContactServices services, CurrentUser user, Guid? agent, Dictionary<string, string[]> errors)
@@ -263,10 +267,14 @@ public static class ContactsApi
         return deleted;
     }
 
-    private static async Task<ContactResponse?> LoadResponseAsync(ContactServices services, Guid workspaceId, Guid id)
+    /// <summary>The contact as stored now, with the write's warnings (e.g. an opted-out phone or email it took), if any.</summary>
+    private static async Task<ContactResponse?> LoadResponseAsync(ContactServices services, Guid workspaceId, Guid id, IReadOnlyList<string>? warnings = null)
     {
         var record = await services.Contacts.LoadAsync(workspaceId, id);
-        return record is null ? null : ContactResponse.From(record, await services.Contacts.GetOptInsAsync(workspaceId, [id]));
+        return record is null ? null : ContactResponse.From(record, await services.Contacts.GetOptInsAsync(workspaceId, [id])) with
+        {
+            Warnings = warnings is { Count: > 0 } ? warnings : null,
+        };
     }
 
     private static ProblemHttpResult ContactNotFound(Guid id) =>

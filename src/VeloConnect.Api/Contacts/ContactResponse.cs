@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using VeloConnect.ContactRules.Contacts;
 using OptInRules = VeloConnect.ContactRules.Contacts.OptIns;
 using VeloConnect.ContactRules.Fields;
@@ -8,7 +9,10 @@ namespace VeloConnect.Api.Contacts;
 
 public sealed record OptInResponse(string Status, DateTimeOffset? SetAt, string? Source);
 
-/// <summary>A contact as the API shows it: normalised values, custom values as typed JSON, every channel's opt-in.</summary>
+/// <summary>
+/// A contact as the API shows it: normalised values, custom values as typed JSON, every channel's effective opt-in (the
+/// contact's own, or the opt-out of a phone or email it holds), and after a create or edit the write's warnings, if any.
+/// </summary>
 public sealed record ContactResponse(
     Guid Id,
     string? Name,
@@ -21,7 +25,8 @@ public sealed record ContactResponse(
     Guid? AssignedAgentId,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastActivityAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null)
 {
     public static ContactResponse From(ContactRecord record, IEnumerable<OptInRecord> optIns)
     {

@@ -24,7 +24,9 @@ public sealed record MatchedChange(Guid Id, ContactData? Before, ContactData Aft
 /// <item>the merge is <see cref="ContactMerge"/>'s (given fields overwrite, blanks keep, tags are added);</item>
 /// <item>a phone or email that belongs to another contact is never moved: it stays there and the input gets a
 /// warning naming that contact;</item>
-/// <item>an email the merge replaces is freed: a later input with it creates (or matches) another contact.</item>
+/// <item>an email the merge replaces is freed: a later input with it creates (or matches) another contact;</item>
+/// <item>given the opt-outs the addresses carry (<see cref="ConsentTracker"/>), an input whose contact takes an
+/// opted-out phone or email gets a warning naming it (<see cref="Consent"/>).</item>
 /// </list>
 /// Given the owners of the inputs' identifiers and the stored data of those owners, a whole batch is decided
 /// without another read.
@@ -36,13 +38,16 @@ public sealed class ContactMatcher
     private readonly Dictionary<Guid, ContactData> _current = [];
     private readonly List<Guid> _touched = [];
     private readonly Dictionary<Identifier, Guid?> _ownerChanges = [];
+    private readonly ConsentTracker? _consent;
 
     /// <param name="owners">Who owns each identifier of the inputs (absent: nobody); kept up to date as inputs apply.</param>
     /// <param name="stored">The stored data of the contacts the owners name.</param>
-    public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored)
+    /// <param name="consent">The opt-outs of the inputs' addresses and of the owners (none: no consent warnings).</param>
+    public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored, ConsentTracker? consent = null)
     {
         _owners = owners;
         _stored = stored;
+        _consent = consent;
     }
 
     /// <summary>The identifiers whose owner changed: claimed (the new owner) or freed (null).</summary>
@@ -99,6 +104,11 @@ public sealed class ContactMatcher
         {
             _owners.Remove(identifier);
             _ownerChanges[identifier] = null;
+        }
+
+        if (_consent is not null)
+        {
+            warnings.AddRange(_consent.Apply(id, had, [.. data.Identifiers()]));
         }
 
         if (!_current.ContainsKey(id))

@@ -39,16 +39,17 @@ public sealed record RevertDecision(RevertAction Action, ContactData? Restored, 
 /// Decides how to undo an import for one contact, from its journal entry and the contact as it is now. The decision is
 /// per contact: a contact that anything changed since the import (in a part the import touched, or for a contact the
 /// import created, anywhere) is kept whole and listed with the reasons, never half restored. Restoring touches only what
-/// the import changed; changes made since to other parts stay. Opt-ins are never part of a decision's write.
+/// the import changed; changes made since to other parts stay. Opt-ins are never part of a decision's write, and a restore
+/// that would take back an address whose opt-out would change the contact's consent is not made.
 /// </summary>
 public static class ImportRevert
 {
     /// <param name="current">The contact as stored now; null when it no longer exists.</param>
     /// <param name="lastOptInChange">When an opt-in or opt-out of the contact was last set (null: never).</param>
     /// <param name="owners">The owners of identifiers a restore would take back (absent: nobody owns it).</param>
-    /// <param name="retainedOptOuts">Identifiers that carry an opt-out retained from a deleted contact.</param>
+    /// <param name="optOuts">The opt-outs the identifiers a restore would take back carry, and the channels the contact is opted out of now.</param>
     public static RevertDecision Decide(JournalEntry entry, ContactData? current, DateTimeOffset? lastOptInChange,
-        IReadOnlyDictionary<Identifier, Guid> owners, IReadOnlySet<Identifier> retainedOptOuts)
+        IReadOnlyDictionary<Identifier, Guid> owners, OptOutView optOuts)
     {
         if (entry.Before is not { } before)
         {
@@ -87,9 +88,10 @@ public static class ImportRevert
             {
                 blocked.Add($"{identifier.Describe()} now belongs to another contact ({owner}); it stays there");
             }
-            else if (retainedOptOuts.Contains(identifier))
+            else if (optOuts.Of(identifier).Where(c => !optOuts.OfContact(entry.ContactId).Contains(c)).ToList() is { Count: > 0 } channels)
             {
-                blocked.Add($"{identifier.Describe()} carries an opt-out kept from a deleted contact; taking it back would change this contact's opt-ins");
+                // Taking it back would opt the contact out (most restrictive wins): a revert puts data back, it never changes consent.
+                blocked.Add($"{identifier.Describe()} is opted out of {string.Join(" and ", channels.Select(OptIns.Name))}; taking it back would opt this contact out too");
             }
         }
 

@@ -8,8 +8,8 @@ namespace VeloConnect.Data.Contacts;
 /// <summary>
 /// Writes many planned contact changes inside a caller's transaction (an import batch, a bulk request): new contacts
 /// and their identifiers by binary <c>COPY</c>, changed contacts through a <c>COPY</c>-filled staging table and one
-/// version-checked <c>UPDATE</c>, freed identifiers in one <c>DELETE</c>, and retained opt-outs restored for every
-/// identifier gained. Opt-ins are never written here. A contact written by someone else since it was read makes it
+/// version-checked <c>UPDATE</c>, freed identifiers in one <c>DELETE</c>. Opt-ins are never written here; the opt-outs of
+/// the identifiers gained apply to the contacts that gain them by the database's own rule (migration 10). A contact written by someone else since it was read makes it
 /// answer false (the caller rolls back); an identifier claimed meanwhile fails on the primary key.
 /// </summary>
 public static class ContactBatchWriter
@@ -79,12 +79,6 @@ public static class ContactBatchWriter
 
         await InsertContactsAsync(connection, workspaceId, source, changes.Where(c => c.IsNew), now, cancellationToken);
         await InsertIdentifiersAsync(connection, workspaceId, gained, cancellationToken);
-        if (gained.Count > 0)
-        {
-            await using var restore = new NpgsqlCommand(RestoreOptOutsSql, connection, transaction);
-            AddIdentifierParameters(restore, workspaceId, gained);
-            await restore.ExecuteNonQueryAsync(cancellationToken);
-        }
 
         if (journalImportId is { } importId && changes.Count > 0)
         {
@@ -235,24 +229,4 @@ public static class ContactBatchWriter
         command.Parameters.AddWithValue("kinds", identifiers.Select(i => ContactStore.KindCode(i.Identifier.Kind)).ToArray());
         command.Parameters.AddWithValue("values", identifiers.Select(i => i.Identifier.Key).ToArray());
     }
-
-    // Opt-outs retained from deleted contacts come back with any of their identifiers (@ids: the contact gaining each
-    // of @kinds/@values), for a batch and for a single write (ContactStore) alike: the latest per channel. Where the
-    // contact already has a status for that channel the retained opt-out is kept, not dropped: no opt-out ever
-    // disappears silently.
-    internal const string RestoreOptOutsSql = """
-        with gained as (select * from unnest(@ids, @kinds, @values) as g(contact_id, kind, value)),
-        candidates as (
-            select distinct on (g.contact_id, r.channel) g.contact_id, r.channel, r.set_at, r.source, r.set_by
-            from retained_opt_outs r join gained g on r.kind = g.kind and r.value = g.value
-            where r.workspace_id = @ws
-            order by g.contact_id, r.channel, r.set_at desc),
-        restored as (
-            insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
-            select contact_id, @ws, channel, 'opted_out', set_at, source, set_by from candidates
-            on conflict (contact_id, channel) do nothing
-            returning contact_id, channel)
-        delete from retained_opt_outs r using gained g, restored s
-        where r.workspace_id = @ws and r.kind = g.kind and r.value = g.value and s.contact_id = g.contact_id and s.channel = r.channel
-        """;
 }

@@ -121,19 +121,23 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
 
         foreach (var (channelName, statusName) in filter.OptIns.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
+            // The effective status (ContactRules' Consent): opted out by the contact's own record or by any address it
+            // holds; opted in by its own record with no address opted out; otherwise unknown.
             OptIns.TryParseChannel(channelName, out var channel);
             OptIns.TryParseStatus(statusName, out var status);
             var name = $"optin_{OptIns.Name(channel)}";
             command.Parameters.AddWithValue(name, OptIns.Name(channel));
-            if (status == OptInStatus.Unknown)
+            var own = $"select 1 from contact_opt_ins o where o.contact_id = c.id and o.channel = @{name}";
+            var address = $"""
+                exists (select 1 from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+                        where i.contact_id = c.id and a.channel = @{name})
+                """;
+            sql.Append(status switch
             {
-                sql.Append(CultureInfo.InvariantCulture, $" and not exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.channel = @{name})");
-            }
-            else
-            {
-                sql.Append(CultureInfo.InvariantCulture, $" and exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.channel = @{name} and o.status = @{name}_status)");
-                command.Parameters.AddWithValue(name + "_status", OptIns.Name(status));
-            }
+                OptInStatus.OptedOut => $" and (exists ({own} and o.status = 'opted_out') or {address})",
+                OptInStatus.OptedIn => $" and exists ({own} and o.status = 'opted_in') and not {address}",
+                _ => $" and not exists ({own}) and not {address}",
+            });
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Search))

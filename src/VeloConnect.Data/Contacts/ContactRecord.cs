@@ -15,3 +15,9 @@ public sealed record ContactRecord(
 
 /// <summary>One channel's consent as stored.</summary>
 public sealed record OptInRecord(Guid ContactId, Channel Channel, OptInStatus Status, DateTimeOffset SetAt, string Source, Guid? SetBy);
+
+/// <summary>
+/// What an opt-in change found: the contact's effective status before it (and that consent), and whether it was refused
+/// (clearing to unknown while opted out: only an explicit opt-in lifts an opt-out).
+/// </summary>
+public sealed record OptInChangeResult(OptInStatus Previous, ChannelConsent? PreviousConsent, bool Refused);

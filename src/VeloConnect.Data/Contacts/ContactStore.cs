@@ -9,7 +9,8 @@ namespace VeloConnect.Data.Contacts;
 /// <summary>
 /// The contacts tables. Writes come only from contact grains (one at a time per contact); every update is
 /// checked against the version the grain read, so a write made behind a grain's back is never overwritten.
-/// Opt-ins are written only by <see cref="SetOptInAsync"/>.
+/// Opt-ins are written only by <see cref="SetOptInAsync"/>; the opt-outs addresses carry follow them into whichever
+/// contact takes them (the database's trigger on <c>contact_identifiers</c>, see <see cref="Consent"/>).
 /// </summary>
 public sealed class ContactStore(NpgsqlDataSource dataSource)
 {
@@ -82,7 +83,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                owners[new Identifier(reader.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email, reader.GetString(1))] = reader.GetGuid(2);
+                owners[ReadIdentifier(reader, 0)] = reader.GetGuid(2);
             }
         }
 
@@ -90,8 +91,8 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Inserts a new contact with its identifiers (opt-outs retained for those identifiers apply to it again) and, for an
-    /// import row, the row's result and the import's journal entry. One command of several statements: one round trip, one implicit transaction.
+    /// Inserts a new contact with its identifiers (the opt-outs those carry apply to it) and, for an import row, the row's
+    /// result and the import's journal entry. One command of several statements: one round trip, one implicit transaction.
     /// </summary>
     public async Task InsertAsync(ContactRecord record, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
@@ -101,14 +102,13 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
                                   created_at, last_activity_at, updated_at, version, search_text)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
                     @created, @activity, @updated, @version, @search);
-            {(identifiers.Count > 0 ? InsertIdentifiersSql + ";\n" + ContactBatchWriter.RestoreOptOutsSql + ";" : "")}
+            {(identifiers.Count > 0 ? InsertIdentifiersSql + ";" : "")}
             {(row is null ? "" : RecordRowSql + ";\n" + ImportJournal.UpsertSql)}
             """);
         AddDataParameters(insert, record);
         insert.Parameters.AddWithValue("created", record.CreatedAt);
         insert.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
         insert.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
-        insert.Parameters.AddWithValue("ids", identifiers.Select(_ => record.Id).ToArray());
         if (row is not null)
         {
             AddRowParameters(insert, row, "added", warnings);
@@ -199,8 +199,9 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes a contact. Its opt-outs are kept under each of its identifiers, so a contact created again with one
-    /// of them starts opted out: deleting and re-importing can never lose an opt-out.
+    /// Deletes a contact. Its opt-outs stay with its phones and email (every address a contact holds while opted out
+    /// carries the opt-out), so a contact created again with one of them starts opted out: deleting and re-importing
+    /// can never lose an opt-out.
     /// </summary>
     public async Task<bool> DeleteAsync(Guid workspaceId, Guid contactId, CancellationToken cancellationToken = default)
     {
@@ -211,55 +212,131 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         return deleted > 0;
     }
 
-    /// <summary>
-    /// Deletes contacts within a caller's transaction, retaining their opt-outs under their identifiers (as
-    /// <see cref="DeleteAsync(Guid, Guid, CancellationToken)"/>); returns how many existed.
-    /// </summary>
+    /// <summary>Deletes contacts within a caller's transaction (as <see cref="DeleteAsync(Guid, Guid, CancellationToken)"/>); returns how many existed.</summary>
     internal static async Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
-        await using (var retain = new NpgsqlCommand("""
-            insert into retained_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
-            select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
-            from contact_opt_ins o join contact_identifiers i on i.contact_id = o.contact_id
-            where o.contact_id = any(@ids) and o.workspace_id = @ws and o.status = 'opted_out'
-            on conflict (workspace_id, kind, value, channel) do update
-                set set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
-            """, connection, transaction))
-        {
-            retain.Parameters.AddWithValue("ids", contactIds.ToArray());
-            retain.Parameters.AddWithValue("ws", workspaceId);
-            await retain.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await using var delete = new NpgsqlCommand("delete from contacts where id = any(@ids) and workspace_id = @ws", connection, transaction);
         delete.Parameters.AddWithValue("ids", contactIds.ToArray());
         delete.Parameters.AddWithValue("ws", workspaceId);
         return await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The contacts' effective consent per channel (<see cref="Consent.Effective"/>: their own record, and the opt-outs the
+    /// addresses they hold carry); a channel that is unknown is absent.
+    /// </summary>
     public async Task<IReadOnlyList<OptInRecord>> GetOptInsAsync(Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "select contact_id, channel, status, set_at, source, set_by from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids)");
+        await using var command = dataSource.CreateCommand(ConsentRowsSql);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("ids", contactIds.ToArray());
-        var result = new List<OptInRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        return [.. (await ReadEffectiveAsync(command, cancellationToken)).Select(p => new OptInRecord(p.Key.Item1, p.Key.Item2, p.Value.Status, p.Value.SetAt, p.Value.Source, p.Value.SetBy))];
+    }
+
+    // Every consent row of contacts @ids: their own records (rank 0) and the opt-outs the addresses they hold carry (rank 1).
+    private const string ConsentRowsSql = """
+        select contact_id, channel, status, set_at, source, set_by, 0 from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids)
+        union all
+        select i.contact_id, a.channel, 'opted_out', a.set_at, a.source, a.set_by, 1
+        from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+        where i.contact_id = any(@ids) and i.workspace_id = @ws
+        """;
+
+    /// <summary>Reads <see cref="ConsentRowsSql"/>'s rows into each contact's effective consent per channel (unknown ones absent).</summary>
+    private static async Task<Dictionary<(Guid, Channel), ChannelConsent>> ReadEffectiveAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var own = new Dictionary<(Guid, Channel), ChannelConsent>();
+        var addresses = new Dictionary<(Guid, Channel), List<ChannelConsent>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            OptIns.TryParseChannel(reader.GetString(1), out var channel);
-            OptIns.TryParseStatus(reader.GetString(2), out var status);
-            result.Add(new OptInRecord(reader.GetGuid(0), channel, status, reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (key, consent, isOwn) = ReadConsent(reader);
+                if (isOwn)
+                {
+                    own[key] = consent;
+                }
+                else
+                {
+                    (addresses.TryGetValue(key, out var list) ? list : addresses[key] = []).Add(consent);
+                }
+            }
         }
 
-        return result;
+        var effective = new Dictionary<(Guid, Channel), ChannelConsent>();
+        foreach (var key in own.Keys.Union(addresses.Keys))
+        {
+            if (Consent.Effective(own.GetValueOrDefault(key), addresses.GetValueOrDefault(key) ?? []) is { } consent)
+            {
+                effective[key] = consent;
+            }
+        }
+
+        return effective;
+    }
+
+    private static ((Guid, Channel) Key, ChannelConsent Consent, bool Own) ReadConsent(NpgsqlDataReader reader)
+    {
+        OptIns.TryParseChannel(reader.GetString(1), out var channel);
+        OptIns.TryParseStatus(reader.GetString(2), out var status);
+        return ((reader.GetGuid(0), channel), new ChannelConsent(status, reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5)),
+            reader.GetInt32(6) == 0);
     }
 
     /// <summary>
-    /// Sets (or, with <see cref="OptInStatus.Unknown"/>, clears) one channel's consent and writes the audit row in the
-    /// same transaction. Returns the previous status, or null when the contact does not exist in the workspace.
+    /// The opt-outs some addresses carry and the channels some contacts are opted out of (their own record or any address
+    /// they hold), in one round trip: what a write needs to warn a contact that takes an opted-out address.
     /// </summary>
-    public async Task<OptInStatus?> SetOptInAsync(Guid workspaceId, Guid contactId, Channel channel, OptInStatus status, string source, Guid? userId, CancellationToken cancellationToken = default)
+    public async Task<OptOutView> OptOutsAsync(Guid workspaceId, IEnumerable<Identifier> addresses, IEnumerable<Guid> contactIds, CancellationToken cancellationToken = default)
+    {
+        var wanted = addresses.Distinct().ToList();
+        await using var command = dataSource.CreateCommand("""
+            select kind, value, channel from address_opt_outs where workspace_id = @ws and kind = 'p' and value = any(@phones)
+            union all
+            select kind, value, channel from address_opt_outs where workspace_id = @ws and kind = 'e' and value = any(@emails);
+            select o.contact_id, o.channel from contact_opt_ins o where o.workspace_id = @ws and o.contact_id = any(@ids) and o.status = 'opted_out'
+            union
+            select i.contact_id, a.channel
+            from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+            where i.contact_id = any(@ids) and i.workspace_id = @ws
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("phones", wanted.Where(i => i.Kind == IdentifierKind.Phone).Select(i => i.Key).ToArray());
+        command.Parameters.AddWithValue("emails", wanted.Where(i => i.Kind == IdentifierKind.Email).Select(i => i.Key).ToArray());
+        command.Parameters.AddWithValue("ids", contactIds.Distinct().ToArray());
+        var byAddress = new Dictionary<Identifier, IReadOnlySet<Channel>>();
+        var byContact = new Dictionary<Guid, IReadOnlySet<Channel>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            OptIns.TryParseChannel(reader.GetString(2), out var channel);
+            Add(byAddress, ReadIdentifier(reader, 0), channel);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            OptIns.TryParseChannel(reader.GetString(1), out var channel);
+            Add(byContact, reader.GetGuid(0), channel);
+        }
+
+        return new OptOutView(byAddress, byContact);
+
+        static void Add<TKey>(Dictionary<TKey, IReadOnlySet<Channel>> map, TKey key, Channel channel)
+            where TKey : notnull => ((HashSet<Channel>)(map.TryGetValue(key, out var set) ? set : map[key] = new HashSet<Channel>())).Add(channel);
+    }
+
+    /// <summary>
+    /// Sets one channel's consent for a contact, with the audit row, in one transaction (see <see cref="Consent"/>):
+    /// <list type="bullet">
+    /// <item>opted out: the contact's record and every address it holds (they carry the opt-out wherever they go);</item>
+    /// <item>opted in: the contact's record, and the opt-outs of every address it holds are lifted (an explicit opt-in
+    /// for a contact that holds them);</item>
+    /// <item>unknown: clears the contact's record, refused while the contact is opted out (only an opt-in lifts an opt-out).</item>
+    /// </list>
+    /// Returns the previous effective status (and whether the change was refused), or null when the contact does not exist.
+    /// </summary>
+    public async Task<OptInChangeResult?> SetOptInAsync(Guid workspaceId, Guid contactId, Channel channel, OptInStatus status, string source, Guid? userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -273,15 +350,10 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             }
         }
 
-        var previous = OptInStatus.Unknown;
-        await using (var read = new NpgsqlCommand("select status from contact_opt_ins where contact_id = @id and channel = @channel", connection, transaction))
+        var previous = await EffectiveAsync(connection, transaction, workspaceId, contactId, channel, cancellationToken);
+        if (status == OptInStatus.Unknown && previous?.Status == OptInStatus.OptedOut)
         {
-            read.Parameters.AddWithValue("id", contactId);
-            read.Parameters.AddWithValue("channel", OptIns.Name(channel));
-            if (await read.ExecuteScalarAsync(cancellationToken) is string text)
-            {
-                OptIns.TryParseStatus(text, out previous);
-            }
+            return new OptInChangeResult(OptInStatus.OptedOut, previous, Refused: true);
         }
 
         var sql = status == OptInStatus.Unknown
@@ -294,25 +366,74 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
               """;
         await using (var write = new NpgsqlCommand(sql, connection, transaction))
         {
-            write.Parameters.AddWithValue("id", contactId);
-            write.Parameters.AddWithValue("ws", workspaceId);
-            write.Parameters.AddWithValue("channel", OptIns.Name(channel));
-            write.Parameters.AddWithValue("status", OptIns.Name(status));
-            write.Parameters.AddWithValue("source", source);
-            write.Parameters.Add(new NpgsqlParameter("user", NpgsqlDbType.Uuid) { Value = (object?)userId ?? DBNull.Value });
+            AddOptInParameters(write, workspaceId, contactId, channel, status, source, userId);
             await write.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await Audit.AuditLog.WriteAsync(connection, transaction, workspaceId, userId, "opt_in.changed", "contact", contactId.ToString(), new Dictionary<string, object?>
+        var addresses = new List<string>();
+        if (status != OptInStatus.Unknown)
+        {
+            await using var write = new NpgsqlCommand(status == OptInStatus.OptedOut ? OptOutAddressesSql : LiftAddressesSql, connection, transaction);
+            AddOptInParameters(write, workspaceId, contactId, channel, status, source, userId);
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                addresses.Add(ReadIdentifier(reader, 0).Describe());
+            }
+        }
+
+        var details = new Dictionary<string, object?>
         {
             ["channel"] = OptIns.Name(channel),
-            ["from"] = OptIns.Name(previous),
+            ["from"] = OptIns.Name(previous?.Status ?? OptInStatus.Unknown),
             ["to"] = OptIns.Name(status),
             ["source"] = source,
-        }, cancellationToken);
+        };
+        if (status != OptInStatus.Unknown)
+        {
+            // Which addresses now carry the opt-out, or whose opt-outs the opt-in lifted.
+            details[status == OptInStatus.OptedOut ? "addresses" : "lifted"] = addresses.Order(StringComparer.Ordinal).ToList();
+        }
+
+        await Audit.AuditLog.WriteAsync(connection, transaction, workspaceId, userId, "opt_in.changed", "contact", contactId.ToString(), details, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return previous;
+        return new OptInChangeResult(previous?.Status ?? OptInStatus.Unknown, previous, Refused: false);
     }
+
+    private static void AddOptInParameters(NpgsqlCommand command, Guid workspaceId, Guid contactId, Channel channel, OptInStatus status, string source, Guid? userId)
+    {
+        command.Parameters.AddWithValue("id", contactId);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("channel", OptIns.Name(channel));
+        command.Parameters.AddWithValue("status", OptIns.Name(status));
+        command.Parameters.AddWithValue("source", source);
+        command.Parameters.Add(new NpgsqlParameter("user", NpgsqlDbType.Uuid) { Value = (object?)userId ?? DBNull.Value });
+    }
+
+    private const string OptOutAddressesSql = """
+        insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
+        select workspace_id, kind, value, @channel, now(), @source, @user from contact_identifiers where contact_id = @id and workspace_id = @ws
+        on conflict (workspace_id, kind, value, channel) do update set set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
+        returning kind, value
+        """;
+
+    private const string LiftAddressesSql = """
+        delete from address_opt_outs a using contact_identifiers i
+        where i.contact_id = @id and i.workspace_id = @ws and a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value and a.channel = @channel
+        returning a.kind, a.value
+        """;
+
+    /// <summary>One contact's effective consent on one channel, inside a transaction (null: unknown).</summary>
+    private static async Task<ChannelConsent?> EffectiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid contactId, Channel channel, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand(ConsentRowsSql, connection, transaction);
+        read.Parameters.AddWithValue("ws", workspaceId);
+        read.Parameters.AddWithValue("ids", new[] { contactId });
+        return (await ReadEffectiveAsync(read, cancellationToken)).GetValueOrDefault((contactId, channel));
+    }
+
+    internal static Identifier ReadIdentifier(NpgsqlDataReader reader, int ordinal) =>
+        new(reader.GetString(ordinal) == "p" ? IdentifierKind.Phone : IdentifierKind.Email, reader.GetString(ordinal + 1));
 
     internal static string KindCode(IdentifierKind kind) => kind == IdentifierKind.Phone ? "p" : "e";
 
@@ -367,10 +488,9 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var command = new NpgsqlCommand(InsertIdentifiersSql + ";\n" + ContactBatchWriter.RestoreOptOutsSql, connection, transaction);
+        await using var command = new NpgsqlCommand(InsertIdentifiersSql, connection, transaction);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("id", contactId);
-        command.Parameters.AddWithValue("ids", identifiers.Select(_ => contactId).ToArray());
         command.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
         command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);

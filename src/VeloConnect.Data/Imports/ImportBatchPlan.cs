@@ -18,24 +18,28 @@ public sealed class ImportBatchPlan
     private readonly Dictionary<Guid, ContactRecord> _stored;
     private readonly Dictionary<Guid, ContactData> _storedData;
     private readonly ContactMatcher _matcher;
+    private readonly ConsentTracker _consent;
     private readonly List<PlannedOutcome> _outcomes = [];
 
     /// <param name="owners">Who owns each identifier of the batch's rows (absent: nobody); updated as the plan goes.</param>
     /// <param name="stored">The stored contacts the owners name.</param>
-    public ImportBatchPlan(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactRecord> stored)
+    /// <param name="optOuts">The opt-outs of the rows' phones and emails and of those contacts: a row whose contact takes an opted-out one is warned.</param>
+    public ImportBatchPlan(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactRecord> stored, OptOutView? optOuts = null)
     {
         _owners = owners;
         _stored = new Dictionary<Guid, ContactRecord>(stored);
         _storedData = stored.ToDictionary(p => p.Key, p => p.Value.Data);
-        _matcher = new ContactMatcher(_owners, _storedData);
+        _consent = new ConsentTracker(optOuts ?? OptOutView.None);
+        _matcher = new ContactMatcher(_owners, _storedData, _consent);
     }
 
     /// <summary>
     /// Adds what a later lookup found (owners of further rows' identifiers and their contacts), for a plan that reads
     /// its rows a chunk at a time; what the plan itself changed (a freed email, a claimed phone) stays as planned.
     /// </summary>
-    public void Learn(IReadOnlyDictionary<Identifier, Guid> owners, IEnumerable<ContactRecord> contacts)
+    public void Learn(IReadOnlyDictionary<Identifier, Guid> owners, IEnumerable<ContactRecord> contacts, OptOutView? optOuts = null)
     {
+        _consent.Learn(optOuts ?? OptOutView.None);
         foreach (var (identifier, owner) in owners)
         {
             if (!_matcher.OwnerChanges.ContainsKey(identifier))

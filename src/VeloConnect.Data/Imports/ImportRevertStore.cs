@@ -110,33 +110,24 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             ImportJournal.FromJson(r.GetString(2)), r.GetFieldValue<DateTimeOffset>(3)), cancellationToken);
     }
 
-    /// <summary>When an opt-in or opt-out of each contact was last set (contacts with none are absent).</summary>
+    /// <summary>
+    /// When an opt-in or opt-out of each contact was last set: its own, or one an address it holds carries (contacts with
+    /// none are absent).
+    /// </summary>
     public async Task<Dictionary<Guid, DateTimeOffset>> LastOptInChangesAsync(Guid workspaceId, IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "select contact_id, max(set_at) from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids) group by contact_id");
+        await using var command = dataSource.CreateCommand("""
+            select contact_id, max(set_at) from (
+                select contact_id, set_at from contact_opt_ins where workspace_id = @ws and contact_id = any(@ids)
+                union all
+                select i.contact_id, a.set_at
+                from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+                where i.workspace_id = @ws and i.contact_id = any(@ids)) s
+            group by contact_id
+            """);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("ids", contactIds.ToArray());
         return (await ReadAllAsync(command, r => (Id: r.GetGuid(0), At: r.GetFieldValue<DateTimeOffset>(1)), cancellationToken)).ToDictionary(c => c.Id, c => c.At);
-    }
-
-    /// <summary>Which of these identifiers carry an opt-out retained from a deleted contact.</summary>
-    public async Task<HashSet<Identifier>> RetainedOptOutsAsync(Guid workspaceId, IReadOnlyCollection<Identifier> identifiers, CancellationToken cancellationToken = default)
-    {
-        if (identifiers.Count == 0)
-        {
-            return [];
-        }
-
-        await using var command = dataSource.CreateCommand("""
-            select distinct r.kind, r.value from retained_opt_outs r join unnest(@kinds, @values) as i(kind, value)
-                on r.kind = i.kind and r.value = i.value
-            where r.workspace_id = @ws
-            """);
-        command.Parameters.AddWithValue("ws", workspaceId);
-        command.Parameters.AddWithValue("kinds", identifiers.Select(i => ContactStore.KindCode(i.Kind)).ToArray());
-        command.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
-        return [.. await ReadAllAsync(command, r => new Identifier(r.GetString(0) == "p" ? IdentifierKind.Phone : IdentifierKind.Email, r.GetString(1)), cancellationToken)];
     }
 
     /// <summary>Records decisions that write nothing to the contact (kept, unchanged), and that the revert is alive.</summary>
@@ -149,8 +140,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes contacts the import created, through the deletion that retains opt-outs, each only if it is still at the
-    /// version the decision read and no opt-in was set on it since the import; records them deleted in the same
+    /// Deletes contacts the import created (their addresses keep their opt-outs), each only if it is still at the version
+    /// the decision read and no opt-in or opt-out was set on it (or on an address it holds) since the import; records them deleted in the same
     /// transaction. Returns the ids deleted (the others moved meanwhile: the caller decides them again).
     /// </summary>
     public async Task<IReadOnlyList<Guid>> DeleteAsync(Guid workspaceId, Guid importId, IReadOnlyList<RevertDeletion> deletions, CancellationToken cancellationToken = default)
@@ -162,6 +153,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             select c.id from contacts c join unnest(@ids, @versions, @ats) as d(id, version, at) on c.id = d.id and c.version = d.version
             where c.workspace_id = @ws
               and not exists (select 1 from contact_opt_ins o where o.contact_id = c.id and o.set_at > d.at)
+              and not exists (select 1 from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+                              where i.contact_id = c.id and a.set_at > d.at)
             for update of c
             """, connection, transaction))
         {

@@ -41,7 +41,7 @@ public sealed class ImportReview(ContactStore contacts)
         var warningCount = 0;
         List<ReviewRow> addedRows = [], updatedRows = [], skippedRows = [], invalidRows = [];
         List<ReviewWarning> warnings = [];
-        (List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>)> Lookup)? pending = null;
+        (List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> Lookup)? pending = null;
         var chunk = new List<PlannedRow>(ChunkRows);
         foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
         {
@@ -60,8 +60,8 @@ public sealed class ImportReview(ContactStore contacts)
         {
             if (pending is { } previous)
             {
-                var (owners, found) = await previous.Lookup;
-                plan.Learn(owners, found);
+                var (owners, found, optOuts) = await previous.Lookup;
+                plan.Learn(owners, found, optOuts);
                 foreach (var row in previous.Rows)
                 {
                     Count(row, plan.Apply(row, Guid.NewGuid));
@@ -102,10 +102,12 @@ public sealed class ImportReview(ContactStore contacts)
         }
     }
 
-    private async Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>)> LookUpAsync(Guid workspaceId, List<PlannedRow> rows, CancellationToken cancellationToken)
+    private async Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> LookUpAsync(Guid workspaceId, List<PlannedRow> rows, CancellationToken cancellationToken)
     {
-        var owners = await contacts.OwnersAsync(workspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()), cancellationToken);
-        // The review only counts: the matched contacts' phones and email decide every outcome and warning.
-        return (owners, owners.Count == 0 ? [] : await contacts.LoadIdentifiersOnlyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken));
+        var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
+        var owners = await contacts.OwnersAsync(workspaceId, identifiers, cancellationToken);
+        // The review only counts: the matched contacts' phones and email, and the opt-outs they carry, decide every outcome and warning.
+        var optOuts = await contacts.OptOutsAsync(workspaceId, identifiers, owners.Values, cancellationToken);
+        return (owners, owners.Count == 0 ? [] : await contacts.LoadIdentifiersOnlyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken), optOuts);
     }
 }

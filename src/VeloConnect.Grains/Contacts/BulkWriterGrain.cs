@@ -31,8 +31,8 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         var duplicates = new InFileDuplicates();
         var inputs = items.Select(i => (i.Index, Input: i.Contact.ToInput())).ToList();
         var duplicateOf = inputs.Select(i => duplicates.Check(i.Input, i.Index)).ToList();
-        var (owners, stored) = await MatchedAsync(workspaceId, inputs.Where((_, k) => duplicateOf[k] is null).Select(i => i.Input));
-        var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data));
+        var (owners, stored, optOuts) = await MatchedAsync(workspaceId, inputs.Where((_, k) => duplicateOf[k] is null).Select(i => i.Input));
+        var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data), new ConsentTracker(optOuts));
 
         var results = new List<BulkItemResult>(items.Count);
         for (var k = 0; k < inputs.Count; k++)
@@ -73,8 +73,8 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         span?.SetTag("import.batch.already_recorded", rows.Count - todo.Count);
         if (todo.Count > 0)
         {
-            var (owners, stored) = await MatchedAsync(workspaceId, todo.Where(r => r.IsWrite).Select(r => r.Result.Contact!));
-            var plan = new ImportBatchPlan(owners, stored);
+            var (owners, stored, optOuts) = await MatchedAsync(workspaceId, todo.Where(r => r.IsWrite).Select(r => r.Result.Contact!));
+            var plan = new ImportBatchPlan(owners, stored, optOuts);
             foreach (var row in todo)
             {
                 plan.Apply(row, Guid.NewGuid);
@@ -147,12 +147,16 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         _ => BulkStatus.Error,
     }, row.ContactId, row.DuplicateOf, row.Reasons, row.Warnings);
 
-    /// <summary>The owners of the contacts' phones and emails, and the stored contacts they name (two queries).</summary>
-    private async Task<(Dictionary<Identifier, Guid> Owners, Dictionary<Guid, ContactRecord> Stored)> MatchedAsync(Guid workspaceId, IEnumerable<ContactInput> inputs)
+    /// <summary>
+    /// The owners of the contacts' phones and emails, the stored contacts they name, and the opt-outs of both (three
+    /// queries): a contact that takes an opted-out phone or email gets a warning.
+    /// </summary>
+    private async Task<(Dictionary<Identifier, Guid> Owners, Dictionary<Guid, ContactRecord> Stored, OptOutView OptOuts)> MatchedAsync(Guid workspaceId, IEnumerable<ContactInput> inputs)
     {
-        var owners = await contacts.OwnersAsync(workspaceId, inputs.SelectMany(i => i.IdentifiersInMatchOrder()));
+        var identifiers = inputs.SelectMany(i => i.IdentifiersInMatchOrder()).ToList();
+        var owners = await contacts.OwnersAsync(workspaceId, identifiers);
         var stored = owners.Count == 0 ? [] : (await contacts.LoadManyAsync(workspaceId, [.. owners.Values.Distinct()])).ToDictionary(c => c.Id);
-        return (owners, stored);
+        return (owners, stored, await contacts.OptOutsAsync(workspaceId, identifiers, owners.Values));
     }
 
     private async Task<IReadOnlyList<BulkItemResult>> WriteOneByOneAsync(Guid workspaceId, IReadOnlyList<BulkItem> items, IReadOnlyList<int?> duplicateOf, Guid? userId)

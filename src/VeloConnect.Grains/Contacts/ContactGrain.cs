@@ -55,11 +55,19 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
             return new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.");
         }
 
-        var previous = await store.SetOptInAsync(_workspaceId, _id, channel, status, change.Source, context.UserId);
+        var result = await store.SetOptInAsync(_workspaceId, _id, channel, status, change.Source, context.UserId);
+        if (result is null)
+        {
+            return new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.");
+        }
+
+        if (result.Refused)
+        {
+            return new WriteResult(WriteOutcome.Conflict, _id, [], Consent.UnknownRefused(channel, result.PreviousConsent!));
+        }
+
         VeloConnectTelemetry.OptInChanges.Add(1, new KeyValuePair<string, object?>("channel", change.Channel), new KeyValuePair<string, object?>("status", change.Status));
-        return previous is null
-            ? new WriteResult(WriteOutcome.NotFound, _id, [], "No such contact.")
-            : new WriteResult(previous == status ? WriteOutcome.Unchanged : WriteOutcome.Updated, _id, []);
+        return new WriteResult(result.Previous == status ? WriteOutcome.Unchanged : WriteOutcome.Updated, _id, []);
     }
 
     public async Task<bool> DeleteAsync(WriteContext context)
@@ -117,6 +125,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 continue;
             }
 
+            var warnings = await WithConsentWarningsAsync(claim, existing is not null);
             var now = clock.GetUtcNow();
             var removed = before.Identifiers().Except(data.Identifiers()).ToList();
             try
@@ -126,19 +135,19 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
                 if (existing is null)
                 {
                     record = new ContactRecord(_id, _workspaceId, data, context.Source, now, now, now, 1);
-                    await store.InsertAsync(record, context.Row, claim.Warnings);
+                    await store.InsertAsync(record, context.Row, warnings);
                     written = true;
                 }
                 else
                 {
                     record = existing with { Data = data, LastActivityAt = now, UpdatedAt = now, Version = existing.Version + 1 };
-                    written = await store.UpdateAsync(existing, record, claim.Claimed, removed, context.Row, claim.Warnings);
+                    written = await store.UpdateAsync(existing, record, claim.Claimed, removed, context.Row, warnings);
                 }
 
                 if (written)
                 {
                     _record = record;
-                    return new WriteResult(existing is null ? WriteOutcome.Created : WriteOutcome.Updated, _id, claim.Warnings);
+                    return new WriteResult(existing is null ? WriteOutcome.Created : WriteOutcome.Updated, _id, warnings);
                 }
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < Attempts)
@@ -198,6 +207,21 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         }
 
         return new ClaimResult(data, claimed, warnings, null);
+    }
+
+    /// <summary>
+    /// The claim's warnings, and one for each phone or email it takes that carries an opt-out on a channel this contact is
+    /// not opted out of (the database opts the contact out when the identifier is written, and audits it).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WithConsentWarningsAsync(ClaimResult claim, bool exists)
+    {
+        if (claim.Claimed.Count == 0)
+        {
+            return claim.Warnings;
+        }
+
+        var optOuts = await store.OptOutsAsync(_workspaceId, claim.Claimed, exists ? [_id] : []);
+        return [.. claim.Warnings, .. Consent.TakeWarnings(optOuts.OfContact(_id), [.. claim.Claimed.Select(i => (i, optOuts.Of(i)))])];
     }
 
     private sealed record ClaimResult(ContactData Data, List<Identifier> Claimed, List<string> Warnings, WriteResult? Conflict);

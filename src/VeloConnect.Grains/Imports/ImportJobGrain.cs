@@ -260,7 +260,8 @@ public sealed partial class ImportJobGrain(
         using var span = ImportTelemetry.Start("import.merge-batch", import.Id);
         span?.SetTag("import.batch.rows", rows.Count);
         span?.SetTag("import.batch.first_row", rows[0].Row.RowNumber);
-        var owners = await contacts.OwnersAsync(import.WorkspaceId, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()));
+        var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
+        var owners = await contacts.OwnersAsync(import.WorkspaceId, identifiers);
         var known = new Dictionary<Guid, ContactRecord>();
         if (inFlight is not null)
         {
@@ -291,7 +292,9 @@ public sealed partial class ImportJobGrain(
             }
         }
 
-        var plan = new ImportBatchPlan(owners, known);
+        // For the rows' warnings: a row whose contact takes an opted-out phone or email says so (the database applies it).
+        var optOuts = await contacts.OptOutsAsync(import.WorkspaceId, identifiers, owners.Values);
+        var plan = new ImportBatchPlan(owners, known, optOuts);
         foreach (var row in rows)
         {
             plan.Apply(row, Guid.NewGuid);

@@ -126,7 +126,7 @@ public sealed partial class ImportRevertGrain(
         var optIns = await reverts.LastOptInChangesAsync(ws, ids);
         var reclaimable = entries.SelectMany(e => e.Before?.Identifiers() ?? []).Distinct().ToList();
         var owners = await contacts.OwnersAsync(ws, reclaimable);
-        var retained = await reverts.RetainedOptOutsAsync(ws, reclaimable);
+        var optOuts = await contacts.OptOutsAsync(ws, reclaimable, ids);
 
         var recorded = new List<RevertEntryResult>();
         var deletions = new List<RevertDeletion>();
@@ -134,7 +134,7 @@ public sealed partial class ImportRevertGrain(
         foreach (var entry in entries)
         {
             var stored = current.GetValueOrDefault(entry.ContactId);
-            var decision = ImportRevert.Decide(entry, stored?.Data, optIns.TryGetValue(entry.ContactId, out var at) ? at : null, owners, retained);
+            var decision = ImportRevert.Decide(entry, stored?.Data, optIns.TryGetValue(entry.ContactId, out var at) ? at : null, owners, optOuts);
             // A contact that moved under every attempt so far is not chased for ever.
             if (decision.Action is RevertAction.Delete or RevertAction.Restore && attempts.GetValueOrDefault(entry.ContactId) >= Attempts)
             {

@@ -80,10 +80,10 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batch_gives_a_new_contact_the_retained_opt_out_of_its_phone()
+    public async Task Batch_gives_a_new_contact_the_opt_out_its_phone_carries()
     {
         await ExecuteAsync($"""
-            insert into retained_opt_outs (workspace_id, kind, value, channel, set_at, source)
+            insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source)
             values ('{_workspace}', 'p', '+14155550131', 'sms', now(), 'STOP reply')
             """);
         var (import, rows) = await UploadAsync("Name,Phone\nAnn,+14155550131\n");
@@ -93,7 +93,9 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
         var optIns = await _contacts.GetOptInsAsync(_workspace, [plan.Outcomes[0].ContactId!.Value]);
         var optIn = Assert.Single(optIns);
         Assert.Equal((Channel.Sms, OptInStatus.OptedOut, "STOP reply"), (optIn.Channel, optIn.Status, optIn.Source));
-        Assert.Equal(0, await CountAsync("select count(*) from retained_opt_outs where workspace_id = @ws"));
+        // The phone keeps it: it goes wherever the phone goes.
+        Assert.Equal(1, await CountAsync("select count(*) from address_opt_outs where workspace_id = @ws"));
+        Assert.Contains("is opted out of sms", Assert.Single(plan.Outcomes[0].Warnings));
     }
 
     [Fact]
@@ -148,9 +150,10 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
 
     private async Task<ImportBatchPlan> PlanAsync(ImportRecord import, List<PlannedRow> rows)
     {
-        var owners = await _contacts.OwnersAsync(_workspace, rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()));
+        var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
+        var owners = await _contacts.OwnersAsync(_workspace, identifiers);
         var stored = await _contacts.LoadManyAsync(_workspace, [.. owners.Values.Distinct()]);
-        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id));
+        var plan = new ImportBatchPlan(owners, stored.ToDictionary(c => c.Id), await _contacts.OptOutsAsync(_workspace, identifiers, owners.Values));
         foreach (var row in rows)
         {
             plan.Apply(row, Guid.NewGuid);
