@@ -36,6 +36,11 @@ builder.Services.AddSingleton(ExportLinkSigner.FromConfiguration(builder.Configu
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExportServices>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationHub>());
+// Keyed bulk requests run apart from their HTTP requests, under a renewed lease (registered after the Orleans client: it stops first).
+builder.Services.AddOptions<BulkRequestOptions>().BindConfiguration(BulkRequestOptions.Section)
+    .Validate(o => o.IsValid(), BulkRequestOptions.ValidationMessage).ValidateOnStart();
+builder.Services.AddSingleton<BulkRequestRunner>();
+builder.Services.AddHostedService(provider => provider.GetRequiredService<BulkRequestRunner>());
 if (builder.Environment.IsDevelopment())
 {
     builder.Services.AddHostedService<DemoWorkspaceSeeder>();

@@ -62,8 +62,10 @@ public static class BulkContactsApi
                 + "An item matches the contact that owns its first phone, else its email, and is merged into it as an import row would be "
                 + "(given fields overwrite, blanks keep, tags are added, opt-ins are never changed); otherwise it creates a contact (Source API). "
                 + "An item with the phone or email of an earlier item is skipped, naming that item. Results come in request order with each item's index. "
-                + "Send an Idempotency-Key header (e.g. a UUID per batch) to make retries safe: the same key with the same body returns the first answer "
-                + "(header Idempotency-Replayed: true) without applying anything again; the same key with another body is refused (422). Keys are kept 7 days per workspace. "
+                + "Send an Idempotency-Key header (e.g. a UUID per batch) to make retries safe: the first attempt's result is the result. The same key with the same body "
+                + "returns the first answer (header Idempotency-Replayed: true) without applying anything again, also when the first client went away before its answer; "
+                + "while the first attempt is still running a retry gets 409 with Retry-After; a retry after an attempt that failed or whose server died resumes it "
+                + "(items already applied are answered as they were applied, the others are applied). The same key with another body is refused (422). Keys are kept 7 days per workspace. "
                 + "With ?importId=<a running command-line import> the items are that import's file rows instead, {\"row\": n, \"cells\": [...], \"duplicateOf\": m}: each is read "
                 + "through the import's mapping exactly as the wizard reads a row, written and recorded in the import (a row already recorded is answered from its record), "
                 + "and its result carries \"row\". This is what the command-line importer (velo import) sends. "
@@ -137,7 +139,9 @@ public static class BulkContactsApi
         }
 
         // A command-line import's rows (?importId=…) are read through its mapping; other requests hold contact bodies.
-        Func<Task<string?>> apply = async () => await ApplyAsync(services, user, items, http);
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply = async (lease, cancellationToken) =>
+            await ApplyAsync(services, user, items, options, lease, cancellationToken);
         if (http.Request.Query.ContainsKey(CommandLineImportsApi.ImportIdQuery))
         {
             var (rows, refused) = await CommandLineImportsApi.PrepareRowsAsync(http, services, user, items);
@@ -146,13 +150,24 @@ public static class BulkContactsApi
                 return refused;
             }
 
-            apply = rows!;
+            // An import's rows are recorded (and answered when sent again) by the import itself; it has no contacts.bulk audit row.
+            apply = async (_, _) => await rows!() is { } json ? new BulkAnswer(json, null) : null;
         }
 
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length == 0)
         {
-            return await apply() is { } answered ? Json(answered) : ImportStopped();
+            if (await apply(null, http.RequestAborted) is not { } answered)
+            {
+                return ImportStopped();
+            }
+
+            if (answered.Audit is { } audit)
+            {
+                await services.Audit.WriteAsync(audit.WorkspaceId, audit.UserId, BulkAudit.Action, "contact", null, audit.Details);
+            }
+
+            return Json(answered.Json);
         }
 
         if (key.Length > 200 || key.Any(char.IsControl))
@@ -160,51 +175,77 @@ public static class BulkContactsApi
             return ApiProblems.BadRequest("Bad Idempotency-Key", "An Idempotency-Key is 1 to 200 printable characters, e.g. a UUID you generate per batch and reuse when you retry that batch.");
         }
 
+        return await ApplyOnceAsync(http, user, key, SHA256.HashData(body), apply);
+    }
+
+    /// <summary>
+    /// A request with an Idempotency-Key: the first attempt's result is the result. The key's claim is a lease of this
+    /// API process (<see cref="BulkRequestRunner"/>); the work runs to its end apart from the HTTP request (a client that
+    /// goes away gets its answer on retry), records each item's outcome as it applies it, and keeps the answer. A retry
+    /// gets the kept answer; while the first attempt runs, 409 with Retry-After; once its lease expired (its process
+    /// died, or it failed part way), the retry takes it over and applies only the items not recorded.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ApplyOnceAsync(HttpContext http, CurrentUser user, string key, byte[] bodyHash,
+        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply)
+    {
         var keys = http.RequestServices.GetRequiredService<BulkRequestStore>();
-        var (state, stored) = await keys.ClaimAsync(user.WorkspaceId, key, SHA256.HashData(body), http.RequestAborted);
-        switch (state)
+        var runner = http.RequestServices.GetRequiredService<BulkRequestRunner>();
+        var claim = await keys.ClaimAsync(user.WorkspaceId, key, bodyHash, runner.Owner, runner.Options.Lease, http.RequestAborted);
+        switch (claim.State)
         {
             case IdempotencyState.Answered:
                 http.Response.Headers["Idempotency-Replayed"] = "true";
-                return Json(stored!);
+                return Json(claim.Response!);
             case IdempotencyState.DifferentBody:
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
                     detail: $"This Idempotency-Key was already used with a different body. Use a new key for a new batch (keys are kept {BulkRequestStore.Kept.TotalDays:0} days); reuse a key only to retry the very same body.");
             case IdempotencyState.InProgress:
-                return ApiProblems.Conflict("Request in progress", "A request with this Idempotency-Key is still being applied; retry in a few seconds to get its answer.");
+                var wait = claim.LeaseLeft < runner.Options.Renew ? claim.LeaseLeft : runner.Options.Renew;
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return ApiProblems.Conflict("Request in progress", string.Create(CultureInfo.InvariantCulture,
+                    $"The first request with this Idempotency-Key is still running. Retry the same body with the same key in {seconds} s (Retry-After) to get its answer; nothing is applied twice."));
         }
 
+        var work = runner.Start(claim.Lease!, apply);
+        BulkOutcome outcome;
         try
         {
-            if (await apply() is not { } answer)
-            {
-                await keys.ReleaseAsync(user.WorkspaceId, key);
-                return ImportStopped();
-            }
-
-            await keys.AnswerAsync(user.WorkspaceId, key, answer, http.RequestAborted);
-            return Json(answer);
+            outcome = await work.WaitAsync(http.RequestAborted);
         }
-        catch
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
-            await keys.ReleaseAsync(user.WorkspaceId, key);
-            throw;
+            // The client went away; the work goes on and keeps its answer for the retry. Nobody reads this.
+            return TypedResults.Problem(statusCode: StatusCodes.Status499ClientClosedRequest, title: "Client went away");
         }
+
+        return outcome.Kind switch
+        {
+            BulkOutcomeKind.Answered => Json(outcome.Json!),
+            BulkOutcomeKind.NotApplied => ImportStopped(),
+            BulkOutcomeKind.TakenOver => ApiProblems.Conflict("Request taken over", "This attempt stalled and a retry with the same Idempotency-Key took the request over. "
+                + "Retry the same body with the same key to get that retry's answer; nothing is applied twice."),
+            _ => TypedResults.Problem(statusCode: outcome.Kind == BulkOutcomeKind.Stopped ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+                title: "Bulk request interrupted",
+                detail: "The request stopped part way (the server failed or is restarting). Retry the same body with the same Idempotency-Key: the items already applied "
+                    + "are answered as they were applied, the others are applied now; nothing is applied twice."),
+        };
     }
 
-    /// <summary>Reads, writes and audits the items; returns the answer as JSON (stored as is for a retry with the same key).</summary>
-    private static async Task<string> ApplyAsync(ContactServices services, CurrentUser user, JsonArray items, HttpContext http)
+    /// <summary>Reads and writes the items; returns the answer as JSON (kept as is for a retry with the same key) and its audit row.</summary>
+    private static async Task<BulkAnswer> ApplyAsync(ContactServices services, CurrentUser user, JsonArray items, JsonSerializerOptions options, BulkRequestLease? lease,
+        CancellationToken cancellationToken)
     {
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var users = (await services.Workspaces.ListUsersAsync(user.WorkspaceId, http.RequestAborted)).Select(u => u.Id).ToHashSet();
-        var results = new BulkItemResult?[items.Count];
+        var users = (await services.Workspaces.ListUsersAsync(user.WorkspaceId, cancellationToken)).Select(u => u.Id).ToHashSet();
+        var refused = new List<BulkItemResult>();
         var valid = new List<BulkItem>(items.Count);
         for (var index = 0; index < items.Count; index++)
         {
             var (contact, errors) = Read(items[index], fields, user, users);
             if (contact is null || errors.Count > 0)
             {
-                results[index] = BulkItemResult.Error(index, errors);
+                refused.Add(BulkItemResult.Error(index, errors));
             }
             else
             {
@@ -212,17 +253,10 @@ public static class BulkContactsApi
             }
         }
 
-        if (valid.Count > 0)
-        {
-            foreach (var result in await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, user.UserId))
-            {
-                results[result.Index] = result;
-            }
-        }
-
-        var answer = results.Select(r => new BulkResultResponse(r!.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
+        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, refused, user.UserId, lease);
+        var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
         var counts = Count(answer);
-        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.bulk", "contact", null, new Dictionary<string, object?>
+        var audit = new BulkAudit(user.WorkspaceId, user.UserId, new Dictionary<string, object?>
         {
             ["items"] = items.Count,
             ["created"] = counts.Created,
@@ -230,8 +264,7 @@ public static class BulkContactsApi
             ["skipped"] = counts.Skipped,
             ["error"] = counts.Error,
         });
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        return JsonSerializer.Serialize(new BulkResponse(counts, answer), options);
+        return new BulkAnswer(JsonSerializer.Serialize(new BulkResponse(counts, answer), options), audit);
     }
 
     public static BulkCountsResponse Count(IReadOnlyList<BulkResultResponse> answer) => new(

@@ -147,6 +147,8 @@ public static class CommandLineImportsApi
             rows.Add(new ImportRowItem(row.Number, contact, read.Errors, row.DuplicateOf));
         }
 
+        // Read now: the rows may be applied after the request ended (a client that went away), when its services are gone.
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         return (async () =>
         {
             var written = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteImportRowsAsync(importId, rows);
@@ -159,7 +161,6 @@ public static class CommandLineImportsApi
             var byRow = written.ToDictionary(r => r.Index);
             var answer = rows.Select((row, index) => byRow[row.Row] with { Index = index })
                 .Select((r, index) => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings, rows[index].Row)).ToList();
-            var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             return JsonSerializer.Serialize(new BulkResponse(BulkContactsApi.Count(answer), answer), options);
         }, null);
     }

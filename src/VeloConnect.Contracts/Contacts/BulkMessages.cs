@@ -18,6 +18,16 @@ public sealed record ImportRowItem(
     [property: Id(2)] IReadOnlyList<string> Errors,
     [property: Id(3)] int? DuplicateOf);
 
+/// <summary>
+/// The lease under which one attempt applies a bulk request sent with an Idempotency-Key: the request (its row in
+/// <c>bulk_requests</c>) and the attempt's token. Each write of the attempt records its items' outcomes in its own
+/// transaction, only while the token still holds the lease.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("velo.BulkRequestLease")]
+public sealed record BulkRequestLease(
+    [property: Id(0)] Guid RequestId,
+    [property: Id(1)] Guid Token);
+
 /// <summary>What happened to one item of a bulk request (<see cref="BulkStatus"/>).</summary>
 [GenerateSerializer, Immutable, Alias("velo.BulkItemResult")]
 public sealed record BulkItemResult(
@@ -46,8 +56,14 @@ public static class BulkStatus
 [Alias("velo.IBulkWriterGrain")]
 public interface IBulkWriterGrain : IGrainWithGuidKey
 {
-    [Alias("Write")]
-    Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, Guid? userId);
+    /// <summary>
+    /// Writes the valid <paramref name="items"/> and answers every item, the <paramref name="refused"/> ones (invalid,
+    /// decided by the caller) included, in index order. With a <paramref name="lease"/> (a keyed request) every outcome is
+    /// recorded in the transaction that applies it, and items an earlier attempt recorded are answered from their record
+    /// and not applied again.
+    /// </summary>
+    [Alias("WriteItems")]
+    Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, Guid? userId, BulkRequestLease? lease);
 
     /// <summary>
     /// Writes rows of a running command-line import as the import job writes a batch (its matching, merge and row

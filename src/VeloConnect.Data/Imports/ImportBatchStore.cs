@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Data.Contacts;
 
@@ -40,28 +39,7 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "copy import_rows (import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings) from stdin (format binary)", cancellationToken);
-        foreach (var row in rows)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(row.RowNumber, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
-            await ContactBatchWriter.WriteUuidAsync(copy, row.ContactId, cancellationToken);
-            if (row.DuplicateOf is { } duplicateOf)
-            {
-                await copy.WriteAsync(duplicateOf, NpgsqlDbType.Integer, cancellationToken);
-            }
-            else
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-
-            await copy.WriteAsync(row.Reasons.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(row.Warnings.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
+        await OutcomeRows.CopyAsync(connection, "import_rows (import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings)", importId,
+            rows.Select(r => new OutcomeRow(r.RowNumber, r.Outcome, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)), cancellationToken);
     }
 }

@@ -13,48 +13,58 @@ namespace VeloConnect.Grains.Contacts;
 /// Applies a bulk request as an import applies a batch: an item whose phone or email appeared in an earlier item is
 /// skipped (naming that item); the others are matched and merged by the rules' <see cref="ContactMatcher"/> against the
 /// contacts their phones and emails belong to (two queries), and written in one transaction. If a contact or identifier
-/// of the request changed meanwhile, nothing of that transaction lands and the items go one by one, in order, through
-/// the writer and contact grains, which apply merges one at a time per contact. Stateless and reentrant: requests of
-/// one workspace run in parallel. The rows of a command-line import come this way too, and are written and recorded
-/// as the import job writes a batch of a wizard import.
+/// of the request changed meanwhile, nothing of that transaction lands and the items go one by one, in order, each
+/// matched again and written in a transaction of its own (retried when it meets another change). For a request sent
+/// with an Idempotency-Key, each transaction also records the outcomes of the items it applies, and items an earlier
+/// attempt recorded are answered from their record, never applied again. Stateless and reentrant: requests of one
+/// workspace run in parallel. The rows of a command-line import come this way too, and are written and recorded as
+/// the import job writes a batch of a wizard import.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore store, ImportStore imports, CommandLineBatchStore importRows, TimeProvider clock)
+public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore store, BulkRequestStore requests, ImportStore imports, CommandLineBatchStore importRows, TimeProvider clock)
     : Grain, IBulkWriterGrain
 {
     public const string Source = "API";
 
-    public async Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, Guid? userId)
+    /// <summary>How many times one item is matched and written again when another writer changed its contacts meanwhile.</summary>
+    private const int ItemAttempts = 5;
+
+    public async Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, Guid? userId, BulkRequestLease? lease)
     {
         var workspaceId = this.GetPrimaryKey();
+        var recorded = lease is null ? new Dictionary<int, BulkItemResult>() : await requests.ItemsAsync(lease.RequestId);
         var duplicates = new InFileDuplicates();
         var inputs = items.Select(i => (i.Index, Input: i.Contact.ToInput())).ToList();
         var duplicateOf = inputs.Select(i => duplicates.Check(i.Input, i.Index)).ToList();
-        var (owners, stored, optOuts) = await MatchedAsync(workspaceId, inputs.Where((_, k) => duplicateOf[k] is null).Select(i => i.Input));
+
+        // Outcomes that need no write (invalid items, repeats of an earlier item), and the items to write, less what an earlier attempt recorded.
+        var decided = refused.Concat(inputs.Select((item, k) => duplicateOf[k] is { } earlier ? Skipped(item.Index, earlier) : null).OfType<BulkItemResult>())
+            .Where(r => !recorded.ContainsKey(r.Index)).ToList();
+        var todo = inputs.Where((item, k) => duplicateOf[k] is null && !recorded.ContainsKey(item.Index)).ToList();
+
+        var (owners, stored, optOuts) = await MatchedAsync(workspaceId, todo.Select(i => i.Input));
         var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data), new ConsentTracker(optOuts));
-
-        var results = new List<BulkItemResult>(items.Count);
-        for (var k = 0; k < inputs.Count; k++)
+        var written = todo.Select(item => Written(item.Index, matcher.Apply(item.Input, Guid.NewGuid))).ToList();
+        if ((decided.Count == 0 && written.Count == 0)
+            || await store.WriteAsync(workspaceId, Source, Changes(matcher, stored), clock.GetUtcNow(), lease, [.. decided, .. written]))
         {
-            var (index, input) = inputs[k];
-            if (duplicateOf[k] is { } earlier)
-            {
-                results.Add(Skipped(index, earlier));
-                continue;
-            }
-
-            var match = matcher.Apply(input, Guid.NewGuid);
-            results.Add(new BulkItemResult(index, match.IsNew ? BulkStatus.Created : BulkStatus.Updated, match.ContactId, null, [], match.Warnings));
+            return Answer(recorded.Values, decided, written);
         }
 
-        var changes = matcher.Changes().Select(c => new PlannedContact(c.Id, stored.GetValueOrDefault(c.Id), c.After, c.Added, c.Removed)).ToList();
-        if (await store.WriteAsync(workspaceId, Source, changes, clock.GetUtcNow()))
+        // A contact or identifier of the request changed since it was read: item by item, each in its own transaction.
+        if (lease is not null && decided.Count > 0)
         {
-            return results;
+            await store.WriteAsync(workspaceId, Source, [], clock.GetUtcNow(), lease, decided);
         }
 
-        return await WriteOneByOneAsync(workspaceId, items, duplicateOf, userId);
+        written.Clear();
+        foreach (var (index, input) in todo)
+        {
+            written.Add(await WriteOneAsync(workspaceId, index, input, lease));
+        }
+
+        return Answer(recorded.Values, decided, written);
     }
 
     public async Task<IReadOnlyList<BulkItemResult>?> WriteImportRowsAsync(Guid importId, IReadOnlyList<ImportRowItem> rows)
@@ -159,31 +169,33 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         return (owners, stored, await contacts.OptOutsAsync(workspaceId, identifiers, owners.Values));
     }
 
-    private async Task<IReadOnlyList<BulkItemResult>> WriteOneByOneAsync(Guid workspaceId, IReadOnlyList<BulkItem> items, IReadOnlyList<int?> duplicateOf, Guid? userId)
+    /// <summary>One item matched against what is stored now and written (with its outcome, for a keyed request) in a transaction of its own.</summary>
+    private async Task<BulkItemResult> WriteOneAsync(Guid workspaceId, int index, ContactInput input, BulkRequestLease? lease)
     {
-        var writer = GrainFactory.ContactWriter(workspaceId);
-        var context = new WriteContext(Source, userId);
-        var results = new List<BulkItemResult>(items.Count);
-        for (var k = 0; k < items.Count; k++)
+        for (var attempt = 1; attempt <= ItemAttempts; attempt++)
         {
-            var item = items[k];
-            if (duplicateOf[k] is { } earlier)
+            var (owners, stored, optOuts) = await MatchedAsync(workspaceId, [input]);
+            var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data), new ConsentTracker(optOuts));
+            var result = Written(index, matcher.Apply(input, Guid.NewGuid));
+            if (await store.WriteAsync(workspaceId, Source, Changes(matcher, stored), clock.GetUtcNow(), lease, [result]))
             {
-                results.Add(Skipped(item.Index, earlier));
-                continue;
+                return result;
             }
-
-            var result = await writer.UpsertAsync(item.Contact, UpsertMode.Merge, context);
-            results.Add(result.Outcome switch
-            {
-                WriteOutcome.Created => new BulkItemResult(item.Index, BulkStatus.Created, result.ContactId, null, [], result.Warnings),
-                WriteOutcome.Updated or WriteOutcome.Unchanged => new BulkItemResult(item.Index, BulkStatus.Updated, result.ContactId, null, [], result.Warnings),
-                _ => new BulkItemResult(item.Index, BulkStatus.Error, null, null, [result.Error ?? "The contact could not be written."], result.Warnings),
-            });
         }
 
-        return results;
+        var failed = BulkItemResult.Error(index, [$"The contact was changed by someone else at the same time {ItemAttempts} times in a row; send this item again."]);
+        await store.WriteAsync(workspaceId, Source, [], clock.GetUtcNow(), lease, [failed]);
+        return failed;
     }
+
+    private static List<PlannedContact> Changes(ContactMatcher matcher, Dictionary<Guid, ContactRecord> stored) =>
+        [.. matcher.Changes().Select(c => new PlannedContact(c.Id, stored.GetValueOrDefault(c.Id), c.After, c.Added, c.Removed))];
+
+    private static BulkItemResult Written(int index, MatchResult match) =>
+        new(index, match.IsNew ? BulkStatus.Created : BulkStatus.Updated, match.ContactId, null, [], match.Warnings);
+
+    private static List<BulkItemResult> Answer(IEnumerable<BulkItemResult> recorded, IEnumerable<BulkItemResult> decided, IEnumerable<BulkItemResult> written) =>
+        [.. recorded.Concat(decided).Concat(written).OrderBy(r => r.Index)];
 
     private static BulkItemResult Skipped(int index, int earlier) =>
         new(index, BulkStatus.Skipped, null, earlier, [$"Same phone or email as item {earlier}; only the first is written."], []);
