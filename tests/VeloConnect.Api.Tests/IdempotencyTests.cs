@@ -200,7 +200,7 @@ public sealed class IdempotencyTests(IdempotencyFixture fixture) : IClassFixture
 /// </summary>
 public sealed class IdempotencyFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
 
     private readonly List<WebApplicationFactory<Program>> _apis = [];
     private WebApplication? _silo;
