@@ -83,9 +83,10 @@ public static class CsvRows
 /// <summary>
 /// The one RFC 4180 tokenizer behind both the sniff and <see cref="CsvRows"/>, so the row count, blank lines and row
 /// numbers the upload step shows are exactly the rows the import reads. Lenient where spreadsheets are: a lone CR ends
-/// a line too, a quote inside an unquoted cell is a literal, text after a closing quote is kept.
+/// a line too, a quote inside an unquoted cell is a literal, text after a closing quote is kept. At most maxCells cells of a
+/// record are kept: the rest are counted (<see cref="FilledWidth"/>), not held, so a hostile row costs no memory.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cellCap, bool keepRaw)
+internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cellCap, bool keepRaw, int maxCells = int.MaxValue)
 {
     private enum State { CellStart, Unquoted, Quoted, QuoteInQuoted }
 
@@ -101,6 +102,8 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
     private long _line = 1;
     private int _cellLength;
     private bool _content;
+    private bool _cellContent;
+    private int _cellCount;
 
     public List<string> Cells { get; } = [];
 
@@ -112,6 +115,12 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
 
     /// <summary>True when every cell is empty or whitespace (a blank line, or a line of only delimiters).</summary>
     public bool IsBlank => !_content;
+
+    /// <summary>How many cells the record has up to its last non-blank one (trailing blank cells, a trailing delimiter, do not count).</summary>
+    public int FilledWidth { get; private set; }
+
+    /// <summary>The record has more than maxCells cells that count (<see cref="FilledWidth"/>); <see cref="Cells"/> holds the first maxCells.</summary>
+    public bool TooWide => FilledWidth > maxCells;
 
     /// <summary>The true length of the record's longest cell (cells may be capped in <see cref="Cells"/>).</summary>
     public int LongestCell { get; private set; }
@@ -129,6 +138,9 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
         _raw.Clear();
         _cellLength = 0;
         _content = false;
+        _cellContent = false;
+        _cellCount = 0;
+        FilledWidth = 0;
         LongestCell = 0;
         var state = State.CellStart;
         var consumed = false;
@@ -236,17 +248,29 @@ internal sealed class CsvRecordReader(TextReader reader, char delimiter, int cel
             _cell.Append(c);
         }
 
-        if (!_content && !char.IsWhiteSpace(c))
+        if (!_cellContent && !char.IsWhiteSpace(c))
         {
             _content = true;
+            _cellContent = true;
         }
     }
 
     private void EndCell()
     {
-        Cells.Add(_cell.ToString());
+        _cellCount++;
+        if (_cellContent)
+        {
+            FilledWidth = _cellCount;
+        }
+
+        if (Cells.Count < maxCells)
+        {
+            Cells.Add(_cell.ToString());
+        }
+
         LongestCell = Math.Max(LongestCell, _cellLength);
         _cell.Clear();
         _cellLength = 0;
+        _cellContent = false;
     }
 }

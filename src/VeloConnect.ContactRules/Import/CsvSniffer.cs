@@ -11,6 +11,12 @@ public static class CsvSniffer
 {
     public const int MaxCellLength = 10_000;
 
+    /// <summary>
+    /// The widest file the upload takes. A row past it stops the analysis there (the rest of the file is not read) with a
+    /// <see cref="SniffCodes.TooManyColumns"/> error; nobody maps more columns by hand, and each one costs the mapping step.
+    /// </summary>
+    public const int MaxColumns = 1_000;
+
     // Header names and samples need no more; true cell lengths are still counted.
     private const int KeptCellLength = 1_000;
 
@@ -130,12 +136,18 @@ public static class CsvSniffer
         var (prefix, complete) = ReadPrefix(text);
         var delimiter = options.Delimiter ?? SniffHeuristics.DetectDelimiter(prefix, complete);
         using TextReader all = complete ? new StringReader(prefix) : new SniffPrefixedReader(prefix, text);
-        var records = new CsvRecordReader(all, delimiter, KeptCellLength, keepRaw: false);
+        var records = new CsvRecordReader(all, delimiter, KeptCellLength, keepRaw: false, MaxColumns);
         var tally = new SniffTally(delimiter, options);
         var row = 0;
         while (records.Read())
         {
             row++;
+            if (records.TooWide)
+            {
+                tally.TooWide(row, records.FilledWidth);
+                break;
+            }
+
             if (records.UnclosedQuoteLine is { } line)
             {
                 tally.UnclosedQuote(row, line);

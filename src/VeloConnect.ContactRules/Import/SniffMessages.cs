@@ -47,6 +47,12 @@ internal static class SniffMessages
         $"The file has {N(rows)} data rows; the limit is {N(limit)}. Split it into files of 10,000-20,000 rows (most reliable) "
         + "or import it with the command-line importer (velo import FILE), which sends a file of any size through the Contacts API (POST /api/contacts/bulk).";
 
+    public static string TooManyColumns(int row, int cells, int limit) => row == 1
+        ? $"The first row has {N(cells)} columns; the limit is {N(limit)}. Keep only the columns you import (at most {N(limit)}): delete the others "
+            + "in your spreadsheet program, or copy the columns you need to a new sheet, save it as CSV UTF-8 and upload that file."
+        : $"Row {N(row)} has {N(cells)} cells; the limit is {N(limit)} columns. A row that long usually holds stray delimiters: fix that row "
+            + $"(or keep at most {N(limit)} columns) in your spreadsheet program and upload the file again.";
+
     public static string UnclosedQuote(int row, long line) =>
         $"A quoted cell that starts in row {N(row)} (line {N(line)}) is never closed, so everything after it would be read as one cell. "
         + "Add the missing closing double quote (\") in that row, or save the file again from your spreadsheet program, and upload it again.";
@@ -74,12 +80,20 @@ internal static class SniffMessages
             + "quotes or fix those rows and upload the file again, or continue as it is.";
     }
 
+    // A wide file of one repeated name would otherwise name every column twice: the message names this many per list.
+    private const int Listed = 10;
+
     public static string DuplicateHeaders(IReadOnlyList<(string Name, IReadOnlyList<int> Columns, IReadOnlyList<string> ShownAs)> duplicates) =>
         "Some column names appear more than once: "
-        + string.Join("; ", duplicates.Select(d => $"'{d.Name}' (columns {Join(d.Columns.Select(c => N(c)))})"))
+        + Few(duplicates.Select(d => $"'{d.Name}' (columns {Few(d.Columns.Select(c => N(c)), d.Columns.Count, ", ")})"), duplicates.Count, "; ")
         + ". The columns stay separate and are shown as "
-        + string.Join("; ", duplicates.Select(d => Join(d.ShownAs.Select(s => $"'{s}'"))))
+        + Few(duplicates.Select(d => Few(d.ShownAs.Select(s => $"'{s}'"), d.ShownAs.Count, ", ")), duplicates.Count, "; ")
         + ": map each one to the field it holds (or choose \"Don't import\"), or rename them in the file and upload it again.";
+
+    /// <summary>Up to <see cref="Listed"/> items ("a, b and c"), then how many more.</summary>
+    private static string Few(IEnumerable<string> items, int count, string separator) => count <= Listed
+        ? (separator == ", " ? Join(items) : string.Join(separator, items))
+        : $"{string.Join(separator, items.Take(Listed))} and {N(count - Listed)} more";
 
     public static string OversizedCells(int count, IReadOnlyList<int> rows) =>
         $"{Plural(count, "row has", "rows have")} a cell longer than {N(CsvSniffer.MaxCellLength)} characters ({Rows(rows, count)}): "

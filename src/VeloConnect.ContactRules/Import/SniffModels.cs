@@ -71,6 +71,7 @@ public static class SniffCodes
     public const string Binary = "binary";
     public const string NotUtf8 = "not_utf8";
     public const string TooManyRows = "too_many_rows";
+    public const string TooManyColumns = "too_many_columns";
     public const string NoColumns = "no_columns";
     public const string UnclosedQuote = "unclosed_quote";
     public const string ConversionNotNeeded = "conversion_not_needed";

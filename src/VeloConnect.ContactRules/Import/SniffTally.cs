@@ -22,11 +22,15 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
     private List<string>[] _samples = [];
     private int _dataRows;
     private (int Row, long Line)? _unclosed;
+    private (int Row, int Cells)? _tooWide;
     private bool _sawText;
 
     public void Blank(int row) => _blank.Add(row);
 
     public void UnclosedQuote(int row, long line) => _unclosed = (row, line);
+
+    /// <summary>A record with more than <see cref="CsvSniffer.MaxColumns"/> cells: the file is refused and reading stops there.</summary>
+    public void TooWide(int row, int cells) => _tooWide = (row, cells);
 
     public void Record(int row, List<string> cells, int longest)
     {
@@ -60,6 +64,13 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
         if (encodingWarning is not null)
         {
             warnings.Add(encodingWarning);
+        }
+
+        if (_tooWide is var (wideRow, cells))
+        {
+            // The rest of the file was not read: nothing else about it can be said.
+            errors.Add(new SniffProblem(SniffCodes.TooManyColumns, SniffMessages.TooManyColumns(wideRow, cells, CsvSniffer.MaxColumns), wideRow));
+            return Result(encoding, [], errors, warnings);
         }
 
         if (_unclosed is var (row, line))
@@ -172,27 +183,21 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
     }
 
     /// <summary>Unique display names (a repeated name gets " (2)", an empty or missing header "Column N") and the repeated names.</summary>
-    private (List<string> Names, List<(string, IReadOnlyList<int>, IReadOnlyList<string>)> Duplicates) ColumnNames()
+    private (IReadOnlyList<string> Names, List<(string, IReadOnlyList<int>, IReadOnlyList<string>)> Duplicates) ColumnNames()
     {
-        var names = new List<string>(_columns);
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var given = new List<string>(_columns);
         var byHeader = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < _columns; i++)
         {
             var header = _hasHeader ? _header[i].Trim() : "";
-            var name = header.Length > 0 ? header : $"Column {i + 1}";
-            var unique = name;
-            for (var n = 2; !used.Add(unique); n++)
-            {
-                unique = $"{name} ({n})";
-            }
-
-            names.Add(unique);
+            given.Add(header.Length > 0 ? header : $"Column {i + 1}");
             if (header.Length > 0)
             {
                 (byHeader.TryGetValue(header, out var list) ? list : byHeader[header] = []).Add(i);
             }
         }
+
+        var names = HeaderNames.Unique(given);
 
         var duplicates = byHeader.Values
             .Where(indexes => indexes.Count > 1)
