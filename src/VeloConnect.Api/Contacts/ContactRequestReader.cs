@@ -169,6 +169,11 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
             }
         }
 
+        if (ContactLimits.TooManyPhones(phones.Count) is { } tooMany)
+        {
+            Add("phones", tooMany);
+        }
+
         return phones;
     }
 
@@ -210,6 +215,11 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         if (Tags.Validate(tags) is { } error)
         {
             Add("tags", error);
+        }
+
+        if (ContactLimits.TooManyTags(tags.Count) is { } tooMany)
+        {
+            Add("tags", tooMany);
         }
 
         return tags;

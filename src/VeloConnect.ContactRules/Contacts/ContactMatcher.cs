@@ -21,7 +21,8 @@ public sealed record MatchedChange(Guid Id, ContactData? Before, ContactData Aft
 /// <list type="bullet">
 /// <item>the phone wins: an input goes to the owner of its first phone (primary, then additional), else of its
 /// email; an input whose phones and email belong to nobody creates a contact;</item>
-/// <item>the merge is <see cref="ContactMerge"/>'s (given fields overwrite, blanks keep, tags are added);</item>
+/// <item>the merge is <see cref="ContactMerge"/>'s (given fields overwrite, blanks keep, tags are added), within
+/// <see cref="ContactLimits"/> (phones and tags past the limits are not added, with a warning);</item>
 /// <item>a phone or email that belongs to another contact is never moved: it stays there and the input gets a
 /// warning naming that contact;</item>
 /// <item>an email the merge replaces is freed: a later input with it creates (or matches) another contact;</item>
@@ -93,6 +94,9 @@ public sealed class ContactMatcher
                 warnings.Add(LeftWithOwner(identifier, other));
             }
         }
+
+        // After the identifiers left with their owners, so that none of them takes a place it does not get.
+        data = ContactLimits.KeepWithin(before, data, warnings);
 
         foreach (var identifier in data.Identifiers().Where(i => !had.Contains(i)))
         {

@@ -7,7 +7,9 @@ namespace VeloConnect.ContactRules.Contacts;
 /// <item>tags are added, never replaced;</item>
 /// <item>additional phones are added to the contact's phones; a new primary phone becomes primary and the
 /// previous primary is kept as an additional phone (no identifier is dropped by a merge);</item>
-/// <item>channel opt-in flags are not part of <see cref="ContactData"/>, so no merge can touch them.</item>
+/// <item>channel opt-in flags are not part of <see cref="ContactData"/>, so no merge can touch them;</item>
+/// <item>the writers keep the result within <see cref="ContactLimits"/> (<see cref="ContactLimits.KeepWithin"/>): what the
+/// contact had stays, new phones and tags past the limits are not added and are named in a warning.</item>
 /// </list>
 /// </summary>
 public static class ContactMerge

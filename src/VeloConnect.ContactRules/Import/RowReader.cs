@@ -131,6 +131,16 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             }
         }
 
+        if (ContactLimits.TooManyPhones(phones.Count) is { } tooManyPhones)
+        {
+            errors.Add(tooManyPhones);
+        }
+
+        if (ContactLimits.TooManyTags(Contacts.Tags.Distinct(tags).Count) is { } tooManyTags)
+        {
+            errors.Add(tooManyTags);
+        }
+
         if (phones.Count == 0 && email is null && !phoneOrEmailGiven)
         {
             errors.Add("no phone and no email: a contact needs one of them (the phone and email cells of this row are blank).");

@@ -43,19 +43,25 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Several contacts' phones and email only, in one query: all that matching needs (which contact a row goes to,
-    /// which phones and emails it takes, frees or leaves with others). The other members are empty: never write these.
+    /// Several contacts' phones, email and tags only, in one query: all that matching needs (which contact a row goes to,
+    /// which phones and emails it takes, frees or leaves with others) and the phone and tag limits' warnings. The other
+    /// members are empty: never write these.
     /// </summary>
     public async Task<IReadOnlyList<ContactRecord>> LoadIdentifiersOnlyAsync(Guid workspaceId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("select id, phones, email from contacts where workspace_id = @ws and id = any(@ids)");
+        await using var command = dataSource.CreateCommand("select id, phones, email, tags from contacts where workspace_id = @ws and id = any(@ids)");
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         var result = new List<ContactRecord>(ids.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var data = ContactData.Empty with { Phones = reader.GetFieldValue<string[]>(1), Email = reader.IsDBNull(2) ? null : reader.GetString(2) };
+            var data = ContactData.Empty with
+            {
+                Phones = reader.GetFieldValue<string[]>(1),
+                Email = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Tags = reader.GetFieldValue<string[]>(3),
+            };
             result.Add(new ContactRecord(reader.GetGuid(0), workspaceId, data, "", default, default, default, 0));
         }
 

@@ -32,7 +32,13 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
     public async Task<WriteResult> MergeAsync(ContactWrite contact, WriteContext context)
     {
         var input = contact.ToInput();
-        return Count(await WriteAsync(existing => ContactMerge.Apply(existing ?? ContactData.Empty, input), dropTakenIdentifiers: true, context), context);
+        List<string> limited = [];
+        return Count(await WriteAsync(existing =>
+        {
+            limited.Clear();
+            var before = existing ?? ContactData.Empty;
+            return ContactLimits.KeepWithin(before, ContactMerge.Apply(before, input), limited);
+        }, dropTakenIdentifiers: true, context, notes: limited), context);
     }
 
     public async Task<WriteResult> EditAsync(ContactEditCommand edit, WriteContext context)
@@ -84,7 +90,8 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
         return deleted;
     }
 
-    private async Task<WriteResult> WriteAsync(Func<ContactData?, ContactData> change, bool dropTakenIdentifiers, WriteContext context, bool mustExist = false)
+    /// <param name="notes">Warnings the change itself gave (filled by <paramref name="change"/>), answered and recorded with the claim's.</param>
+    private async Task<WriteResult> WriteAsync(Func<ContactData?, ContactData> change, bool dropTakenIdentifiers, WriteContext context, bool mustExist = false, IReadOnlyCollection<string>? notes = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -97,6 +104,7 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
             var before = existing?.Data ?? ContactData.Empty;
             var wanted = change(existing?.Data);
             var claim = await ClaimNewIdentifiersAsync(before, wanted, dropTakenIdentifiers);
+            claim.Warnings.AddRange(notes ?? []);
             if (claim.Conflict is { } conflict)
             {
                 return conflict;
