@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -93,50 +92,14 @@ public static class BulkContactsApi
     {
         var (http, services) = (request.Http, request.Services);
         var user = CurrentUser.From(http.User);
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return TooLarge($"The body is {http.Request.ContentLength:N0} bytes; a bulk request may be {MaxBodyBytes / (1024 * 1024)} MB. Send at most {MaxItems:N0} contacts per request.");
-        }
-
-        var body = await ReadBodyAsync(http);
+        // Read as it streams in: the item past MaxItems ends the request with 413 before the rest is received or parsed.
+        var (body, unreadable) = await BulkBodyReader.ReadAsync(http.Request, MaxItems, MaxBodyBytes);
         if (body is null)
         {
-            return TooLarge($"The body is over {MaxBodyBytes / (1024 * 1024)} MB. Send at most {MaxItems:N0} contacts per request.");
+            return unreadable!;
         }
 
-        JsonArray? items;
-        if (IsNdjson(http.Request.ContentType))
-        {
-            (items, var unreadable) = ReadNdjson(body);
-            if (unreadable is not null)
-            {
-                return unreadable;
-            }
-        }
-        else
-        {
-            try
-            {
-                items = JsonNode.Parse(body) as JsonArray;
-            }
-            catch (JsonException e)
-            {
-                return ApiProblems.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send a JSON array of contacts with Content-Type: application/json "
-                    + "(or one contact per line with Content-Type: application/x-ndjson).");
-            }
-        }
-
-        if (items is null || items.Count == 0)
-        {
-            return ApiProblems.BadRequest("No contacts", "The body must be a JSON array holding 1 to 10,000 contacts, e.g. [{\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}], "
-                + "or, with Content-Type: application/x-ndjson, 1 to 10,000 lines of one contact each.");
-        }
-
-        if (items.Count > MaxItems)
-        {
-            return TooLarge(string.Create(CultureInfo.InvariantCulture,
-                $"This request holds {items.Count:N0} contacts; a bulk request takes at most {MaxItems:N0}. Split it into requests of {MaxItems:N0} (the command-line importer does this for a file of any size)."));
-        }
+        var items = body.Items;
 
         // A command-line import's rows (?importId=…) are read through its mapping; other requests hold contact bodies.
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
@@ -175,7 +138,7 @@ public static class BulkContactsApi
             return ApiProblems.BadRequest("Bad Idempotency-Key", "An Idempotency-Key is 1 to 200 printable characters, e.g. a UUID you generate per batch and reuse when you retry that batch.");
         }
 
-        return await ApplyOnceAsync(http, user, key, SHA256.HashData(body), apply);
+        return await ApplyOnceAsync(http, user, key, body.Hash, apply);
     }
 
     /// <summary>
@@ -274,56 +237,6 @@ public static class BulkContactsApi
     private static ProblemHttpResult ImportStopped() =>
         ApiProblems.Conflict("Import not running", "The import stopped running while this request was read (it was finished); no row of this request was applied. Run the importer again to start a new import.");
 
-    private static bool IsNdjson(string? contentType) =>
-        contentType is not null && (contentType.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
-            || contentType.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>One JSON value per line (blank lines ignored), as the items of a JSON array; or why a line cannot be read.</summary>
-    private static (JsonArray? Items, ProblemHttpResult? Problem) ReadNdjson(byte[] body)
-    {
-        var items = new JsonArray();
-        var text = System.Text.Encoding.UTF8.GetString(body);
-        var lineNumber = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            try
-            {
-                items.Add(JsonNode.Parse(line));
-            }
-            catch (JsonException e)
-            {
-                return (null, ApiProblems.BadRequest("Unreadable line", string.Create(CultureInfo.InvariantCulture,
-                    $"Line {lineNumber} is not valid JSON ({e.Message}); with Content-Type: application/x-ndjson each line holds one contact, e.g. {{\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}}.")));
-            }
-        }
-
-        return (items, null);
-    }
-
-    /// <summary>The whole body (a bulk request is parsed whole anyway), or null past the size limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
-            {
-                return null;
-            }
-        }
-
-        return buffer.ToArray();
-    }
-
     private static ContentHttpResult Json(string json) => TypedResults.Text(json, "application/json", System.Text.Encoding.UTF8);
 
     /// <summary>An item read like a create body, or the reasons it cannot be written. Agents are checked against the workspace's users.</summary>
@@ -351,7 +264,4 @@ public static class BulkContactsApi
 
         return (contact, errors);
     }
-
-    private static ProblemHttpResult TooLarge(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many contacts", detail: detail);
 }
