@@ -106,7 +106,7 @@ public static class ImportsApi
         }
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, Path.GetFileName(file.FileName), fileSize, ImportStatus.Uploaded,
+        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, FileNames.Clean(file.FileName), fileSize, ImportStatus.Uploaded,
             DateTimeOffset.UtcNow, analysis, convertFrom, analysis.HasHeader, null, commandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
             commandLine ? ImportKind.CommandLine : ImportKind.Wizard);
         await using (var stream = file.OpenReadStream())
@@ -136,11 +136,12 @@ public static class ImportsApi
         var hasHeader = body?.HasHeader ?? import.HasHeader;
         if (hasHeader != analysis.HasHeader)
         {
-            // The header choice changes the columns' names and the row count: analyse the stored file again.
-            var file = await services.Imports.ReadFileAsync(id, http.RequestAborted);
-            using var stream = new MemoryStream(file, writable: false);
-            // The delimiter stays as the upload read it (detected or chosen).
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, import.ConvertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: analysis.Delimiter));
+            // The header choice changes the columns' names and the row count: analyse the stored file again, streamed from the
+            // database. The delimiter stays as the upload read it (detected or chosen); a conversion only applies to a file the
+            // upload found not to be UTF-8 (the stream cannot be read twice to find a stale one out again).
+            await using var stream = await services.Imports.OpenFileAsync(id, http.RequestAborted);
+            var convertFrom = analysis.Encoding.Verdict == EncodingVerdict.NotUtf8 ? import.ConvertFrom : null;
+            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: analysis.Delimiter));
             if (!analysis.CanImport)
             {
                 return UploadRefused(analysis);
@@ -207,8 +208,8 @@ public static class ImportsApi
         }
 
         using var activity = ImportTelemetry.Start("import.review", id);
-        var file = await services.Imports.ReadFileAsync(id, http.RequestAborted);
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
+        await using var file = await services.Imports.OpenFileAsync(id, http.RequestAborted);
         return TypedResults.Ok(await services.Review.ReviewAsync(import, file, import.Mapping.ToMapping(), fields, http.RequestAborted));
     }
 
@@ -276,7 +277,7 @@ public static class ImportsApi
         return TypedResults.Ok<IReadOnlyList<ImportResponse>>([.. imports.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), fields))]);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ErrorReport(Guid id, HttpContext http, [AsParameters] ImportRequest request)
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ErrorReport(Guid id, HttpContext http, [AsParameters] ImportRequest request)
     {
         var services = request.Services;
         var user = CurrentUser.From(http.User);
@@ -286,22 +287,30 @@ public static class ImportsApi
         }
 
         var rows = (await services.Imports.RowsAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], http.RequestAborted)).ToDictionary(r => r.RowNumber);
-        var file = await services.Imports.ReadFileAsync(id, http.RequestAborted);
-        var output = new StringBuilder();
-        CsvText.AppendRecord(output, ["Row", "Outcome", "Reasons", "Original row"]);
-        using (var stream = new MemoryStream(file, writable: false))
+        var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
+
+        // Written as the stored file streams past: neither the file nor the report is ever held whole.
+        return TypedResults.Stream(async body =>
         {
-            foreach (var row in CsvRows.Read(stream, CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom), import.Analysis.Delimiter, import.HasHeader))
+            await using var file = await services.Imports.OpenFileAsync(id, http.RequestAborted);
+            await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
+            var record = new StringBuilder("\uFEFF");
+            CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
+            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.HasHeader))
             {
                 if (rows.TryGetValue(row.RowNumber, out var result))
                 {
-                    CsvText.AppendRecord(output, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons), row.Raw]);
+                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons), row.Raw]);
+                    if (record.Length >= 32 * 1024)
+                    {
+                        await output.WriteAsync(record, http.RequestAborted);
+                        record.Clear();
+                    }
                 }
             }
-        }
 
-        var name = Path.GetFileNameWithoutExtension(import.FileName) + "-errors.csv";
-        return TypedResults.File(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(output.ToString())).ToArray(), "text/csv; charset=utf-8", name);
+            await output.WriteAsync(record, http.RequestAborted);
+        }, "text/csv; charset=utf-8", FileNames.WithEnding(import.FileName, "-errors.csv"));
     }
 
     /// <summary>The confirmed mapping; else the one remembered for these headers; else a suggestion from headers and samples.</summary>

@@ -23,12 +23,21 @@ public static class ImportPlan
 {
     public static IEnumerable<PlannedRow> Rows(byte[] file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields)
     {
+        using var stream = new MemoryStream(file, writable: false);
+        foreach (var row in Rows(stream, import, mapping, fields))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>The rows of the file as the stream gives it (e.g. <see cref="ImportStore.OpenFileAsync"/>); the stream is left open.</summary>
+    public static IEnumerable<PlannedRow> Rows(Stream file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields)
+    {
         var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
         var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
         var reader = new RowReader(mapping, headers, fields);
         var duplicates = new InFileDuplicates();
-        using var stream = new MemoryStream(file, writable: false);
-        foreach (var row in CsvRows.Read(stream, encoding, import.Analysis.Delimiter, mapping.HasHeader))
+        foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, mapping.HasHeader))
         {
             var result = reader.Read(row.Cells);
             var duplicateOf = result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;

@@ -31,7 +31,8 @@ public sealed class ImportReview(ContactStore contacts)
     public const int MaxWarnings = 100;
     private const int ChunkRows = 5_000;
 
-    public async Task<ReviewResult> ReviewAsync(ImportRecord import, byte[] file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
+    /// <summary>The review of the file as the stream gives it (read once, front to back; left open).</summary>
+    public async Task<ReviewResult> ReviewAsync(ImportRecord import, Stream file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
     {
         // The file is read (CPU) a chunk at a time while the contacts of the chunk before are looked up (the database);
         // each chunk is planned once its lookup is in, then dropped: the review keeps counts and examples, not rows.
@@ -106,7 +107,7 @@ public sealed class ImportReview(ContactStore contacts)
     {
         var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
         var owners = await contacts.OwnersAsync(workspaceId, identifiers, cancellationToken);
-        // The review only counts: the matched contacts' phones and email, and the opt-outs they carry, decide every outcome and warning.
+        // The review only counts: the matched contacts' phones, email and tags, and the opt-outs they carry, decide every outcome and warning.
         var optOuts = await contacts.OptOutsAsync(workspaceId, identifiers, owners.Values, cancellationToken);
         return (owners, owners.Count == 0 ? [] : await contacts.LoadIdentifiersOnlyAsync(workspaceId, [.. owners.Values.Distinct()], cancellationToken), optOuts);
     }

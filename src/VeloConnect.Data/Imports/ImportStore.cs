@@ -1,3 +1,4 @@
+using System.Data;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -76,6 +77,45 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>
+    /// The stored file as a stream that reads it from the database as it is consumed (sequential access: never the whole file
+    /// in memory). Dispose it to end the query and give its connection back.
+    /// </summary>
+    public async Task<Stream> OpenFileAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        NpgsqlCommand? command = null;
+        NpgsqlDataReader? reader = null;
+        try
+        {
+            command = new NpgsqlCommand("select content from import_files where import_id = @id", connection);
+            command.Parameters.AddWithValue("id", id);
+            reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Import {id} has no file.");
+            }
+
+            return new StoredFileStream(await reader.GetStreamAsync(0, cancellationToken), reader, command, connection);
+        }
+        catch
+        {
+            if (reader is not null)
+            {
+                await reader.DisposeAsync();
+            }
+
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The whole file in memory: for the import job, which reads it for the length of the run. Requests use <see cref="OpenFileAsync"/>.</summary>
     public async Task<byte[]> ReadFileAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("select content from import_files where import_id = @id");
