@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VeloConnect.Data.Imports;
 using Xunit;
 using static VeloConnect.Api.Tests.ApiTestExtensions;
 
@@ -157,6 +159,70 @@ public sealed class HostileInputTests(ApiFixture fixture)
         Assert.EndsWith(",\"Person 0,,\"\"note 0, with a comma\"\"\"", lines[1]);
         Assert.StartsWith($"{rows + 1},invalid,", lines[^1]);
         Assert.EndsWith($",\"Person {rows - 1},,\"\"note {rows - 1}, with a comma\"\"\"", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Contact_body_over_a_megabyte_is_refused_with_what_to_send()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var huge = "{\"email\": \"big@example.com\", \"name\": \"" + new string('x', 2 * 1024 * 1024) + "\"}";
+
+        var create = await ws.Http.PostAsync("/api/contacts", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        var problem = await create.AssertProblemAsync(HttpStatusCode.BadRequest, "The body is over 1 MB");
+        Assert.Contains("POST /api/contacts/bulk", problem["detail"]!.GetValue<string>());
+        var contact = await ws.Http.CreateContactAsync(new { email = "small@example.com" });
+        await (await ws.Http.PatchAsync($"/api/contacts/{contact.Id()}", new StringContent(huge, Encoding.UTF8, "application/json")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "The body is over 1 MB");
+    }
+
+    [Fact]
+    public async Task Stored_file_is_read_as_a_stream_and_gives_its_connection_back_when_disposed()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var csv = ImportRows(3_000);
+        var upload = await ReadAsync(await ws.Http.UploadAsync(csv), HttpStatusCode.Created);
+        var id = Guid.Parse(upload["id"]!.GetValue<string>());
+        // Three connections at most: a stream that kept its connection after being disposed would exhaust them.
+        var pooled = new NpgsqlConnectionStringBuilder(fixture.DataSource.ConnectionString) { MaxPoolSize = 3, Timeout = 5 };
+        await using var dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
+        var store = new ImportStore(dataSource);
+
+        await using (var file = await store.OpenFileAsync(id))
+        {
+            Assert.False(file.CanSeek);
+            using var copy = new MemoryStream();
+            var buffer = new byte[1000];
+            int read;
+            while ((read = await file.ReadAsync(buffer)) > 0)
+            {
+                copy.Write(buffer, 0, read);
+            }
+
+            Assert.Equal(Encoding.UTF8.GetBytes(csv), copy.ToArray());
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            // Read a little and stop, as the header re-analysis of a refused file does.
+            await using var file = await store.OpenFileAsync(id);
+            Assert.Equal(10, await file.ReadAsync(new byte[10]));
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.OpenFileAsync(Guid.NewGuid()));
+        await using var after = await store.OpenFileAsync(id);
+        Assert.Equal((byte)'N', (byte)after.ReadByte());
+    }
+
+    private static string ImportRows(int rows)
+    {
+        var csv = new StringBuilder("Name,Phone\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append("Person ").Append(i).Append(",+1415556").Append((i % 10_000).ToString("0000", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return csv.ToString();
     }
 
     /// <summary>A client straight to the test server: the factory's own client buffers a request body whole (to replay it on a redirect).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -5,17 +6,49 @@ namespace VeloConnect.Api.Apis;
 
 internal static class JsonBody
 {
-    /// <summary>Reads a JSON object body; a missing or malformed body gives the reason instead.</summary>
+    /// <summary>
+    /// The largest contact body read: a contact at its limits (20 phones, 100 tags, long custom values) is far below it.
+    /// A larger body is refused once this much of it has arrived, not read on.
+    /// </summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    private const string TooLarge =
+        "The body is over 1 MB; one contact is far smaller. Send one contact per request, or up to 10,000 with POST /api/contacts/bulk.";
+
+    /// <summary>Reads a JSON object body; a missing, malformed or oversized body gives the reason instead.</summary>
     public static async Task<(JsonObject? Body, string? Error)> ReadObjectAsync(HttpRequest request)
     {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge);
+        }
+
+        var pipe = request.BodyReader;
+        var read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
+        while (!read.IsCompleted && read.Buffer.Length <= MaxBytes)
+        {
+            pipe.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
+        }
+
         try
         {
-            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            if (read.Buffer.Length > MaxBytes)
+            {
+                return (null, TooLarge);
+            }
+
+            ReadOnlySpan<byte> json = read.Buffer.ToArray();
+            var node = JsonNode.Parse(json.StartsWith("\uFEFF"u8) ? json[3..] : json);
             return node is JsonObject body ? (body, null) : (null, "The body must be a JSON object, e.g. {\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}.");
         }
         catch (JsonException e)
         {
             return (null, $"The body is not valid JSON ({e.Message}); send a JSON object with Content-Type: application/json.");
+        }
+        finally
+        {
+            pipe.AdvanceTo(read.Buffer.End);
         }
     }
 }
