@@ -76,17 +76,17 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
     }
 
     /// <summary>The failure as a reader needs it: the seed, the shrunk sequence one operation per line, what broke, and how to replay.</summary>
-    private async Task<string> ReportAsync(Exception failure, ConcurrentBag<RunResult> failures, SequenceRunner runner, ModelSettings settings, List<List<int>>? layout)
+    private async Task<string> ReportAsync(Exception failure, ConcurrentBag<RunResult> failures, SequenceRunner runner, ModelSettings settings, List<List<Pick>>? layout)
     {
         var seed = SeedPattern().Match(failure.Message) is { Success: true } match ? match.Groups[1].Value : settings.Seed;
         var minimal = failures.FirstOrDefault(f => failure.Message.Contains(f.Sequence.Describe(), StringComparison.Ordinal))
             ?? failures.MinBy(f => f.Sequence.OpCount)!;
         output.WriteLine($"Failing sequence (seed {seed}), as run:\n{minimal.Trace}");
-        output.WriteLine("Shrinking…");
-        var shrunk = await Shrinker.ShrinkAsync(minimal.Sequence, minimal, runner.RunAsync, settings, TimeSpan.FromMinutes(6));
-
-        // The shrunk layout names operations of the sequence the seed generates (or of the layout being replayed).
-        var steps = layout is null ? shrunk.Layout : [.. shrunk.Layout.Select(s => s.Select(i => layout.SelectMany(x => x).ElementAt(i)).ToList())];
+        // A replayed layout is already shrunk: report it as it ran.
+        var shrunk = layout is not null
+            ? new Shrinker.Shrunk(minimal.Sequence, minimal.Sequence.Layout(), minimal, 0)
+            : await ShrinkAsync(minimal, runner, settings);
+        var steps = layout ?? shrunk.Layout;
         var report = new StringBuilder();
         report.AppendLine($"The model test broke {string.Join(", ", shrunk.Result.Enforced(settings).Select(v => v.Invariant).Distinct())}.");
         report.AppendLine($"Seed: {seed}   (CsCheck: {failure.Message.Split('\n')[0]})");
@@ -100,12 +100,16 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
             report.AppendLine($"  {violation}{(settings.Enforced(violation.Invariant) ? "" : "  (pending)")}");
         }
 
-        report.AppendLine("Replay the whole sequence:  VELO_MODEL_SEED=" + seed + (settings.EnforceAll ? " VELO_MODEL_ENFORCE=all" : "")
-            + " dotnet test tests/VeloConnect.ModelTests");
-        report.AppendLine("Replay the shrunk sequence: VELO_MODEL_SEED=" + seed + " VELO_MODEL_STEPS='" + Sequence.Spell(steps) + "'"
-            + (settings.EnforceAll ? " VELO_MODEL_ENFORCE=all" : "") + (settings.Scope == OptOutScope.Channel ? " VELO_MODEL_OPTOUT_SCOPE=channel" : "")
-            + " dotnet test tests/VeloConnect.ModelTests");
+        var options = (settings.Enforce is { } enforce ? " VELO_MODEL_ENFORCE=" + enforce : "") + (settings.Scope == OptOutScope.Channel ? " VELO_MODEL_OPTOUT_SCOPE=channel" : "");
+        report.AppendLine($"Replay the whole sequence:  VELO_MODEL_SEED={seed}{options} dotnet test tests/VeloConnect.ModelTests");
+        report.AppendLine($"Replay the shrunk sequence: VELO_MODEL_SEED={seed} VELO_MODEL_STEPS='{Sequence.Spell(steps)}'{options} dotnet test tests/VeloConnect.ModelTests");
         return report.ToString();
+    }
+
+    private Task<Shrinker.Shrunk> ShrinkAsync(RunResult minimal, SequenceRunner runner, ModelSettings settings)
+    {
+        output.WriteLine("Shrinking…");
+        return Shrinker.ShrinkAsync(minimal.Sequence, minimal, runner.RunAsync, settings, TimeSpan.FromMinutes(6));
     }
 
     [GeneratedRegex("seed:? \"([^\"]+)\"", RegexOptions.IgnoreCase)]

@@ -169,7 +169,16 @@ public enum CliRetry
 }
 
 /// <summary>One generated operation; <see cref="ToString"/> is the readable line a failure prints.</summary>
-public abstract record Op;
+public abstract record Op
+{
+    /// <summary>How many elements (rows, items, targets) the shrinker may drop one by one.</summary>
+    public virtual int Elements => 0;
+
+    /// <summary>The same operation with only the elements at these positions.</summary>
+    public virtual Op Keep(IReadOnlyList<int> positions) => this;
+
+    protected static T[] Pick<T>(T[] elements, IReadOnlyList<int> positions) => [.. positions.Where(p => p < elements.Length).Select(p => elements[p])];
+}
 
 public sealed record CreateOp(ContactSpec Contact) : Op
 {
@@ -195,6 +204,10 @@ public sealed record OptInOp(Ref Target, string Channel, bool OptOut) : Op
 
 public sealed record DeleteOp(Ref[] Targets, bool ByIds) : Op
 {
+    public override int Elements => Targets.Length;
+
+    public override Op Keep(IReadOnlyList<int> positions) => this with { Targets = Pick(Targets, positions) };
+
     public override string ToString() => (ByIds ? "delete by ids " : "delete ") + string.Join(",", Targets.Select(t => t.ToString()));
 }
 
@@ -205,16 +218,28 @@ public sealed record DeleteByTagOp(TagRef Tag) : Op
 
 public sealed record BulkOp(ContactSpec[] Items, KeyMode Mode, int AbandonAfterMs) : Op
 {
+    public override int Elements => Items.Length;
+
+    public override Op Keep(IReadOnlyList<int> positions) => this with { Items = Pick(Items, positions) };
+
     public override string ToString() => $"bulk{(Mode == KeyMode.None ? "" : " key:" + Mode.ToString().ToLowerInvariant())}{(Mode == KeyMode.Abandoned ? $"@{AbandonAfterMs}ms" : "")} [{string.Join(" ", Items.Select(i => i.ToString()))}]";
 }
 
 public sealed record ImportOp(RowSpec[] Rows) : Op
 {
+    public override int Elements => Rows.Length;
+
+    public override Op Keep(IReadOnlyList<int> positions) => this with { Rows = Pick(Rows, positions) };
+
     public override string ToString() => $"wizard import [{string.Join(" ", Rows.Select(r => r.ToString()))}]";
 }
 
 public sealed record CliImportOp(RowSpec[] Rows, int BatchSize, CliRetry Retry) : Op
 {
+    public override int Elements => Rows.Length;
+
+    public override Op Keep(IReadOnlyList<int> positions) => this with { Rows = Pick(Rows, positions) };
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"command-line import batch {BatchSize}{(Retry == CliRetry.None ? "" : " resend:" + Retry.ToString().ToLowerInvariant())} [{string.Join(" ", Rows.Select(r => r.ToString()))}]");
 }
@@ -238,28 +263,41 @@ public sealed record Sequence(IReadOnlyList<Step> Steps)
     /// <summary>The operations in generation order: a layout names them by this index.</summary>
     public IReadOnlyList<Op> Flat => [.. Steps.SelectMany(s => s.Ops)];
 
-    /// <summary>Its steps as indexes into <see cref="Flat"/>: [[0], [1, 2], [3]].</summary>
-    public List<List<int>> Layout()
+    /// <summary>Its steps as picks of <see cref="Flat"/>: [[0], [1, 2], [3]].</summary>
+    public List<List<Pick>> Layout()
     {
         var next = 0;
-        return [.. Steps.Select(s => s.Ops.Select(_ => next++).ToList())];
+        return [.. Steps.Select(s => s.Ops.Select(_ => new Pick(next++, null)).ToList())];
     }
 
-    /// <summary>Another arrangement of (some of) its operations: steps of indexes into <see cref="Flat"/>.</summary>
-    public Sequence Select(IEnumerable<IEnumerable<int>> layout)
+    /// <summary>Another arrangement of (some of) its operations, each with all or some of its elements.</summary>
+    public Sequence Select(IEnumerable<IEnumerable<Pick>> layout)
     {
         var flat = Flat;
-        return new Sequence([.. layout.Select(step => new Step([.. step.Select(i => flat[i])])).Where(s => s.Ops.Count > 0)]);
+        return new Sequence([.. layout.Select(step => new Step([.. step.Select(p => p.Keep is null ? flat[p.Op] : flat[p.Op].Keep(p.Keep))])).Where(s => s.Ops.Count > 0)]);
     }
 
-    /// <summary>A layout as <c>VELO_MODEL_STEPS</c> spells it: steps separated by '|', the operations of a step by ','.</summary>
-    public static string Spell(IEnumerable<IEnumerable<int>> layout) => string.Join("|", layout.Select(s => string.Join(",", s)));
+    /// <summary>A layout as <c>VELO_MODEL_STEPS</c> spells it: steps separated by '|', the operations of a step by ',' ("3", or "3:0.2" for its elements 0 and 2).</summary>
+    public static string Spell(IEnumerable<IEnumerable<Pick>> layout) => string.Join("|", layout.Select(s => string.Join(",", s)));
 
-    public static List<List<int>> ParseLayout(string text) =>
-        [.. text.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split(',').Select(i => int.Parse(i, CultureInfo.InvariantCulture)).ToList())];
+    public static List<List<Pick>> ParseLayout(string text) =>
+        [.. text.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split(',').Select(Pick.Parse).ToList())];
 
     /// <summary>The readable form, one step per line ("together:" joins the operations of one step).</summary>
     public string Describe() => string.Join("\n", Steps.Select((s, i) => $"  {i + 1,2}. {s}"));
 
     public override string ToString() => Describe();
+}
+
+/// <summary>An operation of a generated sequence by its index, with all its elements or only those at <see cref="Keep"/>.</summary>
+public sealed record Pick(int Op, IReadOnlyList<int>? Keep)
+{
+    public static Pick Parse(string text)
+    {
+        var parts = text.Split(':');
+        return new Pick(int.Parse(parts[0], CultureInfo.InvariantCulture),
+            parts.Length > 1 ? [.. parts[1].Split('.', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))] : null);
+    }
+
+    public override string ToString() => Keep is null ? Op.ToString(CultureInfo.InvariantCulture) : $"{Op}:{string.Join(".", Keep)}";
 }

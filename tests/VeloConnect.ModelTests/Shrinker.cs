@@ -4,12 +4,12 @@ namespace VeloConnect.ModelTests;
 
 /// <summary>
 /// Shrinks a failing sequence further than CsCheck's sampling can afford on a real stack (a run costs seconds): drops
-/// the steps after the failing one, then chunks of steps, then single operations, then runs the operations of a step one
-/// after the other; each candidate is replayed in a fresh workspace and kept if it still breaks the same invariant.
+/// the steps after the failing one, then chunks of steps, then single operations, then single elements of operations
+/// (rows of a file, items of a bulk request), then runs the operations of a step one after the other; each candidate is replayed in a fresh workspace and kept if it still breaks the same invariant.
 /// </summary>
 public static class Shrinker
 {
-    public sealed record Shrunk(Sequence Sequence, List<List<int>> Layout, RunResult Result, int Runs);
+    public sealed record Shrunk(Sequence Sequence, List<List<Pick>> Layout, RunResult Result, int Runs);
 
     public static async Task<Shrunk> ShrinkAsync(Sequence original, RunResult failure, Func<Sequence, Task<RunResult>> run, ModelSettings settings, TimeSpan budget)
     {
@@ -19,7 +19,7 @@ public static class Shrinker
         var best = failure;
         var runs = 0;
 
-        async Task<bool> TryAsync(List<List<int>> candidate)
+        async Task<bool> TryAsync(List<List<Pick>> candidate)
         {
             if (runs >= settings.ShrinkRuns || clock.Elapsed > budget || candidate.Count == 0)
             {
@@ -61,18 +61,43 @@ public static class Shrinker
             }
         }
 
+        // Single elements: a file's rows, a bulk request's items, a delete's targets.
+        for (var step = layout.Count - 1; step >= 0; step--)
+        {
+            for (var op = 0; step < layout.Count && op < layout[step].Count; op++)
+            {
+                var pick = layout[step][op];
+                var kept = pick.Keep?.ToList() ?? [.. Enumerable.Range(0, original.Flat[pick.Op].Elements)];
+                for (var element = kept.Count - 1; element >= 0 && kept.Count > 1; element--)
+                {
+                    var candidate = layout.Select(s => s.ToList()).ToList();
+                    candidate[step][op] = pick with { Keep = [.. kept.Where((_, i) => i != element)] };
+                    if (await TryAsync(candidate))
+                    {
+                        kept.RemoveAt(element);
+                        pick = candidate[step][op];
+                    }
+
+                    if (step >= layout.Count || op >= layout[step].Count)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
         // Less concurrency reads more easily: the operations of a step one after the other.
         for (var step = layout.Count - 1; step >= 0; step--)
         {
             if (step < layout.Count && layout[step].Count > 1)
             {
-                await TryAsync([.. layout.Take(step), .. layout[step].Select(op => new List<int> { op }), .. layout.Skip(step + 1)]);
+                await TryAsync([.. layout.Take(step), .. layout[step].Select(op => new List<Pick> { op }), .. layout.Skip(step + 1)]);
             }
         }
 
         return new Shrunk(original.Select(layout), layout, best, runs);
     }
 
-    private static List<List<int>> Truncate(List<List<int>> layout, RunResult result) =>
+    private static List<List<Pick>> Truncate(List<List<Pick>> layout, RunResult result) =>
         result.FailedStep is { } step ? [.. layout.Take(step)] : layout;
 }
