@@ -138,3 +138,41 @@ public sealed class InvariantCheckTests
         Assert.Equal("wizard import [{phones [p1]}]", selected.Steps[1].Ops[0].ToString());
     }
 }
+
+/// <summary>The shrinker, against a stand-in for the stack: it keeps only what the failure needs.</summary>
+public sealed class ShrinkerTests
+{
+    [Fact]
+    public async Task The_shrinker_drops_every_step_operation_and_element_the_failure_does_not_need()
+    {
+        ContactSpec Phones(params int[] phones) => new(null, phones, null, false, [], null);
+        var sequence = new Sequence(
+        [
+            new Step([new CreateOp(Phones(1)), new BulkOp([Phones(5), Phones(4), Phones(0, 3)], KeyMode.Concurrent, 0)]),
+            new Step([new OptInOp(new Ref(true, 3), "sms", true)]),
+            new Step([new DeleteByTagOp(new TagRef(1, false)), new PatchOp(new Ref(true, 0), PatchKind.Phones, [2], null, [], null)]),
+            new Step([new RevertOp(0, false)]),
+        ]);
+
+        // Fails when a bulk item takes p3, then p3 is opted out, then a PATCH replaces the phones (in that order).
+        Task<RunResult> Run(Sequence s)
+        {
+            var ops = s.Steps.Select((step, i) => step.Ops.Select(op => (op, i))).SelectMany(x => x).ToList();
+            var bulk = ops.FirstOrDefault(x => x.op is BulkOp b && b.Items.Any(item => item.Phones.Contains(3)));
+            var optOut = ops.FirstOrDefault(x => x.op is OptInOp);
+            var patch = ops.FirstOrDefault(x => x.op is PatchOp);
+            var fails = bulk.op is not null && optOut.op is not null && patch.op is not null && bulk.i < optOut.i && optOut.i < patch.i;
+            return Task.FromResult(new RunResult(s, fails ? [new Violation(Invariant.OptOut, "lost")] : [], null, "", TimeSpan.Zero));
+        }
+
+        var settings = ModelSettings.FromEnvironment() with { Enforce = "all", ShrinkRuns = 100 };
+        var shrunk = await Shrinker.ShrinkAsync(sequence, await Run(sequence), Run, settings, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("""
+               1. bulk key:concurrent [{phones [p0,p3]}]
+               2. opt-out p3 on sms
+               3. patch p0: phones = [p2]
+            """.TrimEnd(), shrunk.Sequence.Describe());
+        Assert.Equal("1:2|2|4", Sequence.Spell(shrunk.Layout));
+    }
+}

@@ -84,7 +84,7 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
         output.WriteLine($"Failing sequence (seed {seed}), as run:\n{minimal.Trace}");
         // A replayed layout is already shrunk: report it as it ran.
         var shrunk = layout is not null
-            ? new Shrinker.Shrunk(minimal.Sequence, minimal.Sequence.Layout(), minimal, 0)
+            ? new Shrinker.Shrunk(minimal.Sequence, minimal.Sequence.Layout(), minimal, 0, [])
             : await ShrinkAsync(minimal, runner, settings);
         var steps = layout ?? shrunk.Layout;
         var report = new StringBuilder();
@@ -98,6 +98,11 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
         foreach (var violation in shrunk.Result.Violations)
         {
             report.AppendLine($"  {violation}{(settings.Enforced(violation.Invariant) ? "" : "  (pending)")}");
+        }
+
+        foreach (var (candidate, violation) in shrunk.Others)
+        {
+            report.AppendLine($"While shrinking, VELO_MODEL_STEPS='{candidate}' broke instead: {violation}");
         }
 
         var options = (settings.Enforce is { } enforce ? " VELO_MODEL_ENFORCE=" + enforce : "") + (settings.Scope == OptOutScope.Channel ? " VELO_MODEL_OPTOUT_SCOPE=channel" : "");

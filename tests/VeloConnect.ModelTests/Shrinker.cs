@@ -9,7 +9,8 @@ namespace VeloConnect.ModelTests;
 /// </summary>
 public static class Shrinker
 {
-    public sealed record Shrunk(Sequence Sequence, List<List<Pick>> Layout, RunResult Result, int Runs);
+    /// <param name="Others">Candidates that broke another enforced invariant instead: findings of their own.</param>
+    public sealed record Shrunk(Sequence Sequence, List<List<Pick>> Layout, RunResult Result, int Runs, IReadOnlyList<(string Layout, Violation Violation)> Others);
 
     public static async Task<Shrunk> ShrinkAsync(Sequence original, RunResult failure, Func<Sequence, Task<RunResult>> run, ModelSettings settings, TimeSpan budget)
     {
@@ -18,6 +19,7 @@ public static class Shrinker
         var layout = Truncate(original.Layout(), failure);
         var best = failure;
         var runs = 0;
+        var others = new List<(string, Violation)>();
 
         async Task<bool> TryAsync(List<List<Pick>> candidate)
         {
@@ -30,6 +32,7 @@ public static class Shrinker
             var result = await run(original.Select(candidate));
             if (!result.Enforced(settings).Any(v => v.Invariant == invariant))
             {
+                others.AddRange(result.Enforced(settings).Select(v => (Sequence.Spell(candidate), v)));
                 return false;
             }
 
@@ -95,7 +98,7 @@ public static class Shrinker
             }
         }
 
-        return new Shrunk(original.Select(layout), layout, best, runs);
+        return new Shrunk(original.Select(layout), layout, best, runs, others);
     }
 
     private static List<List<Pick>> Truncate(List<List<Pick>> layout, RunResult result) =>
