@@ -15,6 +15,7 @@ public static class DataServices
     public static IServiceCollection AddVeloConnectData(this IServiceCollection services) => services
         .AddSingleton<ContactStore>()
         .AddSingleton<ContactQuery>()
+        .AddSingleton<ContactDeletion>()
         .AddSingleton<BulkContactStore>()
         .AddSingleton<BulkRequestStore>()
         .AddSingleton<AuditLog>()

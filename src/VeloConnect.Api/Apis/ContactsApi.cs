@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,8 @@ using VeloConnect.Data.Workspaces;
 
 namespace VeloConnect.Api.Apis;
 
-public sealed class ContactServices(IClusterClient orleans, ContactStore contacts, ContactQuery query, FieldStore fields, WorkspaceStore workspaces, AuditLog audit)
+public sealed class ContactServices(IClusterClient orleans, ContactStore contacts, ContactQuery query, FieldStore fields, WorkspaceStore workspaces, AuditLog audit,
+    ContactDeletion deletion, IHostApplicationLifetime lifetime, ILogger<ContactServices> logger)
 {
     public IClusterClient Orleans { get; } = orleans;
     public ContactStore Contacts { get; } = contacts;
@@ -20,9 +22,15 @@ public sealed class ContactServices(IClusterClient orleans, ContactStore contact
     public FieldStore Fields { get; } = fields;
     public WorkspaceStore Workspaces { get; } = workspaces;
     public AuditLog Audit { get; } = audit;
+    public ContactDeletion Deletion { get; } = deletion;
+
+    /// <summary>What stops a delete of many contacts: the API shutting down, not the client going away.</summary>
+    public CancellationToken Stopping { get; } = lifetime.ApplicationStopping;
+
+    public ILogger Logger { get; } = logger;
 }
 
-public static class ContactsApi
+public static partial class ContactsApi
 {
     private const int DefaultPageSize = 50;
 
@@ -164,14 +172,10 @@ public static class ContactsApi
     {
         var (http, services) = (request.Http, request.Services);
         var user = CurrentUser.From(http.User);
-        if (!await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId)))
-        {
-            return ContactNotFound(id);
-        }
-
-        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", id.ToString(),
-            new Dictionary<string, object?> { ["count"] = 1, ["ids"] = new[] { id } });
-        return TypedResults.NoContent();
+        // Through the contact's grain (serialised with its other writes), which deletes and audits in one transaction.
+        return await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId))
+            ? TypedResults.NoContent()
+            : ContactNotFound(id);
     }
 
     public static async Task<Results<Ok<DeleteContactsResponse>, ProblemHttpResult>> DeleteContactsByIds(DeleteContactsRequest? body, [AsParameters] RequestContext request)
@@ -183,10 +187,8 @@ public static class ContactsApi
             return ApiProblems.BadRequest("No ids", "Send {\"ids\": [\"<contact id>\", …]}; to delete by filter use DELETE /api/contacts?<filters>.");
         }
 
-        var deleted = await DeleteAllAsync(services, user, ids.Distinct().ToList(), http.RequestAborted);
-        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", null,
-            new Dictionary<string, object?> { ["count"] = deleted, ["ids"] = ids });
-        return TypedResults.Ok(new DeleteContactsResponse(deleted, ids.Distinct().Count() - deleted));
+        var distinct = ids.Distinct().ToList();
+        return await DeleteInChunksAsync(services, new ContactDeleteRequest(user.WorkspaceId, user.UserId, distinct));
     }
 
     public static async Task<Results<Ok<DeleteContactsResponse>, ValidationProblem, ProblemHttpResult>> DeleteContactsByFilter([AsParameters] RequestContext request, [FromQuery] string? confirm)
@@ -203,11 +205,10 @@ public static class ContactsApi
             return ApiProblems.BadRequest("No filter", "This would delete every contact of the workspace. Add filters (the same as the list's), or add confirm=all if that is really what you want.");
         }
 
+        // The filter selects the contacts now; each chunk deletes those of them that still match it when it runs.
         var ids = await services.Query.ListIdsAsync(user.WorkspaceId, filter, http.RequestAborted);
-        var deleted = await DeleteAllAsync(services, user, ids, http.RequestAborted);
-        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "contacts.deleted", "contact", null,
-            new Dictionary<string, object?> { ["count"] = deleted, ["filter"] = ContactFilterReader.Describe(http.Request.Query) });
-        return TypedResults.Ok(new DeleteContactsResponse(deleted, ids.Count - deleted));
+        var answer = await DeleteInChunksAsync(services, new ContactDeleteRequest(user.WorkspaceId, user.UserId, ids, filter, ContactFilterReader.Describe(http.Request.Query)));
+        return answer.Result is ProblemHttpResult stopped ? stopped : (Ok<DeleteContactsResponse>)answer.Result;
     }
 
     public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> SetOptIn(Guid id, string channel, OptInRequest? body, [AsParameters] RequestContext request)
@@ -253,19 +254,28 @@ public static class ContactsApi
         }
     }
 
-    private static async Task<int> DeleteAllAsync(ContactServices services, CurrentUser user, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a delete of many contacts to its end (chunks of 1,000, each committed with its audit row) whether or not the
+    /// client is still there: a client that goes away cannot stop it halfway. Only a shutdown or a fault stops it early,
+    /// between chunks or by rolling one back whole, and the answer says how many were deleted.
+    /// </summary>
+    private static async Task<Results<Ok<DeleteContactsResponse>, ProblemHttpResult>> DeleteInChunksAsync(ContactServices services, ContactDeleteRequest request)
     {
-        var deleted = 0;
-        // Each delete goes through the contact's grain, so it is serialised with any write to that contact.
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (id, _) =>
+        var result = await services.Deletion.DeleteAsync(request, services.Stopping);
+        if (result.StoppedBy is { } stopped)
         {
-            if (await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId)))
-            {
-                Interlocked.Increment(ref deleted);
-            }
-        });
-        return deleted;
+            LogDeleteStopped(services.Logger, stopped, request.WorkspaceId, result.Deleted, request.Ids.Count);
+            var reason = stopped is OperationCanceledException ? "the API is shutting down" : "the database failed";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Delete stopped before its end",
+                detail: string.Create(CultureInfo.InvariantCulture,
+                    $"{result.Deleted:N0} contacts were deleted (each chunk of up to {ContactDeletion.ChunkSize:N0} is audited as {ContactDeletion.AuditAction}) before {reason}; the others are untouched. Nothing is lost: send the same request again to delete the rest."));
+        }
+
+        return TypedResults.Ok(new DeleteContactsResponse(result.Deleted, request.Ids.Count - result.Deleted));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delete of contacts in workspace {WorkspaceId} stopped after {Deleted} of {Requested}")]
+    private static partial void LogDeleteStopped(ILogger logger, Exception exception, Guid workspaceId, int deleted, int requested);
 
     /// <summary>The contact as stored now, with the write's warnings (e.g. an opted-out phone or email it took), if any.</summary>
     private static async Task<ContactResponse?> LoadResponseAsync(ContactServices services, Guid workspaceId, Guid id, IReadOnlyList<string>? warnings = null)

@@ -14,7 +14,7 @@ namespace VeloConnect.Grains.Contacts;
 /// Settings, an import's batch write, a revert), the write is refused, the grain reloads and applies the change again;
 /// a change that looks like no change is checked against the stored version before it is answered "unchanged".
 /// </summary>
-public sealed partial class ContactGrain(ContactStore store, TimeProvider clock, ILogger<ContactGrain> logger) : Grain, IContactGrain
+public sealed partial class ContactGrain(ContactStore store, ContactDeletion deletions, TimeProvider clock, ILogger<ContactGrain> logger) : Grain, IContactGrain
 {
     private const int Attempts = 3;
 
@@ -83,8 +83,8 @@ public sealed partial class ContactGrain(ContactStore store, TimeProvider clock,
             return false;
         }
 
-        var deleted = await store.DeleteAsync(_workspaceId, _id);
-        VeloConnectTelemetry.ContactsDeleted.Add(1);
+        // The audit row commits with the delete.
+        var deleted = await deletions.DeleteOneAsync(_workspaceId, _id, context.UserId);
         _record = null;
         DeactivateOnIdle();
         return deleted;
