@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using VeloConnect.Data.Notifications;
+using VeloConnect.Data.Workspaces;
 using Xunit;
 
 namespace VeloConnect.Api.Tests;
@@ -38,36 +39,51 @@ public sealed class NotificationsTests(ApiFixture fixture)
         var other = await fixture.NewWorkspaceAsync();
         var store = new NotificationStore(fixture.DataSource);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var response = await ws.Http.GetAsync("/api/notifications/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        using var stream = await SseTestStream.OpenAsync(ws.Http, "/api/notifications/stream", null, timeout.Token);
 
         // Written the way a silo writes them: straight to the database; PostgreSQL's NOTIFY carries them to the API.
         await store.AddAsync(other.Id, other.UserId, "import.finished", "Not yours", "Other workspace", null);
         var mine = await store.AddAsync(ws.Id, ws.UserId, "import.finished", "Import finished", "3 added", null);
 
-        var (eventName, id, data) = await ReadEventAsync(reader, timeout.Token);
-        Assert.Equal("notification", eventName);
-        Assert.Equal(mine.Id.ToString(), id);
-        var payload = JsonNode.Parse(data)!;
-        Assert.Equal("Import finished", payload["Title"]?.GetValue<string>() ?? payload["title"]!.GetValue<string>());
+        var received = await stream.NextAsync(timeout.Token);
+        Assert.Equal("notification", received.Event);
+        Assert.Equal(mine.Id, received.LongId);
+        Assert.Equal("Import finished", JsonNode.Parse(received.Data)!["title"]!.GetValue<string>());
     }
 
-    private static async Task<(string? Event, string? Id, string Data)> ReadEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    [Fact]
+    public async Task A_colleague_in_the_same_workspace_sees_none_of_the_callers_notifications()
     {
-        string? eventName = null, id = null, data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0 && data is not null)
-            {
-                return (eventName, id, data);
-            }
+        var ws = await fixture.NewWorkspaceAsync();
+        var (colleague, colleagueKey) = await new WorkspaceStore(fixture.DataSource).AddUserAsync(ws.Id, "Colleague", "colleague@example.com");
+        using var colleagueHttp = fixture.Client(colleagueKey);
+        var store = new NotificationStore(fixture.DataSource);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var colleagueStream = await SseTestStream.OpenAsync(colleagueHttp, "/api/notifications/stream", null, timeout.Token);
 
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
-            else if (line.StartsWith("id: ", StringComparison.Ordinal)) id = line[4..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal)) data = line[6..];
-        }
+        var mine = await store.AddAsync(ws.Id, ws.UserId, "export.ready", "Export ready", "Yours only", "/exports/1");
+        var theirs = await store.AddAsync(ws.Id, colleague.Id, "import.finished", "Their import", "The colleague's", null);
 
-        throw new InvalidOperationException("The stream ended before an event arrived.");
+        // The stream: the colleague's first event is their own notification, not the caller's written before it.
+        Assert.Equal(theirs.Id, (await colleagueStream.NextAsync(timeout.Token)).LongId);
+
+        // The list and the unread count.
+        Assert.Equal([theirs.Id], Ids(await (await colleagueHttp.GetAsync("/api/notifications")).ReadObjectAsync()));
+        Assert.Equal([theirs.Id], Ids(await (await colleagueHttp.GetAsync("/api/notifications?unread=true")).ReadObjectAsync()));
+        Assert.Equal([mine.Id], Ids(await (await ws.Http.GetAsync("/api/notifications")).ReadObjectAsync()));
+
+        // Marking the caller's notification read as the colleague changes nothing, one by one or all at once.
+        var marked = await (await colleagueHttp.PostAsJsonAsync("/api/notifications/read", new { ids = new[] { mine.Id } })).ReadObjectAsync();
+        Assert.Equal(0, marked["marked"]!.GetValue<int>());
+        var all = await (await colleagueHttp.PostAsJsonAsync("/api/notifications/read", new { all = true })).ReadObjectAsync();
+        Assert.Equal(1, all["marked"]!.GetValue<int>());
+        Assert.Equal([mine.Id], Ids(await (await ws.Http.GetAsync("/api/notifications?unread=true")).ReadObjectAsync()));
+
+        // Resuming the stream after an id does not reach the caller's notifications either.
+        using var resumed = await SseTestStream.OpenAsync(colleagueHttp, $"/api/notifications/stream?after={mine.Id - 1}", null, timeout.Token);
+        var later = await store.AddAsync(ws.Id, colleague.Id, "import.finished", "Their second import", "The colleague's", null);
+        Assert.Equal([theirs.Id, later.Id], [(await resumed.NextAsync(timeout.Token)).LongId, (await resumed.NextAsync(timeout.Token)).LongId]);
     }
+
+    private static long[] Ids(JsonObject list) => [.. list["items"]!.AsArray().Select(i => i!["id"]!.GetValue<long>())];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,9 @@ public static class NotificationsApi
         api.MapGet("/", ListNotifications).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (unread=true for unread only)");
         api.MapPost("/read", MarkRead).WithName("MarkNotificationsRead").WithSummary("Marks notifications read: {\"ids\": [...]} or {\"all\": true}");
         api.MapGet("/stream", Stream).WithName("StreamNotifications")
-            .WithSummary("Server-sent events: each new notification of the caller as it happens (event 'notification'). Browsers may pass the key as ?access_token=.");
+            .WithSummary("Server-sent events: each new notification of the caller as it happens (event 'notification', id: the notification's id). "
+                + "Resume with the Last-Event-ID header (or ?after=<id>) to receive first what came after that id; when more than 100 are pending, one event 'refetch' "
+                + "(data: {\"latestId\": …}) says to re-read the list instead. Browsers may pass the key as ?access_token=.");
         return app;
     }
 
@@ -53,19 +56,46 @@ public static class NotificationsApi
         return TypedResults.Ok(new MarkReadResponse(marked));
     }
 
-    public static ServerSentEventsResult<Notification> Stream(HttpContext http, NotificationHub hub)
+    public const string LastEventIdHeader = "Last-Event-ID";
+
+    public static async Task<Results<ServerSentEventsResult<object>, ValidationProblem>> Stream(HttpContext http, NotificationHub hub, [FromQuery] string? after)
     {
         var user = CurrentUser.From(http.User);
-        return TypedResults.ServerSentEvents(Events(http, hub.Subscribe(user.UserId, http.RequestAborted), http.RequestAborted));
+        // The header is what an EventSource sends when it reconnects by itself: it is newer than the address's ?after=.
+        var header = http.Request.Headers[LastEventIdHeader].ToString();
+        var (name, text) = header.Length > 0 ? (LastEventIdHeader, header) : ("after", after);
+        long? resume = null;
+        if (!string.IsNullOrEmpty(text))
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return ApiProblems.Invalid(new() { [name] = [$"'{name}' is the id of the last notification received (a whole number, the 'id' of its event); leave it out to receive only new ones."] });
+            }
+
+            resume = id;
+        }
+
+        var events = await hub.SubscribeAsync(user.WorkspaceId, user.UserId, resume, http.RequestAborted);
+        return TypedResults.ServerSentEvents(Events(http, events, http.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<Notification>> Events(HttpContext http, IAsyncEnumerable<Notification> notifications, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<object>> Events(HttpContext http, IAsyncEnumerable<NotificationEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Send the headers now: the client knows it is connected before the first notification, which may be far off.
         await http.Response.Body.FlushAsync(cancellationToken);
-        await foreach (var notification in notifications.WithCancellation(cancellationToken))
+        await foreach (var item in events.WithCancellation(cancellationToken))
         {
-            yield return new SseItem<Notification>(notification, "notification") { EventId = notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            yield return item switch
+            {
+                NotificationArrived(var notification) => new SseItem<object>(notification, "notification") { EventId = EventId(notification.Id) },
+                RefetchNotifications(var latest) => new SseItem<object>(new RefetchEvent(latest), "refetch") { EventId = EventId(latest) },
+                _ => throw new InvalidOperationException($"Unknown notification event {item}."),
+            };
         }
     }
+
+    private static string EventId(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The data of a <c>refetch</c> event: the newest notification's id, after which the stream goes on.</summary>
+public sealed record RefetchEvent(long LatestId);

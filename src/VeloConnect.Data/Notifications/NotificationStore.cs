@@ -8,7 +8,7 @@ public sealed record Notification(long Id, Guid WorkspaceId, Guid UserId, DateTi
 
 /// <summary>
 /// What a NOTIFY on <see cref="NotificationStore.Channel"/> carries: which notification, for whom. Never its text, so no
-/// title, message or file name can make it exceed what PostgreSQL accepts (8000 bytes); listeners read the row by id.
+/// title, message or file name can make it exceed what PostgreSQL accepts (8000 bytes); streams read the rows themselves.
 /// </summary>
 public sealed record NotificationPointer(long Id, Guid WorkspaceId, Guid UserId)
 {
@@ -30,13 +30,16 @@ public sealed record NotificationPointer(long Id, Guid WorkspaceId, Guid UserId)
 /// <summary>
 /// In-app notifications. Adding one also raises a PostgreSQL NOTIFY on <see cref="Channel"/> (payload: a
 /// <see cref="NotificationPointer"/>), so whichever process serves a user's live stream hears it, wherever the
-/// notification was written, and reads it by id.
+/// notification was written, and wakes that user's streams, which read the table after the last id they sent.
+/// A user's notifications commit in the order of their ids (see <see cref="AddAsync(NpgsqlConnection, NpgsqlTransaction, Guid, Guid, string, string, string, string?, CancellationToken)"/>),
+/// so "everything after id N" (<see cref="ListAfterAsync"/>) is exact: what a stream resumes from.
 /// </summary>
 public sealed class NotificationStore(NpgsqlDataSource dataSource)
 {
     public const string Channel = "velo_notifications";
 
-    private const string Columns = "id, workspace_id, user_id, at, kind, title, message, link, read_at";
+    /// <summary>The first key of the per-user advisory lock that orders notification writes (the second is the user's hash).</summary>
+    private const int UserOrderLockClass = 0x76656c6f;
 
     public async Task<Notification> AddAsync(Guid workspaceId, Guid userId, string kind, string title, string message, string? link, CancellationToken cancellationToken = default)
     {
@@ -51,6 +54,15 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
     public static async Task<Notification> AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, Guid userId, string kind,
         string title, string message, string? link, CancellationToken cancellationToken = default)
     {
+        // One writer at a time per user until commit: a later id never becomes visible before an earlier one, so a
+        // stream that has read up to id N can never miss one below N that commits later.
+        await using (var order = new NpgsqlCommand("select pg_advisory_xact_lock(@lock_class, hashtext(@user::text))", connection, transaction))
+        {
+            order.Parameters.AddWithValue("lock_class", UserOrderLockClass);
+            order.Parameters.AddWithValue("user", userId);
+            await order.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         Notification notification;
         await using (var insert = new NpgsqlCommand("""
             insert into notifications (workspace_id, user_id, kind, title, message, link) values (@ws, @user, @kind, @title, @message, @link)
@@ -125,6 +137,37 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("before", id);
         }
 
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    /// <summary>The user's notifications with an id above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<Notification>> ListAfterAsync(Guid workspaceId, Guid userId, long after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select {Columns} from notifications
+            where workspace_id = @ws and user_id = @user and id > @after
+            order by id limit @limit
+            """);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    /// <summary>The id of the user's newest notification (0 when they have none): where a new stream starts.</summary>
+    public async Task<long> LatestIdAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select coalesce(max(id), 0) from notifications where workspace_id = @ws and user_id = @user");
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("user", userId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private const string Columns = "id, workspace_id, user_id, at, kind, title, message, link, read_at";
+
+    private static async Task<IReadOnlyList<Notification>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var result = new List<Notification>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

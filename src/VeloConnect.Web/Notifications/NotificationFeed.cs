@@ -10,9 +10,12 @@ public sealed record Notification(long Id, DateTimeOffset At, string Kind, strin
 public sealed record NotificationPage(IReadOnlyList<Notification> Items, long? NextBefore);
 
 /// <summary>
-/// The signed-in user's notifications as they happen, for one browser tab (a circuit): the unread count from
+/// The signed-in user's notifications as they happen, for one browser tab (a circuit): the unread ones from
 /// <c>GET /api/notifications?unread=true</c>, then every new one from the API's server-sent events
-/// (<c>/api/notifications/stream</c>), reconnecting after a drop. Pages subscribe to <see cref="Changed"/>.
+/// (<c>/api/notifications/stream</c>). After a drop it reconnects with the id of the last event it saw
+/// (<c>Last-Event-ID</c>), so the API sends first what was missed; a <c>refetch</c> event (more was missed than a replay
+/// sends) re-reads the unread ones and tells pages to re-read theirs (<see cref="Refetches"/>). The unread count is a set
+/// of ids, so a notification both counted on connecting and replayed counts once. Pages subscribe to <see cref="Changed"/>.
 /// </summary>
 public sealed class NotificationFeed(IHttpClientFactory clients, VeloApi api, ApiKeySource keys, ILogger<NotificationFeed> logger) : IAsyncDisposable
 {
@@ -24,12 +27,26 @@ public sealed class NotificationFeed(IHttpClientFactory clients, VeloApi api, Ap
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(3);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<long> _unread = [];
     private Task? _listening;
+    private string? _lastEventId;
 
     /// <summary>Raised (on a thread-pool thread) when a notification arrives or the unread count changes.</summary>
     public event Func<Task>? Changed;
 
-    public int Unread { get; private set; }
+    public int Unread
+    {
+        get
+        {
+            lock (_unread)
+            {
+                return _unread.Count;
+            }
+        }
+    }
+
+    /// <summary>How many refetch events arrived: a page showing notifications re-reads them when this changes.</summary>
+    public int Refetches { get; private set; }
 
     /// <summary>The newest notification received while this tab was open, for a toast.</summary>
     public Notification? Latest { get; private set; }
@@ -43,22 +60,35 @@ public sealed class NotificationFeed(IHttpClientFactory clients, VeloApi api, Ap
     public async Task RefreshUnreadAsync()
     {
         var page = await api.GetAsync<NotificationPage>($"/api/notifications?unread=true&limit={UnreadCountLimit}", _stopping.Token);
-        Unread = page.Items.Count;
+        SetUnread(set => set.UnionWith(page.Items.Select(i => i.Id)), clear: true);
         await RaiseAsync();
     }
 
     public async Task MarkAllReadAsync()
     {
         await api.PostAsync("/api/notifications/read", new { all = true }, _stopping.Token);
-        Unread = 0;
+        SetUnread(_ => { }, clear: true);
         await RaiseAsync();
     }
 
     public async Task MarkReadAsync(long id)
     {
         await api.PostAsync("/api/notifications/read", new { ids = new[] { id } }, _stopping.Token);
-        Unread = Math.Max(0, Unread - 1);
+        SetUnread(set => set.Remove(id));
         await RaiseAsync();
+    }
+
+    private void SetUnread(Action<HashSet<long>> change, bool clear = false)
+    {
+        lock (_unread)
+        {
+            if (clear)
+            {
+                _unread.Clear();
+            }
+
+            change(_unread);
+        }
     }
 
     private async Task ListenAsync(CancellationToken cancellationToken)
@@ -67,11 +97,16 @@ public sealed class NotificationFeed(IHttpClientFactory clients, VeloApi api, Ap
         {
             try
             {
-                // Connect first, then count: a notification between the two is counted twice at worst, never missed.
+                // Connect first, then read the unread ones: a notification between the two is in both, and counted once.
                 using var client = clients.CreateClient(ClientName);
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/api/notifications/stream");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await keys.GetAsync());
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                if (_lastEventId is not null)
+                {
+                    request.Headers.Add("Last-Event-ID", _lastEventId);
+                }
+
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 response.EnsureSuccessStatusCode();
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -79,13 +114,27 @@ public sealed class NotificationFeed(IHttpClientFactory clients, VeloApi api, Ap
                 await RefreshUnreadAsync();
                 await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
                 {
-                    if (item.EventType != "notification")
+                    switch (item.EventType)
                     {
-                        continue;
+                        case "notification":
+                            var notification = JsonSerializer.Deserialize<Notification>(item.Data, VeloApi.Json)!;
+                            Latest = notification;
+                            if (notification.ReadAt is null)
+                            {
+                                SetUnread(set => set.Add(notification.Id));
+                            }
+
+                            break;
+                        case "refetch":
+                            Refetches++;
+                            await RefreshUnreadAsync();
+                            break;
+                        default:
+                            continue;
                     }
 
-                    Latest = JsonSerializer.Deserialize<Notification>(item.Data, VeloApi.Json);
-                    Unread++;
+                    // Remembered once handled: a drop before this point sends the event again on reconnecting.
+                    _lastEventId = item.EventId ?? _lastEventId;
                     await RaiseAsync();
                 }
             }
