@@ -26,7 +26,6 @@ public sealed partial class NotificationHub(NpgsqlDataSource dataSource, Notific
     /// <summary>A stream sends at most this many pending notifications at once; more, and it sends one refetch event instead.</summary>
     public const int ReplayLimit = 100;
 
-
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> _subscribers = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
