@@ -29,7 +29,8 @@ public sealed record OptOutView(IReadOnlyDictionary<Identifier, IReadOnlySet<Cha
 /// <item>every address a contact holds while it is opted out on a channel carries that opt-out, so it keeps it when it
 /// leaves the contact (a merge, an edit, a revert, a delete) and brings it to the contact that takes it next;</item>
 /// <item>a contact that takes an address carrying an opt-out on a channel it was not opted out of becomes opted out of
-/// it: the write gets a warning naming the address and the channel (<see cref="TakeWarnings"/>) and is audited.</item>
+/// it (its own record takes the address's opt-out, even over an opt-in): the write gets a warning naming the address
+/// and the channel (<see cref="TakeWarnings"/>) and is audited.</item>
 /// </list>
 /// The database applies the same rule on every write of an identifier (migration 10); reads derive the status here.
 /// </summary>

@@ -30,71 +30,86 @@ on conflict (workspace_id, kind, value, channel) do update
     where excluded.set_at > address_opt_outs.set_at;
 
 -- 3: the one change of meaning. A retained opt-out was not applied to a contact that already had a status for the
--- channel when it took the address (an opt-in): that contact is now opted out, as the rule says. Audited.
-insert into audit_log (workspace_id, user_id, action, entity_type, entity_id, details)
-select distinct on (i.contact_id, a.channel) i.workspace_id, null, 'opt_in.changed', 'contact', i.contact_id::text,
-    jsonb_build_object('channel', a.channel, 'from', coalesce(o.status, 'unknown'), 'to', 'opted_out', 'reason', 'took_opted_out_address',
-        'identifier', case i.kind when 'p' then 'Phone ' else 'Email ' end || i.value, 'source', a.source, 'migration', 10)
-from address_opt_outs a
-join contact_identifiers i on i.workspace_id = a.workspace_id and i.kind = a.kind and i.value = a.value
-left join contact_opt_ins o on o.contact_id = i.contact_id and o.channel = a.channel
-where o.status is distinct from 'opted_out'
-order by i.contact_id, a.channel, a.set_at desc;
+-- channel when it took the address (an opt-in): that contact is now opted out, as the rule says (its own record takes
+-- the address's opt-out, as a contact that takes an opted-out address from now on does). Audited.
+with took as (
+    select distinct on (i.contact_id, a.channel) i.workspace_id, i.contact_id, a.channel, i.kind, i.value, a.set_at, a.source, a.set_by,
+           coalesce(o.status, 'unknown') as previous
+    from address_opt_outs a
+    join contact_identifiers i on i.workspace_id = a.workspace_id and i.kind = a.kind and i.value = a.value
+    left join contact_opt_ins o on o.contact_id = i.contact_id and o.channel = a.channel
+    where o.status is distinct from 'opted_out'
+    order by i.contact_id, a.channel, a.set_at desc),
+audited as (
+    insert into audit_log (workspace_id, user_id, action, entity_type, entity_id, details)
+    select workspace_id, null, 'opt_in.changed', 'contact', contact_id::text,
+        jsonb_build_object('channel', channel, 'from', previous, 'to', 'opted_out', 'reason', 'took_opted_out_address',
+            'identifier', case kind when 'p' then 'Phone ' else 'Email ' end || value, 'source', source, 'migration', 10)
+    from took)
+insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
+select contact_id, workspace_id, channel, 'opted_out', set_at, source, set_by from took
+on conflict (contact_id, channel) do update set status = excluded.status, set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by;
 
--- 4: every address of a contact carries the contact's opt-outs (an address belongs to one contact: one pass closes all).
+-- 4: every address of an opted-out contact carries the opt-out (step 1 again, for the contacts step 3 opted out).
 insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
-select distinct on (held.workspace_id, held.kind, held.value, a.channel) held.workspace_id, held.kind, held.value, a.channel, a.set_at, a.source, a.set_by
-from address_opt_outs a
-join contact_identifiers i on i.workspace_id = a.workspace_id and i.kind = a.kind and i.value = a.value
-join contact_identifiers held on held.contact_id = i.contact_id
-order by held.workspace_id, held.kind, held.value, a.channel, a.set_at desc
+select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
+from contact_opt_ins o join contact_identifiers i on i.contact_id = o.contact_id
+where o.status = 'opted_out'
 on conflict (workspace_id, kind, value, channel) do nothing;
 
 drop table retained_opt_outs;
 
--- A contact that takes addresses (any write: a create, a merge, an edit, a batch, a revert) takes their opt-outs, and
--- every address it holds then carries the contact's opt-outs. Where that opts the contact out of a channel it was not
--- opted out of, an audit row says which address brought it. One statement per write: the batch COPY stays one pass.
+-- Every write of identifiers (a create, a merge, an edit, a batch, a revert) goes through here, so none has a step of its
+-- own to forget. Each statement is planned when it runs (execute), not once per session: a plan cached while the tables
+-- were empty (the first import into a new database) would scan whole tables per row, minutes for 50,000 rows.
 create function take_address_opt_outs() returns trigger language plpgsql as $$
+declare
+    opted_out_now uuid[];
 begin
-    with touched as (
-        select distinct workspace_id, contact_id from gained),
-    opted_out as (
-        -- Each touched contact's opt-out per channel now: its own, else the latest on any address it holds.
-        select distinct on (t.contact_id, x.channel) t.workspace_id, t.contact_id, x.channel, x.set_at, x.source, x.set_by
-        from touched t cross join lateral (
-            select o.channel, o.set_at, o.source, o.set_by, 0 as rank
-            from contact_opt_ins o where o.contact_id = t.contact_id and o.status = 'opted_out'
-            union all
-            select a.channel, a.set_at, a.source, a.set_by, 1
-            from contact_identifiers i
-            join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
-            where i.contact_id = t.contact_id) x
-        order by t.contact_id, x.channel, x.rank, x.set_at desc),
-    took as (
-        -- Channels a gained address brings that the contact was not opted out of before (own record, or an address it already held).
-        select distinct on (g.contact_id, a.channel) g.workspace_id, g.contact_id, a.channel, g.kind, g.value, a.source
-        from gained g
-        join address_opt_outs a on a.workspace_id = g.workspace_id and a.kind = g.kind and a.value = g.value
-        where not exists (select 1 from contact_opt_ins o where o.contact_id = g.contact_id and o.channel = a.channel and o.status = 'opted_out')
-          and not exists (
-              select 1 from contact_identifiers i
-              join address_opt_outs b on b.workspace_id = i.workspace_id and b.kind = i.kind and b.value = i.value and b.channel = a.channel
-              where i.contact_id = g.contact_id
-                and not exists (select 1 from gained h where h.workspace_id = i.workspace_id and h.kind = i.kind and h.value = i.value))
-        order by g.contact_id, a.channel, a.set_at desc),
-    audited as (
-        insert into audit_log (workspace_id, user_id, action, entity_type, entity_id, details)
-        select t.workspace_id, null, 'opt_in.changed', 'contact', t.contact_id::text,
-            jsonb_build_object('channel', t.channel,
-                'from', coalesce((select o.status from contact_opt_ins o where o.contact_id = t.contact_id and o.channel = t.channel), 'unknown'),
-                'to', 'opted_out', 'reason', 'took_opted_out_address',
-                'identifier', case t.kind when 'p' then 'Phone ' else 'Email ' end || t.value, 'source', t.source)
-        from took t)
-    insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
-    select i.workspace_id, i.kind, i.value, n.channel, n.set_at, n.source, n.set_by
-    from opted_out n join contact_identifiers i on i.contact_id = n.contact_id
-    on conflict (workspace_id, kind, value, channel) do nothing;
+    -- 1. A contact that takes an address carrying an opt-out on a channel it is not opted out of becomes opted out of it:
+    --    its own record takes the address's opt-out (date and source), audited with the address that brought it.
+    execute $sql$
+        with took as (
+            select distinct on (g.contact_id, a.channel) g.workspace_id, g.contact_id, a.channel, g.kind, g.value, a.set_at, a.source, a.set_by,
+                   coalesce(o.status, 'unknown') as previous
+            from gained g
+            join address_opt_outs a on a.workspace_id = g.workspace_id and a.kind = g.kind and a.value = g.value
+            left join contact_opt_ins o on o.contact_id = g.contact_id and o.channel = a.channel
+            where o.status is distinct from 'opted_out'
+            order by g.contact_id, a.channel, a.set_at desc),
+        audited as (
+            insert into audit_log (workspace_id, user_id, action, entity_type, entity_id, details)
+            select workspace_id, null, 'opt_in.changed', 'contact', contact_id::text,
+                jsonb_build_object('channel', channel, 'from', previous, 'to', 'opted_out', 'reason', 'took_opted_out_address',
+                    'identifier', case kind when 'p' then 'Phone ' else 'Email ' end || value, 'source', source)
+            from took),
+        written as (
+            insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
+            select contact_id, workspace_id, channel, 'opted_out', set_at, source, set_by from took
+            on conflict (contact_id, channel) do update
+                set status = excluded.status, set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
+            returning contact_id)
+        select array_agg(distinct contact_id) from written
+        $sql$ into opted_out_now;
+
+    -- 2. Every address of an opted-out contact carries the opt-out: the addresses just gained take their contact's...
+    execute $sql$
+        insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
+        select g.workspace_id, g.kind, g.value, o.channel, o.set_at, o.source, o.set_by
+        from gained g join contact_opt_ins o on o.contact_id = g.contact_id and o.status = 'opted_out'
+        on conflict (workspace_id, kind, value, channel) do nothing
+        $sql$;
+
+    -- 3. ...and a contact step 1 opted out gives its new opt-outs to the addresses it held already.
+    if opted_out_now is not null then
+        execute $sql$
+            insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
+            select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
+            from contact_identifiers i join contact_opt_ins o on o.contact_id = i.contact_id and o.status = 'opted_out'
+            where i.contact_id = any($1)
+            on conflict (workspace_id, kind, value, channel) do nothing
+            $sql$ using opted_out_now;
+    end if;
     return null;
 end
 $$;
