@@ -29,36 +29,6 @@ on conflict (workspace_id, kind, value, channel) do update
     set set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by
     where excluded.set_at > address_opt_outs.set_at;
 
--- 3: the one change of meaning. A retained opt-out was not applied to a contact that already had a status for the
--- channel when it took the address (an opt-in): that contact is now opted out, as the rule says (its own record takes
--- the address's opt-out, as a contact that takes an opted-out address from now on does). Audited.
-with took as (
-    select distinct on (i.contact_id, a.channel) i.workspace_id, i.contact_id, a.channel, i.kind, i.value, a.set_at, a.source, a.set_by,
-           coalesce(o.status, 'unknown') as previous
-    from address_opt_outs a
-    join contact_identifiers i on i.workspace_id = a.workspace_id and i.kind = a.kind and i.value = a.value
-    left join contact_opt_ins o on o.contact_id = i.contact_id and o.channel = a.channel
-    where o.status is distinct from 'opted_out'
-    order by i.contact_id, a.channel, a.set_at desc),
-audited as (
-    insert into audit_log (workspace_id, user_id, action, entity_type, entity_id, details)
-    select workspace_id, null, 'opt_in.changed', 'contact', contact_id::text,
-        jsonb_build_object('channel', channel, 'from', previous, 'to', 'opted_out', 'reason', 'took_opted_out_address',
-            'identifier', case kind when 'p' then 'Phone ' else 'Email ' end || value, 'source', source, 'migration', 10)
-    from took)
-insert into contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source, set_by)
-select contact_id, workspace_id, channel, 'opted_out', set_at, source, set_by from took
-on conflict (contact_id, channel) do update set status = excluded.status, set_at = excluded.set_at, source = excluded.source, set_by = excluded.set_by;
-
--- 4: every address of an opted-out contact carries the opt-out (step 1 again, for the contacts step 3 opted out).
-insert into address_opt_outs (workspace_id, kind, value, channel, set_at, source, set_by)
-select i.workspace_id, i.kind, i.value, o.channel, o.set_at, o.source, o.set_by
-from contact_opt_ins o join contact_identifiers i on i.contact_id = o.contact_id
-where o.status = 'opted_out'
-on conflict (workspace_id, kind, value, channel) do nothing;
-
-drop table retained_opt_outs;
-
 -- Every write of identifiers (a create, a merge, an edit, a batch, a revert) goes through here, so none has a step of its
 -- own to forget. Each statement is planned when it runs (execute), not once per session: a plan cached while the tables
 -- were empty (the first import into a new database) would scan whole tables per row, minutes for 50,000 rows.
@@ -116,3 +86,17 @@ $$;
 
 create trigger contact_identifiers_take_opt_outs after insert on contact_identifiers
     referencing new table as gained for each statement execute function take_address_opt_outs();
+
+-- 3: the one change of meaning. A retained opt-out was not applied to a contact that already had a status for the
+-- channel when it took the address (an opt-in): that contact is now opted out, as the rule says. Such contacts take
+-- their opted-out addresses again, through the trigger above: exactly what a contact taking one does from now on
+-- (its own record takes the address's opt-out, the addresses it holds take it too, an audit row says which address).
+create temporary table retaken on commit drop as
+    select i.* from contact_identifiers i
+    where exists (select 1 from address_opt_outs a
+                  left join contact_opt_ins o on o.contact_id = i.contact_id and o.channel = a.channel
+                  where a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value and o.status is distinct from 'opted_out');
+delete from contact_identifiers i using retaken r where i.workspace_id = r.workspace_id and i.kind = r.kind and i.value = r.value;
+insert into contact_identifiers (workspace_id, kind, value, contact_id) select workspace_id, kind, value, contact_id from retaken;
+
+drop table retained_opt_outs;
