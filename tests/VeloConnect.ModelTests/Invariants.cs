@@ -46,16 +46,18 @@ public static class Invariants
             var missing = expected.MustTags.Except(Model.Lower(contact.Tags)).ToList();
             if (missing.Count > 0)
             {
-                yield return new Violation(Invariant.NothingLost, $"contact {contact.Describe()} lost tag(s) {string.Join(", ", missing)} (it must hold {string.Join(", ", expected.MustTags.Order())})");
+                yield return new Violation(Label(model, id), $"contact {contact.Describe()} lost tag(s) {string.Join(", ", missing)} (it must hold {string.Join(", ", expected.MustTags.Order())})");
             }
 
             if (!expected.AllowedTier.Contains(contact.Tier))
             {
-                yield return new Violation(Invariant.NothingLost,
+                yield return new Violation(Label(model, id),
                     $"contact {contact.Describe()} has tier {contact.Tier ?? "null"}; the writes it saw allow only {string.Join(" or ", expected.AllowedTier.Select(t => t ?? "null"))}");
             }
         }
     }
+
+    private static string Label(Model model, Guid id) => model.SurvivedDelete.Contains(id) ? Invariant.NothingLostAfterDelete : Invariant.NothingLost;
 
     /// <summary>
     /// 5. A revert, judged for each contact of the import's journal that no other operation of its step touched, by the

@@ -47,6 +47,12 @@ public sealed class OpOutcome(Op op)
 
     public bool Abandoned { get; set; }
 
+    /// <summary>
+    /// An abandoned request whose retry was applied afresh: whether its first attempt was applied too is unknown, so the
+    /// field values of its items may be on any contact it touched.
+    /// </summary>
+    public IReadOnlyList<string?>? UncertainTiers { get; set; }
+
     public Guid? FinishedImport { get; set; }
 
     public RevertObservation? Revert { get; set; }
@@ -80,6 +86,9 @@ public sealed class Model
 
     public int BulkApplications { get; set; }
 
+    /// <summary>Contacts a delete of the last step may have removed that are still there (for the label of what they lost).</summary>
+    public HashSet<Guid> SurvivedDelete { get; } = [];
+
     public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -106,12 +115,16 @@ public sealed class Model
             Contacts.Remove(id);
         }
 
+        SurvivedDelete.Clear();
+        SurvivedDelete.UnionWith(deletable.Where(observed.ContainsKey));
+        var uncertain = outcomes.Where(o => o.UncertainTiers is not null).ToList();
         var added = new HashSet<Guid>();
         foreach (var contact in observed.Values.Where(c => !Contacts.ContainsKey(c.Id)))
         {
             if (!reported.Contains(contact.Id))
             {
-                violations.Add(new Violation(Invariant.ExactlyOnce, $"contact {contact.Describe()} exists, but no answer of this step reported it"));
+                violations.Add(new Violation(uncertain.Count > 0 ? Invariant.ExactlyOnceAbandoned : Invariant.ExactlyOnce,
+                    $"contact {contact.Describe()} exists, but no answer of this step reported it"));
             }
 
             Contacts[contact.Id] = new Expected();
@@ -140,6 +153,11 @@ public sealed class Model
             if (restores.Count > 0)
             {
                 expected.AllowedTier = [.. expected.AllowedTier, .. prior, .. restores];
+            }
+
+            foreach (var unsure in uncertain.Where(o => o.Touched.Contains(id)))
+            {
+                expected.AllowedTier = [.. expected.AllowedTier, .. prior, .. unsure.UncertainTiers!];
             }
         }
 

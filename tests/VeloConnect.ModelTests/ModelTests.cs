@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -22,66 +21,71 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
     {
         var settings = ModelSettings.FromEnvironment();
         var runner = new SequenceRunner(stack, settings);
-        var failures = new ConcurrentBag<RunResult>();
-        var pending = new ConcurrentDictionary<string, int>();
+        var pending = new Dictionary<string, int>();
+        var failures = new List<(string Seed, RunResult Result)>();
         var (sequences, operations) = (0, 0);
         var clock = Stopwatch.StartNew();
         var layout = settings.Steps is { } spelled ? Sequence.ParseLayout(spelled) : null;
         Assert.True(layout is null || settings.Seed is not null, "VELO_MODEL_STEPS selects steps of the sequence VELO_MODEL_SEED generates: set both.");
+        var soakUntil = settings.Seed is null && settings.SoakMinutes > 0 ? clock.Elapsed + TimeSpan.FromMinutes(settings.SoakMinutes) : (TimeSpan?)null;
+        var wanted = settings.Seed is not null ? 1 : settings.Sequences;
 
-        try
+        // One CsCheck sample per sequence, so every sequence has a seed of its own that replays it. A soak goes on past a
+        // failure (each is reported with its seed); a bounded run stops at the first and shrinks it.
+        while (soakUntil is { } until ? clock.Elapsed < until : sequences < wanted)
         {
-            await Generators.Sequence(ModelSettings.MinSteps, ModelSettings.MaxSteps).SampleAsync(async sequence =>
+            RunResult? failed = null;
+            try
             {
-                if (layout is not null)
+                await Generators.Sequence(ModelSettings.MinSteps, ModelSettings.MaxSteps).SampleAsync(async sequence =>
                 {
-                    sequence = sequence.Select(layout);
-                }
+                    var result = await runner.RunAsync(layout is null ? sequence : sequence.Select(layout));
+                    sequences++;
+                    operations += result.Sequence.OpCount;
+                    foreach (var invariant in result.Violations.Where(v => !settings.Enforced(v.Invariant)).Select(v => v.Invariant).Distinct())
+                    {
+                        pending[invariant] = pending.GetValueOrDefault(invariant) + 1;
+                    }
 
-                var result = await runner.RunAsync(sequence);
-                Interlocked.Increment(ref sequences);
-                Interlocked.Add(ref operations, sequence.OpCount);
-                foreach (var invariant in result.Violations.Where(v => !settings.Enforced(v.Invariant)).Select(v => v.Invariant).Distinct())
-                {
-                    pending.AddOrUpdate(invariant, 1, (_, n) => n + 1);
-                }
+                    output.WriteLine($"sequence {sequences}: {result.Sequence.Steps.Count} steps, {result.Sequence.OpCount} operations, {result.Duration.TotalSeconds:0.0} s"
+                        + (result.Violations.Count == 0 ? "" : $", broke {string.Join("; ", result.Violations.Select(v => v.Invariant).Distinct())}"));
+                    foreach (var violation in result.Violations)
+                    {
+                        output.WriteLine($"    {violation}{(settings.Enforced(violation.Invariant) ? "" : "  (pending)")}");
+                    }
 
-                output.WriteLine($"sequence {sequences}: {sequence.Steps.Count} steps, {sequence.OpCount} operations, {result.Duration.TotalSeconds:0.0} s"
-                    + (result.Violations.Count == 0 ? "" : $", {result.Violations.Count} violation(s): {string.Join("; ", result.Violations.Select(v => v.Invariant).Distinct())}"));
-                foreach (var violation in result.Violations)
+                    if (result.Failed(settings))
+                    {
+                        failed = result;
+                        throw new InvalidOperationException("Invariants broken:\n" + string.Join("\n", result.Enforced(settings)));
+                    }
+                }, seed: settings.Seed, iter: 1, threads: 1, print: s => "\n" + s.Describe());
+            }
+            catch (Exception e) when (failed is not null)
+            {
+                var seed = SeedPattern().Match(e.Message) is { Success: true } match ? match.Groups[1].Value : settings.Seed ?? "?";
+                failures.Add((seed, failed));
+                output.WriteLine($"    seed {seed}; what each operation did:\n{failed.Trace}");
+                if (soakUntil is null)
                 {
-                    output.WriteLine($"    {violation}{(settings.Enforced(violation.Invariant) ? "" : "  (pending)")}");
+                    break;
                 }
-
-                if (result.Failed(settings))
-                {
-                    failures.Add(result);
-                    throw new InvalidOperationException("Invariants broken:\n" + string.Join("\n", result.Enforced(settings)));
-                }
-            },
-            seed: settings.Seed,
-            iter: settings.Seed is not null ? 1 : settings.SoakMinutes > 0 ? -1 : settings.Sequences,
-            time: settings.Seed is null && settings.SoakMinutes > 0 ? (int)(settings.SoakMinutes * 60) : -1,
-            threads: 1,
-            print: s => "\n" + s.Describe());
+            }
         }
-        catch (Exception e) when (!failures.IsEmpty)
-        {
-            Assert.Fail(await ReportAsync(e, failures, runner, settings, layout));
-        }
 
-        var pendingText = pending.IsEmpty ? "none" : string.Join(", ", pending.Select(p => $"{p.Key} in {p.Value} sequence(s)"));
+        var pendingText = pending.Count == 0 ? "none" : string.Join(", ", pending.Select(p => $"{p.Key} in {p.Value} sequence(s)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{sequences} sequences, {operations} operations in {clock.Elapsed.TotalSeconds:0} s; pending invariants broken (reported, not failing): {pendingText}"));
+            $"{sequences} sequences, {operations} operations in {clock.Elapsed.TotalSeconds:0} s; {failures.Count} failed; pending invariants broken (reported, not failing): {pendingText}"));
+        if (failures.Count > 0)
+        {
+            Assert.Fail(await ReportAsync(failures, runner, settings, layout));
+        }
     }
 
     /// <summary>The failure as a reader needs it: the seed, the shrunk sequence one operation per line, what broke, and how to replay.</summary>
-    private async Task<string> ReportAsync(Exception failure, ConcurrentBag<RunResult> failures, SequenceRunner runner, ModelSettings settings, List<List<Pick>>? layout)
+    private async Task<string> ReportAsync(List<(string Seed, RunResult Result)> failures, SequenceRunner runner, ModelSettings settings, List<List<Pick>>? layout)
     {
-        var seed = SeedPattern().Match(failure.Message) is { Success: true } match ? match.Groups[1].Value : settings.Seed;
-        var minimal = failures.FirstOrDefault(f => failure.Message.Contains(f.Sequence.Describe(), StringComparison.Ordinal))
-            ?? failures.MinBy(f => f.Sequence.OpCount)!;
-        output.WriteLine($"Failing sequence (seed {seed}), as run:\n{minimal.Trace}");
+        var (seed, minimal) = failures[0];
         // A replayed layout is already shrunk: report it as it ran.
         var shrunk = layout is not null
             ? new Shrinker.Shrunk(minimal.Sequence, minimal.Sequence.Layout(), minimal, 0, [])
@@ -89,7 +93,7 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
         var steps = layout ?? shrunk.Layout;
         var report = new StringBuilder();
         report.AppendLine($"The model test broke {string.Join(", ", shrunk.Result.Enforced(settings).Select(v => v.Invariant).Distinct())}.");
-        report.AppendLine($"Seed: {seed}   (CsCheck: {failure.Message.Split('\n')[0]})");
+        report.AppendLine($"Seed: {seed}");
         report.AppendLine($"Shrunk sequence ({shrunk.Sequence.OpCount} operations, {shrunk.Runs} shrink runs; one step per line, 'together:' runs operations at once):");
         report.AppendLine(shrunk.Sequence.Describe());
         report.AppendLine("What each operation did in the shrunk run:");
@@ -103,6 +107,11 @@ public sealed partial class ModelTests(ModelStack stack, ITestOutputHelper outpu
         foreach (var (candidate, violation) in shrunk.Others)
         {
             report.AppendLine($"While shrinking, VELO_MODEL_STEPS='{candidate}' broke instead: {violation}");
+        }
+
+        foreach (var (other, result) in failures.Skip(1))
+        {
+            report.AppendLine($"Also failed (soak): seed {other}: {string.Join("; ", result.Enforced(settings))}");
         }
 
         var options = (settings.Enforce is { } enforce ? " VELO_MODEL_ENFORCE=" + enforce : "") + (settings.Scope == OptOutScope.Channel ? " VELO_MODEL_OPTOUT_SCOPE=channel" : "");

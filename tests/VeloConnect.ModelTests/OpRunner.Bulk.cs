@@ -31,13 +31,21 @@ public sealed partial class OpRunner
                 break;
             case KeyMode.Concurrent:
                 var both = await Task.WhenAll(SendUntilAnsweredAsync(body, key!), SendUntilAnsweredAsync(body, key!));
-                first = both.FirstOrDefault(a => !a.Replayed) ?? both[0];
-                var other = ReferenceEquals(first, both[0]) ? both[1] : both[0];
-                if (first.Status == HttpStatusCode.OK)
+                if (both.Any(a => a.Status != HttpStatusCode.OK))
                 {
-                    SameAnswer(outcome, Invariant.ExactlyOnce, "two sends at once with the same Idempotency-Key", first, other, mustReplay: true);
+                    outcome.Violations.Add(new Violation(Invariant.ExactlyOnceConcurrent, $"two sends at once with the same Idempotency-Key answered {both[0]} and {both[1]}"));
+                    first = both.FirstOrDefault(a => a.Status == HttpStatusCode.OK);
+                    if (first is null)
+                    {
+                        outcome.BulkApplications = 0;
+                        return;
+                    }
+
+                    break;
                 }
 
+                first = both.FirstOrDefault(a => !a.Replayed) ?? both[0];
+                SameAnswer(outcome, Invariant.ExactlyOnceConcurrent, "two sends at once with the same Idempotency-Key", first, ReferenceEquals(first, both[0]) ? both[1] : both[0], mustReplay: true);
                 break;
             case KeyMode.Abandoned:
                 outcome.Abandoned = true;
@@ -58,6 +66,18 @@ public sealed partial class OpRunner
                 if (first is { Status: HttpStatusCode.OK })
                 {
                     SameAnswer(outcome, Invariant.ExactlyOnceAbandoned, "a retry after the answer", first, retry, mustReplay: true);
+                }
+
+                if (retry.Status != HttpStatusCode.OK)
+                {
+                    outcome.Violations.Add(new Violation(Invariant.ExactlyOnceAbandoned, $"the retry of an abandoned request answered {retry}"));
+                    outcome.BulkApplications = 0;
+                    return;
+                }
+
+                if (first is null && !retry.Replayed)
+                {
+                    outcome.UncertainTiers = [.. op.Items.Where(i => i.Tier is not null).Select(i => (string?)Pools.Tier(i.Tier!.Value))];
                 }
 
                 first = retry;

@@ -77,6 +77,18 @@ public sealed partial class OpRunner
     private async Task<Guid?> StartImportAsync(RowSpec[] rows, bool commandLine, OpOutcome outcome)
     {
         var upload = await UploadAsync(Csv(rows), commandLine);
+        if (rows.All(r => r.Blank))
+        {
+            // A header and blank lines only: refused at upload, nothing stored.
+            if (upload.Code != 422)
+            {
+                Unexpected(outcome, "POST /api/imports (no data rows)", upload);
+            }
+
+            outcome.Note($"{upload.Code} (no data rows)");
+            return null;
+        }
+
         if (upload.Status != HttpStatusCode.Created)
         {
             Unexpected(outcome, "POST /api/imports", upload);
