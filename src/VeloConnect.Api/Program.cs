@@ -31,6 +31,9 @@ builder.Services.AddSingleton<NotificationHub>();
 // Export files are written by the silos and served from here: both read the same VeloConnect:Exports section.
 builder.Services.AddOptions<VeloConnect.Data.Exports.ExportOptions>().BindConfiguration(VeloConnect.Data.Exports.ExportOptions.Section)
     .Validate(o => o.IsValid(), VeloConnect.Data.Exports.ExportOptions.ValidationMessage).ValidateOnStart();
+// When a running job counts as lost (the API says "waiting for a silo"): the silos read the same VeloConnect:Jobs section.
+builder.Services.AddOptions<VeloConnect.Data.Jobs.JobLivenessOptions>().BindConfiguration(VeloConnect.Data.Jobs.JobLivenessOptions.Section)
+    .Validate(o => o.IsValid(), VeloConnect.Data.Jobs.JobLivenessOptions.ValidationMessage).ValidateOnStart();
 // Signed download links: outside Development a missing key stops the API here, at start, with what to set.
 builder.Services.AddSingleton(ExportLinkSigner.FromConfiguration(builder.Configuration, builder.Environment, TimeProvider.System));
 builder.Services.TryAddSingleton(TimeProvider.System);

@@ -17,9 +17,13 @@ public static class GrainServices
         services.AddVeloConnectData();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<Imports.ImportOptions>().BindConfiguration(Imports.ImportOptions.Section)
-            .Validate(o => o.BatchRows > 0 && o.RevertChunk > 0 && o.ResumeAfterSilence > TimeSpan.Zero && o.SupervisorInterval > TimeSpan.Zero,
-                $"{Imports.ImportOptions.Section}: BatchRows, RevertChunk, ResumeAfterSilence and SupervisorInterval must be positive.")
+            .Validate(o => o.BatchRows > 0 && o.RevertChunk > 0 && o.SupervisorInterval > TimeSpan.Zero,
+                $"{Imports.ImportOptions.Section}: BatchRows, RevertChunk and SupervisorInterval must be positive.")
             .ValidateOnStart();
+        services.AddOptions<Data.Jobs.JobLivenessOptions>().BindConfiguration(Data.Jobs.JobLivenessOptions.Section)
+            .Validate(o => o.IsValid(), Data.Jobs.JobLivenessOptions.ValidationMessage)
+            .ValidateOnStart();
+        services.AddSingleton<JobHeartbeats>();
         services.AddHostedService<Imports.ImportSupervisor>();
         services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)
             .Validate(o => o.IsValid(), Data.Exports.ExportOptions.ValidationMessage)

@@ -9,10 +9,12 @@ using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Api.Apis;
 
-public sealed class ExportServices(IClusterClient orleans, ExportStore exports, FieldStore fields, AuditLog audit, ExportLinkSigner signer, IOptions<ExportOptions> options, TimeProvider clock)
+public sealed class ExportServices(IClusterClient orleans, ExportStore exports, FieldStore fields, AuditLog audit, ExportLinkSigner signer, IOptions<ExportOptions> options, TimeProvider clock,
+    IOptions<JobLivenessOptions> liveness)
 {
     public IClusterClient Orleans { get; } = orleans;
     public ExportStore Exports { get; } = exports;
@@ -21,6 +23,7 @@ public sealed class ExportServices(IClusterClient orleans, ExportStore exports, 
     public ExportLinkSigner Signer { get; } = signer;
     public ExportOptions Options { get; } = options.Value;
     public TimeProvider Clock { get; } = clock;
+    public JobLivenessOptions Liveness { get; } = liveness.Value;
 }
 
 /// <summary>Exports: start one with the contact list's filters (202), follow it, download its file with the API key or a signed link.</summary>
@@ -94,7 +97,7 @@ public static class ExportsApi
             await Task.Delay(50, http.RequestAborted);
         }
 
-        return TypedResults.Accepted($"/api/exports/{export.Id}", ExportResponse.From(current, services.Signer, services.Clock.GetUtcNow()));
+        return TypedResults.Accepted($"/api/exports/{export.Id}", ExportResponse.From(current, services.Signer, services.Clock.GetUtcNow(), services.Liveness));
     }
 
     public static async Task<Ok<IReadOnlyList<ExportResponse>>> ListExports(HttpContext http, [AsParameters] ExportRequest request)
@@ -103,7 +106,7 @@ public static class ExportsApi
         var user = CurrentUser.From(http.User);
         var now = services.Clock.GetUtcNow();
         var exports = await services.Exports.ListAsync(user.WorkspaceId, user.UserId, HistoryLength, http.RequestAborted);
-        return TypedResults.Ok<IReadOnlyList<ExportResponse>>([.. exports.Select(e => ExportResponse.From(e, services.Signer, now))]);
+        return TypedResults.Ok<IReadOnlyList<ExportResponse>>([.. exports.Select(e => ExportResponse.From(e, services.Signer, now, services.Liveness))]);
     }
 
     public static async Task<Results<Ok<ExportResponse>, ProblemHttpResult>> GetExport(Guid id, HttpContext http, [AsParameters] ExportRequest request)
@@ -111,7 +114,7 @@ public static class ExportsApi
         var services = request.Services;
         var user = CurrentUser.From(http.User);
         return await services.Exports.GetAsync(user.WorkspaceId, id, http.RequestAborted) is { } export
-            ? TypedResults.Ok(ExportResponse.From(export, services.Signer, services.Clock.GetUtcNow()))
+            ? TypedResults.Ok(ExportResponse.From(export, services.Signer, services.Clock.GetUtcNow(), services.Liveness))
             : ExportNotFound(id);
     }
 

@@ -3,22 +3,29 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Auth;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Api.Apis;
 
-public sealed class ImportRevertServices(IClusterClient orleans, ImportStore imports, ImportRevertStore reverts, TimeProvider clock)
+public sealed class ImportRevertServices(IClusterClient orleans, ImportStore imports, ImportRevertStore reverts, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<JobLivenessOptions> liveness)
 {
     public IClusterClient Orleans { get; } = orleans;
     public ImportStore Imports { get; } = imports;
     public ImportRevertStore Reverts { get; } = reverts;
     public TimeProvider Clock { get; } = clock;
+    public JobLivenessOptions Liveness { get; } = liveness.Value;
 }
 
 public readonly record struct ImportRevertRequest(ImportRevertServices Services);
 
-/// <summary>A revert's state: progress over the import's journal, counts per outcome, and the contacts kept with the reasons.</summary>
+/// <summary>
+/// A revert's state: progress over the import's journal, counts per outcome, and the contacts kept with the reasons. A
+/// running revert whose silo is gone stays <c>running</c> with <c>waitingForSilo</c> true and <c>stalledAt</c> the time
+/// its job last reported; it continues where it stopped once a silo is back.
+/// </summary>
 public sealed record ImportRevertResponse(Guid ImportId, string Status, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertProgress Progress,
-    RevertCountsResponse Counts, IReadOnlyList<RevertKeptContact> Kept, string? Error);
+    RevertCountsResponse Counts, IReadOnlyList<RevertKeptContact> Kept, string? Error, bool WaitingForSilo, DateTimeOffset? StalledAt);
 
 public sealed record RevertProgress(int Done, int Total);
 
@@ -126,9 +133,10 @@ public static class ImportRevertApi
     {
         var counts = revert.Counts;
         var kept = await services.Reverts.KeptAsync(revert.ImportId, cancellationToken);
+        var stalledAt = services.Liveness.StalledAt(revert.Status == RevertStatus.Running, revert.Heartbeat);
         return new ImportRevertResponse(revert.ImportId, revert.Status, revert.RequestedAt, revert.FinishedAt, new RevertProgress(counts.Done, revert.Total),
             new RevertCountsResponse(counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged),
-            [.. kept.Select(k => new RevertKeptContact(k.ContactId, k.Reasons))], revert.Error);
+            [.. kept.Select(k => new RevertKeptContact(k.ContactId, k.Reasons))], revert.Error, stalledAt is not null, stalledAt);
     }
 
     private static ProblemHttpResult ImportNotFound(Guid id) =>

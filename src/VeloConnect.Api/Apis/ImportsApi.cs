@@ -2,23 +2,27 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
+using VeloConnect.Data.Jobs;
 using VeloConnect.Data.Telemetry;
 
 namespace VeloConnect.Api.Apis;
 
-public sealed class ImportServices(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory)
+public sealed class ImportServices(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory,
+    IOptions<JobLivenessOptions> liveness)
 {
     public IClusterClient Orleans { get; } = orleans;
     public ImportStore Imports { get; } = imports;
     public ImportReview Review { get; } = review;
     public FieldStore Fields { get; } = fields;
     public MappingMemory Memory { get; } = memory;
+    public JobLivenessOptions Liveness { get; } = liveness.Value;
 }
 
 /// <summary>The import wizard: upload (analysis and suggested mapping), map, review (dry run), run, status, history, error report.</summary>
@@ -115,7 +119,7 @@ public static class ImportsApi
         }
 
         var mapping = await ProposeMappingAsync(services, import, fields, user);
-        return TypedResults.Created($"/api/imports/{import.Id}", ImportResponse.From(import, mapping, fields));
+        return TypedResults.Created($"/api/imports/{import.Id}", ImportResponse.From(import, mapping, fields, services.Liveness));
     }
 
     public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> SetMapping(Guid id, MappingRequest? body, HttpContext http, [AsParameters] ImportRequest request)
@@ -190,7 +194,7 @@ public static class ImportsApi
         }
 
         var updated = (await services.Imports.GetAsync(user.WorkspaceId, id))!;
-        return TypedResults.Ok(ImportResponse.From(updated, Confirmed(stored), fields));
+        return TypedResults.Ok(ImportResponse.From(updated, Confirmed(stored), fields, services.Liveness));
     }
 
     public static async Task<Results<Ok<ReviewResult>, ProblemHttpResult>> Review(Guid id, HttpContext http, [AsParameters] ImportRequest request)
@@ -252,7 +256,7 @@ public static class ImportsApi
         }
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        return TypedResults.Accepted($"/api/imports/{id}", ImportResponse.From(current, Confirmed(current.Mapping!), fields));
+        return TypedResults.Accepted($"/api/imports/{id}", ImportResponse.From(current, Confirmed(current.Mapping!), fields, services.Liveness));
     }
 
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> GetImport(Guid id, HttpContext http, [AsParameters] ImportRequest request)
@@ -265,7 +269,7 @@ public static class ImportsApi
         }
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        return TypedResults.Ok(ImportResponse.From(import, await ProposeMappingAsync(services, import, fields, user), fields));
+        return TypedResults.Ok(ImportResponse.From(import, await ProposeMappingAsync(services, import, fields, user), fields, services.Liveness));
     }
 
     public static async Task<Ok<IReadOnlyList<ImportResponse>>> ListImports(HttpContext http, [AsParameters] ImportRequest request, [FromQuery] DateTimeOffset? before)
@@ -274,7 +278,7 @@ public static class ImportsApi
         var user = CurrentUser.From(http.User);
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
         var imports = await services.Imports.ListAsync(user.WorkspaceId, 50, before?.ToUniversalTime(), http.RequestAborted);
-        return TypedResults.Ok<IReadOnlyList<ImportResponse>>([.. imports.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), fields))]);
+        return TypedResults.Ok<IReadOnlyList<ImportResponse>>([.. imports.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), fields, services.Liveness))]);
     }
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ErrorReport(Guid id, HttpContext http, [AsParameters] ImportRequest request)

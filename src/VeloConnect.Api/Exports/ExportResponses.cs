@@ -1,12 +1,15 @@
 using System.Text.Json;
 using VeloConnect.ContactRules.Export;
 using VeloConnect.Data.Exports;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Api.Exports;
 
 /// <summary>
 /// An export as its owner sees it: status, progress, size and, once ready, where to download it — with the API key
-/// (<c>downloadUrl</c>) or without (<c>link</c>, signed, valid until <c>expiresAt</c>).
+/// (<c>downloadUrl</c>) or without (<c>link</c>, signed, valid until <c>expiresAt</c>). A running export whose silo is gone
+/// stays <c>running</c> (it is written again once a silo is back) with <c>waitingForSilo</c> true and <c>stalledAt</c> the
+/// time its job last reported.
 /// </summary>
 public sealed record ExportResponse(
     Guid Id,
@@ -21,11 +24,14 @@ public sealed record ExportResponse(
     DateTimeOffset? ExpiresAt,
     string? DownloadUrl,
     string? Link,
-    string? Error)
+    string? Error,
+    bool WaitingForSilo,
+    DateTimeOffset? StalledAt)
 {
-    public static ExportResponse From(ExportRecord export, ExportLinkSigner signer, DateTimeOffset now)
+    public static ExportResponse From(ExportRecord export, ExportLinkSigner signer, DateTimeOffset now, JobLivenessOptions liveness)
     {
         var status = StatusAt(export, now);
+        var stalledAt = liveness.StalledAt(status == ExportStatus.Running, export.Heartbeat);
         var ready = status == ExportStatus.Ready;
         return new ExportResponse(
             export.Id,
@@ -40,7 +46,9 @@ public sealed record ExportResponse(
             export.ExpiresAt,
             ready ? $"/api/exports/{export.Id}/download" : null,
             ready ? "/api/exports/download?token=" + signer.Sign(new ExportLink(export.Id, export.WorkspaceId, export.ExpiresAt!.Value)) : null,
-            export.Error);
+            export.Error,
+            stalledAt is not null,
+            stalledAt);
     }
 
     /// <summary>A ready export past its expiry is expired even before a silo's cleanup has deleted its file.</summary>

@@ -1,6 +1,7 @@
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Data.Imports;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Api.Imports;
 
@@ -16,7 +17,11 @@ public sealed record TargetResponse(string Value, string Label);
 
 public sealed record ProgressResponse(int RowsDone, int TotalRows);
 
-/// <summary>An import as the wizard sees it: what the upload found, the mapping (confirmed, remembered or suggested), progress and counts.</summary>
+/// <summary>
+/// An import as the wizard sees it: what the upload found, the mapping (confirmed, remembered or suggested), progress and
+/// counts. A running import whose silo is gone stays <c>running</c> (it resumes where it stopped once a silo is back) with
+/// <c>waitingForSilo</c> true and <c>stalledAt</c> the time its job last reported.
+/// </summary>
 public sealed record ImportResponse(
     Guid Id,
     string FileName,
@@ -38,11 +43,15 @@ public sealed record ImportResponse(
     DateTimeOffset? FinishedAt,
     string? Error,
     string Kind,
-    Guid UserId)
+    Guid UserId,
+    bool WaitingForSilo,
+    DateTimeOffset? StalledAt)
 {
-    public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields)
+    /// <param name="liveness">When a silent job counts as lost; null for an import no silo runs (a command-line import).</param>
+    public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields, JobLivenessOptions? liveness = null)
     {
         var analysis = import.Analysis;
+        var stalledAt = liveness?.StalledAt(import.IsRunBySilo, import.Heartbeat);
         return new ImportResponse(
             import.Id,
             import.FileName,
@@ -65,7 +74,9 @@ public sealed record ImportResponse(
             import.FinishedAt,
             import.Error,
             import.Kind,
-            import.UserId);
+            import.UserId,
+            stalledAt is not null,
+            stalledAt);
     }
 
     public static EncodingResponse EncodingOf(EncodingReport report) =>

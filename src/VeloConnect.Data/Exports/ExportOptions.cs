@@ -17,11 +17,11 @@ public sealed class ExportOptions
     /// <summary>Contacts read from PostgreSQL and written per chunk (the job never holds more than one chunk).</summary>
     public int ChunkRows { get; set; } = 1_000;
 
-    /// <summary>How often each silo deletes expired files and restarts exports whose job went silent.</summary>
+    /// <summary>
+    /// How often each silo deletes expired files. Exports whose job went silent (<see cref="Jobs.JobLivenessOptions"/>)
+    /// are looked for at every heartbeat interval.
+    /// </summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>A running export whose job has not reported for this long is started again.</summary>
-    public TimeSpan RestartAfterSilence { get; set; } = TimeSpan.FromSeconds(60);
 
     public string ResolvedDirectory()
     {
@@ -34,8 +34,7 @@ public sealed class ExportOptions
         return Path.Combine(string.IsNullOrEmpty(root) ? Path.GetTempPath() : root, "VeloConnect", "exports");
     }
 
-    public const string ValidationMessage = $"{Section}: Retention, ChunkRows, CleanupInterval and RestartAfterSilence must be positive.";
+    public const string ValidationMessage = $"{Section}: Retention, ChunkRows and CleanupInterval must be positive.";
 
-    public bool IsValid() =>
-        Retention > TimeSpan.Zero && ChunkRows > 0 && CleanupInterval > TimeSpan.Zero && RestartAfterSilence > TimeSpan.Zero;
+    public bool IsValid() => Retention > TimeSpan.Zero && ChunkRows > 0 && CleanupInterval > TimeSpan.Zero;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using VeloConnect.ContactRules.Export;
 using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Data.Exports;
 
@@ -29,7 +30,8 @@ public sealed record ExportRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset? ExpiresAt,
-    string? Error);
+    string? Error,
+    JobHeartbeat? Heartbeat = null);
 
 /// <summary>
 /// The exports table. The job reports progress here; the finish (file name, size, expiry) commits together with its
@@ -37,9 +39,9 @@ public sealed record ExportRecord(
 /// </summary>
 public sealed class ExportStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
+    private const string Columns = $"""
         id, workspace_id, user_id, format, filter::text, filter_query::text, status, total_rows, rows, bytes, file_name,
-        created_at, finished_at, expires_at, error
+        created_at, finished_at, expires_at, error, {JobHeartbeat.Columns}
         """;
 
     public async Task CreateAsync(ExportRecord export, CancellationToken cancellationToken = default)
@@ -78,6 +80,10 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
     public Task ProgressAsync(Guid id, long rows, CancellationToken cancellationToken = default) =>
         ExecuteAsync("update exports set rows = @rows, heartbeat_at = now() where id = @id and status = 'running'", cancellationToken,
             ("id", id), ("rows", rows));
+
+    /// <summary>A running job's heartbeat, whatever its progress (a silent running export has lost its silo).</summary>
+    public Task BeatAsync(Guid id, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("update exports set heartbeat_at = now() where id = @id and status = 'running'", cancellationToken, ("id", id));
 
     /// <summary>
     /// Marks the export ready (its file complete, flushed to disk and in place) with its audit row and its user's
@@ -178,7 +184,8 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(11),
                 reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
                 reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
-                reader.IsDBNull(14) ? null : reader.GetString(14)));
+                reader.IsDBNull(14) ? null : reader.GetString(14),
+                JobHeartbeat.Read(reader, 15)));
         }
 
         return result;

@@ -38,9 +38,16 @@ public sealed record ImportRecord(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    string Kind = ImportKind.Wizard)
+    string Kind = ImportKind.Wizard,
+    Jobs.JobHeartbeat? Heartbeat = null)
 {
     public bool IsCommandLine => Kind == ImportKind.CommandLine;
+
+    /// <summary>
+    /// A wizard import whose job a silo runs is running; a command-line import's rows come from its client, so it
+    /// never waits for a silo.
+    /// </summary>
+    public bool IsRunBySilo => Status == ImportStatus.Running && !IsCommandLine;
 }
 
 public sealed record ImportCounts(int Added, int Updated, int Skipped, int Invalid)

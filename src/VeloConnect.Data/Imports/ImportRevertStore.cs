@@ -30,7 +30,7 @@ public sealed record RevertCounts(int Deleted, int Restored, int Kept, int Uncha
 
 /// <summary>The revert of one import: who asked, when, how many journal entries it decides, how far it got.</summary>
 public sealed record ImportRevertRecord(Guid ImportId, Guid WorkspaceId, Guid UserId, string Status, int Total, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, RevertCounts Counts,
-    string? Error = null);
+    string? Error = null, Jobs.JobHeartbeat? Heartbeat = null);
 
 /// <summary>One journal entry decided: the contact, the outcome and, for a kept one, why.</summary>
 public sealed record RevertEntryResult(Guid ContactId, string Outcome, IReadOnlyList<string> Reasons);
@@ -64,10 +64,10 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
 
     public async Task<ImportRevertRecord?> GetAsync(Guid workspaceId, Guid importId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             select r.user_id, r.status, r.total, r.requested_at, r.finished_at,
                    count(*) filter (where e.outcome = 'deleted'), count(*) filter (where e.outcome = 'restored'),
-                   count(*) filter (where e.outcome = 'kept'), count(*) filter (where e.outcome = 'unchanged'), r.error
+                   count(*) filter (where e.outcome = 'kept'), count(*) filter (where e.outcome = 'unchanged'), r.error, {Jobs.JobHeartbeat.Columns}
             from import_reverts r left join import_revert_entries e on e.import_id = r.import_id
             where r.import_id = @import and r.workspace_id = @ws
             group by r.import_id
@@ -83,7 +83,7 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         return new ImportRevertRecord(importId, workspaceId, reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
             reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
             new RevertCounts((int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8)),
-            reader.IsDBNull(9) ? null : reader.GetString(9));
+            reader.IsDBNull(9) ? null : reader.GetString(9), Jobs.JobHeartbeat.Read(reader, 10));
     }
 
     /// <summary>The contacts the revert left as they are because something changed them since, with the reasons.</summary>
@@ -261,9 +261,10 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>A running revert's heartbeat, whatever its progress (a silent running revert has lost its silo).</summary>
     public async Task HeartbeatAsync(Guid importId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("update import_reverts set heartbeat_at = now() where import_id = @import");
+        await using var command = dataSource.CreateCommand("update import_reverts set heartbeat_at = now() where import_id = @import and status = 'running'");
         command.Parameters.AddWithValue("import", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -3,15 +3,16 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Import;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Data.Imports;
 
 /// <summary>The imports tables: uploads, their files, the jobs' progress, and the per-row results.</summary>
 public sealed class ImportStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
+    private const string Columns = $"""
         id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, has_header, mapping::text,
-        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind
+        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind, {JobHeartbeat.Columns}
         """;
 
     /// <summary>Stores an upload and its file (streamed from <paramref name="file"/>).</summary>
@@ -246,6 +247,14 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A running job's heartbeat, whatever its progress (a silent running import has lost its silo).</summary>
+    public async Task BeatAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("update imports set heartbeat_at = now() where id = @id and status = 'running'");
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Counts one more run of a running import's job (each start and each resumption); returns how many runs that makes,
     /// or null when the import is not running.
@@ -409,7 +418,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
         reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
         reader.IsDBNull(19) ? null : reader.GetString(19),
-        reader.GetString(20));
+        reader.GetString(20),
+        JobHeartbeat.Read(reader, 21));
 }
 
 /// <summary>How an attempt to end an import went.</summary>

@@ -3,24 +3,40 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Exports;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Grains.Exports;
 
 /// <summary>
 /// Runs in every silo: deletes the files of exports past their retention, then marks them expired (their links answer 410
-/// from their expiry on), and starts again any running export whose job stopped reporting (its silo died). Several silos
-/// may do a round at once: deleting a file twice is harmless, each export is marked expired once, and an export job runs
-/// once however often it is started.
+/// from their expiry on), every <see cref="ExportOptions.CleanupInterval"/>; and, at every heartbeat interval, starts
+/// again any running export whose job went silent (its silo died; meanwhile the API shows it waiting for a silo). Several
+/// silos may do a round at once: deleting a file twice is harmless, each export is marked expired once, and an export job
+/// runs once however often it is started.
 /// </summary>
-public sealed partial class ExportCleanup(ExportStore exports, IGrainFactory grains, TimeProvider clock, IOptions<ExportOptions> options, ILogger<ExportCleanup> logger) : BackgroundService
+public sealed partial class ExportCleanup(
+    ExportStore exports,
+    IGrainFactory grains,
+    TimeProvider clock,
+    IOptions<ExportOptions> options,
+    IOptions<JobLivenessOptions> liveness,
+    ILogger<ExportCleanup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextCleanup = DateTime.UtcNow + options.Value.CleanupInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(options.Value.CleanupInterval, stoppingToken);
+                await Task.Delay(liveness.Value.HeartbeatInterval, stoppingToken);
+                if (DateTime.UtcNow < nextCleanup)
+                {
+                    await RestartSilentAsync(stoppingToken);
+                    continue;
+                }
+
+                nextCleanup = DateTime.UtcNow + options.Value.CleanupInterval;
                 await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,7 +78,12 @@ public sealed partial class ExportCleanup(ExportStore exports, IGrainFactory gra
             }
         }
 
-        foreach (var id in await exports.StalledAsync(options.Value.RestartAfterSilence, cancellationToken))
+        await RestartSilentAsync(cancellationToken);
+    }
+
+    private async Task RestartSilentAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in await exports.StalledAsync(liveness.Value.SilentAfter, cancellationToken))
         {
             LogRestarting(logger, id);
             await grains.GetGrain<IExportJobGrain>(id).StartAsync();

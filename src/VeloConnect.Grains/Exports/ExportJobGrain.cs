@@ -30,6 +30,7 @@ public sealed partial class ExportJobGrain(
     IOptions<ExportOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
+    JobHeartbeats heartbeats,
     ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain
 {
     private readonly BackgroundRun _run = new();
@@ -53,6 +54,7 @@ public sealed partial class ExportJobGrain(
         using var run = ExportTelemetry.Start("export.run", exportId);
         run?.SetTag("export.format", ExportFormats.Name(export.Format));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ExportId"] = exportId });
+        await using var heartbeat = heartbeats.Start(cancellationToken => exports.BeatAsync(exportId, cancellationToken));
         var watch = Stopwatch.StartNew();
         var directory = options.Value.ResolvedDirectory();
         var fileName = $"{exportId:N}.{ExportFormats.Name(export.Format)}";

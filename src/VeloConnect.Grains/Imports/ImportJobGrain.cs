@@ -28,6 +28,7 @@ public sealed partial class ImportJobGrain(
     TimeProvider clock,
     IOptions<ImportOptions> options,
     IHostApplicationLifetime lifetime,
+    JobHeartbeats heartbeats,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     public const string Source = "CSV import";
@@ -71,6 +72,8 @@ public sealed partial class ImportJobGrain(
 
         using var run = ImportTelemetry.Start("import.run", importId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
+        // Alive while this run lasts, however long a batch takes: a silent import has lost its silo (see ImportSupervisor).
+        await using var heartbeat = heartbeats.Start(cancellationToken => imports.BeatAsync(importId, cancellationToken));
         var watch = Stopwatch.StartNew();
         try
         {

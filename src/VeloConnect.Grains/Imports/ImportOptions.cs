@@ -11,9 +11,9 @@ public sealed class ImportOptions
     /// <summary>Journal entries a revert decides and writes per round. Tests make it small so that reverts cross chunks.</summary>
     public int RevertChunk { get; set; } = 1_000;
 
-    /// <summary>A running import (or revert) whose job has not reported for this long is resumed by the supervisor of a live silo.</summary>
-    public TimeSpan ResumeAfterSilence { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often each silo's supervisor looks for silent imports and reverts.</summary>
+    /// <summary>
+    /// How often each silo's supervisor looks for silent imports and reverts (silent: see
+    /// <see cref="Data.Jobs.JobLivenessOptions.SilentAfter"/>), which it resumes.
+    /// </summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

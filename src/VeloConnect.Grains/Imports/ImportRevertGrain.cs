@@ -23,6 +23,7 @@ public sealed partial class ImportRevertGrain(
     TimeProvider clock,
     IOptions<ImportOptions> options,
     IHostApplicationLifetime lifetime,
+    JobHeartbeats heartbeats,
     ILogger<ImportRevertGrain> logger) : Grain, IImportRevertGrain
 {
     /// <summary>A contact that keeps moving under the revert is decided again this many times, then kept and listed.</summary>
@@ -61,6 +62,7 @@ public sealed partial class ImportRevertGrain(
 
         using var run = ImportTelemetry.Start("import.revert", importId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
+        await using var heartbeat = heartbeats.Start(cancellationToken => reverts.HeartbeatAsync(importId, cancellationToken));
         var watch = Stopwatch.StartNew();
         try
         {

@@ -3,15 +3,23 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
+using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Grains.Imports;
 
 /// <summary>
-/// Runs in every silo: a running import (or import revert) whose job has stopped reporting (its silo died) is resumed by
-/// activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
+/// Runs in every silo: a running import (or import revert) whose job has stopped beating its heart for
+/// <see cref="JobLivenessOptions.SilentAfter"/> (its silo died; meanwhile the API shows it waiting for a silo) is resumed
+/// by activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
 /// It also purges the journals of imports past the revert window.
 /// </summary>
-public sealed partial class ImportSupervisor(ImportStore imports, ImportRevertStore reverts, IGrainFactory grains, IOptions<ImportOptions> options, ILogger<ImportSupervisor> logger) : BackgroundService
+public sealed partial class ImportSupervisor(
+    ImportStore imports,
+    ImportRevertStore reverts,
+    IGrainFactory grains,
+    IOptions<ImportOptions> options,
+    IOptions<JobLivenessOptions> liveness,
+    ILogger<ImportSupervisor> logger) : BackgroundService
 {
     // Journals older than the revert window are purged about once an hour (by each silo; the delete is idempotent).
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
@@ -34,13 +42,13 @@ public sealed partial class ImportSupervisor(ImportStore imports, ImportRevertSt
                     }
                 }
 
-                foreach (var id in await imports.StalledAsync(options.Value.ResumeAfterSilence, stoppingToken))
+                foreach (var id in await imports.StalledAsync(liveness.Value.SilentAfter, stoppingToken))
                 {
                     LogResuming(logger, id);
                     await grains.GetGrain<IImportJobGrain>(id).ResumeAsync();
                 }
 
-                foreach (var id in await reverts.StalledAsync(options.Value.ResumeAfterSilence, stoppingToken))
+                foreach (var id in await reverts.StalledAsync(liveness.Value.SilentAfter, stoppingToken))
                 {
                     LogResumingRevert(logger, id);
                     await grains.GetGrain<IImportRevertGrain>(id).ResumeAsync();
