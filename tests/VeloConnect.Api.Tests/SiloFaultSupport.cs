@@ -56,20 +56,30 @@ internal static class SiloFaultSupport
         return api;
     }
 
-    /// <summary>A workspace of its own and a client signed in to it.</summary>
+    /// <summary>A workspace of its own and a client signed in to it as its user.</summary>
     public static async Task<(Guid Workspace, HttpClient Http)> SignInAsync(WebApplicationFactory<Program> api, NpgsqlDataSource dataSource, string name)
     {
-        var (workspace, _, key) = await new WorkspaceStore(dataSource).CreateWorkspaceAsync(name, "US", "Agent", null);
-        var http = api.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return (workspace.Id, http);
+        var (workspace, _, http) = await SignInAsUserAsync(api, dataSource, name);
+        return (workspace, http);
     }
 
+    public static async Task<(Guid Workspace, Guid User, HttpClient Http)> SignInAsUserAsync(WebApplicationFactory<Program> api, NpgsqlDataSource dataSource, string name)
+    {
+        var (workspace, user, key) = await new WorkspaceStore(dataSource).CreateWorkspaceAsync(name, "US", "Agent", null);
+        var http = api.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return (workspace.Id, user.Id, http);
+    }
+
+    /// <summary>Polls the import until <paramref name="until"/> holds for its state (see <see cref="WaitForAnswerAsync"/>).</summary>
+    public static Task<JsonObject> WaitForAsync(HttpClient http, string id, Func<JsonObject, bool> until, TimeSpan timeout, string what) =>
+        WaitForAnswerAsync(http, $"/api/imports/{id}", until, timeout, what);
+
     /// <summary>
-    /// Polls the import until <paramref name="until"/> holds for its state; an answer other than 200 (the database
-    /// restarting) counts as not yet. Fails with the last state after <paramref name="timeout"/>.
+    /// Polls <paramref name="path"/> until <paramref name="until"/> holds for its answer; an answer other than 200 (the
+    /// database restarting) counts as not yet. Fails with the last answer after <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<JsonObject> WaitForAsync(HttpClient http, string id, Func<JsonObject, bool> until, TimeSpan timeout, string what)
+    public static async Task<JsonObject> WaitForAnswerAsync(HttpClient http, string path, Func<JsonObject, bool> until, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "(no answer yet)";
@@ -77,7 +87,7 @@ internal static class SiloFaultSupport
         {
             try
             {
-                using var response = await http.GetAsync($"/api/imports/{id}");
+                using var response = await http.GetAsync(path);
                 var body = await response.Content.ReadAsStringAsync();
                 last = $"{(int)response.StatusCode}: {body}";
                 if (response.StatusCode == HttpStatusCode.OK && JsonNode.Parse(body) is JsonObject state && until(state))
@@ -90,7 +100,7 @@ internal static class SiloFaultSupport
                 last = e.Message;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{what} within {timeout.TotalSeconds:F0} s; the import's last answer was {last}");
+            Assert.True(DateTime.UtcNow < deadline, $"{what} within {timeout.TotalSeconds:F0} s; the last answer of {path} was {last}");
             await Task.Delay(100);
         }
     }
