@@ -46,7 +46,13 @@ public sealed class OptOutFollowsAddressTests(ApiFixture fixture)
 
         Assert.Equal((0, 1, 0, 0), ImportTestSupport.Counts(await ws.Http.ImportAsync("Name,Phone,Email\nA,+14155550780,a.new@x.com\n")));
         AssertSame(optedOut, await OptInsAsync(ws.Http, a));
-        var import = await ws.Http.ImportAsync("Name,Phone,Email\nNew person,,a.old@x.com\n");
+        var importId = await ws.Http.UploadAndMapAsync("Name,Phone,Email\nNew person,,a.old@x.com\n");
+        // The review says it before the run does it.
+        var review = await ReadAsync(await ws.Http.PostAsync($"/api/imports/{importId}/review", null), HttpStatusCode.OK);
+        var reviewed = Assert.Single(review["warnings"]!.AsArray())!;
+        Assert.Equal(2, reviewed["rowNumber"]!.GetValue<int>());
+        AssertWarned([reviewed["message"]!.GetValue<string>()], "a.old@x.com", "email");
+        var import = await ws.Http.RunToEndAsync(importId);
 
         Assert.Equal((1, 0, 0, 0), ImportTestSupport.Counts(import));
         var taken = await RowAsync(import["id"]!.GetValue<Guid>(), 2);
