@@ -32,7 +32,7 @@ public sealed class JobEndTests(ApiFixture fixture)
         var ws = await fixture.NewWorkspaceAsync();
         var hub = fixture.ApiServices.GetRequiredService<NotificationHub>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var live = hub.Subscribe(ws.UserId, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        await using var live = (await hub.SubscribeAsync(ws.Id, ws.UserId, null, timeout.Token)).GetAsyncEnumerator(timeout.Token);
         await using var listener = await fixture.DataSource.OpenConnectionAsync();
         var payloads = new List<string>();
         listener.Notification += (_, e) => payloads.Add(e.Payload);
@@ -46,7 +46,8 @@ public sealed class JobEndTests(ApiFixture fixture)
         var added = await new NotificationStore(fixture.DataSource).AddAsync(ws.Id, ws.UserId, "import.finished", "Import finished", message, "/imports/x");
 
         Assert.True(await live.MoveNextAsync());
-        Assert.Equal((added.Id, message, "/imports/x"), (live.Current.Id, live.Current.Message, live.Current.Link));
+        var arrived = Assert.IsType<NotificationArrived>(live.Current).Notification;
+        Assert.Equal((added.Id, message, "/imports/x"), (arrived.Id, arrived.Message, arrived.Link));
         await listener.WaitAsync(timeout.Token);
         var payload = Assert.Single(payloads);
         Assert.True(payload.Length < 200, payload);
@@ -126,7 +127,7 @@ public sealed class JobEndTests(ApiFixture fixture)
         var path = Path.Combine(options.Value.ResolvedDirectory(), $"{id:N}.csv");
         await ScalarAsync("update exports set expires_at = now() - interval '1 second' where id = @id returning id", id);
         var cleanup = new ExportCleanup(new ExportStore(fixture.DataSource), fixture.ApiServices.GetRequiredService<IClusterClient>(), TimeProvider.System,
-            options, NullLogger<ExportCleanup>.Instance);
+            options, fixture.ApiServices.GetRequiredService<IOptions<VeloConnect.Data.Jobs.JobLivenessOptions>>(), NullLogger<ExportCleanup>.Instance);
 
         // A directory in the file's place: File.Delete fails on it.
         File.Delete(path);
