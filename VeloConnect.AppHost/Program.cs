@@ -80,7 +80,10 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     .WithReference(mail).WaitFor(mail)
     .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    // A silo that crashes is started again (local run only; the dashboard shows the restarts): its jobs say "waiting for
+    // a silo" meanwhile and resume once it is back. In a deployment, the platform's restart policy does this.
+    .RestartOnCrash();
 
 var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WithHttpEndpointIfMissing()

@@ -16,7 +16,9 @@ public sealed record ExportItem(
     DateTimeOffset? ExpiresAt,
     string? DownloadUrl,
     string? Link,
-    string? Error)
+    string? Error,
+    bool WaitingForSilo = false,
+    DateTimeOffset? StalledAt = null)
 {
     public const string Running = "running";
     public const string Ready = "ready";

@@ -9,7 +9,9 @@ public sealed record ImportRevertState(
     ImportRevertProgress Progress,
     ImportRevertCounts Counts,
     IReadOnlyList<ImportRevertKept> Kept,
-    string? Error)
+    string? Error,
+    bool WaitingForSilo = false,
+    DateTimeOffset? StalledAt = null)
 {
     public const string Running = "running";
     public const string Finished = "finished";

@@ -71,7 +71,9 @@ public sealed record ImportDetails(
     DateTimeOffset? FinishedAt,
     string? Error,
     string Kind,
-    Guid UserId = default)
+    Guid UserId = default,
+    bool WaitingForSilo = false,
+    DateTimeOffset? StalledAt = null)
 {
     public const string Uploaded = "uploaded";
     public const string Running = "running";

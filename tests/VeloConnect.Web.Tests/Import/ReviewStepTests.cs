@@ -136,6 +136,18 @@ public sealed class ReviewStepTests : BunitContext
     }
 
     [Fact]
+    public void While_its_silo_is_gone_says_it_waits_for_a_silo_since_it_stalled()
+    {
+        var stalledAt = new DateTimeOffset(2026, 3, 31, 14, 12, 0, TimeSpan.Zero);
+        var step = Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, new ImportProgress(1234, 5000)).Add(x => x.StalledAt, stalledAt));
+
+        var waiting = step.Find("#import-progress .waiting-for-silo");
+        Assert.Contains("Waiting for a silo since 2026-03-31 14:12 UTC", waiting.TextContent);
+        Assert.Contains("resumes where it stopped", waiting.TextContent);
+        Assert.Empty(Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, new ImportProgress(1234, 5000))).FindAll(".waiting-for-silo"));
+    }
+
+    [Fact]
     public void When_done_shows_the_final_counts_and_the_links()
     {
         var id = Guid.NewGuid();

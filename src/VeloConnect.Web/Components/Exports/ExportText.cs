@@ -23,6 +23,7 @@ public static class ExportText
 
     public static string Status(ExportItem export) => export.Status switch
     {
+        ExportItem.Running when export.WaitingForSilo => "Waiting for a silo",
         ExportItem.Running => "Running",
         ExportItem.Ready => "Ready",
         ExportItem.Failed => "Failed",

@@ -17,6 +17,13 @@ public static class DisplayFormats
 
     public static string Count(int value) => value.ToString("N0", Culture);
 
+    /// <summary>
+    /// A running job (import, undo, export) whose silo is gone: when it stopped, and that it resumes by itself. The API
+    /// answers <c>waitingForSilo</c> with <c>stalledAt</c>, its job's last sign of life.
+    /// </summary>
+    public static string WaitingForSilo(DateTimeOffset stalledAt) =>
+        $"Waiting for a silo since {Time(stalledAt)}: the service that runs it stopped. It resumes where it stopped once the service is back; nothing is lost.";
+
     public static string Count(long value) => value.ToString("N0", Culture);
 
     public static string Plural(int value, string one, string many) => $"{Count(value)} {(value == 1 ? one : many)}";

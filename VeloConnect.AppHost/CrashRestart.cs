@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace VeloConnect.AppHost;
+
+internal static class CrashRestartExtensions
+{
+    /// <summary>
+    /// In the local run, starts a replica of the resource again when its process ends without having been asked to stop
+    /// (a crash, an out-of-memory kill, <c>kill -9</c>). The orchestrator itself leaves such a process exited. The
+    /// dashboard shows it: the replica's console log says what happened, and its properties count the restarts and give
+    /// the last exit.
+    /// </summary>
+    public static IResourceBuilder<T> RestartOnCrash<T>(this IResourceBuilder<T> resource) where T : IResource
+    {
+        if (resource.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            resource.ApplicationBuilder.Services.AddHostedService(services => new CrashRestart(
+                services.GetRequiredService<ResourceNotificationService>(),
+                services.GetRequiredService<ResourceCommandService>(),
+                services.GetRequiredService<ResourceLoggerService>(),
+                services.GetRequiredService<IHostApplicationLifetime>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("VeloConnect.AppHost"),
+                resource.Resource));
+        }
+
+        return resource;
+    }
+}
+
+/// <summary>
+/// Watches the replicas of one resource. A replica that ends after it started, without having passed through
+/// "Stopping" since (the state a stop from the dashboard, the CLI or the AppHost's shutdown puts it in first), has crashed:
+/// it is started again at once, and after a few quick crashes in a row with a growing pause (up to 30 s), so a silo
+/// that cannot start does not spin.
+/// </summary>
+internal sealed partial class CrashRestart(
+    ResourceNotificationService notifications,
+    ResourceCommandService commands,
+    ResourceLoggerService resourceLogs,
+    IHostApplicationLifetime lifetime,
+    ILogger logger,
+    IResource resource) : BackgroundService
+{
+    public const string RestartsProperty = "velo.restarts";
+    public const string LastCrashProperty = "velo.last-crash";
+
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
+
+    // A replica that ran this long before it crashed starts again without a pause.
+    private static readonly TimeSpan HealthyRun = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, Replica> _replicas = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(stoppingToken))
+            {
+                if (update.Resource == resource)
+                {
+                    Observe(update.ResourceId, update.Snapshot);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The AppHost stops.
+        }
+    }
+
+    private void Observe(string replicaId, CustomResourceSnapshot snapshot)
+    {
+        var replica = _replicas.GetOrAdd(replicaId, _ => new Replica());
+        var state = snapshot.State?.Text;
+        var previous = replica.State;
+        replica.State = state;
+        if (state == previous)
+        {
+            return;
+        }
+
+        LogState(logger, replicaId, previous, state, snapshot.ExitCode);
+        if (state == KnownResourceStates.Stopping)
+        {
+            // Asked to stop (dashboard, CLI, the AppHost's shutdown): whatever ends it now is not a crash.
+            replica.StopRequested = true;
+            return;
+        }
+
+        if (state == KnownResourceStates.Starting)
+        {
+            replica.StopRequested = false;
+            return;
+        }
+
+        if (state == KnownResourceStates.Running)
+        {
+            replica.RunningSince = DateTime.UtcNow;
+            return;
+        }
+
+        var ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
+        var wasUp = previous == KnownResourceStates.Running || previous == KnownResourceStates.Starting;
+        if (!ended || !wasUp || replica.StopRequested || replica.Restarting || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Started, then ended without being asked to stop.
+        replica.Restarting = true;
+        var quickCrash = DateTime.UtcNow - replica.RunningSince < HealthyRun;
+        replica.QuickCrashes = quickCrash ? replica.QuickCrashes + 1 : 0;
+        replica.Restarts++;
+        var pause = replica.QuickCrashes <= 1
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Min(MaxPause.TotalSeconds, Math.Pow(2, replica.QuickCrashes - 2)));
+        _ = Task.Run(() => RestartAsync(replicaId, replica, snapshot.ExitCode, pause), lifetime.ApplicationStopping);
+    }
+
+    private async Task RestartAsync(string replicaId, Replica replica, int? exitCode, TimeSpan pause)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        var at = DateTimeOffset.UtcNow;
+        var exit = exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+        try
+        {
+            LogCrashed(logger, replicaId, exit, replica.Restarts, pause.TotalSeconds);
+            resourceLogs.GetLogger(replicaId).LogWarning(
+                "The process exited unexpectedly (exit code {ExitCode}) at {At:HH:mm:ss} UTC; the AppHost starts it again (restart {Restarts}{Pause})",
+                exit, at, replica.Restarts, pause > TimeSpan.Zero ? $", after {pause.TotalSeconds:F0} s: it keeps crashing" : "");
+            await notifications.PublishUpdateAsync(resource, replicaId, s => s with
+            {
+                Properties = s.Properties.RemoveAll(p => p.Name is RestartsProperty or LastCrashProperty)
+                    .Add(new ResourcePropertySnapshot(RestartsProperty, replica.Restarts) { DisplayName = "Restarts after a crash", IsHighlighted = true })
+                    .Add(new ResourcePropertySnapshot(LastCrashProperty, $"exit code {exit} at {at:yyyy-MM-dd HH:mm:ss} UTC") { DisplayName = "Last crash", IsHighlighted = true }),
+            });
+            await Task.Delay(pause, stopping);
+            var result = await commands.ExecuteCommandAsync(replicaId, KnownResourceCommands.StartCommand, stopping);
+            if (!result.Success)
+            {
+                LogRestartFailed(logger, replicaId, result.Message);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The AppHost stops: nothing to restart.
+        }
+        finally
+        {
+            replica.Restarting = false;
+        }
+    }
+
+    private sealed class Replica
+    {
+        public string? State { get; set; }
+        public DateTime RunningSince { get; set; } = DateTime.UtcNow;
+        public bool Restarting { get; set; }
+        public bool StopRequested { get; set; }
+        public int Restarts { get; set; }
+        public int QuickCrashes { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Replica} exited unexpectedly (exit code {ExitCode}); starting it again (restart {Restarts}, after {PauseSeconds:F0} s)")]
+    private static partial void LogCrashed(ILogger logger, string replica, string exitCode, int restarts, double pauseSeconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Replica}: {Previous} -> {State} (exit code {ExitCode})")]
+    private static partial void LogState(ILogger logger, string replica, string? previous, string? state, int? exitCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Replica} could not be started again: {Message}")]
+    private static partial void LogRestartFailed(ILogger logger, string replica, string? message);
+}
