@@ -1,14 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VeloConnect.Contracts.Imports;
-using VeloConnect.Data.Workspaces;
 using VeloConnect.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
