@@ -54,6 +54,8 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         var state = await SiloFaultSupport.WaitForAsync(http, id, _ => true, TimeSpan.FromMinutes(1), "The API did not answer again after PostgreSQL restarted");
         Assert.True(SiloFaultSupport.Status(state) == "running" && SiloFaultSupport.RowsDone(state) < Rows,
             $"The import ended before PostgreSQL could be restarted under it: {state.ToJsonString()}");
+        // Nothing committed was lost by the restart.
+        Assert.True(SiloFaultSupport.RowsDone(state) >= RestartAfterRows, $"Committed progress was lost: {state.ToJsonString()}");
         var rowsAtRestart = SiloFaultSupport.RowsDone(state);
 
         var resumed = await SiloFaultSupport.WaitForAsync(http, id, s => SiloFaultSupport.RowsDone(s) > rowsAtRestart || SiloFaultSupport.Ended(s),

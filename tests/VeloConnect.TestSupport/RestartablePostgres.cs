@@ -73,8 +73,10 @@ public sealed class RestartablePostgres : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         _server?.Dispose();
+        // Commits are durable as in production (synchronous_commit on: an immediate stop loses no committed transaction);
+        // fsync stays off for speed, which only an operating-system crash could tell.
         var server = Launch(Path.Combine(Binaries, "postgres"), "-D", _data, "-p", Port.ToString(), "-k", _directory,
-            "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=200");
+            "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=on", "-c", "max_connections=200");
         _server = server;
         LocalServer.RecordPids(_directory, server);
         var log = new System.Text.StringBuilder();
