@@ -137,9 +137,16 @@ public static class Invariants
 
         var restored = parts.Aggregate(now, (data, part) => part.Restore(data, before));
         var gained = restored.Addresses.Except(now.Addresses).ToList();
-        if (gained.Any(a => revert.Before.Values.Any(c => c.Id != entry.ContactId && c.Addresses.Contains(a))))
+        bool HeldByAnother(IReadOnlyDictionary<Guid, Observed> contacts) => gained.Any(a => contacts.Values.Any(c => c.Id != entry.ContactId && c.Addresses.Contains(a)));
+        if (HeldByAnother(revert.Before))
         {
             return [now];
+        }
+
+        // Taken by another contact while the revert ran (an operation of the same step): the revert may have come first.
+        if (HeldByAnother(revert.After))
+        {
+            return [restored, now];
         }
 
         // A retained opt-out on an address it would take back keeps the contact today; a revert that takes it back

@@ -187,5 +187,22 @@ public sealed class Model
         return violations;
     }
 
+    /// <summary>
+    /// After a step's checks (everything wrong is reported), the model takes what is there as the new baseline: from here
+    /// on a contact must keep every tag it holds (unless a PATCH replaces them, a revert removes its import's, or it is
+    /// deleted) and its field value changes only by a write.
+    /// </summary>
+    public void Resync(IReadOnlyDictionary<Guid, Observed> observed)
+    {
+        foreach (var (id, expected) in Contacts)
+        {
+            if (observed.TryGetValue(id, out var contact))
+            {
+                expected.MustTags = Lower(contact.Tags);
+                expected.AllowedTier = [contact.Tier];
+            }
+        }
+    }
+
     public static HashSet<string> Lower(IEnumerable<string> tags) => tags.Select(t => t.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 }

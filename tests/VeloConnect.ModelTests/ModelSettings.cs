@@ -32,6 +32,12 @@ public static class Invariant
     /// <summary>6, for a contact a delete of the same step answered deleted, yet alive with less than it held.</summary>
     public const string NothingLostAfterDelete = "6 nothing lost (merge racing a delete)";
 
+    /// <summary>
+    /// An edit refused by a contact grain's stale copy: a PATCH clearing the email answers 400 "needs a phone or an email"
+    /// for a contact that has a phone (added by a batch write the active grain did not see).
+    /// </summary>
+    public const string AnswersStaleGrain = "0 answers (stale grain)";
+
     /// <summary>An answer the API's contract does not allow (a 5xx, an unexpected status, per-item results that contradict the rules).</summary>
     public const string Answers = "0 answers";
 }
@@ -85,6 +91,9 @@ public sealed record ModelSettings(
         // A merge resolved to a contact that a delete removes before the merge reaches its grain: the grain inserts the
         // contact again under the same id with only the merge's data (tags and field values it held are gone).
         Invariant.NothingLostAfterDelete,
+        // The grain checks an edit against its own copy before the version-checked write; a copy that missed a batch
+        // write (import, bulk) refuses "A contact needs a phone or an email" for a contact that has a phone.
+        Invariant.AnswersStaleGrain,
     };
 
     public bool EnforceAll => string.Equals(Enforce, "all", StringComparison.OrdinalIgnoreCase);

@@ -175,6 +175,11 @@ public sealed partial class OpRunner(ModelWorkspace workspace, Model model, Mode
             case 400 when op.Kind == PatchKind.Email && op.Email is null && contact.Phones.Count == 0:
                 outcome.Note("400 (the email is its only identifier)");
                 break;
+            case 400 when op.Kind == PatchKind.Email && op.Email is null && answer.Body.Contains("needs a phone or an email", StringComparison.Ordinal):
+                outcome.Note("400!");
+                outcome.Violations.Add(new Violation(Invariant.AnswersStaleGrain,
+                    $"PATCH email = null on contact {contact.Describe()}, which has a phone, answered {answer}"));
+                break;
             default:
                 Unexpected(outcome, "PATCH /api/contacts/{id}", answer);
                 break;

@@ -63,6 +63,7 @@ public sealed class SequenceRunner(ModelStack stack, ModelSettings settings)
             var audit = outcomes.SelectMany(o => o.Violations).Select(v => v.Invariant).FirstOrDefault(i => i is Invariant.ExactlyOnceAbandoned or Invariant.ExactlyOnceConcurrent)
                 ?? (outcomes.Any(o => o.Abandoned) ? Invariant.ExactlyOnceAbandoned : Invariant.ExactlyOnce);
             found.AddRange(await BulkAuditAsync(workspace, model, audit));
+            model.Resync(observed);
             var before = violations.Count;
             Add(index + 1, found);
             if (violations.Skip(before).Any(v => settings.Enforced(v.Invariant)))
