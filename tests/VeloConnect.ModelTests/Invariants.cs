@@ -86,7 +86,7 @@ public static class Invariants
         {
             var before = revert.Before.GetValueOrDefault(entry.ContactId);
             var after = revert.After.GetValueOrDefault(entry.ContactId);
-            var allowed = revert.AlreadyReverted ? [Snapshot.Of(before)] : Allowed(entry, before, revert);
+            var allowed = revert.AlreadyReverted ? [Snapshot.Of(before)] : Allowed(entry, before, revert, touchedByOthers);
             if (kept.Contains(entry.ContactId) && !revert.AlreadyReverted)
             {
                 allowed = [.. allowed.Where(a => Snapshot.Same(a, Snapshot.Of(before)))];
@@ -103,7 +103,7 @@ public static class Invariants
         }
     }
 
-    private static List<Snapshot?> Allowed(JournalRow entry, Observed? current, RevertObservation revert)
+    private static List<Snapshot?> Allowed(JournalRow entry, Observed? current, RevertObservation revert, IReadOnlySet<Guid> touchedByOthers)
     {
         var now = Snapshot.Of(current);
         if (now is null)
@@ -137,14 +137,14 @@ public static class Invariants
 
         var restored = parts.Aggregate(now, (data, part) => part.Restore(data, before));
         var gained = restored.Addresses.Except(now.Addresses).ToList();
-        bool HeldByAnother(IReadOnlyDictionary<Guid, Observed> contacts) => gained.Any(a => contacts.Values.Any(c => c.Id != entry.ContactId && c.Addresses.Contains(a)));
-        if (HeldByAnother(revert.Before))
+        IEnumerable<Observed> Holders(IReadOnlyDictionary<Guid, Observed> contacts) => contacts.Values.Where(c => c.Id != entry.ContactId && gained.Any(c.Addresses.Contains));
+        if (Holders(revert.Before).Any(c => !touchedByOthers.Contains(c.Id)))
         {
             return [now];
         }
 
-        // Taken by another contact while the revert ran (an operation of the same step): the revert may have come first.
-        if (HeldByAnother(revert.After))
+        // Taken or given up by another contact while the revert ran (an operation of the same step): either may have come first.
+        if (Holders(revert.Before).Concat(Holders(revert.After)).Any())
         {
             return [restored, now];
         }

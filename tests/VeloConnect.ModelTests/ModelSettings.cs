@@ -14,6 +14,9 @@ public static class Invariant
     /// <summary>3. Every import row is recorded exactly once and the counts add up.</summary>
     public const string ImportRows = "3 import rows";
 
+    /// <summary>3, for a valid row whose contact a delete of the same step removes while the import writes it: recorded invalid.</summary>
+    public const string ImportRowRacingDelete = "3 import rows (row racing a delete)";
+
     /// <summary>4. A retried or replayed request never applies anything twice.</summary>
     public const string ExactlyOnce = "4 exactly once";
 
@@ -91,6 +94,8 @@ public sealed record ModelSettings(
         // A merge resolved to a contact that a delete removes before the merge reaches its grain: the grain inserts the
         // contact again under the same id with only the merge's data (tags and field values it held are gone).
         Invariant.NothingLostAfterDelete,
+        // The same race on an import's row: the row is recorded invalid instead of being written.
+        Invariant.ImportRowRacingDelete,
         // The grain checks an edit against its own copy before the version-checked write; a copy that missed a batch
         // write (import, bulk) refuses "A contact needs a phone or an email" for a contact that has a phone.
         Invariant.AnswersStaleGrain,

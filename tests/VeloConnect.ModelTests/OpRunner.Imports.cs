@@ -237,9 +237,16 @@ public sealed partial class OpRunner
         {
             var (want, duplicateOf) = expected[row.Row - 2];
             var ok = want == "write" ? row.Outcome is "added" or "updated" && row.ContactId is not null : row.Outcome == want && row.DuplicateOf == duplicateOf;
-            if (!ok)
+            if (!ok && want == "write" && row.Outcome == "invalid")
             {
-                problems.Add($"row {row.Row} {rows[row.Row - 2]} recorded {row.Outcome}{(row.DuplicateOf is { } d ? $" (duplicate of {d})" : "")}; expected {want}{(duplicateOf is { } e ? $" (duplicate of {e})" : "")}");
+                // Only a delete of the same step explains it (the runner relabels it as broken invariant 3 otherwise).
+                outcome.Violations.Add(new Violation(Invariant.ImportRowRacingDelete,
+                    $"import {Observed.Short(id)}: row {row.Row} {rows[row.Row - 2]} recorded invalid [{string.Join("; ", row.Reasons)}]; expected added or updated"));
+            }
+            else if (!ok)
+            {
+                problems.Add($"row {row.Row} {rows[row.Row - 2]} recorded {row.Outcome}{(row.DuplicateOf is { } d ? $" (duplicate of {d})" : "")} [{string.Join("; ", row.Reasons)}]; "
+                    + $"expected {want}{(duplicateOf is { } e ? $" (duplicate of {e})" : "")}");
             }
 
             if (row.Outcome is "added" or "updated" && row.ContactId is { } contact)
@@ -252,18 +259,18 @@ public sealed partial class OpRunner
         outcome.FinishedImport = id;
     }
 
-    private sealed record RecordedRow(int Row, string Outcome, Guid? ContactId, int? DuplicateOf);
+    private sealed record RecordedRow(int Row, string Outcome, Guid? ContactId, int? DuplicateOf, string[] Reasons);
 
     private async Task<List<RecordedRow>> ReadImportRowsAsync(Guid importId)
     {
         await using var command = workspace.DataSource.CreateCommand(
-            "select row_number, outcome, contact_id, duplicate_of from import_rows where import_id = @id order by row_number");
+            "select row_number, outcome, contact_id, duplicate_of, reasons from import_rows where import_id = @id order by row_number");
         command.Parameters.AddWithValue("id", importId);
         var rows = new List<RecordedRow>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add(new RecordedRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3)));
+            rows.Add(new RecordedRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetFieldValue<string[]>(4)));
         }
 
         return rows;

@@ -50,6 +50,11 @@ public sealed class SequenceRunner(ModelStack stack, ModelSettings settings)
 
             var observed = await workspace.Http.ListAllAsync();
             var found = model.Apply(outcomes, observed);
+            if (!step.Ops.Any(op => op is DeleteOp or DeleteByTagOp or RevertOp))
+            {
+                found = [.. found.Select(v => v.Invariant == Invariant.ImportRowRacingDelete ? v with { Invariant = Invariant.ImportRows } : v)];
+            }
+
             foreach (var outcome in outcomes.Where(o => o.Revert is not null))
             {
                 var others = outcomes.Where(o => o != outcome).SelectMany(o => o.Touched).ToHashSet();
