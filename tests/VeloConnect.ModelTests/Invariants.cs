@@ -138,12 +138,14 @@ public static class Invariants
         var restored = parts.Aggregate(now, (data, part) => part.Restore(data, before));
         var gained = restored.Addresses.Except(now.Addresses).ToList();
         IEnumerable<Observed> Holders(IReadOnlyDictionary<Guid, Observed> contacts) => contacts.Values.Where(c => c.Id != entry.ContactId && gained.Any(c.Addresses.Contains));
-        if (Holders(revert.Before).Any(c => !touchedByOthers.Contains(c.Id)))
+        var deletedByThisRevert = revert.Journal.Where(e => e.Before is null).Select(e => e.ContactId).ToHashSet();
+        if (Holders(revert.Before).Any(c => !touchedByOthers.Contains(c.Id) && !deletedByThisRevert.Contains(c.Id)))
         {
             return [now];
         }
 
-        // Taken or given up by another contact while the revert ran (an operation of the same step): either may have come first.
+        // Taken or given up by another contact while the revert ran (an operation of the same step, or a contact the
+        // import created, which this revert deletes): either may have come first.
         if (Holders(revert.Before).Concat(Holders(revert.After)).Any())
         {
             return [restored, now];
