@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace VeloConnect.TestSupport;
 
@@ -56,8 +58,8 @@ public static class LocalServer
 
     /// <summary>
     /// Test hosts do not always get to run their exit handlers (a killed or crashed test run), so servers may outlive
-    /// them. Each server's directory records its owner's pid and its own; this stops the servers of owners that are
-    /// gone and removes their directories.
+    /// them. Each server's directory records its owner's pid, its own and the signal that stops it; this stops the
+    /// servers of owners that are gone and removes their directories.
     /// </summary>
     public static void ReapOrphans(string prefix)
     {
@@ -66,17 +68,23 @@ public static class LocalServer
             try
             {
                 var ownerFile = Path.Combine(directory, "owner.pid");
-                if (!File.Exists(ownerFile) || IsAlive(int.Parse(File.ReadAllText(ownerFile).Trim())))
+                if (!File.Exists(ownerFile) || IsAlive(int.Parse(File.ReadAllText(ownerFile).Trim(), CultureInfo.InvariantCulture)))
                 {
                     continue;
                 }
 
                 var serverFile = Path.Combine(directory, "server.pid");
-                if (File.Exists(serverFile) && IsAlive(int.Parse(File.ReadAllText(serverFile).Trim())))
+                var signalFile = Path.Combine(directory, "server.signal");
+                var pid = File.Exists(serverFile) ? int.Parse(File.ReadAllText(serverFile).Trim(), CultureInfo.InvariantCulture) : 0;
+                if (pid > 0 && IsAlive(pid))
                 {
-                    using var server = Process.GetProcessById(int.Parse(File.ReadAllText(serverFile).Trim()));
-                    server.Kill(entireProcessTree: true);
-                    server.WaitForExit(5000);
+                    // One signal (SIGQUIT for a postmaster, which ends its children), not a tree kill.
+                    using var server = Process.GetProcessById(pid);
+                    Signal(pid, File.Exists(signalFile) ? int.Parse(File.ReadAllText(signalFile).Trim(), CultureInfo.InvariantCulture) : ServerProcess.SigKill);
+                    if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+                    {
+                        server.Kill();
+                    }
                 }
 
                 Directory.Delete(directory, recursive: true);
@@ -88,15 +96,41 @@ public static class LocalServer
         }
     }
 
-    public static void RecordPids(string directory, Process server)
-    {
-        File.WriteAllText(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString());
-        File.WriteAllText(Path.Combine(directory, "server.pid"), server.Id.ToString());
+    /// <summary>Records the pids in the server's directory and has it stopped (SIGKILL) when the tests end; see <see cref="ServerProcess"/>.</summary>
+    public static void RecordPids(string directory, Process server) => ServerProcess.Own(server, directory, ServerProcess.SigKill);
 
-        // A watchdog outlives this process: when the test host is gone (however it ended), it stops the server
-        // and removes its directory, so no test run leaves servers behind.
-        using var watchdog = Start("sh", "-c",
-            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; kill -9 {server.Id} 2>/dev/null; sleep 1; rm -rf '{directory}'");
+    /// <summary>Sends a signal to a process (kill(2)); false when there is no such process.</summary>
+    public static bool Signal(int pid, int signal) => Native.Kill(pid, signal) == 0;
+
+    /// <summary>True when the exception (or one inside it) says a port was taken: EADDRINUSE, Kestrel's "address already in use".</summary>
+    public static bool IsPortTaken(Exception exception) => exception switch
+    {
+        null => false,
+        PortTakenException => true,
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsPortTaken),
+        _ => PortTakenException.IsPortTaken(exception.Message) || (exception.InnerException is { } inner && IsPortTaken(inner)),
+    };
+
+    /// <summary>
+    /// Starts a server on a free port. The port is free when chosen but may be taken before the server binds it (another
+    /// test's outgoing connection, another server): then the start throws <see cref="PortTakenException"/> and runs again
+    /// on another port.
+    /// </summary>
+    public static async Task<T> StartOnFreePortAsync<T>(Func<int, Task<T>> start, int attempts = 5)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(FreePort());
+            }
+            catch (PortTakenException) when (attempt < attempts)
+            {
+                // Chosen again below.
+            }
+        }
     }
 
     private static bool IsAlive(int pid)
@@ -127,4 +161,19 @@ public static class LocalServer
 
         throw new TimeoutException(describeFailure());
     }
+}
+
+/// <summary>A server could not listen on the port chosen for it: it was taken in the meantime.</summary>
+public sealed class PortTakenException(int port, string detail) : Exception($"Port {port} was taken before the server could listen on it: {detail}")
+{
+    public int Port { get; } = port;
+
+    /// <summary>True when a server's output says its port is taken ("Address already in use", EADDRINUSE).</summary>
+    public static bool IsPortTaken(string output) => output.Contains("Address already in use", StringComparison.OrdinalIgnoreCase);
+}
+
+internal static partial class Native
+{
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
 }

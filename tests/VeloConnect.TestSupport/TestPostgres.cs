@@ -6,28 +6,29 @@ namespace VeloConnect.TestSupport;
 
 /// <summary>
 /// A throwaway PostgreSQL server for the tests of one process: initdb into a temporary directory,
-/// started on a free loopback port with durability off (fast), killed when the process exits.
-/// Each test class asks for its own database, migrated to the current schema.
+/// started on a free loopback port with durability off (fast), stopped (immediate shutdown) when the assembly's tests end
+/// (see <see cref="ServerProcess"/>). Each test class asks for its own database, migrated to the current schema.
 /// </summary>
 public sealed class TestPostgres
 {
     private static readonly Lazy<Task<TestPostgres>> Shared = new(StartAsync);
     private static int _databaseCounter;
 
-    private readonly Process _server;
-    private readonly string _directory;
-
-    private TestPostgres(Process server, string directory, int port)
+    private TestPostgres(ServerProcess server, int port)
     {
-        _server = server;
-        _directory = directory;
+        Server = server;
         Port = port;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
     }
+
+    /// <summary>The postmaster; <see cref="ServerProcess.Stop"/> shuts it down with its children.</summary>
+    public ServerProcess Server { get; }
 
     public int Port { get; }
 
     public static Task<TestPostgres> InstanceAsync() => Shared.Value;
+
+    /// <summary>Starts a separate server (for tests of the server's own life: stopping it, losing its owner).</summary>
+    public static Task<TestPostgres> StartOwnAsync() => StartAsync();
 
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Include Error Detail=true";
@@ -63,58 +64,46 @@ public sealed class TestPostgres
 
         Launch(asUser, initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync").WaitForExitOrThrow("initdb");
 
-        var port = LocalServer.FreePort();
-        var server = Launch(asUser, postgres, "-D", data, "-p", port.ToString(), "-k", directory,
+        return await LocalServer.StartOnFreePortAsync(port => StartServerAsync(asUser, postgres, directory, data, port));
+    }
+
+    private static async Task<TestPostgres> StartServerAsync(string[] asUser, string postgres, string directory, string data, int port)
+    {
+        var process = Launch(asUser, postgres, "-D", data, "-p", port.ToString(), "-k", directory,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=256MB");
-        LocalServer.RecordPids(directory, server);
-        var log = new System.Text.StringBuilder();
-        server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        server.BeginErrorReadLine();
-        server.BeginOutputReadLine();
-
-        var instance = new TestPostgres(server, directory, port);
-        await LocalServer.WaitUntilAsync(async () =>
+        var server = ServerProcess.Own(process, directory, ServerProcess.SigQuit);
+        var instance = new TestPostgres(server, port);
+        try
         {
-            if (server.HasExited)
+            await server.WaitUntilServingAsync("postgres", port, async () =>
             {
-                throw new InvalidOperationException($"postgres exited ({server.ExitCode}): {log}");
-            }
+                try
+                {
+                    await using var connection = new NpgsqlConnection(instance.ConnectionString("postgres") + ";Pooling=false;Timeout=2");
+                    await connection.OpenAsync();
+                    // Its data directory tells this server from one that took the port in the meantime.
+                    await using var command = new NpgsqlCommand("show data_directory", connection);
+                    return await command.ExecuteScalarAsync() as string == data;
+                }
+                catch (NpgsqlException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(30));
+        }
+        catch (PortTakenException)
+        {
+            // The data directory serves the next attempt.
+            server.Release();
+            throw;
+        }
 
-            try
-            {
-                await using var connection = new NpgsqlConnection(instance.ConnectionString("postgres") + ";Pooling=false;Timeout=2");
-                await connection.OpenAsync();
-                return true;
-            }
-            catch (NpgsqlException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30), () => $"postgres did not accept connections on port {port} within 30 s: {log}");
         return instance;
     }
 
     private static Process Launch(string[] prefix, string file, params string[] arguments) =>
         prefix.Length == 0 ? LocalServer.Start(file, arguments) : LocalServer.Start(prefix[0], [.. prefix[1..], file, .. arguments]);
-
-    private void Stop()
-    {
-        try
-        {
-            if (!_server.HasExited)
-            {
-                _server.Kill(entireProcessTree: true);
-                _server.WaitForExit(5000);
-            }
-
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (Exception)
-        {
-            // Best effort at process exit: a temp directory left behind is harmless.
-        }
-    }
 }
 
 internal static class ProcessExtensions

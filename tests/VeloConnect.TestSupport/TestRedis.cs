@@ -1,85 +1,89 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace VeloConnect.TestSupport;
 
-/// <summary>A throwaway redis-server on a free loopback port, without persistence, killed when the process exits.</summary>
+/// <summary>
+/// A throwaway redis-server on a free loopback port, without persistence, stopped when the assembly's tests end (see
+/// <see cref="ServerProcess"/>).
+/// </summary>
 public sealed class TestRedis
 {
     private static readonly Lazy<Task<TestRedis>> Shared = new(StartAsync);
 
-    private readonly Process _server;
-    private readonly string _directory;
-
-    private TestRedis(Process server, string directory, int port)
+    private TestRedis(ServerProcess server, int port)
     {
-        _server = server;
-        _directory = directory;
+        Server = server;
         Port = port;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
     }
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    public ServerProcess Server { get; }
+
     public static Task<TestRedis> InstanceAsync() => Shared.Value;
 
     /// <summary>Starts a separate server (for tests that stop it on purpose).</summary>
     public static Task<TestRedis> StartOwnAsync() => StartAsync();
 
-    public void Stop()
-    {
-        try
-        {
-            if (!_server.HasExited)
-            {
-                _server.Kill();
-                _server.WaitForExit(5000);
-            }
+    /// <summary>Starts a separate server on the given port; <see cref="PortTakenException"/> when that port is taken.</summary>
+    public static Task<TestRedis> StartOnPortAsync(int port) => StartServerAsync(RedisServer(), port);
 
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (Exception)
-        {
-            // Best effort at process exit.
-        }
-    }
+    /// <summary>Stops the server and waits for it; its directory is removed.</summary>
+    public void Stop() => Server.Stop();
 
     private static async Task<TestRedis> StartAsync()
     {
-        var redis = LocalServer.Find("redis-server", "/usr/bin", "/usr/local/bin")
-            ?? throw new InvalidOperationException("redis-server was not found: install it with 'apt-get install -y redis-server' (./test.sh does).");
+        var redis = RedisServer();
         LocalServer.ReapOrphans("velo-redis-");
-        var directory = Directory.CreateTempSubdirectory("velo-redis-").FullName;
-        var port = LocalServer.FreePort();
-        var server = LocalServer.Start(redis, "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory);
-        LocalServer.RecordPids(directory, server);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        var instance = new TestRedis(server, directory, port);
-        await LocalServer.WaitUntilAsync(async () =>
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited ({server.ExitCode}).");
-            }
+        return await LocalServer.StartOnFreePortAsync(port => StartServerAsync(redis, port));
+    }
 
-            try
+    private static string RedisServer() => LocalServer.Find("redis-server", "/usr/bin", "/usr/local/bin")
+        ?? throw new InvalidOperationException("redis-server was not found: install it with 'apt-get install -y redis-server' (./test.sh does).");
+
+    private static async Task<TestRedis> StartServerAsync(string redis, int port)
+    {
+        var directory = Directory.CreateTempSubdirectory("velo-redis-").FullName;
+        var process = LocalServer.Start(redis, "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory);
+        var server = ServerProcess.Own(process, directory, ServerProcess.SigKill);
+        var instance = new TestRedis(server, port);
+        try
+        {
+            await server.WaitUntilServingAsync("redis-server", port, async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                await using var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer);
-                return System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(20), () => $"redis-server did not answer PING on port {port} within 20 s.");
+                try
+                {
+                    // Its directory tells this server from one that took the port in the meantime.
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    using var client = new TcpClient();
+                    await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+                    await using var stream = client.GetStream();
+                    await stream.WriteAsync("CONFIG GET dir\r\n"u8.ToArray(), timeout.Token);
+                    var reply = "";
+                    var buffer = new byte[1024];
+                    int read;
+                    while (!reply.Contains(directory, StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+                    {
+                        reply += System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+                    }
+
+                    return reply.Contains(directory, StringComparison.Ordinal);
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20));
+        }
+        catch (PortTakenException)
+        {
+            // Each attempt has a directory of its own: this one goes with the failed server.
+            server.Stop();
+            throw;
+        }
+
         return instance;
     }
 }
