@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -35,7 +36,6 @@ public sealed class CliStackFixture : IAsyncLifetime
         shared["Logging:LogLevel:Default"] = "Warning";
         _silo = await LocalCluster.StartSiloAsync(shared);
 
-        var port = LocalServer.FreePort();
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -43,11 +43,10 @@ public sealed class CliStackFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
-
-            // A port of this run only (the API's own default, 5000, may be taken by a developer's API).
-            web.UseSetting("urls", $"http://127.0.0.1:{port}");
         });
-        _api.UseKestrel(port);
+        // A port Kestrel chooses as it binds (not the API's default, 5000, which a developer's API may hold; nor one
+        // chosen free beforehand, which another process may take in between).
+        _api.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _api.StartServer();
         var addresses = _api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         ApiUrl = addresses.Single().TrimEnd('/');

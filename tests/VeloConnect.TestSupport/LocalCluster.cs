@@ -36,17 +36,31 @@ public static class LocalCluster
         ["Orleans:GrainStorage:Default:ConnectionName"] = "contactsdb",
     };
 
+    /// <summary>
+    /// Starts a silo host the production way. Its Orleans ports are chosen free, but another process may take one before
+    /// the silo binds it: then it starts again on other ports.
+    /// </summary>
     public static async Task<WebApplication> StartSiloAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Development", Action<ILoggingBuilder>? logging = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(SiloSettings(settings));
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddVeloConnectSilo();
-        logging?.Invoke(builder.Logging);
-        var silo = builder.Build();
-        silo.MapDefaultEndpoints();
-        await silo.StartAsync();
-        return silo;
+        for (var attempt = 1; ; attempt++)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+            builder.Configuration.AddInMemoryCollection(SiloSettings(settings));
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.AddVeloConnectSilo();
+            logging?.Invoke(builder.Logging);
+            var silo = builder.Build();
+            silo.MapDefaultEndpoints();
+            try
+            {
+                await silo.StartAsync();
+                return silo;
+            }
+            catch (Exception e) when (attempt < 5 && LocalServer.IsPortTaken(e))
+            {
+                await silo.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Stops what a test stack started: the API first (it is the silos' client), then each silo. Null parts are skipped.</summary>

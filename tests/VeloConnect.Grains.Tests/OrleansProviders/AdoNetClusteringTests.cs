@@ -7,6 +7,7 @@ using Orleans.Hosting;
 using Orleans.TestingHost;
 using VeloConnect.TestSupport;
 using Xunit;
+using Xunit.Abstractions;
 using static VeloConnect.Grains.Tests.OrleansProviders.OrleansTestSupport;
 
 namespace VeloConnect.Grains.Tests.OrleansProviders;
@@ -16,10 +17,16 @@ namespace VeloConnect.Grains.Tests.OrleansProviders;
 /// find each other through the membership table, clients find gateways through it, and a silo that
 /// leaves is recorded as dead.
 /// </summary>
-public sealed class AdoNetClusteringTests : IAsyncLifetime
+public sealed class AdoNetClusteringTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Set to "true" to make the test silos probe, suspect and vote within a couple of seconds.</summary>
     internal const string FastFailureDetectionKey = "VeloConnectTests:FastFailureDetection";
+
+    /// <summary>
+    /// How long the membership table may take to show what a test waits for. Polled: a passing test waits only as long as
+    /// the cluster takes; the margin is for a busy machine (every test project runs at once on two cores).
+    /// </summary>
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private string _db = "";
 
@@ -52,7 +59,7 @@ public sealed class AdoNetClusteringTests : IAsyncLifetime
                     var rows = await MembershipAsync(_db, clusterId);
                     return silos.All(s => rows.GetValueOrDefault(s) == 3);
                 },
-                TimeSpan.FromSeconds(10),
+                Patience,
                 async () => Describe(await MembershipAsync(_db, clusterId)));
 
             // The client (ADO.NET gateway list only) reaches grains, and grains run on both silos.
@@ -77,7 +84,7 @@ public sealed class AdoNetClusteringTests : IAsyncLifetime
                     var rows = await MembershipAsync(_db, clusterId);
                     return rows.GetValueOrDefault(leaving.SiloAddress.ToString()) == 6 && rows.GetValueOrDefault(staying) == 3;
                 },
-                TimeSpan.FromSeconds(15),
+                Patience,
                 async () => Describe(await MembershipAsync(_db, clusterId)));
 
             for (var key = 0; key < 20; key++)
@@ -109,7 +116,7 @@ public sealed class AdoNetClusteringTests : IAsyncLifetime
             var clusterId = cluster.Options.ClusterId;
             await EventuallyAsync(
                 async () => (await MembershipAsync(_db, clusterId)).Values.Count(status => status == 3) == 2,
-                TimeSpan.FromSeconds(10),
+                Patience,
                 async () => Describe(await MembershipAsync(_db, clusterId)));
 
             // A crashed silo, as the table shows it: still Active, but nothing answers at its address.
@@ -126,10 +133,13 @@ public sealed class AdoNetClusteringTests : IAsyncLifetime
             Assert.Equal(1, inserted);
 
             var crashed = $"S127.0.0.1:{port}:1";
+            var detection = System.Diagnostics.Stopwatch.StartNew();
             await EventuallyAsync(
                 async () => (await MembershipAsync(_db, clusterId)).GetValueOrDefault(crashed) == 6,
-                TimeSpan.FromSeconds(15),
+                Patience,
                 async () => Describe(await MembershipAsync(_db, clusterId)));
+
+            output.WriteLine($"The silo that does not answer was declared dead after {detection.Elapsed.TotalSeconds:0.0} s.");
 
             // The verdict came from the live silos: they are the suspecters recorded on the row.
             var suspecters = await ExecuteScalarAsync<string>(_db,
@@ -210,15 +220,19 @@ public sealed class AdoNetClusteringSilo : ISiloConfigurator
             o.ConnectionString = connectionString;
         });
         OrleansTestSupport.AddTestStorage(siloBuilder, connectionString);
-        // A silo that cannot join fails the test in seconds rather than after the default five minutes.
-        siloBuilder.Configure<ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = TimeSpan.FromSeconds(15));
+        // A silo that cannot join fails the test in a minute rather than after the default five.
+        siloBuilder.Configure<ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = AdoNetClusteringTests.Patience);
         if (siloBuilder.Configuration[AdoNetClusteringTests.FastFailureDetectionKey] == "true")
         {
             siloBuilder.Configure<ClusterMembershipOptions>(o =>
             {
+                // Quick probes: a silo that refuses connections fails two of them in about a second.
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
                 o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
+                // Two votes: a death needs both live silos (or one and its indirect probe through the other). A stalled
+                // scheduler makes the two live silos miss each other's probes and suspect each other, but neither has a
+                // second voter against the other, so neither is evicted; the silo that does not answer gets both votes.
+                o.NumVotesForDeathDeclaration = 2;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
             });
         }
