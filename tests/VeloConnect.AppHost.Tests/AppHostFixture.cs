@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using VeloConnect.TestSupport;
 using Xunit;
 
 namespace VeloConnect.AppHost.Tests;
@@ -39,8 +40,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // WaitForResourceCleanup: stopping the AppHost waits until DCP has stopped every process it started.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.VeloConnect_AppHost>(
-            [$"--VeloConnect:DataDirectory={_dataDirectory}"]);
+            [$"--VeloConnect:DataDirectory={_dataDirectory}", "--DcpPublisher:WaitForResourceCleanup=true"]);
         _app = await builder.BuildAsync();
         _ = WatchResourcesAsync(_app, _disposing.Token);
 
@@ -72,6 +74,12 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         await _disposing.CancelAsync();
         _disposing.Dispose();
+
+        // The local servers work in the data directory, which goes only once none of them does: redis-server cannot
+        // write its final snapshot into a deleted directory, and then refuses to stop (it was left running for good).
+        var left = await WorkingProcesses.WaitUntilNoneInAsync(_dataDirectory, TimeSpan.FromSeconds(30));
+        var described = WorkingProcesses.Describe(left);
+        WorkingProcesses.Kill(left);
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -79,6 +87,11 @@ public sealed class AppHostFixture : IAsyncLifetime
         catch (IOException)
         {
             // A temporary directory left behind is harmless.
+        }
+
+        if (left.Count > 0)
+        {
+            throw new InvalidOperationException($"30 s after the AppHost stopped, these processes still worked in {_dataDirectory} (killed now): {described}");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using VeloConnect.TestSupport;
@@ -104,50 +103,7 @@ public sealed class TestServersTests
         }
     }
 
-    /// <summary>The processes whose working directory is inside <paramref name="directory"/> (a postmaster and its children work in the data directory).</summary>
-    private static List<int> ProcessesIn(string directory)
-    {
-        var found = new List<int>();
-        foreach (var proc in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(proc), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
+    private static IReadOnlyList<int> ProcessesIn(string directory) => WorkingProcesses.In(directory);
 
-            try
-            {
-                if (new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget is { } cwd && cwd.StartsWith(directory, StringComparison.Ordinal) && !IsZombie(proc))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone meanwhile.
-            }
-        }
-
-        return found;
-    }
-
-    private static bool IsZombie(string proc)
-    {
-        var stat = File.ReadAllText(Path.Combine(proc, "stat"));
-        return stat[(stat.LastIndexOf(") ", StringComparison.Ordinal) + 2)..].StartsWith('Z');
-    }
-
-    private static string Describe(List<int> pids) => pids.Count == 0
-        ? "no processes"
-        : string.Join(", ", pids.Select(pid =>
-        {
-            try
-            {
-                return $"{pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})";
-            }
-            catch (IOException)
-            {
-                return pid.ToString(CultureInfo.InvariantCulture);
-            }
-        }));
+    private static string Describe(IReadOnlyList<int> pids) => pids.Count == 0 ? "no processes" : WorkingProcesses.Describe(pids);
 }
