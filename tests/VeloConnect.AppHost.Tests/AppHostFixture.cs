@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using VeloConnect.TestSupport;
 using Xunit;
 
@@ -24,6 +25,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartupDeadline = TimeSpan.FromMinutes(3);
 
+    /// <summary>How long stopping the AppHost may take, its resources included.</summary>
+    public static readonly TimeSpan ShutdownDeadline = TimeSpan.FromMinutes(2);
+
     /// <summary>Everything the dashboard shows for the application.</summary>
     public static readonly string[] ResourceNames = ["postgres", "contactsdb", "redis", "mail", "silo", "api", "web"];
 
@@ -43,6 +47,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         // WaitForResourceCleanup: stopping the AppHost waits until DCP has stopped every process it started.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.VeloConnect_AppHost>(
             [$"--VeloConnect:DataDirectory={_dataDirectory}", "--DcpPublisher:WaitForResourceCleanup=true"]);
+        // The AppHost's orderly shutdown alone may take 3 x 10 s (web, api, silo; the web is slow to stop after the browser
+        // tests): with the default 30 s, stopping is cut off before DCP stops the servers, which then outlive the run.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownDeadline);
         _app = await builder.BuildAsync();
         _ = WatchResourcesAsync(_app, _disposing.Token);
 
