@@ -46,60 +46,70 @@ internal static class BulkBodyReader
         {
             var read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
             var buffer = read.Buffer;
-            if (received + buffer.Length > maxBytes)
-            {
-                pipe.AdvanceTo(buffer.Start);
-                return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
-                    $"The body is over {maxBytes / (1024 * 1024)} MB. Send at most {maxItems:N0} contacts per request.")));
-            }
 
-            // An unfinished item or line is looked at again only once the unread part has doubled: a huge one costs linear time.
-            if (!read.IsCompleted && (buffer.Length < wanted || (!bomChecked && buffer.Length < Bom.Length)))
+            // Every read is ended by exactly one AdvanceTo, whichever way this pass leaves (a return included): a read left
+            // open makes the server's own draining of the body fail after the answer, and the connection ends mid-response.
+            var (consumedTo, examinedTo) = (buffer.Start, buffer.End);
+            try
             {
-                pipe.AdvanceTo(buffer.Start, buffer.End);
-                continue;
-            }
-
-            long consumed = 0;
-            if (!bomChecked)
-            {
-                bomChecked = true;
-                consumed = buffer.Length >= Bom.Length && buffer.Slice(0, Bom.Length).ToArray().AsSpan().SequenceEqual(Bom) ? Bom.Length : 0;
-            }
-
-            var (taken, stop, error) = ndjson
-                ? TakeLines(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref line)
-                : TakeArrayItems(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref state, ref inArray);
-            consumed += taken;
-            if (error is not null)
-            {
-                return (null, ApiProblems.BadRequest(ndjson ? "Unreadable line" : "Unreadable body", error));
-            }
-
-            switch (stop)
-            {
-                case Stop.TooManyItems:
+                if (received + buffer.Length > maxBytes)
+                {
                     return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
-                        $"This request holds at least {maxItems + 1:N0} contacts; a bulk request takes at most {maxItems:N0}. Split it into requests of {maxItems:N0} "
-                        + $"(the command-line importer does this for a file of any size). Nothing of this request was applied.")));
-                case Stop.NotAnArray:
-                    return (null, NoContacts());
-            }
+                        $"The body is over {maxBytes / (1024 * 1024)} MB. Send at most {maxItems:N0} contacts per request.")));
+                }
 
-            // The whole body goes into the hash once it is complete (trailing whitespace included), as the old whole-body hash did.
-            foreach (var segment in read.IsCompleted ? buffer : buffer.Slice(0, consumed))
+                // An unfinished item or line is looked at again only once the unread part has doubled: a huge one costs linear time.
+                if (!read.IsCompleted && (buffer.Length < wanted || (!bomChecked && buffer.Length < Bom.Length)))
+                {
+                    continue;
+                }
+
+                long consumed = 0;
+                if (!bomChecked)
+                {
+                    bomChecked = true;
+                    consumed = buffer.Length >= Bom.Length && buffer.Slice(0, Bom.Length).ToArray().AsSpan().SequenceEqual(Bom) ? Bom.Length : 0;
+                }
+
+                var (taken, stop, error) = ndjson
+                    ? TakeLines(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref line)
+                    : TakeArrayItems(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref state, ref inArray);
+                consumed += taken;
+                if (error is not null)
+                {
+                    return (null, ApiProblems.BadRequest(ndjson ? "Unreadable line" : "Unreadable body", error));
+                }
+
+                switch (stop)
+                {
+                    case Stop.TooManyItems:
+                        return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
+                            $"This request holds at least {maxItems + 1:N0} contacts; a bulk request takes at most {maxItems:N0}. Split it into requests of {maxItems:N0} "
+                            + $"(the command-line importer does this for a file of any size). Nothing of this request was applied.")));
+                    case Stop.NotAnArray:
+                        return (null, NoContacts());
+                }
+
+                // The whole body goes into the hash once it is complete (trailing whitespace included), as the old whole-body hash did.
+                foreach (var segment in read.IsCompleted ? buffer : buffer.Slice(0, consumed))
+                {
+                    hash.AppendData(segment.Span);
+                }
+
+                if (read.IsCompleted)
+                {
+                    consumedTo = buffer.End;
+                    break;
+                }
+
+                received += consumed;
+                wanted = 2 * (buffer.Length - consumed);
+                consumedTo = buffer.GetPosition(consumed);
+            }
+            finally
             {
-                hash.AppendData(segment.Span);
+                pipe.AdvanceTo(consumedTo, examinedTo);
             }
-
-            if (read.IsCompleted)
-            {
-                break;
-            }
-
-            received += consumed;
-            wanted = 2 * (buffer.Length - consumed);
-            pipe.AdvanceTo(buffer.GetPosition(consumed), buffer.End);
         }
 
         return items.Count == 0 ? (null, NoContacts()) : (new BulkBody(items, hash.GetHashAndReset()), null);
