@@ -139,14 +139,14 @@ public sealed partial class OpRunner
     private Task<Answer> SendBulkAsync(string body, string? key, CancellationToken cancellationToken = default) =>
         Http.SendAsync(HttpMethod.Post, "/api/contacts/bulk", Json.Raw(body), key, cancellationToken);
 
-    /// <summary>Sends until the answer is not "still being applied" (409), as a client retrying with its key does.</summary>
+    /// <summary>Sends until the answer is not 409 "Request in progress" (the first attempt still running), as a client retrying with its key does.</summary>
     private async Task<Answer> SendUntilAnsweredAsync(string body, string key, string path = "/api/contacts/bulk")
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             var answer = await Http.SendAsync(HttpMethod.Post, path, Json.Raw(body), key);
-            if (answer.Status != HttpStatusCode.Conflict || !answer.Body.Contains("still being applied", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            if (answer.Status != HttpStatusCode.Conflict || !answer.Body.Contains("\"title\":\"Request in progress\"", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
             {
                 return answer;
             }
