@@ -84,21 +84,9 @@ public sealed record ModelSettings(
     /// </summary>
     public static readonly IReadOnlySet<string> Pending = new HashSet<string>
     {
-        // An opted-out email replaced on its contact (merge, PATCH, import), then taken by a new contact, shows "unknown".
-        Invariant.OptOut,
-        // A client that drops the connection after the claim: the claim is released and the retry applies the batch again.
-        Invariant.ExactlyOnceAbandoned,
-        // Two sends with one key at once: the second's claim waits for the first's insert, then reads the row with the
-        // statement's older snapshot (body_hash null) and answers 500 instead of 409 "in progress".
-        Invariant.ExactlyOnceConcurrent,
-        // A merge resolved to a contact that a delete removes before the merge reaches its grain: the grain inserts the
-        // contact again under the same id with only the merge's data (tags and field values it held are gone).
-        Invariant.NothingLostAfterDelete,
-        // The same race on an import's row: the row is recorded invalid instead of being written.
-        Invariant.ImportRowRacingDelete,
-        // The grain checks an edit against its own copy before the version-checked write; a copy that missed a batch
-        // write (import, bulk) refuses "A contact needs a phone or an email" for a contact that has a phone.
-        Invariant.AnswersStaleGrain,
+        // Empty: every finding so far is fixed and enforced (the early-ended response, opt-outs leaving with their address,
+        // abandoned and concurrent retries, merges and import rows racing a delete, edits refused by a stale grain copy).
+        // A finding that cannot be fixed at once is listed here with what it is, so CI reports it without failing.
     };
 
     public bool EnforceAll => string.Equals(Enforce, "all", StringComparison.OrdinalIgnoreCase);

@@ -19,6 +19,13 @@ public interface IContactGrain : IGrainWithGuidCompoundKey
     [Alias("Merge")]
     Task<WriteResult> MergeAsync(ContactWrite contact, WriteContext context);
 
+    /// <summary>
+    /// The same merge into a contact that must exist (one a write was matched to by its phone or email): a contact deleted
+    /// since it was matched answers <see cref="WriteOutcome.NotFound"/> instead of coming back with only this write's data.
+    /// </summary>
+    [Alias("MergeInto")]
+    Task<WriteResult> MergeIntoAsync(ContactWrite contact, WriteContext context);
+
     [Alias("Edit")]
     Task<WriteResult> EditAsync(ContactEditCommand edit, WriteContext context);
 

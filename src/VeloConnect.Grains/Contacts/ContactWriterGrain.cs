@@ -31,20 +31,37 @@ public sealed class ContactWriterGrain(ContactStore store) : Grain, IContactWrit
         for (var attempt = 1; ; attempt++)
         {
             var owners = await store.OwnersAsync(workspaceId, identifiers);
-            foreach (var identifier in identifiers)
+            var owner = identifiers.Select(i => owners.TryGetValue(i, out var id) ? id : (Guid?)null).FirstOrDefault(id => id is not null);
+            WriteResult result;
+            if (owner is { } matched)
             {
-                if (owners.TryGetValue(identifier, out var owner))
+                if (mode == UpsertMode.CreateOnly)
                 {
-                    return mode == UpsertMode.CreateOnly
-                        ? new WriteResult(WriteOutcome.AlreadyExists, owner, [], "A contact with this phone or email already exists.", owner)
-                        : await GrainFactory.Contact(workspaceId, owner).MergeAsync(contact, context);
+                    return new WriteResult(WriteOutcome.AlreadyExists, matched, [], "A contact with this phone or email already exists.", matched);
+                }
+
+                // A delete may remove the matched contact before the merge reaches it: then the write is matched again
+                // (a new contact, or another holder of one of its identifiers), never merged into the deleted one's id.
+                result = await GrainFactory.Contact(workspaceId, matched).MergeIntoAsync(contact, context);
+                if (result.Outcome != WriteOutcome.NotFound)
+                {
+                    return result;
+                }
+            }
+            else
+            {
+                result = await GrainFactory.Contact(workspaceId, Guid.NewGuid()).MergeAsync(contact, context);
+                if (result.Outcome != WriteOutcome.Conflict)
+                {
+                    return result;
                 }
             }
 
-            var result = await GrainFactory.Contact(workspaceId, Guid.NewGuid()).MergeAsync(contact, context);
-            if (result.Outcome != WriteOutcome.Conflict || attempt == Attempts)
+            if (attempt == Attempts)
             {
-                return result;
+                return result.Outcome == WriteOutcome.NotFound
+                    ? WriteResult.Failure("The contact this matched was deleted while it was written, several times in a row; send it again.")
+                    : result;
             }
         }
     }

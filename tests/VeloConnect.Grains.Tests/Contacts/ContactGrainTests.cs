@@ -71,6 +71,51 @@ public sealed class ContactGrainTests(ContactClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_edit_clearing_the_email_of_a_contact_a_batch_gave_a_phone_behind_the_grains_back_is_written()
+    {
+        // Model test finding: the grain judged the edit on its own copy (email only) and refused "needs a phone or an email".
+        var workspace = await fixture.NewWorkspaceAsync();
+        var created = await fixture.Client.ContactWriter(workspace).UpsertAsync(Write(email: "stale.copy@example.com", name: "Ann"), UpsertMode.Merge, Import);
+        var grain = fixture.Client.Contact(workspace, created.ContactId);
+        await using (var behind = fixture.DataSource.CreateCommand(
+            "update contacts set phones = array['+14155550141'], version = version + 1 where id = @id;"
+            + "insert into contact_identifiers (workspace_id, kind, value, contact_id) values (@workspace, 'p', '+14155550141', @id)"))
+        {
+            behind.Parameters.AddWithValue("id", created.ContactId);
+            behind.Parameters.AddWithValue("workspace", workspace);
+            await behind.ExecuteNonQueryAsync();
+        }
+
+        var edit = await grain.EditAsync(new ContactEditCommand(null, false, null, null, true, null, null, null, false), new WriteContext("Manual", null));
+
+        Assert.Equal(WriteOutcome.Updated, edit.Outcome);
+        var stored = (await Store.LoadAsync(workspace, created.ContactId))!;
+        Assert.Equal(["+14155550141"], stored.Data.Phones);
+        Assert.Null(stored.Data.Email);
+        Assert.Null(await OwnerAsync(workspace, Identifier.ForEmail("stale.copy@example.com")));
+    }
+
+    [Fact]
+    public async Task A_merge_into_a_contact_deleted_since_it_was_matched_does_not_bring_it_back()
+    {
+        // Model test finding: a merge matched to a contact that a delete removed before the merge reached its grain
+        // inserted the contact again under its old id with only the merge's data.
+        var workspace = await fixture.NewWorkspaceAsync();
+        var created = await fixture.Client.ContactWriter(workspace).UpsertAsync(Write("+14155550142", name: "Ann", tags: ["kept"]), UpsertMode.Merge, Import);
+        var grain = fixture.Client.Contact(workspace, created.ContactId);
+        await new ContactDeletion(fixture.DataSource).DeleteOneAsync(workspace, created.ContactId, null);
+
+        var merge = await grain.MergeIntoAsync(Write("+14155550142", tags: ["late"]), Import);
+
+        Assert.Equal(WriteOutcome.NotFound, merge.Outcome);
+        Assert.Null(await Store.LoadAsync(workspace, created.ContactId));
+        // Through the writer, the same write becomes a new contact of its own.
+        var again = await fixture.Client.ContactWriter(workspace).UpsertAsync(Write("+14155550142", tags: ["late"]), UpsertMode.Merge, Import);
+        Assert.Equal(WriteOutcome.Created, again.Outcome);
+        Assert.NotEqual(created.ContactId, again.ContactId);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_creates_with_one_phone_make_exactly_one_contact()
     {
         var workspace = await fixture.NewWorkspaceAsync();
