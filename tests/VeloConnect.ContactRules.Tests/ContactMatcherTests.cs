@@ -81,6 +81,21 @@ public sealed class ContactMatcherTests
     }
 
     [Fact]
+    public void Owner_whose_contact_was_deleted_between_the_two_reads_is_not_written_again_under_its_old_id()
+    {
+        // The owners say Ann holds the phone, but Ann was not among the stored contacts: deleted in between (model test).
+        var matcher = new ContactMatcher(Owners(), new Dictionary<Guid, ContactData> { [BobId] = Bob });
+
+        var result = matcher.Apply(Input(primaryPhone: AnnPrimary, tags: ["late"]), NewIds(FirstNewId));
+
+        Assert.Equal((FirstNewId, true), (result.ContactId, result.IsNew));
+        var change = Assert.Single(matcher.Changes());
+        Assert.Equal((FirstNewId, true), (change.Id, change.IsNew));
+        Assert.Equal(["late"], change.After.Tags);
+        Assert.DoesNotContain(matcher.Changes(), c => c.Id == AnnId);
+    }
+
+    [Fact]
     public void Phone_match_wins_over_email_match_and_the_email_stays_with_its_owner()
     {
         var owners = Owners();

@@ -55,7 +55,7 @@ public sealed record Violation(string Invariant, string Message)
 /// How the model test runs, from environment variables:
 /// <list type="bullet">
 /// <item><c>VELO_MODEL_SEED</c>: replay one sequence from the seed a failure printed (with <c>VELO_MODEL_STEPS</c>, its shrunk form);</item>
-/// <item><c>VELO_MODEL_SEQUENCES</c>: how many sequences (default 20);</item>
+/// <item><c>VELO_MODEL_SEQUENCES</c>: how many sequences (default 50);</item>
 /// <item><c>VELO_MODEL_SOAK</c>: run for this many minutes instead (a long soak);</item>
 /// <item><c>VELO_MODEL_ENFORCE</c>: enforce invariants still listed in <see cref="Pending"/> too: <c>all</c>, or their numbers
 /// (<c>1</c>, <c>4</c>: "4" covers the abandoned-request check);</item>
@@ -100,7 +100,7 @@ public sealed record ModelSettings(
         return new ModelSettings(
             Read("VELO_MODEL_SEED"),
             Read("VELO_MODEL_STEPS"),
-            Read("VELO_MODEL_SEQUENCES") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 20,
+            Read("VELO_MODEL_SEQUENCES") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 50,
             Read("VELO_MODEL_SOAK") is { } minutes ? double.Parse(minutes, CultureInfo.InvariantCulture) : 0,
             Read("VELO_MODEL_ENFORCE"),
             string.Equals(Read("VELO_MODEL_OPTOUT_SCOPE"), "channel", StringComparison.OrdinalIgnoreCase) ? OptOutScope.Channel : OptOutScope.All,

@@ -46,6 +46,15 @@ public sealed class ContactMatcher
     /// <param name="consent">The opt-outs of the inputs' addresses and of the owners (none: no consent warnings).</param>
     public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored, ConsentTracker? consent = null)
     {
+        // Owners and contacts are two reads: an owner whose contact was not found was deleted in between, and its phones
+        // and emails went with it. Matching an input to it would write the deleted contact again under its old id with
+        // only the input's data; they belong to nobody now (a new contact takes them; the write fails on the identifier's
+        // key, and is matched again, if another contact claimed one meanwhile).
+        foreach (var (identifier, owner) in owners.Where(o => !stored.ContainsKey(o.Value)).ToList())
+        {
+            owners.Remove(identifier);
+        }
+
         _owners = owners;
         _stored = stored;
         _consent = consent;
