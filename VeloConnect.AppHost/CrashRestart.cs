@@ -48,11 +48,6 @@ internal sealed partial class CrashRestart(
     public const string RestartsProperty = "velo.restarts";
     public const string LastCrashProperty = "velo.last-crash";
 
-    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
-
-    // A replica that ran this long before it crashed starts again without a pause.
-    private static readonly TimeSpan HealthyRun = TimeSpan.FromMinutes(1);
-
     private readonly ConcurrentDictionary<string, Replica> _replicas = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -76,50 +71,17 @@ internal sealed partial class CrashRestart(
     private void Observe(string replicaId, CustomResourceSnapshot snapshot)
     {
         var replica = _replicas.GetOrAdd(replicaId, _ => new Replica());
-        var state = snapshot.State?.Text;
         var previous = replica.State;
-        replica.State = state;
-        if (state == previous)
+        var pause = replica.Observe(snapshot.State?.Text, DateTime.UtcNow, lifetime.ApplicationStopping.IsCancellationRequested);
+        if (replica.State != previous)
         {
-            return;
+            LogState(logger, replicaId, previous, replica.State, snapshot.ExitCode);
         }
 
-        LogState(logger, replicaId, previous, state, snapshot.ExitCode);
-        if (state == KnownResourceStates.Stopping)
+        if (pause is { } wait)
         {
-            // Asked to stop (dashboard, CLI, the AppHost's shutdown): whatever ends it now is not a crash.
-            replica.StopRequested = true;
-            return;
+            _ = Task.Run(() => RestartAsync(replicaId, replica, snapshot.ExitCode, wait), lifetime.ApplicationStopping);
         }
-
-        if (state == KnownResourceStates.Starting)
-        {
-            replica.StopRequested = false;
-            return;
-        }
-
-        if (state == KnownResourceStates.Running)
-        {
-            replica.RunningSince = DateTime.UtcNow;
-            return;
-        }
-
-        var ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
-        var wasUp = previous == KnownResourceStates.Running || previous == KnownResourceStates.Starting;
-        if (!ended || !wasUp || replica.StopRequested || replica.Restarting || lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            return;
-        }
-
-        // Started, then ended without being asked to stop.
-        replica.Restarting = true;
-        var quickCrash = DateTime.UtcNow - replica.RunningSince < HealthyRun;
-        replica.QuickCrashes = quickCrash ? replica.QuickCrashes + 1 : 0;
-        replica.Restarts++;
-        var pause = replica.QuickCrashes <= 1
-            ? TimeSpan.Zero
-            : TimeSpan.FromSeconds(Math.Min(MaxPause.TotalSeconds, Math.Pow(2, replica.QuickCrashes - 2)));
-        _ = Task.Run(() => RestartAsync(replicaId, replica, snapshot.ExitCode, pause), lifetime.ApplicationStopping);
     }
 
     private async Task RestartAsync(string replicaId, Replica replica, int? exitCode, TimeSpan pause)
@@ -156,16 +118,6 @@ internal sealed partial class CrashRestart(
         }
     }
 
-    private sealed class Replica
-    {
-        public string? State { get; set; }
-        public DateTime RunningSince { get; set; } = DateTime.UtcNow;
-        public bool Restarting { get; set; }
-        public bool StopRequested { get; set; }
-        public int Restarts { get; set; }
-        public int QuickCrashes { get; set; }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Replica} exited unexpectedly (exit code {ExitCode}); starting it again (restart {Restarts}, after {PauseSeconds:F0} s)")]
     private static partial void LogCrashed(ILogger logger, string replica, string exitCode, int restarts, double pauseSeconds);
 
@@ -174,4 +126,67 @@ internal sealed partial class CrashRestart(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Replica} could not be started again: {Message}")]
     private static partial void LogRestartFailed(ILogger logger, string replica, string? message);
+}
+
+/// <summary>
+/// One replica's states as the orchestrator reports them, and the decision they lead to: a replica that ends after it
+/// started, without having passed through "Stopping" since (the state a stop from the dashboard, the CLI or the
+/// AppHost's shutdown puts it in first), has crashed and is started again: at once, and after a few quick crashes in a
+/// row with a growing pause (1, 2, 4 … up to 30 s).
+/// </summary>
+internal sealed class Replica
+{
+    public static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>A replica that ran this long before it crashed starts again without a pause.</summary>
+    public static readonly TimeSpan HealthyRun = TimeSpan.FromMinutes(1);
+
+    public string? State { get; private set; }
+
+    public bool Restarting { get; set; }
+
+    public int Restarts { get; private set; }
+
+    private DateTime _runningSince = DateTime.MinValue;
+    private bool _stopRequested;
+    private int _quickCrashes;
+
+    /// <summary>Takes a reported state; returns the pause before starting the replica again when it crashed, else null.</summary>
+    public TimeSpan? Observe(string? state, DateTime now, bool appStopping)
+    {
+        var previous = State;
+        State = state;
+        if (state == previous)
+        {
+            return null;
+        }
+
+        if (state == KnownResourceStates.Stopping)
+        {
+            // Asked to stop (dashboard, CLI, the AppHost's shutdown): whatever ends it now is not a crash.
+            _stopRequested = true;
+            return null;
+        }
+
+        if (state == KnownResourceStates.Starting || state == KnownResourceStates.Running)
+        {
+            // A run is timed from its start (a replica that never gets to Running crashes quickly too).
+            _stopRequested = _stopRequested && state == KnownResourceStates.Running;
+            _runningSince = state == KnownResourceStates.Running && previous == KnownResourceStates.Starting ? _runningSince : now;
+            return null;
+        }
+
+        var ended = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart;
+        var wasUp = previous == KnownResourceStates.Running || previous == KnownResourceStates.Starting;
+        if (!ended || !wasUp || _stopRequested || Restarting || appStopping)
+        {
+            return null;
+        }
+
+        // Started, then ended without being asked to stop.
+        Restarting = true;
+        _quickCrashes = now - _runningSince < HealthyRun ? _quickCrashes + 1 : 0;
+        Restarts++;
+        return _quickCrashes <= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxPause.TotalSeconds, Math.Pow(2, _quickCrashes - 2)));
+    }
 }
