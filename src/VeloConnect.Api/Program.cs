@@ -55,7 +55,7 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
 // Every endpoint needs a key unless it says otherwise (health, the OpenAPI document).
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(VeloConnect.Api.OpenApi.ApiDocument.Configure);
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -10,6 +10,8 @@ using VeloConnect.Api.Contacts;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 /// <summary>One item's result: its index in the request, what happened, the contact, and why (errors, skips, warnings); for a command-line import's row, its number in the file.</summary>
@@ -71,6 +73,8 @@ public static class BulkContactsApi
                 + "The body may also be NDJSON (Content-Type: application/x-ndjson): one item per line instead of an array.")
             .Accepts<ContactBodyDoc[]>("application/json", "application/x-ndjson")
             .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 if (operation.RequestBody?.Content?.TryGetValue("application/json", out var request) == true)

@@ -10,9 +10,11 @@ using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Imports;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
-public sealed record StartCommandLineImportRequest(int? TotalRows);
+public sealed record StartCommandLineImportRequest(int? TotalRows = null);
 
 public sealed record FinishCommandLineImportRequest(int? TotalRows);
 
@@ -31,7 +33,8 @@ public static class CommandLineImportsApi
     public static IEndpointRouteBuilder MapCommandLineImportsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/imports/{id:guid}/finish", Finish).WithTags("Imports").WithName("FinishCommandLineImport")
-            .WithSummary("Command-line imports: ends the import once every row of the file is recorded (body {\"totalRows\": N}); counts, notification and audit as for a wizard import");
+            .WithSummary("Command-line imports: ends the import once every row of the file is recorded (body {\"totalRows\": N}); counts, notification and audit as for a wizard import")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 

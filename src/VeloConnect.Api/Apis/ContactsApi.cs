@@ -11,6 +11,8 @@ using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Workspaces;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed class ContactServices(IClusterClient orleans, ContactStore contacts, ContactQuery query, FieldStore fields, WorkspaceStore workspaces, AuditLog audit,
@@ -44,18 +46,23 @@ public static partial class ContactsApi
             .WithSummary("How many contacts the filter selects (same filters as the list): what a delete or export of the filter would take");
         api.MapPost("/", CreateContact).WithName("CreateContact")
             .WithSummary("Creates a contact; 409 if one of its phones or its email already belongs to a contact")
-            .Accepts<ContactBodyDoc>("application/json");
-        api.MapGet("/{id:guid}", GetContact).WithName("GetContact").WithSummary("Gets one contact with its opt-ins");
+            .Accepts<ContactBodyDoc>("application/json").ProducesProblems(StatusCodes.Status409Conflict);
+        api.MapGet("/{id:guid}", GetContact).WithName("GetContact").WithSummary("Gets one contact with its opt-ins")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapPatch("/{id:guid}", UpdateContact).WithName("UpdateContact")
             .WithSummary("Edits a contact: given properties replace, null clears; custom values are merged per key (null removes one). Opt-ins are not changed here.")
-            .Accepts<ContactBodyDoc>("application/json");
-        api.MapDelete("/{id:guid}", DeleteContact).WithName("DeleteContact").WithSummary("Deletes one contact (audited); its opt-outs are kept for its phones and email");
-        api.MapPost("/delete", DeleteContactsByIds).WithName("DeleteContactsByIds").WithSummary("Deletes the contacts with the given ids (audited with the count)");
+            .Accepts<ContactBodyDoc>("application/json").ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapDelete("/{id:guid}", DeleteContact).WithName("DeleteContact").WithSummary("Deletes one contact (audited); its opt-outs are kept for its phones and email")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapPost("/delete", DeleteContactsByIds).WithName("DeleteContactsByIds").WithSummary("Deletes the contacts with the given ids (audited with the count)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter")
-            .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.");
+            .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn")
             .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.")
-            .WithDescription("An opt-out is recorded on the contact and on each of its phones and its email, and follows them to any contact that takes them later. opted_in lifts the opt-outs of the contact's phones and email; unknown is refused (409) while the contact is opted out.");
+            .WithDescription("An opt-out is recorded on the contact and on each of its phones and its email, and follows them to any contact that takes them later. opted_in lifts the opt-outs of the contact's phones and email; unknown is refused (409) while the contact is opted out.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -296,11 +303,11 @@ public readonly record struct RequestContext(HttpContext Http, ContactServices S
 
 /// <summary>For the OpenAPI document: the shape of a create/edit body.</summary>
 public sealed record ContactBodyDoc(
-    string? Name,
-    IReadOnlyList<string>? Phones,
-    string? Email,
-    IReadOnlyList<string>? Tags,
-    IReadOnlyDictionary<string, object?>? Custom,
-    Guid? AssignedAgentId,
-    string? Source,
-    string? Region);
+    string? Name = null,
+    IReadOnlyList<string>? Phones = null,
+    string? Email = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyDictionary<string, object?>? Custom = null,
+    Guid? AssignedAgentId = null,
+    string? Source = null,
+    string? Region = null);

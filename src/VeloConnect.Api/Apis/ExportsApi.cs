@@ -11,6 +11,8 @@ using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Jobs;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed class ExportServices(IClusterClient orleans, ExportStore exports, FieldStore fields, AuditLog audit, ExportLinkSigner signer, IOptions<ExportOptions> options, TimeProvider clock,
@@ -44,11 +46,16 @@ public static class ExportsApi
             .WithSummary("Exports the contacts the filter selects as a file built in the background (202); follow it with GET /api/exports/{id}")
             .WithDescription("format=csv|json (default csv), and exactly the contact list's filters: tag (repeatable), source, assignedAgent, createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=<status>, q.");
         api.MapGet("/", ListExports).WithName("ListExports").WithSummary("My exports, newest first: status, rows, size and, once ready, the download links");
-        api.MapGet("/{id:guid}", GetExport).WithName("GetExport").WithSummary("One export's status, progress and download links");
+        api.MapGet("/{id:guid}", GetExport).WithName("GetExport").WithSummary("One export's status, progress and download links")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapGet("/{id:guid}/download", Download).WithName("DownloadExport")
-            .WithSummary("The export's file (audited); 409 while it is being written, 410 once expired");
+            .WithSummary("The export's file (audited); 409 while it is being written, 410 once expired")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
         api.MapGet("/download", DownloadWithLink).WithName("DownloadExportWithLink").AllowAnonymous()
-            .WithSummary("The export's file through a signed link (no API key): 403 if the link was altered, 410 once expired, 404 if the export is gone");
+            .WithSummary("The export's file through a signed link (no API key): 403 if the link was altered, 410 once expired, 404 if the export is gone")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
         return app;
     }
 

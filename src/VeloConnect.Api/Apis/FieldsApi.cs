@@ -4,6 +4,8 @@ using VeloConnect.ContactRules.Fields;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Fields;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed record FieldResponse(string Key, string Label, string Type, IReadOnlyList<string> Options)
@@ -11,7 +13,7 @@ public sealed record FieldResponse(string Key, string Label, string Type, IReadO
     public static FieldResponse From(FieldDefinition field) => new(field.Key, field.Label, FieldStore.TypeName(field.Type), field.Options);
 }
 
-public sealed record FieldRequest(string? Key, string? Label, string? Type, IReadOnlyList<string>? Options);
+public sealed record FieldRequest(string? Key = null, string? Label = null, string? Type = null, IReadOnlyList<string>? Options = null);
 
 public sealed record FieldDeletedResponse(string Key, int ContactsCleared);
 
@@ -23,9 +25,12 @@ public static class FieldsApi
         var api = app.MapGroup("/api/fields").WithTags("Contact fields");
         api.MapGet("/", ListFields).WithName("ListFields").WithSummary("Lists the workspace's custom contact fields in display order");
         api.MapPost("/", CreateField).WithName("CreateField")
-            .WithSummary("Creates a custom field: key, label, type (text, number, date, boolean, single_select, multi_select) and, for selects, options");
-        api.MapPut("/{key}", UpdateField).WithName("UpdateField").WithSummary("Changes a field's label or options (the type cannot change)");
-        api.MapDelete("/{key}", DeleteField).WithName("DeleteField").WithSummary("Deletes a field and its values on every contact (audited)");
+            .WithSummary("Creates a custom field: key, label, type (text, number, date, boolean, single_select, multi_select) and, for selects, options")
+            .ProducesProblems(StatusCodes.Status409Conflict);
+        api.MapPut("/{key}", UpdateField).WithName("UpdateField").WithSummary("Changes a field's label or options (the type cannot change)")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapDelete("/{key}", DeleteField).WithName("DeleteField").WithSummary("Deletes a field and its values on every contact (audited)")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -5,6 +5,8 @@ using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed class ImportRevertServices(IClusterClient orleans, ImportStore imports, ImportRevertStore reverts, TimeProvider clock,
@@ -44,9 +46,11 @@ public static class ImportRevertApi
         var api = app.MapGroup("/api/imports").WithTags("Imports");
         api.MapPost("/{id:guid}/revert", Revert).WithName("RevertImport")
             .WithSummary("Reverts a finished import (up to 30 days after it finished): deletes the contacts it created and restores what it changed on others, "
-                + "except contacts changed since, which are kept and listed. Opt-ins are never touched. 202 with the revert's state; asking again returns the same revert.");
+                + "except contacts changed since, which are kept and listed. Opt-ins are never touched. 202 with the revert's state; asking again returns the same revert.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
         api.MapGet("/{id:guid}/revert", GetRevert).WithName("GetImportRevert")
-            .WithSummary("The revert of an import: status, progress, counts and the contacts kept with the reasons");
+            .WithSummary("The revert of an import: status, progress, counts and the contacts kept with the reasons")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -12,6 +12,8 @@ using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
 using VeloConnect.Data.Telemetry;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed class ImportServices(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory,
@@ -39,16 +41,27 @@ public static class ImportsApi
         api.MapPost("/", Upload).WithName("UploadImport").DisableAntiforgery()
             // 50,000 rows of a wide export can pass Kestrel's default 30 MB; the row limit is what bounds a file.
             .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
-            .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false, 'delimiter' comma|semicolon|tab to override the detected one, and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.");
+            .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false, 'delimiter' comma|semicolon|tab to override the detected one, and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.")
+            .Accepts<UploadImportFormDoc>("multipart/form-data")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
         api.MapPut("/{id:guid}/mapping", SetMapping).WithName("SetImportMapping")
-            .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.");
+            .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport")
-            .WithSummary("Step 3: a dry run against the current contacts: counts added/updated/skipped/invalid, warnings and the first rows of each kind. Changes nothing.");
-        api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithSummary("Runs the import (202); follow it with GET /api/imports/{id}");
-        api.MapGet("/{id:guid}", GetImport).WithName("GetImport").WithSummary("An import's analysis, mapping, status, progress and counts");
-        api.MapGet("/", ListImports).WithName("ListImports").WithSummary("Import history, newest first");
+            .WithSummary("Step 3: a dry run against the current contacts: counts added/updated/skipped/invalid, warnings and the first rows of each kind. Changes nothing.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithSummary("Runs the import (202); follow it with GET /api/imports/{id}")
+            .WithDescription("A command-line import may send {\"totalRows\": N} (the file's data rows, shown as its progress); a wizard import takes no body.")
+            .Accepts<StartCommandLineImportRequest>(isOptional: true, "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet("/{id:guid}", GetImport).WithName("GetImport").WithSummary("An import's analysis, mapping, status, progress and counts")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        api.MapGet("/", ListImports).WithName("ListImports").WithSummary("Import history, newest first (before: the createdAt of the last import of the previous page)")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{id:guid}/errors.csv", ErrorReport).WithName("ImportErrorReport")
-            .WithSummary("The rows that were not imported (invalid or skipped) as CSV: row number, outcome, reasons, and the original row as uploaded");
+            .WithSummary("The rows that were not imported (invalid or skipped) as CSV: row number, outcome, reasons, and the original row as uploaded")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -7,11 +7,13 @@ using VeloConnect.Api.Auth;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data.Notifications;
 
+using VeloConnect.Api.OpenApi;
+
 namespace VeloConnect.Api.Apis;
 
 public sealed record NotificationListResponse(IReadOnlyList<Notification> Items, long? NextBefore);
 
-public sealed record MarkReadRequest(IReadOnlyList<long>? Ids, bool All = false);
+public sealed record MarkReadRequest(IReadOnlyList<long>? Ids = null, bool All = false);
 
 public sealed record MarkReadResponse(int Marked);
 
@@ -21,7 +23,8 @@ public static class NotificationsApi
     {
         var api = app.MapGroup("/api/notifications").WithTags("Notifications");
         api.MapGet("/", ListNotifications).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (unread=true for unread only)");
-        api.MapPost("/read", MarkRead).WithName("MarkNotificationsRead").WithSummary("Marks notifications read: {\"ids\": [...]} or {\"all\": true}");
+        api.MapPost("/read", MarkRead).WithName("MarkNotificationsRead").WithSummary("Marks notifications read: {\"ids\": [...]} or {\"all\": true}")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/stream", Stream).WithName("StreamNotifications")
             .WithSummary("Server-sent events: each new notification of the caller as it happens (event 'notification', id: the notification's id). "
                 + "Resume with the Last-Event-ID header (or ?after=<id>) to receive first what came after that id; when more than 100 are pending, one event 'refetch' "

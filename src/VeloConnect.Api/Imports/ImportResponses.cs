@@ -105,4 +105,16 @@ public sealed record ImportResponse(
     }
 }
 
-public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader, string? Region);
+public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null);
+
+/// <summary>
+/// For the OpenAPI document: the upload's multipart form (the handler reads the form itself). <c>commandLine</c> and
+/// <c>fileSize</c> are the command-line importer's: it uploads the head of its file and gives the whole file's size.
+/// </summary>
+public sealed record UploadImportFormDoc(
+    IFormFile File,
+    bool? HasHeader = null,
+    string? Delimiter = null,
+    string? ConvertFrom = null,
+    bool? CommandLine = null,
+    long? FileSize = null);
