@@ -163,6 +163,27 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
         AssertValid(JsonNode.Parse(mapping), mappingSchema, document, "SetImportMapping body");
     }
 
+    /// <summary>Each documented query parameter of the contact list, with its example value, is a filter the API accepts.</summary>
+    [Fact]
+    public async Task Documented_query_parameters_with_their_examples_are_accepted()
+    {
+        var document = await DocumentAsync();
+        var ws = await fixture.NewWorkspaceAsync();
+        foreach (var (operation, path) in new[] { ("ListContacts", "/api/contacts"), ("CountContacts", "/api/contacts/count") })
+        {
+            var parameters = OperationById(document, operation)["parameters"]!.AsArray().Select(p => p!.AsObject()).Where(p => p["example"] is not null).ToList();
+            Assert.Contains(parameters, p => p["name"]!.GetValue<string>() == "tag");
+            foreach (var parameter in parameters)
+            {
+                var name = parameter["name"]!.GetValue<string>();
+                var values = parameter["example"] is JsonArray many ? many.Select(v => v!.GetValue<string>()) : [parameter["example"]!.GetValue<string>()];
+                var query = string.Join("&", values.Select(v => $"{name}={Uri.EscapeDataString(v)}"));
+                var response = await ws.Http.GetAsync($"{path}?{query}");
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{operation} documents ?{query}, which it answers {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
     private async Task<JsonObject> DocumentAsync() => (await fixture.Client(null).GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
 
     private static IEnumerable<(string Path, string Method, JsonObject Operation)> Operations(JsonObject document) =>

@@ -41,9 +41,11 @@ public static partial class ContactsApi
         var api = app.MapGroup("/api/contacts").WithTags("Contacts");
         api.MapGet("/", ListContacts).WithName("ListContacts")
             .WithSummary("Lists contacts, newest first, with filters and cursor paging")
-            .WithDescription("Filters: tag (repeatable, all must match), source, assignedAgent (user id or 'none'), createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=opted_in|opted_out|unknown, q (text search). Paging: limit (1-500, default 50) and the nextCursor of the previous page.");
+            .WithDescription("Filters: tag (repeatable, all must match), source, assignedAgent (user id or 'none'), createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=opted_in|opted_out|unknown, q (text search). Paging: limit (1-500, default 50) and the nextCursor of the previous page.")
+            .WithContactFilterParameters();
         api.MapGet("/count", CountContacts).WithName("CountContacts")
-            .WithSummary("How many contacts the filter selects (same filters as the list): what a delete or export of the filter would take");
+            .WithSummary("How many contacts the filter selects (same filters as the list): what a delete or export of the filter would take")
+            .WithContactFilterParameters();
         api.MapPost("/", CreateContact).WithName("CreateContact")
             .WithSummary("Creates a contact; 409 if one of its phones or its email already belongs to a contact")
             .Accepts<ContactBodyDoc>("application/json").ProducesProblems(StatusCodes.Status409Conflict);
@@ -58,7 +60,7 @@ public static partial class ContactsApi
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
         api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter")
             .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.")
-            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+            .WithContactFilterParameters().ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn")
             .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.")
             .WithDescription("An opt-out is recorded on the contact and on each of its phones and its email, and follows them to any contact that takes them later. opted_in lifts the opt-outs of the contact's phones and email; unknown is refused (409) while the contact is opted out.")

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
@@ -50,6 +51,47 @@ public static class ApiDocument
 
         return builder;
     }
+
+    /// <summary>
+    /// Declares the contact list's filters as query parameters, each with an example (the handler reads them from the
+    /// raw query: see <c>ContactFilterReader</c>). <c>field.&lt;key&gt;</c> and <c>optIn.&lt;channel&gt;</c> have a name
+    /// per field or channel, which OpenAPI cannot declare: the operation's description names them.
+    /// </summary>
+    public static RouteHandlerBuilder WithContactFilterParameters(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, schema, example, description) in ContactFilters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Query,
+                    Description = description,
+                    Schema = schema(),
+                    Example = example,
+                    Style = ParameterStyle.Form,
+                    Explode = true,
+                });
+            }
+
+            return Task.CompletedTask;
+        });
+
+    private static readonly (string Name, Func<OpenApiSchema> Schema, JsonNode Example, string Description)[] ContactFilters =
+    [
+        ("tag", () => new() { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }, new JsonArray("vip"),
+            "Contacts with this tag; repeat the parameter for several (all must match)."),
+        ("source", Text, "CSV import", "Contacts that came from this source (API, CSV import, or the source given when created)."),
+        ("assignedAgent", Text, "none", "Contacts assigned to this user (an id from GET /api/users), or 'none' for unassigned contacts."),
+        ("createdFrom", Text, "2025-01-01", "Created at or after this ISO 8601 date or time."),
+        ("createdTo", Text, "2025-12-31", "Created at or before this ISO 8601 date or time (a date alone includes that whole day)."),
+        ("lastActivityFrom", Text, "2025-01-01T00:00:00Z", "Last active at or after this ISO 8601 date or time."),
+        ("lastActivityTo", Text, "2025-12-31", "Last active at or before this ISO 8601 date or time (a date alone includes that whole day)."),
+        ("q", Text, "ann", "Text search over the contact; a phone may be written as people write it, e.g. (415) 555-0100."),
+    ];
+
+    private static OpenApiSchema Text() => new() { Type = JsonSchemaType.String };
 
     private static Task DescribeDocumentAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
