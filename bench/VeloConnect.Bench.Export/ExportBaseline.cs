@@ -6,7 +6,7 @@ using VeloConnect.Bench.Support;
 namespace VeloConnect.Bench.Export;
 
 /// <summary>
-/// PostgreSQL's own way to write the same file, the limit the export is measured against (docs/PERFORMANCE.md): what
+/// PostgreSQL's own way to write the same file, the limit the export is measured against (docs/spec/performance.md): what
 /// psql's <c>\copy (select …) to file with (format csv, header)</c> does — <c>COPY (select …) TO STDOUT</c> read
 /// through Npgsql and written to a file. The query selects the CSV export's columns (name, phone, additional phones,
 /// email, tags, each custom field, created, last activity, source, assigned agent's name, one opt-in status per

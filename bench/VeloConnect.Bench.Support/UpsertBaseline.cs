@@ -9,7 +9,7 @@ public sealed record BaselineRow(string Name, string Phone, string Email, string
 
 /// <summary>
 /// PostgreSQL's own way to do the same work, the limit the import and bulk benchmarks are measured against
-/// (docs/PERFORMANCE.md): binary <c>COPY</c> of the rows into a temporary staging table and one set-based upsert into
+/// (docs/spec/performance.md): binary <c>COPY</c> of the rows into a temporary staging table and one set-based upsert into
 /// a table shaped like <c>contacts</c>, unique on (workspace, phone), tags merged as a union and custom values merged
 /// key by key. One transaction per measure.
 /// </summary>

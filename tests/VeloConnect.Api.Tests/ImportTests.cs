@@ -7,7 +7,7 @@ using static VeloConnect.Api.Tests.ApiTestExtensions;
 
 namespace VeloConnect.Api.Tests;
 
-/// <summary>The import wizard end to end through the API, one rule of PRODUCT.md per test.</summary>
+/// <summary>The import wizard end to end through the API, one rule of docs/spec/product.md per test.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class ImportTests(ApiFixture fixture)
 {

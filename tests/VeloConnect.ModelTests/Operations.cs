@@ -110,7 +110,7 @@ public sealed record RowSpec(ContactSpec Contact, bool BadPhone, bool National)
     public IReadOnlyList<string> ValidAddresses => Valid ? [.. Contact.Addresses] : [];
 
     /// <summary>
-    /// A row is imported when it has a phone or an email and no unreadable one. (PRODUCT.md says a row with one bad
+    /// A row is imported when it has a phone or an email and no unreadable one. (docs/spec/product.md says a row with one bad
     /// identifier and another good one is imported by the good one with a warning; today's RowReader, which the wizard
     /// and velo share, refuses the row. The model follows the code.)
     /// </summary>

@@ -1,7 +1,7 @@
 namespace VeloConnect.Contracts.Contacts;
 
 /// <summary>
-/// The contact list's filters (PRODUCT.md): every condition given must hold. Used by the list, delete-by-filter
+/// The contact list's filters (docs/spec/product.md): every condition given must hold. Used by the list, delete-by-filter
 /// and exports, so all three select exactly the same contacts.
 /// </summary>
 /// <param name="Tags">The contact has every one of these tags (case-insensitive).</param>

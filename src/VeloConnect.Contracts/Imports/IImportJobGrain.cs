@@ -1,9 +1,10 @@
 namespace VeloConnect.Contracts.Imports;
 
 /// <summary>
-/// One import run (key: the import id). Reads the stored file through the confirmed mapping and hands each row to
-/// the contact writer; every row's result is recorded exactly once, so a job resumed on another silo after a crash
-/// continues where the last one stopped.
+/// One import run (key: the import id). Reads the stored file through the confirmed mapping in batches, plans each
+/// batch against the contacts it matches and writes it in one transaction with its rows' results (a batch that meets a
+/// concurrent change goes row by row through the contact grains); every row's result is recorded exactly once, so a job
+/// resumed on another silo after a crash continues where the last one stopped.
 /// </summary>
 [Alias("velo.IImportJobGrain")]
 public interface IImportJobGrain : IGrainWithGuidKey
