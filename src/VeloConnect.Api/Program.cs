@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using VeloConnect.Api;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
@@ -43,6 +44,7 @@ builder.Services.AddHostedService(provider => provider.GetRequiredService<Notifi
 builder.Services.AddOptions<BulkRequestOptions>().BindConfiguration(BulkRequestOptions.Section)
     .Validate(o => o.IsValid(), BulkRequestOptions.ValidationMessage).ValidateOnStart();
 builder.Services.AddSingleton<BulkRequestRunner>();
+builder.Services.AddSingleton<KeyedRequests>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<BulkRequestRunner>());
 if (builder.Environment.IsDevelopment())
 {

@@ -91,7 +91,7 @@ public sealed class IdempotencyTests(IdempotencyFixture fixture) : IClassFixture
         var import = await StartCommandLineImportAsync(ws.Http);
         var rows = """[{"row":2,"cells":["Fay","+14155550423"]},{"row":3,"cells":["Gus","+14155550424"]}]""";
         await fixture.InsertDeadClaimAsync(ws.Id, $"{import}:2", rows);
-        var batch = await ws.Http.SendAsync(BulkRequest(rows, $"{import}:2", $"?importId={import}"));
+        var batch = await ws.Http.SendAsync(BulkRequest(rows, $"{import}:2", $"/api/imports/{import}/rows"));
         Assert.Equal(["created", "created"], Statuses(await ReadAsync(batch, HttpStatusCode.OK)));
         var finished = await ReadAsync(await ws.Http.PostAsync($"/api/imports/{import}/finish", Json("""{"totalRows":2}""")), HttpStatusCode.OK);
         Assert.Equal("finished", finished["status"]!.GetValue<string>());
@@ -175,9 +175,9 @@ public sealed class IdempotencyTests(IdempotencyFixture fixture) : IClassFixture
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static HttpRequestMessage BulkRequest(string body, string key, string query = "")
+    private static HttpRequestMessage BulkRequest(string body, string key, string path = "/api/contacts/bulk")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/contacts/bulk" + query) { Content = Json(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
         request.Headers.Add("Idempotency-Key", key);
         return request;
     }

@@ -301,10 +301,10 @@ public sealed class OptOutFollowsAddressTests(ApiFixture fixture)
         return id;
     }
 
-    /// <summary>One row of a command-line import (cells: name, phone, email, tags) through the bulk endpoint; its result.</summary>
+    /// <summary>One row of a command-line import (cells: name, phone, email, tags) through its rows endpoint; its result.</summary>
     internal static async Task<JsonObject> PostRowAsync(HttpClient http, string importId, int row, params string[] cells)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/contacts/bulk?importId={importId}") { Content = JsonContent.Create(new object[] { new { row, cells } }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/imports/{importId}/rows") { Content = JsonContent.Create(new object[] { new { row, cells } }) };
         request.Headers.Add("Idempotency-Key", $"{importId}-row-{row}");
         var answer = await ReadAsync(await http.SendAsync(request), HttpStatusCode.OK);
         return Assert.Single(answer["results"]!.AsArray())!.AsObject();

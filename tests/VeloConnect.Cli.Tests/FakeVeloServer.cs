@@ -71,7 +71,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
             ("PUT", _) when path.EndsWith("/mapping", StringComparison.Ordinal) => await MappingAsync(request, cancellationToken),
             ("POST", _) when path.EndsWith("/run", StringComparison.Ordinal) => Run(),
             ("GET", "/api/fields") => Json(HttpStatusCode.OK, "[]"),
-            ("POST", "/api/contacts/bulk") => await BulkAsync(request, cancellationToken),
+            ("POST", _) when path.EndsWith("/rows", StringComparison.Ordinal) => await BulkAsync(request, cancellationToken),
             ("POST", _) when path.EndsWith("/finish", StringComparison.Ordinal) => await FinishAsync(request, cancellationToken),
             ("GET", _) when path.StartsWith("/api/imports/", StringComparison.Ordinal) => Json(HttpStatusCode.OK, ImportJson()),
             _ => new HttpResponseMessage(HttpStatusCode.NotFound),

@@ -156,7 +156,7 @@ public sealed partial class OpRunner
 
             return item;
         }).ToList();
-        var path = $"/api/contacts/bulk?importId={id}";
+        var path = $"/api/imports/{id}/rows";
         var batches = items.Chunk(op.BatchSize).Select(batch => (Body: new JsonArray([.. batch]).ToJsonString(), Key: $"{id}:{batch[0]["row"]}")).ToList();
         var answers = new List<Answer>();
         foreach (var (body, key) in batches)
@@ -164,7 +164,7 @@ public sealed partial class OpRunner
             var answer = await SendUntilAnsweredAsync(body, key, path);
             if (answer.Status != HttpStatusCode.OK)
             {
-                Unexpected(outcome, "POST /api/contacts/bulk?importId=", answer);
+                Unexpected(outcome, "POST /api/imports/{id}/rows", answer);
                 return;
             }
 

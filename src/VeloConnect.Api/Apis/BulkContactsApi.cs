@@ -29,7 +29,6 @@ public sealed record BulkResponse(BulkCountsResponse Counts, IReadOnlyList<BulkR
 public static class BulkContactsApi
 {
     public const int MaxItems = 10_000;
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private const string RequestExample = """
         [
@@ -53,7 +52,7 @@ public static class BulkContactsApi
         """;
 
     // 10,000 contacts with long names, several phones, tags and custom values stay far below this.
-    private const long MaxBodyBytes = 64L * 1024 * 1024;
+    public const long MaxBodyBytes = 64L * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapBulkContactsApi(this IEndpointRouteBuilder app)
     {
@@ -67,9 +66,6 @@ public static class BulkContactsApi
                 + "returns the first answer (header Idempotency-Replayed: true) without applying anything again, also when the first client went away before its answer; "
                 + "while the first attempt is still running a retry gets 409 with Retry-After; a retry after an attempt that failed or whose server died resumes it "
                 + "(items already applied are answered as they were applied, the others are applied). The same key with another body is refused (422). Keys are kept 7 days per workspace. "
-                + "With ?importId=<a running command-line import> the items are that import's file rows instead, {\"row\": n, \"cells\": [...], \"duplicateOf\": m}: each is read "
-                + "through the import's mapping exactly as the wizard reads a row, written and recorded in the import (a row already recorded is answered from its record), "
-                + "and its result carries \"row\". This is what the command-line importer (velo import) sends. "
                 + "The body may also be NDJSON (Content-Type: application/x-ndjson): one item per line instead of an array.")
             .Accepts<ContactBodyDoc[]>("application/json", "application/x-ndjson")
             .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
@@ -92,9 +88,15 @@ public static class BulkContactsApi
         return app;
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Bulk([AsParameters] RequestContext request)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Bulk([AsParameters] RequestContext request, KeyedRequests keyed, IOptions<JsonOptions> json)
     {
         var (http, services) = (request.Http, request.Services);
+        if (http.Request.Query.TryGetValue("importId", out var importId))
+        {
+            return ApiProblems.BadRequest("Rows go to their import", $"A command-line import's rows are sent to POST /api/imports/{importId}/rows (same body, same Idempotency-Key); "
+                + "this endpoint takes contact bodies only. Update velo if it sent this.");
+        }
+
         var user = CurrentUser.From(http.User);
         // Read as it streams in: the item past MaxItems ends the request with 413 before the rest is received or parsed.
         var (body, unreadable) = await BulkBodyReader.ReadAsync(http.Request, MaxItems, MaxBodyBytes);
@@ -103,100 +105,8 @@ public static class BulkContactsApi
             return unreadable!;
         }
 
-        var items = body.Items;
-
-        // A command-line import's rows (?importId=…) are read through its mapping; other requests hold contact bodies.
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply = async (lease, cancellationToken) =>
-            await ApplyAsync(services, user, items, options, lease, cancellationToken);
-        if (http.Request.Query.ContainsKey(CommandLineImportsApi.ImportIdQuery))
-        {
-            var (rows, refused) = await CommandLineImportsApi.PrepareRowsAsync(http, services, user, items);
-            if (refused is not null)
-            {
-                return refused;
-            }
-
-            // An import's rows are recorded (and answered when sent again) by the import itself; it has no contacts.bulk audit row.
-            apply = async (_, _) => await rows!() is { } json ? new BulkAnswer(json, null) : null;
-        }
-
-        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        if (key.Length == 0)
-        {
-            if (await apply(null, http.RequestAborted) is not { } answered)
-            {
-                return ImportStopped();
-            }
-
-            if (answered.Audit is { } audit)
-            {
-                await services.Audit.WriteAsync(audit.WorkspaceId, audit.UserId, BulkAudit.Action, "contact", null, audit.Details);
-            }
-
-            return Json(answered.Json);
-        }
-
-        if (key.Length > 200 || key.Any(char.IsControl))
-        {
-            return ApiProblems.BadRequest("Bad Idempotency-Key", "An Idempotency-Key is 1 to 200 printable characters, e.g. a UUID you generate per batch and reuse when you retry that batch.");
-        }
-
-        return await ApplyOnceAsync(http, user, key, body.Hash, apply);
-    }
-
-    /// <summary>
-    /// A request with an Idempotency-Key: the first attempt's result is the result. The key's claim is a lease of this
-    /// API process (<see cref="BulkRequestRunner"/>); the work runs to its end apart from the HTTP request (a client that
-    /// goes away gets its answer on retry), records each item's outcome as it applies it, and keeps the answer. A retry
-    /// gets the kept answer; while the first attempt runs, 409 with Retry-After; once its lease expired (its process
-    /// died, or it failed part way), the retry takes it over and applies only the items not recorded.
-    /// </summary>
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ApplyOnceAsync(HttpContext http, CurrentUser user, string key, byte[] bodyHash,
-        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply)
-    {
-        var keys = http.RequestServices.GetRequiredService<BulkRequestStore>();
-        var runner = http.RequestServices.GetRequiredService<BulkRequestRunner>();
-        var claim = await keys.ClaimAsync(user.WorkspaceId, key, bodyHash, runner.Owner, runner.Options.Lease, http.RequestAborted);
-        switch (claim.State)
-        {
-            case IdempotencyState.Answered:
-                http.Response.Headers["Idempotency-Replayed"] = "true";
-                return Json(claim.Response!);
-            case IdempotencyState.DifferentBody:
-                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
-                    detail: $"This Idempotency-Key was already used with a different body. Use a new key for a new batch (keys are kept {BulkRequestStore.Kept.TotalDays:0} days); reuse a key only to retry the very same body.");
-            case IdempotencyState.InProgress:
-                var wait = claim.LeaseLeft < runner.Options.Renew ? claim.LeaseLeft : runner.Options.Renew;
-                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                return ApiProblems.Conflict("Request in progress", string.Create(CultureInfo.InvariantCulture,
-                    $"The first request with this Idempotency-Key is still running. Retry the same body with the same key in {seconds} s (Retry-After) to get its answer; nothing is applied twice."));
-        }
-
-        var work = runner.Start(claim.Lease!, apply);
-        BulkOutcome outcome;
-        try
-        {
-            outcome = await work.WaitAsync(http.RequestAborted);
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; the work goes on and keeps its answer for the retry. Nobody reads this.
-            return TypedResults.Problem(statusCode: StatusCodes.Status499ClientClosedRequest, title: "Client went away");
-        }
-
-        return outcome.Kind switch
-        {
-            BulkOutcomeKind.Answered => Json(outcome.Json!),
-            BulkOutcomeKind.NotApplied => ImportStopped(),
-            BulkOutcomeKind.TakenOver => ApiProblems.Conflict("Request taken over", "This attempt stalled and a retry with the same Idempotency-Key took the request over. "
-                + "Retry the same body with the same key to get that retry's answer; nothing is applied twice."),
-            _ => TypedResults.Problem(statusCode: outcome.Kind == BulkOutcomeKind.Stopped ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
-                title: "Bulk request interrupted",
-                detail: "The request stopped part way (the server failed or is restarting). Retry the same body with the same Idempotency-Key: the items already applied "
-                    + "are answered as they were applied, the others are applied now; nothing is applied twice."),
-        };
+        var options = json.Value.SerializerOptions;
+        return await keyed.AnswerAsync(http, user, body.Hash, async (lease, cancellationToken) => await ApplyAsync(services, user, body.Items, options, lease, cancellationToken));
     }
 
     /// <summary>Reads and writes the items; returns the answer as JSON (kept as is for a retry with the same key) and its audit row.</summary>
@@ -237,11 +147,6 @@ public static class BulkContactsApi
     public static BulkCountsResponse Count(IReadOnlyList<BulkResultResponse> answer) => new(
         answer.Count(r => r.Status == BulkStatus.Created), answer.Count(r => r.Status == BulkStatus.Updated),
         answer.Count(r => r.Status == BulkStatus.Skipped), answer.Count(r => r.Status == BulkStatus.Error));
-
-    private static ProblemHttpResult ImportStopped() =>
-        ApiProblems.Conflict("Import not running", "The import stopped running while this request was read (it was finished); no row of this request was applied. Run the importer again to start a new import.");
-
-    private static ContentHttpResult Json(string json) => TypedResults.Text(json, "application/json", System.Text.Encoding.UTF8);
 
     /// <summary>An item read like a create body, or the reasons it cannot be written. Agents are checked against the workspace's users.</summary>
     private static (ContactWrite? Contact, List<string> Errors) Read(JsonNode? item, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields, CurrentUser user, HashSet<Guid> users)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Imports;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Contacts;
@@ -18,20 +19,35 @@ public sealed record StartCommandLineImportRequest(int? TotalRows = null);
 
 public sealed record FinishCommandLineImportRequest(int? TotalRows);
 
+/// <summary>For the OpenAPI document: one row of a command-line import's file.</summary>
+/// <param name="Row">Its number in the file, as the wizard numbers rows.</param>
+/// <param name="Cells">The row's cells as text.</param>
+/// <param name="DuplicateOf">An earlier row with the same phone or email (the row is then skipped, naming it).</param>
+public sealed record ImportRowDoc(int Row, IReadOnlyList<string> Cells, int? DuplicateOf = null);
+
 /// <summary>
 /// The server side of the command-line importer (<c>velo import</c>). It goes through the wizard's steps with the head
 /// of its file: upload (<c>commandLine=true</c>: the same analysis and suggested or remembered mapping, no row limit),
 /// mapping (the wizard's, remembered), run (marks the import running: no job reads a file, the rows come from the
-/// importer), then the rows through <c>POST /api/contacts/bulk?importId=…</c> as <c>{"row", "cells", "duplicateOf"}</c>,
+/// importer), then the rows through <c>POST /api/imports/{id}/rows</c> as <c>{"row", "cells", "duplicateOf"}</c>,
 /// each read through the import's mapping by the wizard's <see cref="RowReader"/> and written and recorded as the
 /// import job writes a batch; finally <c>POST /api/imports/{id}/finish</c> with the file's row count.
 /// </summary>
 public static class CommandLineImportsApi
 {
-    public const string ImportIdQuery = "importId";
-
     public static IEndpointRouteBuilder MapCommandLineImportsApi(this IEndpointRouteBuilder app)
     {
+        app.MapPost("/api/imports/{id:guid}/rows", Rows).WithTags("Imports").WithName("AddCommandLineImportRows")
+            .WithSummary($"Command-line imports: up to {BulkContactsApi.MaxItems:N0} of the file's rows, each read through the import's mapping as the wizard reads a row, written and recorded in the import")
+            .WithDescription("Each item is one row of the file: {\"row\": <its number in the file, as the wizard numbers rows>, \"cells\": [<the row's cells as text>], "
+                + "\"duplicateOf\": <an earlier row with the same phone or email, or leave it out>}. Rows are matched and merged exactly as the wizard's rows are; a row already "
+                + "recorded is answered from its record. Answered per row as POST /api/contacts/bulk answers items, each result carrying \"row\". Send an Idempotency-Key "
+                + "(velo sends <import id>:<first row>) to make retries safe, with the same semantics as the bulk endpoint. The body may be NDJSON (Content-Type: application/x-ndjson). "
+                + "This is what the command-line importer (velo import) sends between run and finish.")
+            .Accepts<ImportRowDoc[]>("application/json", "application/x-ndjson")
+            .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/api/imports/{id:guid}/finish", Finish).WithTags("Imports").WithName("FinishCommandLineImport")
             .WithSummary("Command-line imports: ends the import once every row of the file is recorded (body {\"totalRows\": N}); counts, notification and audit as for a wizard import")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
@@ -108,15 +124,10 @@ public static class CommandLineImportsApi
     /// Reads a bulk request of a command-line import's rows: what to apply, or why the request is refused (the import
     /// is not a running command-line import; an item is not a row). Nothing is applied here.
     /// </summary>
-    public static async Task<(Func<Task<string?>>? Apply, ProblemHttpResult? Problem)> PrepareRowsAsync(HttpContext http, ContactServices services, CurrentUser user, JsonArray items)
+    private static async Task<(Func<Task<string?>>? Apply, ProblemHttpResult? Problem)> PrepareRowsAsync(Guid importId, ImportStore imports, ContactServices services, CurrentUser user,
+        JsonArray items, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
-        var imports = http.RequestServices.GetRequiredService<ImportStore>();
-        if (!Guid.TryParse(http.Request.Query[ImportIdQuery], out var importId))
-        {
-            return (null, ApiProblems.BadRequest("Bad importId", "'importId' is the id of a command-line import (POST /api/imports with commandLine=true answers it)."));
-        }
-
-        if (await imports.GetAsync(user.WorkspaceId, importId, http.RequestAborted) is not { } import)
+        if (await imports.GetAsync(user.WorkspaceId, importId, cancellationToken) is not { } import)
         {
             return (null, ApiProblems.NotFound("Import", $"There is no import {importId} in your workspace. See your imports with GET /api/imports."));
         }
@@ -150,8 +161,6 @@ public static class CommandLineImportsApi
             rows.Add(new ImportRowItem(row.Number, contact, read.Errors, row.DuplicateOf));
         }
 
-        // Read now: the rows may be applied after the request ended (a client that went away), when its services are gone.
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         return (async () =>
         {
             var written = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteImportRowsAsync(importId, rows);
@@ -166,6 +175,31 @@ public static class CommandLineImportsApi
                 .Select((r, index) => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings, rows[index].Row)).ToList();
             return JsonSerializer.Serialize(new BulkResponse(BulkContactsApi.Count(answer), answer), options);
         }, null);
+    }
+
+    /// <summary>
+    /// <c>POST /api/imports/{id}/rows</c>: the rows, read as they stream in (the item past the limit ends the request with
+    /// 413), checked against the import, then written and answered once per Idempotency-Key as bulk requests are.
+    /// </summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Rows(Guid id, [AsParameters] RequestContext request, ImportStore imports, KeyedRequests keyed,
+        IOptions<JsonOptions> json)
+    {
+        var (http, services) = (request.Http, request.Services);
+        var user = CurrentUser.From(http.User);
+        var (body, unreadable) = await BulkBodyReader.ReadAsync(http.Request, BulkContactsApi.MaxItems, BulkContactsApi.MaxBodyBytes);
+        if (body is null)
+        {
+            return unreadable!;
+        }
+
+        var (rows, refused) = await PrepareRowsAsync(id, imports, services, user, body.Items, json.Value.SerializerOptions, http.RequestAborted);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        // An import's rows are recorded (and answered when sent again) by the import itself; it has no contacts.bulk audit row.
+        return await keyed.AnswerAsync(http, user, body.Hash, async (_, _) => await rows!() is { } answer ? new BulkAnswer(answer, null) : null);
     }
 
     private sealed record RowItem(int Number, IReadOnlyList<string> Cells, int? DuplicateOf);
@@ -244,7 +278,7 @@ public static class CommandLineImportsApi
             // Finishing again (an importer that stopped after finishing and was started again) answers the same.
             CommandLineFinishOutcome.Finished or CommandLineFinishOutcome.AlreadyFinished => TypedResults.Ok(Response(current, await services.Fields.ListAsync(user.WorkspaceId))),
             CommandLineFinishOutcome.RowsMissing => ApiProblems.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
-                $"{finish.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/contacts/bulk?importId={id}; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
+                $"{finish.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/imports/{id}/rows; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
             _ => ApiProblems.Conflict($"Import {current.Status}",
                 $"Import {id} is {current.Status}{(current.Status == ImportStatus.Finished ? $" with {current.TotalRows:N0} rows" : "")}; it cannot finish with {total:N0}."),
         };

@@ -98,7 +98,7 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
         {
             var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            var request = new HttpRequestMessage(HttpMethod.Post, $"api/contacts/bulk?importId={importId}") { Content = content };
+            var request = new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/rows") { Content = content };
             request.Headers.Add(IdempotencyKeyHeader, IdempotencyKey(importId, firstRow));
             return request;
         }, string.Create(CultureInfo.InvariantCulture, $"send the rows from row {firstRow}"), cancellationToken);
