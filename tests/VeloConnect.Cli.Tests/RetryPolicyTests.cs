@@ -22,12 +22,22 @@ public sealed class RetryPolicyTests
         }
     }
 
-    private static RetryPolicy Policy(List<TimeSpan> waits, int attempts = 5) =>
-        new(attempts, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), (wait, _) =>
+    /// <summary>A clock whose timers fire at once: the policy's waits are recorded, not waited.</summary>
+    private sealed class SkippedWaits(List<TimeSpan> waits) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            waits.Add(wait);
-            return Task.CompletedTask;
-        });
+            lock (waits)
+            {
+                waits.Add(dueTime);
+            }
+
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private static RetryPolicy Policy(List<TimeSpan> waits, int attempts = 5) =>
+        new(attempts, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), new SkippedWaits(waits));
 
     private static Func<HttpResponseMessage> Status(HttpStatusCode status, string body = "") =>
         () => new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/problem+json") };

@@ -1,26 +1,67 @@
 using System.Net;
+using Polly;
+using Polly.Retry;
 
 namespace VeloConnect.Cli.Api;
 
 /// <summary>
 /// Retries what may succeed a moment later: no connection, a timeout, 5xx, 429 (honouring Retry-After), 408, and the bulk
 /// endpoint's 409 "request in progress" (the same Idempotency-Key is still being applied). Each retry sends the very same
-/// request again (the caller builds it from the same bytes), after an exponential backoff with a little jitter.
+/// request again (the caller builds it from the same bytes), after an exponential backoff with a little jitter. A Polly
+/// retry pipeline runs the attempts; this class says which answers are transient and how long to wait.
 /// </summary>
-public sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, Func<TimeSpan, CancellationToken, Task>? delay = null)
+public sealed class RetryPolicy
 {
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? Task.Delay;
+    private static readonly ResiliencePropertyKey<Action<string>?> Listener = new("velo.on-retry");
+
+    private readonly TimeSpan _firstDelay;
+    private readonly TimeSpan _maxDelay;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    /// <param name="time">Runs the waits between attempts (a test's clock skips them).</param>
+    public RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, TimeProvider? time = null)
+    {
+        (MaxAttempts, _firstDelay, _maxDelay, _time) = (maxAttempts, firstDelay, maxDelay, time ?? TimeProvider.System);
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = maxAttempts - 1,
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Result: { } response } => IsTransientAsync(response, args.Context.CancellationToken),
+                    { Exception: HttpRequestException } => ValueTask.FromResult(true),
+                    // HttpClient's own timeout, not the user's cancellation.
+                    { Exception: TaskCanceledException } => ValueTask.FromResult(!args.Context.CancellationToken.IsCancellationRequested),
+                    _ => ValueTask.FromResult(false),
+                },
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Wait(args.AttemptNumber + 1, args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    var why = args.Outcome switch
+                    {
+                        { Result: { } response } => $"{(int)response.StatusCode} {response.ReasonPhrase}",
+                        { Exception: TaskCanceledException e } => "timed out: " + e.Message,
+                        { Exception: { } e } => e.Message,
+                        _ => "no answer",
+                    };
+                    args.Context.Properties.GetValue(Listener, null)?.Invoke($"{why}; retry {args.AttemptNumber + 1} of {maxAttempts - 1} in {args.RetryDelay.TotalSeconds:0.#} s");
+                    return default;
+                },
+            })
+            .Build();
+    }
 
     /// <summary>Ten attempts, waiting 0.5 s, 1 s, 2 s, … up to 30 s between them: about three minutes in all.</summary>
     public static RetryPolicy Default { get; } = new(10, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
-    public int MaxAttempts => maxAttempts;
+    public int MaxAttempts { get; }
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry), without jitter.</summary>
     public TimeSpan Backoff(int retry)
     {
-        var ticks = firstDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
-        return TimeSpan.FromTicks((long)Math.Min(ticks, maxDelay.Ticks));
+        var ticks = _firstDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, _maxDelay.Ticks));
     }
 
     /// <summary>
@@ -31,47 +72,23 @@ public sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan m
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(request);
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(Listener, onRetry);
+        try
         {
-            string why;
-            TimeSpan? retryAfter = null;
-            try
+            return await _pipeline.ExecuteAsync(static async (context, state) =>
             {
-                using var message = request();
-                var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-                if (!await IsTransientAsync(response, cancellationToken) || attempt == maxAttempts)
-                {
-                    return response;
-                }
-
-                why = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-                retryAfter = response.Headers.RetryAfter?.Delta
-                    ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-                response.Dispose();
-            }
-            catch (HttpRequestException e) when (attempt < maxAttempts)
-            {
-                why = e.Message;
-            }
-            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested && attempt < maxAttempts)
-            {
-                // HttpClient's own timeout, not the user's cancellation.
-                why = "timed out: " + e.Message;
-            }
-
-            var wait = Backoff(attempt);
-            if (retryAfter is { } after && after > wait)
-            {
-                wait = after < maxDelay ? after : maxDelay;
-            }
-
-            wait += TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(250, wait.TotalMilliseconds / 5 + 1)));
-            onRetry?.Invoke($"{why}; retry {attempt} of {maxAttempts - 1} in {wait.TotalSeconds:0.#} s");
-            await _delay(wait, cancellationToken);
+                using var message = state.request();
+                return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, context.CancellationToken);
+            }, context, (http, request));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    public static async Task<bool> IsTransientAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async ValueTask<bool> IsTransientAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         var status = (int)response.StatusCode;
@@ -88,5 +105,18 @@ public sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan m
         // Only "in progress" is worth waiting for; any other conflict (an import already finished, …) is an answer.
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         return body.Contains("in progress", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The backoff, or the answer's Retry-After when longer (at most the cap), plus up to 250 ms of jitter.</summary>
+    private TimeSpan Wait(int retry, HttpResponseMessage? response)
+    {
+        var wait = Backoff(retry);
+        var retryAfter = response?.Headers.RetryAfter is { } header ? header.Delta ?? header.Date - _time.GetUtcNow() : null;
+        if (retryAfter is { } after && after > wait)
+        {
+            wait = after < _maxDelay ? after : _maxDelay;
+        }
+
+        return wait + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(250, wait.TotalMilliseconds / 5 + 1)));
     }
 }
