@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace VeloConnect.Cli;
@@ -16,9 +19,13 @@ public sealed record ImportArguments(
     bool Yes,
     bool Restart);
 
-/// <summary>The command line, parsed: the import's arguments, a request for help, or what is wrong with it.</summary>
-public sealed record ParsedCommandLine(ImportArguments? Import, bool Help, string? Error);
+/// <summary>
+/// The command line, parsed: the import's arguments, a request for help, or what is wrong with it. When neither an import
+/// nor an error, <see cref="Result"/> is System.CommandLine's own action to run (help, or the [suggest] directive).
+/// </summary>
+public sealed record ParsedCommandLine(ImportArguments? Import, bool Help, string? Error, ParseResult Result);
 
+/// <summary>velo's command line on System.CommandLine: the options, their help and completions, and messages that say what to do.</summary>
 public static class CliArguments
 {
     public const string DefaultApiUrl = "http://localhost:5000";
@@ -27,143 +34,145 @@ public static class CliArguments
     public const int DefaultParallel = 4;
     public const int MaxParallel = 16;
 
-    public const string Usage = """
-        velo import <file.csv> [options]
+    // Each value option's message for a value missing, unreadable or out of range (filled as the options are made, below).
+    private static readonly Dictionary<Option, string> Messages = [];
 
-        Imports a CSV of any size into VeloConnect Contacts: the wizard's analysis and mapping, sent in batches
-        through the bulk API. Interrupted? Run the same command again: it resumes where it stopped.
+    private static readonly Argument<string> File = new("file.csv") { Description = "the CSV file to import" };
+    private static readonly Option<string> Api = Value("--api", "url",
+        $"the API's address (default: env VELO_API_URL, else {DefaultApiUrl})", "--api needs the API's address, e.g. --api https://contacts.example.com");
+    private static readonly Option<string> Key = Value("--key", "key", "the API key (default: env VELO_API_KEY)", "--key needs an API key (or set VELO_API_KEY).");
+    private static readonly Option<string> Mapping = Value("--mapping", "list",
+        "the whole mapping, \"Header=target,...\": targets name, phone, phone_additional, email, tags, field:<key>, ignore; columns not named are not imported. "
+        + "Without it: the mapping remembered for these headers, else the suggested one. A file without header names its columns \"Column 1\", \"Column 2\", ...",
+        "--mapping needs a list such as \"Name=name,Mobile=phone,E-mail=email\".");
+    private static readonly Option<bool> Header = new("--header") { Description = "the first row is a header (default: detected)" };
+    private static readonly Option<bool> NoHeader = new("--no-header") { Description = "the first row is not a header (default: detected)" };
+    private static readonly Option<string> Region = Value("--region", "CC",
+        "region for phones written without a country code (default: the workspace's)", "--region needs a two-letter region code, e.g. --region US");
+    private static readonly Option<string> ConvertFrom = Value("--convert-from", "enc",
+        "read a file that is not UTF-8 from this encoding (the name the analysis gives)", "--convert-from needs the encoding the analysis named, e.g. --convert-from windows-1252");
+    private static readonly Option<int> Batch = Number("--batch", "rows", $"rows per request, 1 to {MaxBatchRows}", DefaultBatchRows, MaxBatchRows,
+        "--batch takes a number of rows from 1 to 10,000 (the bulk API's limit per request).");
+    private static readonly Option<int> Parallel = Number("--parallel", "n", $"requests in flight, 1 to {MaxParallel}", DefaultParallel, MaxParallel,
+        $"--parallel takes a number of requests in flight from 1 to {MaxParallel}.");
+    private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "do not ask to confirm the mapping" };
+    private static readonly Option<bool> Restart = new("--restart") { Description = "ignore the progress of an interrupted import of this file and start a new one" };
 
-        Options:
-          --api <url>            the API's address (default: env VELO_API_URL, else http://localhost:5000)
-          --key <key>            the API key (default: env VELO_API_KEY)
-          --mapping <list>       the whole mapping, "Header=target,...": targets name, phone, phone_additional,
-                                 email, tags, field:<key>, ignore; columns not named are not imported.
-                                 Without it: the mapping remembered for these headers, else the suggested one.
-                                 A file without header names its columns "Column 1", "Column 2", ...
-          --header, --no-header  the first row is (not) a header (default: detected)
-          --region <CC>          region for phones written without a country code (default: the workspace's)
-          --convert-from <enc>   read a file that is not UTF-8 from this encoding (the name the analysis gives)
-          --batch <rows>         rows per request, 1 to 10000 (default 5000)
-          --parallel <n>         requests in flight, 1 to 16 (default 4)
-          --yes, -y              do not ask to confirm the mapping
-          --restart              ignore the progress of an interrupted import of this file and start a new one
-          --help, -h             this text
-
-        Writes <file.csv>.errors.csv (rows not imported, with the reasons) and, while it runs,
-        <file.csv>.velo-import.json (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
-        """;
-
-    // Options that take a value, and what to say when it is missing.
-    private static readonly Dictionary<string, string> ValueOptions = new(StringComparer.Ordinal)
+    private static readonly Command Import = new("import", """
+        Imports a CSV of any size into VeloConnect Contacts: the wizard's analysis and mapping, sent in batches through the
+        bulk API. Interrupted? Run the same command again: it resumes where it stopped.
+        Writes <file.csv>.errors.csv (rows not imported, with the reasons) and, while it runs, <file.csv>.velo-import.json
+        (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
+        """)
     {
-        ["--api"] = "--api needs the API's address, e.g. --api https://contacts.example.com",
-        ["--key"] = "--key needs an API key (or set VELO_API_KEY).",
-        ["--mapping"] = "--mapping needs a list such as \"Name=name,Mobile=phone,E-mail=email\".",
-        ["--region"] = "--region needs a two-letter region code, e.g. --region US",
-        ["--convert-from"] = "--convert-from needs the encoding the analysis named, e.g. --convert-from windows-1252",
-        ["--batch"] = "--batch takes a number of rows from 1 to 10,000 (the bulk API's limit per request).",
-        ["--parallel"] = $"--parallel takes a number of requests in flight from 1 to {MaxParallel}.",
+        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Batch, Parallel, Yes, Restart,
     };
+
+    /// <summary>velo's commands; <c>velo</c> alone shows the help. Completion: the [suggest] directive (dotnet-suggest).</summary>
+    public static RootCommand Root { get; } = CreateRoot();
 
     public static ParsedCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        if (args.Count == 0 || args.Any(a => a is "--help" or "-h"))
+        var result = Root.Parse(args);
+        if (result.Action is HelpAction || (result.Errors.Count == 0 && result.CommandResult.Command == Root))
         {
-            return new(null, true, null);
+            // Help, the [suggest] directive, --version: System.CommandLine answers them itself.
+            return new(null, result.Action is HelpAction || result.Action == Root.Action, null, result);
         }
 
-        if (args[0] != "import")
+        if (Problem(result) is { } problem)
         {
-            return Fail($"Unknown command '{args[0]}'; the command is 'velo import <file.csv>'.");
+            return Fail(problem, result);
         }
 
-        string? file = null;
-        bool? hasHeader = null;
-        var yes = false;
-        var restart = false;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        for (var i = 1; i < args.Count; i++)
-        {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-
-            if (ValueOptions.TryGetValue(arg, out var missing))
-            {
-                var value = inline ?? (i + 1 < args.Count ? args[++i] : null);
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    return Fail(missing);
-                }
-
-                values[arg] = value.Trim();
-                continue;
-            }
-
-            switch (arg)
-            {
-                case "--header" or "--no-header":
-                    hasHeader = arg == "--header";
-                    break;
-                case "--yes" or "-y":
-                    yes = true;
-                    break;
-                case "--restart":
-                    restart = true;
-                    break;
-                case var option when option.StartsWith('-') && option.Length > 1:
-                    return Fail($"Unknown option '{arg}'; see velo --help.");
-                case var _ when file is not null:
-                    return Fail($"One file at a time: '{file}' and '{arg}' were both given.");
-                default:
-                    file = arg;
-                    break;
-            }
-        }
-
-        var batch = DefaultBatchRows;
-        if (values.TryGetValue("--batch", out var batchText) && !TryInt(batchText, 1, MaxBatchRows, out batch))
-        {
-            return Fail(ValueOptions["--batch"]);
-        }
-
-        var parallel = DefaultParallel;
-        if (values.TryGetValue("--parallel", out var parallelText) && !TryInt(parallelText, 1, MaxParallel, out parallel))
-        {
-            return Fail(ValueOptions["--parallel"]);
-        }
-
-        if (file is null)
-        {
-            return Fail("Name the CSV file to import: velo import <file.csv>");
-        }
-
-        var key = values.GetValueOrDefault("--key") ?? environment("VELO_API_KEY");
+        var key = result.GetValue(Key) ?? environment("VELO_API_KEY");
         if (string.IsNullOrWhiteSpace(key))
         {
-            return Fail("No API key: pass --key <key> or set VELO_API_KEY (Settings → API keys, or the demo key ./run.sh prints).");
+            return Fail("No API key: pass --key <key> or set VELO_API_KEY (Settings → API keys, or the demo key ./run.sh prints).", result);
         }
 
-        var api = values.GetValueOrDefault("--api") ?? environment("VELO_API_URL");
+        var api = result.GetValue(Api) ?? environment("VELO_API_URL");
         api = string.IsNullOrWhiteSpace(api) ? DefaultApiUrl : api.Trim();
         if (!Uri.TryCreate(api, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            return Fail($"'{api}' is not an http(s) address; pass the API's address, e.g. --api http://localhost:5000");
+            return Fail($"'{api}' is not an http(s) address; pass the API's address, e.g. --api http://localhost:5000", result);
         }
 
-        return new(new ImportArguments(file, api.TrimEnd('/'), key.Trim(), values.GetValueOrDefault("--mapping"), hasHeader,
-            values.GetValueOrDefault("--region")?.ToUpperInvariant(), values.GetValueOrDefault("--convert-from"), batch, parallel, yes, restart), false, null);
+        // --header and --no-header: the last one given wins.
+        bool? hasHeader = result.Tokens.LastOrDefault(t => t.Value is "--header" or "--no-header")?.Value switch { "--header" => true, null => null, _ => false };
+        return new(new ImportArguments(result.GetValue(File)!, api.TrimEnd('/'), key.Trim(), result.GetValue(Mapping), hasHeader,
+            result.GetValue(Region)?.ToUpperInvariant(), result.GetValue(ConvertFrom), result.GetValue(Batch), result.GetValue(Parallel),
+            result.GetValue(Yes), result.GetValue(Restart)), false, null, result);
     }
 
-    private static ParsedCommandLine Fail(string error) => new(null, false, error);
+    private static ParsedCommandLine Fail(string error, ParseResult result) => new(null, false, error, result);
 
-    private static bool TryInt(string? text, int min, int max, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+    private static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("velo: the command-line importer of VeloConnect Contacts. velo import <file.csv> [options]") { Import };
+        root.SetAction(result => new HelpAction().Invoke(result));
+        return root;
+    }
+
+    /// <summary>What is wrong with the command line, said as what to do; null when nothing is.</summary>
+    private static string? Problem(ParseResult result)
+    {
+        if (result.UnmatchedTokens.FirstOrDefault() is { } unmatched)
+        {
+            return result.CommandResult.Command != Import ? $"Unknown command '{unmatched}'; the command is 'velo import <file.csv>'."
+                : unmatched.StartsWith('-') && unmatched.Length > 1 ? $"Unknown option '{unmatched}'; see velo --help."
+                : $"One file at a time: '{result.GetValue(File)}' and '{unmatched}' were both given.";
+        }
+
+        var error = result.Errors.FirstOrDefault();
+        return error is null ? null : error.SymbolResult switch
+        {
+            null => error.Message,
+            ArgumentResult { Argument: var argument } when argument == File => "Name the CSV file to import: velo import <file.csv>",
+            // A value missing, unreadable or out of range: the option's own message (its description of a good value).
+            OptionResult { Option: var option } when Messages.TryGetValue(option, out var message) => message,
+            ArgumentResult { Parent: OptionResult { Option: var option } } when Messages.TryGetValue(option, out var message) => message,
+            _ => error.Message,
+        };
+    }
+
+    /// <summary>An option that takes a text value; a missing or blank one is refused with <paramref name="message"/>.</summary>
+    private static Option<string> Value(string name, string helpName, string description, string message)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = helpName, CustomParser = r => r.Tokens.Count == 0 ? null : r.Tokens[^1].Value.Trim() };
+        option.Validators.Add(r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
+            {
+                r.AddError(message);
+            }
+        });
+        Messages[option] = message;
+        return option;
+    }
+
+    /// <summary>A whole number from 1 to <paramref name="max"/>; anything else is refused with <paramref name="message"/>.</summary>
+    private static Option<int> Number(string name, string helpName, string description, int defaultValue, int max, string message)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                if (int.TryParse(r.Tokens.LastOrDefault()?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+                {
+                    return value;
+                }
+
+                r.AddError(message);
+                return defaultValue;
+            },
+        };
+        Messages[option] = message;
+        return option;
+    }
 }

@@ -9,17 +9,17 @@ internal static class VeloCommandLine
     public static async Task<int> Main(string[] args)
     {
         var parsed = CliArguments.Parse(args, Environment.GetEnvironmentVariable);
-        if (parsed.Help)
+        if (parsed.Error is { } error)
         {
-            Console.Out.WriteLine(CliArguments.Usage);
-            return 0;
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine("Usage: velo import <file.csv> [--api URL] [--key KEY] [--mapping \"Header=target,...\"] [--yes]; see velo --help.");
+            return 2;
         }
 
         if (parsed.Import is not { } import)
         {
-            Console.Error.WriteLine(parsed.Error);
-            Console.Error.WriteLine("Usage: velo import <file.csv> [--api URL] [--key KEY] [--mapping \"Header=target,...\"] [--yes]; see velo --help.");
-            return 2;
+            // Help, completions ([suggest] directive), --version.
+            return await parsed.Result.InvokeAsync();
         }
 
         using var interrupted = new CancellationTokenSource();

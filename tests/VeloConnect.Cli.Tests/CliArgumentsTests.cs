@@ -1,3 +1,4 @@
+using System.CommandLine;
 using VeloConnect.Cli;
 using Xunit;
 
@@ -66,5 +67,36 @@ public sealed class CliArgumentsTests
     {
         Assert.True(CliArguments.Parse(["import", "a.csv", "--help"], NoEnvironment).Help);
         Assert.True(CliArguments.Parse([], NoEnvironment).Help);
+    }
+
+    [Fact]
+    public async Task Help_is_generated_from_the_options()
+    {
+        var output = new StringWriter();
+        var parsed = CliArguments.Parse(["import", "--help"], NoEnvironment);
+
+        Assert.Equal(0, await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output }));
+        var help = output.ToString();
+        foreach (var option in new[] { "--api <url>", "--key <key>", "--mapping <list>", "--header", "--no-header", "--region <CC>", "--convert-from <enc>",
+                     "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
+        {
+            Assert.Contains(option, help, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Exit codes: 0 done, 1 failed, 2 bad usage.", help, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("velo i", "import")]
+    [InlineData("velo import contacts.csv --ba", "--batch")]
+    [InlineData("velo import contacts.csv --no", "--no-header")]
+    public async Task The_suggest_directive_completes_commands_and_options(string commandLine, string expected)
+    {
+        var output = new StringWriter();
+        var parsed = CliArguments.Parse([$"[suggest:{commandLine.Length}]", commandLine], NoEnvironment);
+
+        Assert.Null(parsed.Error);
+        await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output });
+        Assert.Contains(expected, output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
 }
