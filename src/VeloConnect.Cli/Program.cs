@@ -32,7 +32,7 @@ internal static class VeloCommandLine
 
         using var http = VeloApi.CreateClient(import.ApiUrl, import.ApiKey);
         var api = new VeloApi(http, RetryPolicy.Default, message => Console.Error.WriteLine($"{Environment.NewLine}{message}"));
-        var console = new CliConsole(Console.In, Console.Out, Console.Error, !Console.IsErrorRedirected);
+        var console = new CliConsole(Console.In, Console.Out, Console.Error, !Console.IsErrorRedirected, !Console.IsOutputRedirected);
         return await new ImportCommand(import, api, console).RunAsync(interrupted.Token);
     }
 }

@@ -83,4 +83,24 @@ public sealed class ErrorsAndProgressFileTests : IDisposable
 
         Assert.Equal("[########......................] 50,000/200,000 rows  25%  3,000 rows/s  ETA 0:50" + Environment.NewLine, output.ToString());
     }
+
+    [Fact]
+    public async Task On_a_terminal_the_bar_is_drawn_live_with_rows_rate_and_time_left()
+    {
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, interactive: true, totalRows: 200_000, startRows: 20_000, clock: () => TimeSpan.FromSeconds(10));
+
+        var result = await bar.ShowAsync(report =>
+        {
+            report(50_000);
+            return Task.FromResult("done");
+        });
+
+        Assert.Equal("done", result);
+        var drawn = output.ToString();
+        Assert.Contains("50,000/200,000 rows  25%  3,000 rows/s  ETA 0:50", drawn, StringComparison.Ordinal);
+        // Drawn in place (the cursor hidden and moved back), not written line after line.
+        Assert.Contains("\u001b[?25l", drawn, StringComparison.Ordinal);
+        Assert.DoesNotContain("[####", drawn, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using VeloConnect.Cli.Api;
 using VeloConnect.Cli.Import;
 using Xunit;
@@ -54,13 +55,16 @@ public sealed class ImportCommandTests : IDisposable
     private static Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, params string[] args) =>
         Run(server, input, CancellationToken.None, args);
 
-    private static async Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, CancellationToken cancellationToken, params string[] args)
+    private static Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, CancellationToken cancellationToken, params string[] args) =>
+        Run(server, input, terminal: false, cancellationToken, args);
+
+    private static async Task<(int Exit, string Out, string Error)> Run(FakeVeloServer server, string input, bool terminal, CancellationToken cancellationToken, params string[] args)
     {
         var parsed = CliArguments.Parse(["import", .. args], name => name == "VELO_API_KEY" ? "vc_test" : null);
         using var http = VeloApi.CreateClient("http://velo.test", "vc_test", server);
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole(new StringReader(input), output, error, ErrorIsTerminal: false);
+        var console = new CliConsole(new StringReader(input), output, error, ErrorIsTerminal: terminal, OutIsTerminal: terminal);
         var exit = await new ImportCommand(parsed.Import!, new VeloApi(http, Quick), console).RunAsync(cancellationToken);
         return (exit, output.ToString(), error.ToString());
     }
@@ -89,6 +93,23 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal("9,skipped,Duplicate of row 2 (same phone or email); only the first is imported.,\"Person 9,(415) 555-0102,\"", errors[2]);
         Assert.StartsWith("15,skipped,Duplicate of row 3", errors[3], StringComparison.Ordinal);
         Assert.Equal(4, errors.Length);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_summary_is_a_table_with_the_errors_file()
+    {
+        var path = SampleFile();
+
+        var (exit, output, error) = await Run(Server(), "", terminal: true, CancellationToken.None, path, "--batch", "3", "--yes");
+        output = Regex.Replace(output, "\u001b\\[[0-9;?]*[a-zA-Z]", "");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("20/20 rows  100%", error, StringComparison.Ordinal);
+        Assert.Contains("Imported contacts.csv (import ", output, StringComparison.Ordinal);
+        var rows = output.Split(Environment.NewLine).Select(line => string.Join(' ', line.Split(['│', '|', ' '], StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(["added 15", "updated 2", "skipped 2", "invalid 1", "total 20"], rows.Where(r => Regex.IsMatch(r, @"^[a-z]+ \d+$")));
+        Assert.Contains($"Rows not imported, with the reasons: {ErrorsFile.PathFor(path)}", output.Split(Environment.NewLine));
+        Assert.DoesNotContain("20 rows: 15 added", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,13 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Spectre.Console;
 using VeloConnect.Cli.Api;
 using VeloConnect.ContactRules.Import;
 
 namespace VeloConnect.Cli.Import;
 
 /// <summary>Where velo talks: answers and the summary on Out, everything else (mapping, prompt, progress) on Error.</summary>
-public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal);
+public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal, bool OutIsTerminal = false)
+{
+    /// <summary>Spectre.Console over a writer that is a terminal: the live progress bar, the summary table.</summary>
+    public static IAnsiConsole Terminal(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = AnsiSupport.Yes,
+        Interactive = InteractionSupport.Yes,
+    });
+}
 
 /// <summary>A refusal or failure with a message that says what to do; exit code 1.</summary>
 public sealed class CliFailure(string message) : Exception(message);
@@ -240,15 +250,18 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         return import;
     }
 
-    private async Task<ImportProgress> SendAsync(string path, SniffResult sniff, ImportProgress progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
-        ErrorsFile errors, string progressPath, CancellationToken cancellationToken)
+    private Task<ImportProgress> SendAsync(string path, SniffResult sniff, ImportProgress progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
+        ErrorsFile errors, string progressPath, CancellationToken cancellationToken) =>
+        new ProgressBar(console.Error, console.ErrorIsTerminal, sniff.DataRowCount, progress.RowsAcknowledged)
+            .ShowAsync(acknowledged => SendRowsAsync(path, sniff, progress, fields, errors, progressPath, acknowledged, cancellationToken));
+
+    private async Task<ImportProgress> SendRowsAsync(string path, SniffResult sniff, ImportProgress progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
+        ErrorsFile errors, string progressPath, Action<int> acknowledged, CancellationToken cancellationToken)
     {
         var mapping = new ImportMapping([.. progress.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], progress.HasHeader, progress.Region);
-        var bar = new ProgressBar(console.Error, console.ErrorIsTerminal, sniff.DataRowCount, progress.RowsAcknowledged);
-        bar.Report(progress.RowsAcknowledged);
         using var slots = new SemaphoreSlim(args.Parallel);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var committer = new BatchCommitter(errors, progress, progressPath, slots, rows => bar.Report(rows));
+        var committer = new BatchCommitter(errors, progress, progressPath, slots, acknowledged);
         var sending = new List<Task>();
         Exception? failure = null;
 
@@ -305,7 +318,6 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             throw new CliFailure($"{message}{Environment.NewLine}{committer.Progress.RowsAcknowledged:N0} of {sniff.DataRowCount:N0} rows were acknowledged. {Resume}");
         }
 
-        bar.Report(committer.Progress.RowsAcknowledged, final: true);
         return committer.Progress;
     }
 
@@ -354,21 +366,38 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         return false;
     }
 
+    /// <summary>The counts: a table on a terminal, one plain line for a script or a log (which read "N rows: … added, …").</summary>
     private int Summary(string name, ImportDto import, ImportProgress progress, string? timing)
     {
         var counts = import.Counts ?? new CountsDto(progress.Counts.Added, progress.Counts.Updated, progress.Counts.Skipped, progress.Counts.Invalid);
-        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Imported {name} (import {import.Id}): {counts.Total:N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
+        if (console.OutIsTerminal)
+        {
+            console.Out.WriteLine($"Imported {name} (import {import.Id}):");
+            var table = new Table().AddColumn("Outcome").AddColumn(new TableColumn("Rows").RightAligned());
+            foreach (var (outcome, rows) in new[] { ("added", counts.Added), ("updated", counts.Updated), ("skipped", counts.Skipped), ("invalid", counts.Invalid), ("total", counts.Total) })
+            {
+                table.AddRow(outcome, rows.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            CliConsole.Terminal(console.Out).Write(table);
+        }
+        else
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Imported {name} (import {import.Id}): {counts.Total:N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
+        }
+
+        // Under the table too, on a line of its own: a table cell or caption would wrap a long path.
+        if (counts.Skipped + counts.Invalid > 0)
+        {
+            console.Out.WriteLine($"Rows not imported, with the reasons: {ErrorsFile.PathFor(Path.GetFullPath(args.File))}");
+        }
+
         var local = progress.Counts;
         if (timing is not null && (local.Added, local.Updated, local.Skipped, local.Invalid) != (counts.Added, counts.Updated, counts.Skipped, counts.Invalid))
         {
             console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Note: the answers to this run's batches counted {local.Added:N0} added, {local.Updated:N0} updated, {local.Skipped:N0} skipped, {local.Invalid:N0} invalid; the import's own counts (above) are what was recorded."));
-        }
-
-        if (counts.Skipped + counts.Invalid > 0)
-        {
-            console.Out.WriteLine($"Rows not imported, with the reasons: {ErrorsFile.PathFor(Path.GetFullPath(args.File))}");
         }
 
         if (timing is not null)
