@@ -10,83 +10,48 @@ namespace VeloConnect.Cli.Api;
 /// request again (the caller builds it from the same bytes), after an exponential backoff with a little jitter. A Polly
 /// retry pipeline runs the attempts; this class says which answers are transient and how long to wait.
 /// </summary>
-public sealed class RetryPolicy
+public sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, TimeProvider? time = null)
 {
-    private static readonly ResiliencePropertyKey<Action<string>?> Listener = new("velo.on-retry");
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    private readonly TimeSpan _firstDelay;
-    private readonly TimeSpan _maxDelay;
-    private readonly TimeProvider _time;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    /// <summary>Ten attempts, waiting 0.5 s, 1 s, 2 s, … up to 30 s between them: about three minutes in all.</summary>
+    public static RetryPolicy Default { get; } = new(10, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
-    /// <param name="time">Runs the waits between attempts (a test's clock skips them).</param>
-    public RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, TimeProvider? time = null)
+    public int MaxAttempts => maxAttempts;
+
+    /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry), without jitter.</summary>
+    public TimeSpan Backoff(int retry)
     {
-        (MaxAttempts, _firstDelay, _maxDelay, _time) = (maxAttempts, firstDelay, maxDelay, time ?? TimeProvider.System);
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+        var ticks = firstDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, maxDelay.Ticks));
+    }
+
+    /// <summary>
+    /// The pipeline that sends a request until it gets an answer that is not transient, or the attempts run out (then the
+    /// last answer is returned, or the last exception thrown). <paramref name="onRetry"/> hears why each retry happens.
+    /// </summary>
+    public ResiliencePipeline<HttpResponseMessage> Pipeline(Action<string>? onRetry) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = maxAttempts - 1,
                 ShouldHandle = args => args.Outcome switch
                 {
                     { Result: { } response } => IsTransientAsync(response, args.Context.CancellationToken),
-                    { Exception: HttpRequestException } => ValueTask.FromResult(true),
                     // HttpClient's own timeout, not the user's cancellation.
                     { Exception: TaskCanceledException } => ValueTask.FromResult(!args.Context.CancellationToken.IsCancellationRequested),
-                    _ => ValueTask.FromResult(false),
+                    { Exception: var e } => ValueTask.FromResult(e is HttpRequestException),
                 },
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Wait(args.AttemptNumber + 1, args.Outcome.Result)),
                 OnRetry = args =>
                 {
-                    var why = args.Outcome switch
-                    {
-                        { Result: { } response } => $"{(int)response.StatusCode} {response.ReasonPhrase}",
-                        { Exception: TaskCanceledException e } => "timed out: " + e.Message,
-                        { Exception: { } e } => e.Message,
-                        _ => "no answer",
-                    };
-                    args.Context.Properties.GetValue(Listener, null)?.Invoke($"{why}; retry {args.AttemptNumber + 1} of {maxAttempts - 1} in {args.RetryDelay.TotalSeconds:0.#} s");
+                    var why = args.Outcome.Result is { } response ? $"{(int)response.StatusCode} {response.ReasonPhrase}"
+                        : (args.Outcome.Exception is TaskCanceledException ? "timed out: " : "") + args.Outcome.Exception?.Message;
+                    onRetry?.Invoke($"{why}; retry {args.AttemptNumber + 1} of {maxAttempts - 1} in {args.RetryDelay.TotalSeconds:0.#} s");
                     return default;
                 },
             })
             .Build();
-    }
-
-    /// <summary>Ten attempts, waiting 0.5 s, 1 s, 2 s, … up to 30 s between them: about three minutes in all.</summary>
-    public static RetryPolicy Default { get; } = new(10, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
-
-    public int MaxAttempts { get; }
-
-    /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry), without jitter.</summary>
-    public TimeSpan Backoff(int retry)
-    {
-        var ticks = _firstDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
-        return TimeSpan.FromTicks((long)Math.Min(ticks, _maxDelay.Ticks));
-    }
-
-    /// <summary>
-    /// Sends the request made by <paramref name="request"/> until it gets an answer that is not transient, or the attempts
-    /// run out (then the last answer is returned, or the last exception thrown). onRetry hears why each retry happens.
-    /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpClient http, Func<HttpRequestMessage> request, Action<string>? onRetry, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(request);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(Listener, onRetry);
-        try
-        {
-            return await _pipeline.ExecuteAsync(static async (context, state) =>
-            {
-                using var message = state.request();
-                return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, context.CancellationToken);
-            }, context, (http, request));
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
 
     public static async ValueTask<bool> IsTransientAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -114,7 +79,7 @@ public sealed class RetryPolicy
         var retryAfter = response?.Headers.RetryAfter is { } header ? header.Delta ?? header.Date - _time.GetUtcNow() : null;
         if (retryAfter is { } after && after > wait)
         {
-            wait = after < _maxDelay ? after : _maxDelay;
+            wait = after < maxDelay ? after : maxDelay;
         }
 
         return wait + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(250, wait.TotalMilliseconds / 5 + 1)));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Polly;
 
 namespace VeloConnect.Cli.Api;
 
@@ -17,6 +18,8 @@ public sealed class ApiException(HttpStatusCode status, ProblemDetailsDto? probl
 /// <summary>The endpoints a command-line import uses, each call retried by the policy when the failure is transient.</summary>
 public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? onRetry = null)
 {
+    private readonly ResiliencePipeline<HttpResponseMessage> _retries = retry.Pipeline(onRetry);
+
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -76,9 +79,8 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     /// </summary>
     public async Task RunAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
     {
-        using var response = await retry.SendAsync(http,
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/run") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) },
-            onRetry, cancellationToken);
+        using var response = await SendWithRetriesAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/run") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) }, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return;
@@ -105,9 +107,8 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
 
     public async Task FinishAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
     {
-        using var response = await retry.SendAsync(http,
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/finish") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) },
-            onRetry, cancellationToken);
+        using var response = await SendWithRetriesAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/finish") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) }, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await FailureAsync(response, "finish the import", cancellationToken);
@@ -118,7 +119,7 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
 
     private async Task<T> SendAsync<T>(Func<HttpRequestMessage> request, string what, CancellationToken cancellationToken)
     {
-        using var response = await retry.SendAsync(http, request, onRetry, cancellationToken);
+        using var response = await SendWithRetriesAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await FailureAsync(response, what, cancellationToken);
@@ -127,6 +128,14 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
         return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
             ?? throw new ApiException(response.StatusCode, null, $"Could not {what}: the API answered {(int)response.StatusCode} with an empty body.");
     }
+
+    /// <summary>Each attempt sends a request built anew by <paramref name="request"/>: the same bytes, the same Idempotency-Key.</summary>
+    private ValueTask<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken) =>
+        _retries.ExecuteAsync(async token =>
+        {
+            using var message = request();
+            return await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token);
+        }, cancellationToken);
 
     private static async Task<ApiException> FailureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {

@@ -11,12 +11,8 @@ namespace VeloConnect.Cli.Import;
 public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal, bool OutIsTerminal = false)
 {
     /// <summary>Spectre.Console over a writer that is a terminal: the live progress bar, the summary table.</summary>
-    public static IAnsiConsole Terminal(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.Yes,
-        Interactive = InteractionSupport.Yes,
-    });
+    public static IAnsiConsole Terminal(TextWriter writer) =>
+        AnsiConsole.Create(new() { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.Yes, Interactive = InteractionSupport.Yes });
 }
 
 /// <summary>A refusal or failure with a message that says what to do; exit code 1.</summary>
