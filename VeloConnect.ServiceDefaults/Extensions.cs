@@ -49,6 +49,8 @@ public static class Extensions
                 // VeloConnect's own meters (VeloConnect.Contacts, and the import and export jobs' as they come).
                 .AddMeter("VeloConnect.*"))
             .WithTracing(tracing => tracing
+                // Requests and jobs only: grain-timer callbacks and housekeeping rounds are dropped with all under them.
+                .SetSampler(new HousekeepingSampler())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("Microsoft.Orleans.Runtime")
                 .AddSource("Microsoft.Orleans.Application")

@@ -23,7 +23,9 @@ public static class GrainServices
         services.AddOptions<Data.Jobs.JobLivenessOptions>().BindConfiguration(Data.Jobs.JobLivenessOptions.Section)
             .Validate(o => o.IsValid(), Data.Jobs.JobLivenessOptions.ValidationMessage)
             .ValidateOnStart();
-        services.AddSingleton<JobHeartbeats>();
+        services.AddSingleton<Jobs.JobHeartbeats>();
+        services.TryAddSingleton<Data.Telemetry.JobTraceStore>();
+        services.AddSingleton<Jobs.JobRunner>();
         services.AddHostedService<Imports.ImportSupervisor>();
         services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)
             .Validate(o => o.IsValid(), Data.Exports.ExportOptions.ValidationMessage)

@@ -31,9 +31,6 @@ public sealed class ExportServices(IClusterClient orleans, ExportStore exports, 
 /// <summary>Exports: start one with the contact list's filters (202), follow it, download its file with the API key or a signed link.</summary>
 public static class ExportsApi
 {
-    /// <summary>How long a start request waits for a small export to be ready before answering that it runs in the background.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
-
     private const int HistoryLength = 50;
 
     // The list's paging parameters mean nothing to an export, which holds every contact the filter selects.
@@ -92,18 +89,7 @@ public static class ExportsApi
         await services.Orleans.GetGrain<IExportJobGrain>(export.Id).StartAsync();
 
         // A small export is ready within the request's patience; a large one carries on in the background.
-        var deadline = DateTime.UtcNow + Patience;
-        var current = export;
-        while (DateTime.UtcNow < deadline)
-        {
-            current = (await services.Exports.GetAsync(user.WorkspaceId, export.Id, http.RequestAborted))!;
-            if (current.Status != ExportStatus.Running)
-            {
-                break;
-            }
-
-            await Task.Delay(50, http.RequestAborted);
-        }
+        var current = await JobWait.BrieflyAsync(services.Clock, async ct => (await services.Exports.GetAsync(user.WorkspaceId, export.Id, ct))!, e => e.Status == ExportStatus.Running, http.RequestAborted);
 
         return TypedResults.Accepted($"/api/exports/{export.Id}", ExportResponse.From(current, services.Signer, services.Clock.GetUtcNow(), services.Liveness));
     }

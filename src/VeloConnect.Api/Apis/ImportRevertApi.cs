@@ -38,9 +38,6 @@ public sealed record RevertKeptContact(Guid ContactId, IReadOnlyList<string> Rea
 /// <summary>Undo an import: for 30 days after it finished, revert what it did (issue 5).</summary>
 public static class ImportRevertApi
 {
-    /// <summary>How long a revert request waits for a small revert to finish before answering that it runs in the background.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
-
     public static IEndpointRouteBuilder MapImportRevertApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/imports").WithTags("Imports");
@@ -99,13 +96,7 @@ public static class ImportRevertApi
         }
 
         // A small revert finishes within the request's patience; a large one carries on in the background.
-        var deadline = DateTime.UtcNow + Patience;
-        var revert = await services.Reverts.GetAsync(user.WorkspaceId, id, http.RequestAborted);
-        while (revert is { Status: RevertStatus.Running } && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, http.RequestAborted);
-            revert = await services.Reverts.GetAsync(user.WorkspaceId, id, http.RequestAborted);
-        }
+        var revert = await JobWait.BrieflyAsync(services.Clock, ct => services.Reverts.GetAsync(user.WorkspaceId, id, ct), r => r is { Status: RevertStatus.Running }, http.RequestAborted);
 
         if (revert is null)
         {

@@ -30,9 +30,6 @@ public sealed class ImportServices(IClusterClient orleans, ImportStore imports, 
 /// <summary>The import wizard: upload (analysis and suggested mapping), map, review (dry run), run, status, history, error report.</summary>
 public static class ImportsApi
 {
-    /// <summary>How long a run request waits for a small import to finish before answering that it runs in the background.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
-
     private const long MaxUploadBytes = 256L * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
@@ -255,18 +252,7 @@ public static class ImportsApi
         }
 
         // A small import finishes within the request's patience; a large one carries on in the background.
-        var deadline = DateTime.UtcNow + Patience;
-        var current = import;
-        while (DateTime.UtcNow < deadline)
-        {
-            current = (await services.Imports.GetAsync(user.WorkspaceId, id))!;
-            if (current.Status is ImportStatus.Finished or ImportStatus.Failed)
-            {
-                break;
-            }
-
-            await Task.Delay(50, http.RequestAborted);
-        }
+        var current = await JobWait.BrieflyAsync(TimeProvider.System, async _ => (await services.Imports.GetAsync(user.WorkspaceId, id))!, c => c.Status is not (ImportStatus.Finished or ImportStatus.Failed), http.RequestAborted);
 
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
         return TypedResults.Accepted($"/api/imports/{id}", ImportResponse.From(current, Confirmed(current.Mapping!), fields, services.Liveness));

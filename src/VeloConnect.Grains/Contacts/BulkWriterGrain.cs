@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Orleans.Concurrency;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Import;
@@ -25,12 +27,26 @@ namespace VeloConnect.Grains.Contacts;
 public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore store, BulkRequestStore requests, ImportStore imports, CommandLineBatchStore importRows, TimeProvider clock)
     : Grain, IBulkWriterGrain
 {
-    public const string Source = "API";
+    private const string Source = ContactSources.Api;
 
     /// <summary>How many times one item is matched and written again when another writer changed its contacts meanwhile.</summary>
     private const int ItemAttempts = 5;
 
     public async Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, Guid? userId, BulkRequestLease? lease)
+    {
+        // The request's job, a span of the request's trace, with its counts.
+        using var trace = VeloConnectTelemetry.Source.StartActivity(
+            string.Create(CultureInfo.InvariantCulture, $"bulk request ({items.Count + refused.Count:N0} items)"));
+        var results = await WriteItemsAsync(items, refused, lease);
+        foreach (var status in results.GroupBy(r => r.Status))
+        {
+            trace?.SetTag("bulk." + status.Key.ToString().ToLowerInvariant(), status.Count());
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<BulkItemResult>> WriteItemsAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, BulkRequestLease? lease)
     {
         var workspaceId = this.GetPrimaryKey();
         var recorded = lease is null ? new Dictionary<int, BulkItemResult>() : await requests.ItemsAsync(lease.RequestId);
@@ -53,6 +69,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         }
 
         // A contact or identifier of the request changed since it was read: item by item, each in its own transaction.
+        Activity.Current?.SetTag("bulk.contended", true);
         if (lease is not null && decided.Count > 0)
         {
             await store.WriteAsync(workspaceId, Source, [], clock.GetUtcNow(), lease, decided);
@@ -91,7 +108,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
             }
 
             var results = plan.Outcomes.Select(ImportBatchPlan.Result).ToList();
-            switch (await importRows.WriteAsync(import, ImportJobGrain.Source, [.. plan.Changes()], results, clock.GetUtcNow()))
+            switch (await importRows.WriteAsync(import, ContactSources.Import, [.. plan.Changes()], results, clock.GetUtcNow()))
             {
                 case CommandLineBatchWrite.Written:
                     results.ForEach(r => recorded[r.RowNumber] = r);
@@ -127,7 +144,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
     {
         try
         {
-            await ImportRowWriter.WriteAsync(GrainFactory, imports, import, ImportJobGrain.Source, rows);
+            await ImportRowWriter.WriteAsync(GrainFactory, imports, import, ContactSources.Import, rows);
         }
         catch (Exception)
         {

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Grains.Jobs;
 
 namespace VeloConnect.Grains.Exports;
 
@@ -20,41 +20,19 @@ public sealed partial class ExportCleanup(
     TimeProvider clock,
     IOptions<ExportOptions> options,
     IOptions<JobLivenessOptions> liveness,
-    ILogger<ExportCleanup> logger) : BackgroundService
+    ILogger<ExportCleanup> logger) : JobSupervisor(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var nextCleanup = DateTime.UtcNow + options.Value.CleanupInterval;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(liveness.Value.HeartbeatInterval, stoppingToken);
-                if (DateTime.UtcNow < nextCleanup)
-                {
-                    await RestartSilentAsync(stoppingToken);
-                    continue;
-                }
+    private DateTimeOffset _nextCleanup = clock.GetUtcNow() + options.Value.CleanupInterval;
 
-                nextCleanup = DateTime.UtcNow + options.Value.CleanupInterval;
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database or the cluster may be briefly unavailable; try again next round.
-                LogError(logger, e);
-            }
-        }
-    }
+    protected override TimeSpan Interval => liveness.Value.HeartbeatInterval;
+
+    protected override Task RoundAsync(CancellationToken cancellationToken) =>
+        IsDue(ref _nextCleanup, options.Value.CleanupInterval) ? RunOnceAsync(cancellationToken) : RestartSilentAsync(cancellationToken);
 
     public async Task RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var directory = options.Value.ResolvedDirectory();
-        foreach (var export in await exports.ExpiringAsync(clock.GetUtcNow(), cancellationToken))
+        foreach (var export in await exports.ExpiringAsync(Clock.GetUtcNow(), cancellationToken))
         {
             // The file first, then the status: "expired" always means the file is gone. A crash (or a file that cannot be
             // deleted) in between leaves the export ready past its expiry, which the API already answers as expired
@@ -67,28 +45,23 @@ public sealed partial class ExportCleanup(
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    LogNotDeleted(logger, e, fileName);
+                    LogNotDeleted(Logger, e, fileName);
                     continue;
                 }
             }
 
             if (await exports.MarkExpiredAsync(export.Id, cancellationToken))
             {
-                LogDeleted(logger, export.FileName ?? export.Id.ToString());
+                LogDeleted(Logger, export.FileName ?? export.Id.ToString());
             }
         }
 
         await RestartSilentAsync(cancellationToken);
     }
 
-    private async Task RestartSilentAsync(CancellationToken cancellationToken)
-    {
-        foreach (var id in await exports.StalledAsync(liveness.Value.SilentAfter, cancellationToken))
-        {
-            LogRestarting(logger, id);
-            await grains.GetGrain<IExportJobGrain>(id).StartAsync();
-        }
-    }
+    private Task RestartSilentAsync(CancellationToken cancellationToken) =>
+        ResumeSilentAsync(exports.StalledAsync(liveness.Value.SilentAfter, cancellationToken),
+            id => LogRestarting(Logger, id), id => grains.GetGrain<IExportJobGrain>(id).StartAsync());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export file {FileName} deleted: its retention ended")]
     private static partial void LogDeleted(ILogger logger, string fileName);
@@ -98,7 +71,4 @@ public sealed partial class ExportCleanup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} stopped reporting; starting it again")]
     private static partial void LogRestarting(ILogger logger, Guid exportId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Export cleanup round failed")]
-    private static partial void LogError(ILogger logger, Exception exception);
 }

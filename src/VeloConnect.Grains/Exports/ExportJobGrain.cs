@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.ContactRules.Contacts;
@@ -11,6 +10,7 @@ using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Telemetry;
 using VeloConnect.Data.Workspaces;
+using VeloConnect.Grains.Jobs;
 
 namespace VeloConnect.Grains.Exports;
 
@@ -29,16 +29,22 @@ public sealed partial class ExportJobGrain(
     ExportEmail email,
     IOptions<ExportOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
-    JobHeartbeats heartbeats,
+    JobRunner jobs,
     ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain
 {
+    /// <summary>The job's kind in its trace's name and in the kept start traces.</summary>
+    public const string TraceKind = "export";
+
     private readonly BackgroundRun _run = new();
 
-    public Task StartAsync()
+    /// <summary>
+    /// Started by the request that asks for the export (its trace is kept as what started the export), and again by a
+    /// silo's cleanup when the export's job went silent (the first start's trace stays).
+    /// </summary>
+    public async Task StartAsync()
     {
+        await jobs.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
         _run.EnsureStarted(RunAsync);
-        return Task.CompletedTask;
     }
 
     private async Task RunAsync()
@@ -51,16 +57,15 @@ public sealed partial class ExportJobGrain(
         }
 
         var format = new KeyValuePair<string, object?>("format", ExportFormats.Name(export.Format));
-        using var run = ExportTelemetry.Start("export.run", exportId);
-        run?.SetTag("export.format", ExportFormats.Name(export.Format));
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ExportId"] = exportId });
-        await using var heartbeat = heartbeats.Start(cancellationToken => exports.BeatAsync(exportId, cancellationToken));
         var watch = Stopwatch.StartNew();
         var directory = options.Value.ResolvedDirectory();
         var fileName = $"{exportId:N}.{ExportFormats.Name(export.Format)}";
         var partial = Path.Combine(directory, fileName + ".partial");
-        try
+        var job = new JobRunInfo(TraceKind, exportId, $"Export {exportId}", ExportFormats.Name(export.Format), ExportTelemetry.Source, "export.id",
+            cancellationToken => exports.BeatAsync(exportId, cancellationToken));
+        await jobs.RunAsync(job, logger, async run =>
         {
+            run?.SetTag("export.format", ExportFormats.Name(export.Format));
             Directory.CreateDirectory(directory);
             var (rows, bytes) = await WriteFileAsync(export, partial);
             File.Move(partial, Path.Combine(directory, fileName), overwrite: true);
@@ -70,22 +75,12 @@ public sealed partial class ExportJobGrain(
             run?.SetTag("export.rows", rows);
             run?.SetTag("export.bytes", bytes);
             LogFinished(logger, exportId, rows, bytes, watch.Elapsed.TotalSeconds);
-        }
-        catch (Exception e) when (IsInterruption(e))
+        }, e =>
         {
-            // The silo is stopping or the database is briefly away: the export stays running and a silo's cleanup
-            // starts it again once this job stops reporting.
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogInterrupted(logger, e, exportId);
-        }
-        catch (Exception e)
-        {
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogFailed(logger, e, exportId);
             DeleteQuietly(partial);
             ExportTelemetry.Duration.Record(watch.Elapsed.TotalSeconds, format, new("outcome", "failed"));
-            await FailAsync(export, e.Message);
-        }
+            return FailAsync(export, e.Message);
+        });
     }
 
     private async Task<(long Rows, long Bytes)> WriteFileAsync(ExportRecord export, string path)
@@ -175,11 +170,6 @@ public sealed partial class ExportJobGrain(
             $"The export stopped ({error}). Start it again from the contact list; if it keeps failing, tell support the export id {export.Id}.",
             $"/api/exports/{export.Id}"));
 
-    private bool IsInterruption(Exception e) =>
-        lifetime.ApplicationStopping.IsCancellationRequested
-        || e is OrleansException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException { IsTransient: true }
-        || (e.InnerException is { } inner && IsInterruption(inner));
-
     private static string Size(long bytes) => bytes switch
     {
         < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
@@ -201,10 +191,4 @@ public sealed partial class ExportJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} ready: {Rows} contacts, {Bytes} bytes in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, Guid exportId, long rows, long bytes, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} was interrupted; it will be started again")]
-    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid exportId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Export {ExportId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, Guid exportId);
 }

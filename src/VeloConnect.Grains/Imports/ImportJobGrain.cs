@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,8 @@ using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Telemetry;
+using VeloConnect.Grains.Contacts;
+using VeloConnect.Grains.Jobs;
 
 namespace VeloConnect.Grains.Imports;
 
@@ -28,10 +31,13 @@ public sealed partial class ImportJobGrain(
     TimeProvider clock,
     IOptions<ImportOptions> options,
     IHostApplicationLifetime lifetime,
-    JobHeartbeats heartbeats,
+    JobRunner jobs,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
-    public const string Source = "CSV import";
+    /// <summary>The job's kind in its trace's name and in the kept start traces.</summary>
+    public const string TraceKind = "import";
+
+    private const string Source = ContactSources.Import;
 
     private readonly BackgroundRun _run = new();
 
@@ -50,6 +56,8 @@ public sealed partial class ImportJobGrain(
         {
             return false;
         }
+
+        await jobs.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
 
         _run.EnsureStarted(RunAsync);
         return true;
@@ -70,57 +78,44 @@ public sealed partial class ImportJobGrain(
             return;
         }
 
-        using var run = ImportTelemetry.Start("import.run", importId);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
-        // Alive while this run lasts, however long a batch takes: a silent import has lost its silo (see ImportSupervisor).
-        await using var heartbeat = heartbeats.Start(cancellationToken => imports.BeatAsync(importId, cancellationToken));
+        var job = new JobRunInfo(TraceKind, importId, $"Import {importId}",
+            string.Create(CultureInfo.InvariantCulture, $"{import.FileName}, {import.TotalRows:N0} rows"), ImportTelemetry.Source, "import.id",
+            cancellationToken => imports.BeatAsync(importId, cancellationToken));
+        await jobs.RunAsync(job, logger, run => RunAsync(import, run),
+            async e => await EndAsync(import, await imports.UpdateProgressAsync(importId), e.Message));
+    }
+
+    private async Task RunAsync(ImportRecord import, Activity? run)
+    {
+        var importId = import.Id;
         var watch = Stopwatch.StartNew();
-        try
+        if (await imports.StartRunAsync(importId) is not { } runs)
         {
-            if (await imports.StartRunAsync(importId) is not { } runs)
-            {
-                return;
-            }
-
-            if (runs > MaxRuns)
-            {
-                // Whatever keeps this job from ending would stop every resumption the same way: say so, once.
-                LogTooManyRuns(logger, importId, MaxRuns);
-                await EndAsync(import, await imports.UpdateProgressAsync(importId),
-                    $"it was started {MaxRuns} times without ending, see the silo's log; the rows recorded so far stay imported: upload the file again to import the rest");
-                return;
-            }
-
-            var counts = await ProcessAsync(import);
-            if (await EndAsync(import, counts, null))
-            {
-                var seconds = watch.Elapsed.TotalSeconds;
-                ImportTelemetry.Duration.Record(seconds);
-                ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
-                run?.SetTag("import.rows", counts.Total);
-                LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
-            }
+            return;
         }
-        catch (Exception e) when (IsTransient(e) || lifetime.ApplicationStopping.IsCancellationRequested)
+
+        run?.SetTag("import.runs", runs);
+        if (runs > MaxRuns)
         {
-            // The silo is stopping or the database is briefly away: leave the import running; the supervisor of a
-            // live silo resumes it once this job stops reporting.
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogInterrupted(logger, e, importId);
+            // Whatever keeps this job from ending would stop every resumption the same way: say so, once.
+            LogTooManyRuns(logger, importId, MaxRuns);
+            await EndAsync(import, await imports.UpdateProgressAsync(importId),
+                $"it was started {MaxRuns} times without ending, see the silo's log; the rows recorded so far stay imported: upload the file again to import the rest");
+            return;
         }
-        catch (Exception e)
+
+        var counts = await ProcessAsync(import);
+        if (await EndAsync(import, counts, null))
         {
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogFailed(logger, e, importId);
-            try
-            {
-                await EndAsync(import, await imports.UpdateProgressAsync(importId), e.Message);
-            }
-            catch (Exception end)
-            {
-                // Still running: the supervisor resumes it, and a job that never manages to end is failed after MaxRuns.
-                LogNotEnded(logger, end, importId);
-            }
+            var seconds = watch.Elapsed.TotalSeconds;
+            ImportTelemetry.Duration.Record(seconds);
+            ImportTelemetry.RowsPerSecond.Record(counts.Total / Math.Max(seconds, 0.001));
+            run?.SetTag("import.rows", counts.Total);
+            run?.SetTag("import.added", counts.Added);
+            run?.SetTag("import.updated", counts.Updated);
+            run?.SetTag("import.skipped", counts.Skipped);
+            run?.SetTag("import.invalid", counts.Invalid);
+            LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
         }
     }
 
@@ -143,7 +138,7 @@ public sealed partial class ImportJobGrain(
 
                 return outcome != ImportEndOutcome.NotRunning;
             }
-            catch (Exception e) when (attempt < EndAttempts && IsTransient(e) && !lifetime.ApplicationStopping.IsCancellationRequested)
+            catch (Exception e) when (attempt < EndAttempts && JobFailures.IsTransient(e) && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
@@ -381,19 +376,6 @@ public sealed partial class ImportJobGrain(
         await imports.SaveProgressAsync(import.Id, _progress);
     }
 
-    /// <summary>Failures of the cluster or the database (not of the import): the job is resumed, not failed.</summary>
-    internal static bool IsTransient(Exception? e) =>
-        e is not null
-        && (e is OrleansException or TimeoutException or OperationCanceledException or ObjectDisposedException
-                or Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or IOException
-            // The activation was torn down under the job (its silo is stopping).
-            || (e is InvalidOperationException && e.Message.Contains("invalid activation", StringComparison.OrdinalIgnoreCase))
-            || IsTransient(e.InnerException)
-            || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTransient)));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} was interrupted; it will be resumed")]
-    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} finished: {Added} added, {Updated} updated, {Skipped} skipped, {Invalid} invalid in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, Guid importId, int added, int updated, int skipped, int invalid, double seconds);
 
@@ -402,12 +384,6 @@ public sealed partial class ImportJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId}: the batch from row {FirstRow} met a concurrent change; writing it row by row")]
     private static partial void LogContended(ILogger logger, Guid importId, int firstRow);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} could not be marked ended; it stays running and will be resumed")]
-    private static partial void LogNotEnded(ILogger logger, Exception exception, Guid importId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} ended, but the database refused its notification; its audit row says so")]
     private static partial void LogNotNotified(ILogger logger, Guid importId);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.ContactRules.Contacts;
@@ -7,6 +6,7 @@ using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Telemetry;
+using VeloConnect.Grains.Jobs;
 
 namespace VeloConnect.Grains.Imports;
 
@@ -22,12 +22,14 @@ public sealed partial class ImportRevertGrain(
     ContactStore contacts,
     TimeProvider clock,
     IOptions<ImportOptions> options,
-    IHostApplicationLifetime lifetime,
-    JobHeartbeats heartbeats,
+    JobRunner jobs,
     ILogger<ImportRevertGrain> logger) : Grain, IImportRevertGrain
 {
     /// <summary>A contact that keeps moving under the revert is decided again this many times, then kept and listed.</summary>
     private const int Attempts = 3;
+
+    /// <summary>The job's kind in its trace's name and in the kept start traces.</summary>
+    public const string TraceKind = "revert";
 
     private readonly BackgroundRun _run = new();
 
@@ -41,6 +43,8 @@ public sealed partial class ImportRevertGrain(
                 await reverts.RetryAsync(import.Id);
             }
 
+            // Asked for again, the revert is started again by this request: its next run links to it.
+            await jobs.RememberStartAsync(TraceKind, import.Id, replace: true);
             _run.EnsureStarted(RunAsync);
         }
     }
@@ -60,54 +64,38 @@ public sealed partial class ImportRevertGrain(
             return;
         }
 
-        using var run = ImportTelemetry.Start("import.revert", importId);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
-        await using var heartbeat = heartbeats.Start(cancellationToken => reverts.HeartbeatAsync(importId, cancellationToken));
-        var watch = Stopwatch.StartNew();
-        try
+        var job = new JobRunInfo(TraceKind, importId, $"Revert of import {importId}", import.FileName, ImportTelemetry.Source, "import.id",
+            cancellationToken => reverts.HeartbeatAsync(importId, cancellationToken));
+        await jobs.RunAsync(job, logger, run => RevertAsync(import, run), async e =>
         {
-            var attempts = new Dictionary<Guid, int>();
-            while (await RevertChunkAsync(import, attempts))
-            {
-                // The run lives in the background of this activation: keep it alive while there is work.
-                DelayDeactivation(TimeSpan.FromMinutes(5));
-            }
-
-            var revert = (await reverts.GetAsync(import.WorkspaceId, importId))!;
-            if (await reverts.FinishAsync(revert, import.FileName))
-            {
-                var counts = revert.Counts;
-                run?.SetTag("import.revert.deleted", counts.Deleted);
-                run?.SetTag("import.revert.restored", counts.Restored);
-                run?.SetTag("import.revert.kept", counts.Kept);
-                LogFinished(logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
-            }
-        }
-        catch (Exception e) when (ImportJobGrain.IsTransient(e) || lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // The silo is stopping or the database is briefly away: the revert stays running and nothing decided is lost;
-            // the supervisor resumes it once this job stops reporting, and it continues where it stopped.
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogInterrupted(logger, e, importId);
-        }
-        catch (Exception e)
-        {
-            // A fault would stop every resumption the same way: say so (failed, audited, notified) rather than retry forever.
             // What was decided stays done; asking for the revert again continues with the rest.
-            run?.SetStatus(ActivityStatusCode.Error, e.Message);
-            LogFailed(logger, e, importId);
-            try
+            if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
             {
-                if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
-                {
-                    await reverts.FailAsync(revert, import.FileName, e.Message);
-                }
+                await reverts.FailAsync(revert, import.FileName, e.Message);
             }
-            catch (Exception end)
-            {
-                // Still running: the supervisor resumes it (the end and its announcement are one transaction, tried again then).
-                LogNotEnded(logger, end, importId);
-            }
+        });
+    }
+
+    private async Task RevertAsync(ImportRecord import, Activity? run)
+    {
+        var importId = import.Id;
+        var watch = Stopwatch.StartNew();
+        var attempts = new Dictionary<Guid, int>();
+        while (await RevertChunkAsync(import, attempts))
+        {
+            // The run lives in the background of this activation: keep it alive while there is work.
+            DelayDeactivation(TimeSpan.FromMinutes(5));
+        }
+
+        var revert = (await reverts.GetAsync(import.WorkspaceId, importId))!;
+        if (await reverts.FinishAsync(revert, import.FileName))
+        {
+            var counts = revert.Counts;
+            run?.SetTag("import.revert.deleted", counts.Deleted);
+            run?.SetTag("import.revert.restored", counts.Restored);
+            run?.SetTag("import.revert.kept", counts.Kept);
+            run?.SetTag("import.revert.unchanged", counts.Unchanged);
+            LogFinished(logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
         }
     }
 
@@ -210,13 +198,4 @@ public sealed partial class ImportRevertGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revert of import {ImportId}: contact {ContactId} changed between its read and its write; deciding it again")]
     private static partial void LogMoved(ILogger logger, Guid importId, Guid contactId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Revert of import {ImportId} was interrupted; it will be resumed")]
-    private static partial void LogInterrupted(ILogger logger, Exception exception, Guid importId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} could not be marked failed; it stays running and will be resumed")]
-    private static partial void LogNotEnded(ILogger logger, Exception exception, Guid importId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Revert of import {ImportId} failed; asking for it again continues where it stopped")]
-    private static partial void LogFailed(ILogger logger, Exception exception, Guid importId);
 }

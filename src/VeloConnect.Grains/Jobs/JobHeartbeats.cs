@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Data.Telemetry;
 
-namespace VeloConnect.Grains;
+namespace VeloConnect.Grains.Jobs;
 
 /// <summary>
 /// Beats a running job's heart every <see cref="JobLivenessOptions.HeartbeatInterval"/> for as long as its run lasts,
@@ -32,6 +33,8 @@ public sealed partial class JobHeartbeats(IOptions<JobLivenessOptions> options, 
                 {
                     try
                     {
+                        // Not part of the job's trace: a beat every few seconds would bury its phases.
+                        using var housekeeping = JobTelemetry.StartHousekeeping("heartbeat");
                         await beat(stop);
                     }
                     catch (Exception e) when (!stop.IsCancellationRequested)

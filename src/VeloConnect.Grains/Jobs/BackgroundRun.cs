@@ -1,4 +1,4 @@
-namespace VeloConnect.Grains;
+namespace VeloConnect.Grains.Jobs;
 
 /// <summary>
 /// The background run of a job grain's activation (an import, a revert, an export): started on request, and started
