@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
@@ -78,6 +79,25 @@ public sealed class JobTraceTests(ApiFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_revert_is_one_trace_named_after_it_linked_to_the_request_that_asked_for_it()
+    {
+        using var spans = new SpanRecorder();
+        var ws = await fixture.NewWorkspaceAsync();
+        var id = await ws.Http.UploadAndMapAsync("name,phone\nAnn,+14155550731\nBob,+14155550732\n");
+        await ws.Http.RunToEndAsync(id);
+        var request = NewTraceContext();
+        ws.Http.DefaultRequestHeaders.Add("traceparent", Traceparent(request));
+        Assert.Equal(HttpStatusCode.Accepted, (await ws.Http.PostAsync($"/api/imports/{id}/revert", null)).StatusCode);
+        await ImportRevertTests.WaitForRevertAsync(ws.Http, id);
+
+        var root = await spans.WaitForRootAsync("import.id", id, "revert ");
+        Assert.Equal($"revert {Guid.Parse(id).ToString("N")[..8]} (contacts.csv)", root.DisplayName);
+        Assert.Contains(root.Links, link => link.Context.TraceId == request.TraceId);
+        Assert.Equal(2, root.GetTagItem("import.revert.deleted"));
+        Assert.Contains(spans.Recorded, a => a.TraceId == root.TraceId && a.OperationName == "import.revert-chunk");
+    }
+
+    [Fact]
     public async Task Grain_timer_callbacks_and_housekeeping_are_not_recorded()
     {
         using var spans = new SpanRecorder();
@@ -127,12 +147,12 @@ public sealed class JobTraceTests(ApiFixture fixture, ITestOutputHelper output)
         public IEnumerable<Activity> Recorded => Stopped.Where(a => a.Recorded);
 
         /// <summary>The recorded root span of the job whose id tag is <paramref name="id"/>, once it has ended.</summary>
-        public async Task<Activity> WaitForRootAsync(string idTag, string id)
+        public async Task<Activity> WaitForRootAsync(string idTag, string id, string kind = "")
         {
             var deadline = DateTime.UtcNow + Patience;
             while (true)
             {
-                if (Recorded.FirstOrDefault(a => a.ParentSpanId == default && Equals(a.GetTagItem(idTag), id)) is { } root)
+                if (Recorded.FirstOrDefault(a => a.ParentSpanId == default && Equals(a.GetTagItem(idTag), id) && a.DisplayName.StartsWith(kind, StringComparison.Ordinal)) is { } root)
                 {
                     return root;
                 }
