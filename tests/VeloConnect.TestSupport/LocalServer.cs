@@ -97,7 +97,7 @@ public static class LocalServer
     }
 
     /// <summary>Records the pids in the server's directory and has it stopped (SIGKILL) when the tests end; see <see cref="ServerProcess"/>.</summary>
-    public static void RecordPids(string directory, Process server) => ServerProcess.Own(server, directory, ServerProcess.SigKill);
+    public static ServerProcess RecordPids(string directory, Process server) => ServerProcess.Own(server, directory, ServerProcess.SigKill);
 
     /// <summary>Sends a signal to a process (kill(2)); false when there is no such process.</summary>
     public static bool Signal(int pid, int signal) => Native.Kill(pid, signal) == 0;

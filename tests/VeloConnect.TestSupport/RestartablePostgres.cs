@@ -18,6 +18,7 @@ public sealed class RestartablePostgres : IAsyncDisposable
     private readonly string _data;
     private readonly string[] _asUser;
     private Process? _server;
+    private ServerProcess? _owned;
 
     private RestartablePostgres(string directory, string[] asUser, int port)
     {
@@ -72,13 +73,15 @@ public sealed class RestartablePostgres : IAsyncDisposable
     /// <summary>Starts the server on its port and data directory (after <see cref="StopImmediatelyAsync"/>: crash recovery first) and waits until it accepts connections.</summary>
     public async Task StartAgainAsync()
     {
+        // The server stopped before is forgotten (its directory is this one's too) and its Process object let go.
+        _owned?.Release();
         _server?.Dispose();
         // Commits are durable as in production (synchronous_commit on: an immediate stop loses no committed transaction);
         // fsync stays off for speed, which only an operating-system crash could tell.
         var server = Launch(Path.Combine(Binaries, "postgres"), "-D", _data, "-p", Port.ToString(), "-k", _directory,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=on", "-c", "max_connections=200");
         _server = server;
-        LocalServer.RecordPids(_directory, server);
+        _owned = LocalServer.RecordPids(_directory, server);
         var log = new System.Text.StringBuilder();
         server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         server.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
@@ -112,6 +115,8 @@ public sealed class RestartablePostgres : IAsyncDisposable
         }
         finally
         {
+            // Stopped and forgotten before its Process object is disposed: the end of the test assembly has nothing left to stop.
+            _owned?.Stop();
             _server?.Dispose();
             try
             {

@@ -178,7 +178,7 @@ public sealed class ServerProcess
         }
         finally
         {
-            ReleaseWatchdog(Process.HasExited);
+            ReleaseWatchdog(HasExited());
         }
     }
 
@@ -187,7 +187,7 @@ public sealed class ServerProcess
     {
         if (Forget())
         {
-            ReleaseWatchdog(Process.HasExited);
+            ReleaseWatchdog(HasExited());
         }
     }
 
@@ -247,6 +247,22 @@ public sealed class ServerProcess
         catch (InvalidOperationException)
         {
             // Not started or already reaped.
+        }
+    }
+
+    /// <summary>
+    /// Whether the server has exited; false when that cannot be told any more (its owner disposed the <see cref="Process"/>):
+    /// then the watchdog, whose pipe ends, looks in /proc itself and stops the server if it still runs.
+    /// </summary>
+    private bool HasExited()
+    {
+        try
+        {
+            return Process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -15,14 +15,16 @@ public sealed class SiloProcess : IAsyncDisposable
     private const int OutputLines = 200;
 
     private readonly Process _process;
+    private readonly ServerProcess _owned;
     private readonly string _directory;
     private readonly Queue<string> _output = new();
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private SiloProcess(Process process, string directory, IReadOnlyDictionary<string, string?> settings)
+    private SiloProcess(Process process, ServerProcess owned, string directory, IReadOnlyDictionary<string, string?> settings)
     {
         _process = process;
+        _owned = owned;
         _directory = directory;
         _settings = settings;
         SiloPort = int.Parse(settings["Orleans:Endpoints:SiloPort"]!);
@@ -87,8 +89,8 @@ public sealed class SiloProcess : IAsyncDisposable
         var previousGeneration = await LatestGenerationAsync(siloSettings);
         var directory = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {SiloAssembly}.");
-        LocalServer.RecordPids(directory, process);
-        var silo = new SiloProcess(process, directory, siloSettings);
+        var owned = LocalServer.RecordPids(directory, process);
+        var silo = new SiloProcess(process, owned, directory, siloSettings);
         try
         {
             await silo.WaitUntilActiveAsync(previousGeneration, timeout ?? TimeSpan.FromMinutes(2));
@@ -131,6 +133,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         finally
         {
+            // Stopped and forgotten before its Process object is disposed: the end of the test assembly has nothing left to stop.
+            _owned.Stop();
             _process.Dispose();
             try
             {
