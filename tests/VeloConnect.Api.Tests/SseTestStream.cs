@@ -55,6 +55,23 @@ public sealed class SseTestStream : IDisposable
         throw new InvalidOperationException("The stream ended before an event arrived.");
     }
 
+    /// <summary>Reads what is left until the server ends the stream: true once it ended, false when <paramref name="cancellationToken"/> came first.</summary>
+    public async Task<bool> EndsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _reader.ReadLineAsync(cancellationToken) is not null)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         _reader.Dispose();

@@ -61,7 +61,7 @@ public static class NotificationsApi
 
     public const string LastEventIdHeader = "Last-Event-ID";
 
-    public static async Task<Results<ServerSentEventsResult<object>, ValidationProblem>> Stream(HttpContext http, NotificationHub hub, [FromQuery] string? after)
+    public static async Task<Results<ServerSentEventsResult<object>, ValidationProblem>> Stream(HttpContext http, NotificationHub hub, IHostApplicationLifetime lifetime, [FromQuery] string? after)
     {
         var user = CurrentUser.From(http.User);
         // The header is what an EventSource sends when it reconnects by itself: it is newer than the address's ?after=.
@@ -78,22 +78,41 @@ public static class NotificationsApi
             resume = id;
         }
 
-        var events = await hub.SubscribeAsync(user.WorkspaceId, user.UserId, resume, http.RequestAborted);
-        return TypedResults.ServerSentEvents(Events(http, events, http.RequestAborted));
+        // The stream ends when the client leaves or when this API stops (a stopping server would otherwise wait for every open
+        // stream until its shutdown timeout); the client reconnects with Last-Event-ID and misses nothing.
+        var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        http.Response.RegisterForDispose(ended);
+        var events = await hub.SubscribeAsync(user.WorkspaceId, user.UserId, resume, ended.Token);
+        return TypedResults.ServerSentEvents(Events(http, events, ended.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<object>> Events(HttpContext http, IAsyncEnumerable<NotificationEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Send the headers now: the client knows it is connected before the first notification, which may be far off.
         await http.Response.Body.FlushAsync(cancellationToken);
-        await foreach (var item in events.WithCancellation(cancellationToken))
+        await using var reader = events.GetAsyncEnumerator(cancellationToken);
+        while (await NextAsync(reader, cancellationToken))
         {
+            var item = reader.Current;
             yield return item switch
             {
                 NotificationArrived(var notification) => new SseItem<object>(notification, "notification") { EventId = EventId(notification.Id) },
                 RefetchNotifications(var latest) => new SseItem<object>(new RefetchEvent(latest), "refetch") { EventId = EventId(latest) },
                 _ => throw new InvalidOperationException($"Unknown notification event {item}."),
             };
+        }
+    }
+
+    /// <summary>The next event; false when the stream is over (the client left or the API stops: the response then ends cleanly).</summary>
+    private static async Task<bool> NextAsync(IAsyncEnumerator<NotificationEvent> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.MoveNextAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
