@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VeloConnect.Client;
 using VeloConnect.Cli.Api;
 using VeloConnect.ContactRules.Import;
 
@@ -117,8 +118,8 @@ public sealed class FakeVeloServer : HttpMessageHandler
 
     private async Task<HttpResponseMessage> MappingAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = (await request.Content!.ReadFromJsonAsync<MappingRequestDto>(VeloApi.Json, cancellationToken))!;
-        var mapping = new ImportMapping([.. body.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], body.HasHeader, body.Region ?? "US");
+        var body = (await request.Content!.ReadFromJsonAsync<MappingRequest>(VeloApi.Json, cancellationToken))!;
+        var mapping = new ImportMapping([.. body.Columns!.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], body.HasHeader ?? true, body.Region ?? "US");
         var errors = MappingRules.Validate(mapping, _analysis!.Columns.Count, []);
         if (errors.Count > 0)
         {
@@ -162,7 +163,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
                 return Json(HttpStatusCode.Conflict, """{"title":"Import not running","detail":"Run it first."}""");
             }
 
-            var items = JsonSerializer.Deserialize<BulkRowDto[]>(body, VeloApi.Json)!;
+            var items = JsonSerializer.Deserialize<ImportRowDoc[]>(body, VeloApi.Json)!;
             RowsReceived.AddRange(items.Select(item => item.Row));
             if (_answers.TryGetValue(key, out var stored))
             {
@@ -177,7 +178,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
                 Recordings[item.Row] = Recordings.GetValueOrDefault(item.Row) + 1;
                 if (!_rows.TryGetValue(item.Row, out var recorded))
                 {
-                    var read = reader.Read(item.Cells);
+                    var read = reader.Read([.. item.Cells]);
                     recorded = !read.IsValid ? ("error", read.Errors, null)
                         : item.DuplicateOf is { } of ? ("skipped", [$"Duplicate of row {of} (same phone or email); only the first is imported."], of)
                         : Existing.Contains(read.Contact!.PrimaryPhone ?? "") ? ("updated", [], null)
@@ -210,7 +211,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
 
     private async Task<HttpResponseMessage> FinishAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = (await request.Content!.ReadFromJsonAsync<TotalRowsDto>(VeloApi.Json, cancellationToken))!;
+        var body = (await request.Content!.ReadFromJsonAsync<FinishCommandLineImportRequest>(VeloApi.Json, cancellationToken))!;
         lock (_gate)
         {
             if (_rows.Count != body.TotalRows)
@@ -218,7 +219,7 @@ public sealed class FakeVeloServer : HttpMessageHandler
                 return Json(HttpStatusCode.Conflict, $$"""{"title":"Rows missing","detail":"{{body.TotalRows - _rows.Count}} rows are not recorded."}""");
             }
 
-            FinishedWith = body.TotalRows;
+            FinishedWith = body.TotalRows ?? 0;
             Status = "finished";
             return Json(HttpStatusCode.OK, ImportJson());
         }
@@ -231,13 +232,16 @@ public sealed class FakeVeloServer : HttpMessageHandler
         var suggested = MappingRules.Suggest(headers, [.. analysis.Columns.Select(c => c.Samples)], analysis.HasHeader, []).Select(t => t.ToString()).ToList();
         var (added, updated, skipped, invalid) = Counts();
         var mapping = _mapping is { } confirmed
-            ? new MappingDto([.. confirmed.Columns.Select(c => c.ToString())], confirmed.HasHeader, confirmed.Region, "confirmed")
-            : new MappingDto(Remembered ?? suggested, analysis.HasHeader, "US", Remembered is null ? "suggested" : "remembered");
-        var import = new ImportDto(ImportId, Status, analysis.DelimiterName, analysis.HasHeader,
-            [.. analysis.Columns.Select(c => new ColumnDto(c.Index, c.Header, c.Samples))], [], mapping,
-            [new("name", "Name"), new("phone", "Phone (primary)"), new("email", "Email"), new("ignore", "Don't import")],
-            new ProgressDto(_rows.Count, 0), new CountsDto(added, updated, skipped, invalid), null);
-        return JsonSerializer.Serialize(import, VeloApi.Json);
+            ? new MappingResponse { Columns = [.. confirmed.Columns.Select(c => c.ToString())], HasHeader = confirmed.HasHeader, Region = confirmed.Region, Source = "confirmed" }
+            : new MappingResponse { Columns = Remembered ?? suggested, HasHeader = analysis.HasHeader, Region = "US", Source = Remembered is null ? "suggested" : "remembered" };
+        var import = new ImportResponse
+        {
+            Id = ImportId, Status = Status, Delimiter = analysis.DelimiterName, HasHeader = analysis.HasHeader,
+            Columns = [.. analysis.Columns.Select(c => new ColumnResponse { Index = c.Index, Header = c.Header, Samples = c.Samples })], Warnings = [], Mapping = mapping,
+            Targets = [new() { Value = "name", Label = "Name" }, new() { Value = "phone", Label = "Phone (primary)" }, new() { Value = "email", Label = "Email" }, new() { Value = "ignore", Label = "Don't import" }],
+            Progress = new ProgressResponse { RowsDone = _rows.Count, TotalRows = 0 }, Counts = new ImportCounts { Added = added, Updated = updated, Skipped = skipped, Invalid = invalid },
+        };
+        return JsonSerializer.Serialize(import, VeloApiClient.Json);
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using VeloConnect.Client;
+using ApiException = VeloConnect.Cli.Api.ApiException;
 using VeloConnect.Cli.Api;
 using Xunit;
 
@@ -47,13 +49,13 @@ public sealed class RetryPolicyTests
         Content = new StringContent("""{"counts":{"created":1,"updated":0,"skipped":0,"error":0},"results":[{"index":0,"row":2,"status":"created","reasons":[],"warnings":[]}]}""", Encoding.UTF8, "application/json"),
     };
 
-    private static async Task<(BulkResponseDto Answer, ScriptedHandler Handler)> SendBatch(List<TimeSpan> waits, params Func<HttpResponseMessage>[] answers)
+    private static async Task<(BulkResponse Answer, ScriptedHandler Handler)> SendBatch(List<TimeSpan> waits, params Func<HttpResponseMessage>[] answers)
     {
         var handler = new ScriptedHandler(answers);
         using var http = VeloApi.CreateClient("http://velo.test", "vc_key", handler);
         var api = new VeloApi(http, Policy(waits));
         var id = Guid.Parse("11111111-2222-3333-4444-555555555555");
-        var answer = await api.SendBatchAsync(id, 2, Encoding.UTF8.GetBytes("""[{"row":2,"cells":["Ann"]}]"""), CancellationToken.None);
+        var answer = await api.SendBatchAsync(id, 2, [new ImportRowDoc { Row = 2, Cells = ["Ann"] }], CancellationToken.None);
         return (answer, handler);
     }
 

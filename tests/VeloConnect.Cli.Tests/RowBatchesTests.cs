@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using VeloConnect.Client;
 using VeloConnect.Cli.Api;
 using VeloConnect.Cli.Import;
 using VeloConnect.ContactRules.Fields;
@@ -64,11 +65,11 @@ public sealed class RowBatchesTests
     {
         var batch = Batches("Name,Phone,Email\n\"Lee, Ann\",+14155550100,\nAnn 2,+14155550100,\n", 10).Single();
 
-        var body = batch.Body();
+        var body = JsonSerializer.SerializeToUtf8Bytes(batch.Body(), VeloApiClient.Json);
 
-        Assert.Equal(body, batch.Body());
+        Assert.Equal(body, JsonSerializer.SerializeToUtf8Bytes(batch.Body(), VeloApiClient.Json));
         Assert.Equal("""[{"row":2,"cells":["Lee, Ann","+14155550100",""]},{"row":3,"cells":["Ann 2","+14155550100",""],"duplicateOf":2}]""", Encoding.UTF8.GetString(body));
-        var rows = JsonSerializer.Deserialize<BulkRowDto[]>(body, VeloApi.Json)!;
+        var rows = JsonSerializer.Deserialize<ImportRowDoc[]>(body, VeloApiClient.Json)!;
         Assert.Equal(2, rows[1].DuplicateOf);
     }
 
@@ -76,7 +77,7 @@ public sealed class RowBatchesTests
     public void A_custom_field_value_that_does_not_fit_makes_the_row_invalid_so_it_registers_no_identifier()
     {
         var mapping = new ImportMapping([ColumnTarget.PrimaryPhone, ColumnTarget.Field("score")], HasHeader: true, "US");
-        var fields = RowBatches.Fields([new FieldDto("score", "Score", "number", [])]);
+        var fields = RowBatches.Fields([new FieldResponse { Key = "score", Label = "Score", Type = "number", Options = [] }]);
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes("Phone,Score\n+14155550100,lots\n+14155550100,3\n"));
 
         var rows = RowBatches.Read(stream, Encoding.UTF8, ',', mapping, ["Phone", "Score"], fields, 10).SelectMany(b => b.Rows).ToList();
@@ -91,6 +92,6 @@ public sealed class RowBatchesTests
     [InlineData("boolean", FieldType.Boolean)]
     public void Field_types_are_read_as_the_api_spells_them(string type, FieldType expected)
     {
-        Assert.Equal(expected, RowBatches.Fields([new FieldDto("k", "K", type, null)]).Single().Type);
+        Assert.Equal(expected, RowBatches.Fields([new FieldResponse { Key = "k", Label = "K", Type = type, Options = null! }]).Single().Type);
     }
 }

@@ -1,31 +1,46 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Polly;
+using VeloConnect.Client;
 
 namespace VeloConnect.Cli.Api;
 
 /// <summary>An answer of the API that the importer cannot carry on from: the status and what the API said to do.</summary>
-public sealed class ApiException(HttpStatusCode status, ProblemDetailsDto? problem, string message) : Exception(message)
+public sealed class ApiException(HttpStatusCode status, HttpValidationProblemDetails? problem, string message) : Exception(message)
 {
     public HttpStatusCode Status { get; } = status;
 
-    public ProblemDetailsDto? Problem { get; } = problem;
+    public HttpValidationProblemDetails? Problem { get; } = problem;
 }
 
-/// <summary>The endpoints a command-line import uses, each call retried by the policy when the failure is transient.</summary>
-public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? onRetry = null)
+/// <summary>
+/// The endpoints a command-line import uses, called through the typed client generated from the API's OpenAPI document;
+/// each call retried by the policy when the failure is transient (see <see cref="RetryingSender"/>).
+/// </summary>
+public sealed class VeloApi
 {
-    private readonly ResiliencePipeline<HttpResponseMessage> _retries = retry.Pipeline(onRetry);
+    private readonly VeloApiClient _client;
 
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public VeloApi(HttpClient http, RetryPolicy retry, Action<string>? onRetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(retry);
+        var retrying = new HttpClient(new RetryingSender(http, retry.Pipeline(onRetry)))
+        {
+            BaseAddress = http.BaseAddress,
+            Timeout = Timeout.InfiniteTimeSpan, // each attempt has the API client's own timeout
+        };
+        _client = new VeloApiClient(retrying);
+    }
 
+    public const string IdempotencyKeyHeader = VeloApiClient.IdempotencyKeyHeader;
+
+    /// <summary>velo's own JSON (the progress file), and for reading a ProblemDetails: camelCase, nulls left out, text unescaped.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        // Cells as they are ("+1 415…", accents), not \u-escaped: smaller batches, readable in a trace.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
@@ -41,37 +56,18 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     }
 
     /// <summary>Step 1 for a command-line import: the head of the file (whole lines) and the size of the whole file.</summary>
-    public Task<ImportDto> UploadHeadAsync(string fileName, byte[] head, long fileSize, bool? hasHeader, string? convertFrom, CancellationToken cancellationToken) =>
-        SendAsync<ImportDto>(() =>
-        {
-            var form = new MultipartFormDataContent();
-            var file = new ByteArrayContent(head);
-            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            form.Add(file, "file", fileName);
-            form.Add(new StringContent("true"), "commandLine");
-            form.Add(new StringContent(fileSize.ToString(CultureInfo.InvariantCulture)), "fileSize");
-            if (hasHeader is { } header)
-            {
-                form.Add(new StringContent(header ? "true" : "false"), "hasHeader");
-            }
+    public Task<ImportResponse> UploadHeadAsync(string fileName, byte[] head, long fileSize, bool? hasHeader, string? convertFrom, CancellationToken cancellationToken) =>
+        CallAsync(() => _client.UploadImportAsync(new FileParameter(new MemoryStream(head), fileName, "text/csv"), hasHeader, null, convertFrom, true, fileSize, cancellationToken),
+            "upload the head of the file");
 
-            if (convertFrom is not null)
-            {
-                form.Add(new StringContent(convertFrom), "convertFrom");
-            }
+    public Task<ImportResponse> SetMappingAsync(Guid importId, MappingRequest mapping, CancellationToken cancellationToken) =>
+        CallAsync(() => _client.SetImportMappingAsync(importId, mapping, cancellationToken), "confirm the mapping");
 
-            return new HttpRequestMessage(HttpMethod.Post, "api/imports") { Content = form };
-        }, "upload the head of the file", cancellationToken);
+    public Task<ImportResponse> GetImportAsync(Guid importId, CancellationToken cancellationToken) =>
+        CallAsync(() => _client.GetImportAsync(importId, cancellationToken), "read the import");
 
-    public Task<ImportDto> SetMappingAsync(Guid importId, MappingRequestDto mapping, CancellationToken cancellationToken) =>
-        SendAsync<ImportDto>(() => new HttpRequestMessage(HttpMethod.Put, $"api/imports/{importId}/mapping") { Content = JsonContent.Create(mapping, options: Json) },
-            "confirm the mapping", cancellationToken);
-
-    public Task<ImportDto> GetImportAsync(Guid importId, CancellationToken cancellationToken) =>
-        SendAsync<ImportDto>(() => new HttpRequestMessage(HttpMethod.Get, $"api/imports/{importId}"), "read the import", cancellationToken);
-
-    public Task<IReadOnlyList<FieldDto>> GetFieldsAsync(CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<FieldDto>>(() => new HttpRequestMessage(HttpMethod.Get, "api/fields"), "read the contact fields", cancellationToken);
+    public async Task<IReadOnlyList<FieldResponse>> GetFieldsAsync(CancellationToken cancellationToken) =>
+        [.. await CallAsync(() => _client.ListFieldsAsync(cancellationToken), "read the contact fields")];
 
     /// <summary>
     /// Marks the import running, with the file's row count for its progress. The server answers a running import the same
@@ -79,78 +75,61 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
     /// </summary>
     public async Task RunAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
     {
-        using var response = await SendWithRetriesAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/run") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) }, cancellationToken);
-        if (response.IsSuccessStatusCode)
+        try
         {
-            return;
+            await CallAsync(() => _client.RunImportAsync(importId, new StartCommandLineImportRequest { TotalRows = totalRows }, cancellationToken), "start the import");
         }
-
-        if (response.StatusCode == HttpStatusCode.Conflict && (await GetImportAsync(importId, cancellationToken)).Status == "running")
+        catch (ApiException e) when (e.Status == HttpStatusCode.Conflict)
         {
-            return;
+            if ((await GetImportAsync(importId, cancellationToken)).Status != "running")
+            {
+                throw;
+            }
         }
-
-        throw await FailureAsync(response, "start the import", cancellationToken);
     }
 
     /// <summary>One batch; the key is "importId:first row", so a retry (or a resumed run) sends the same key with the same bytes.</summary>
-    public Task<BulkResponseDto> SendBatchAsync(Guid importId, int firstRow, byte[] body, CancellationToken cancellationToken) =>
-        SendAsync<BulkResponseDto>(() =>
-        {
-            var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            var request = new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/rows") { Content = content };
-            request.Headers.Add(IdempotencyKeyHeader, IdempotencyKey(importId, firstRow));
-            return request;
-        }, string.Create(CultureInfo.InvariantCulture, $"send the rows from row {firstRow}"), cancellationToken);
+    public Task<BulkResponse> SendBatchAsync(Guid importId, int firstRow, IReadOnlyList<ImportRowDoc> rows, CancellationToken cancellationToken) =>
+        CallAsync(() => VeloApiClient.WithIdempotencyKeyAsync(IdempotencyKey(importId, firstRow), () => _client.AddCommandLineImportRowsAsync(importId, rows, cancellationToken)),
+            string.Create(CultureInfo.InvariantCulture, $"send the rows from row {firstRow}"));
 
-    public async Task FinishAsync(Guid importId, int totalRows, CancellationToken cancellationToken)
-    {
-        using var response = await SendWithRetriesAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/imports/{importId}/finish") { Content = JsonContent.Create(new TotalRowsDto(totalRows), options: Json) }, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await FailureAsync(response, "finish the import", cancellationToken);
-        }
-    }
+    public Task FinishAsync(Guid importId, int totalRows, CancellationToken cancellationToken) =>
+        CallAsync(() => _client.FinishCommandLineImportAsync(importId, new FinishCommandLineImportRequest { TotalRows = totalRows }, cancellationToken), "finish the import");
 
     public static string IdempotencyKey(Guid importId, int firstRow) => string.Create(CultureInfo.InvariantCulture, $"{importId}:{firstRow}");
 
-    private async Task<T> SendAsync<T>(Func<HttpRequestMessage> request, string what, CancellationToken cancellationToken)
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, string what)
     {
-        using var response = await SendWithRetriesAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await FailureAsync(response, what, cancellationToken);
-        }
-
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-            ?? throw new ApiException(response.StatusCode, null, $"Could not {what}: the API answered {(int)response.StatusCode} with an empty body.");
-    }
-
-    /// <summary>Each attempt sends a request built anew by <paramref name="request"/>: the same bytes, the same Idempotency-Key.</summary>
-    private ValueTask<HttpResponseMessage> SendWithRetriesAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken) =>
-        _retries.ExecuteAsync(async token =>
-        {
-            using var message = request();
-            return await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token);
-        }, cancellationToken);
-
-    private static async Task<ApiException> FailureAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        ProblemDetailsDto? problem = null;
         try
         {
-            problem = text.Length > 0 ? JsonSerializer.Deserialize<ProblemDetailsDto>(text, Json) : null;
+            return await call();
+        }
+        catch (VeloConnect.Client.ApiException e)
+        {
+            throw Failure(e, what);
+        }
+    }
+
+    private static ApiException Failure(VeloConnect.Client.ApiException failure, string what)
+    {
+        var status = (HttpStatusCode)failure.StatusCode;
+        HttpValidationProblemDetails? problem = null;
+        try
+        {
+            problem = failure.Response is { Length: > 0 } text ? JsonSerializer.Deserialize<HttpValidationProblemDetails>(text, Json) : null;
         }
         catch (JsonException)
         {
             // Not a ProblemDetails (a proxy's page, …): the status says enough.
         }
 
-        var message = $"Could not {what}: {(int)response.StatusCode} {response.ReasonPhrase}";
+        using var reason = new HttpResponseMessage(status);
+        var message = $"Could not {what}: {failure.StatusCode} {reason.ReasonPhrase}";
+        if (failure.StatusCode is >= 200 and < 300)
+        {
+            message = $"Could not {what}: the API answered {failure.StatusCode} with an empty body.";
+        }
+
         if (problem?.Title is { Length: > 0 } title)
         {
             message += $" ({title})";
@@ -160,16 +139,16 @@ public sealed class VeloApi(HttpClient http, RetryPolicy retry, Action<string>? 
         {
             message += ". " + detail;
         }
-        else if (response.StatusCode == HttpStatusCode.Unauthorized)
+        else if (status == HttpStatusCode.Unauthorized)
         {
             message += ". Check the API key (--key or VELO_API_KEY).";
         }
 
-        foreach (var (key, messages) in problem?.Errors ?? [])
+        foreach (var (key, messages) in problem?.Errors ?? new Dictionary<string, IReadOnlyList<string>>())
         {
             message += $"{Environment.NewLine}  {key}: {string.Join(" ", messages)}";
         }
 
-        return new ApiException(response.StatusCode, problem, message);
+        return new ApiException(status, problem, message);
     }
 }

@@ -1,4 +1,4 @@
-using VeloConnect.Cli.Api;
+using VeloConnect.Client;
 
 namespace VeloConnect.Cli.Import;
 
@@ -10,7 +10,7 @@ namespace VeloConnect.Cli.Import;
 public sealed class BatchCommitter(ErrorsFile errors, ImportProgress start, string progressPath, SemaphoreSlim slots, Action<int> acknowledged)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, (RowBatch Batch, BulkResponseDto Answer)> _answered = [];
+    private readonly Dictionary<int, (RowBatch Batch, BulkResponse Answer)> _answered = [];
     private int? _next;
 
     public ImportProgress Progress { get; private set; } = start;
@@ -25,7 +25,7 @@ public sealed class BatchCommitter(ErrorsFile errors, ImportProgress start, stri
         }
     }
 
-    public void Answered(RowBatch batch, BulkResponseDto answer)
+    public void Answered(RowBatch batch, BulkResponse answer)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(answer);
@@ -43,7 +43,7 @@ public sealed class BatchCommitter(ErrorsFile errors, ImportProgress start, stri
     }
 
     /// <summary>An answer that does not account for exactly this batch's rows must not be counted.</summary>
-    public static void Check(RowBatch batch, BulkResponseDto answer)
+    public static void Check(RowBatch batch, BulkResponse answer)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(answer);
@@ -58,7 +58,7 @@ public sealed class BatchCommitter(ErrorsFile errors, ImportProgress start, stri
         }
     }
 
-    private void Commit(RowBatch batch, BulkResponseDto answer)
+    private void Commit(RowBatch batch, BulkResponse answer)
     {
         var counts = Progress.Counts;
         foreach (var result in answer.Results.OrderBy(r => r.Index))

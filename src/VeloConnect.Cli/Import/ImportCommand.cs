@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Spectre.Console;
 using VeloConnect.Cli.Api;
+using VeloConnect.Client;
+using ApiException = VeloConnect.Cli.Api.ApiException;
 using VeloConnect.ContactRules.Import;
 
 namespace VeloConnect.Cli.Import;
@@ -78,7 +80,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         }
 
         SniffResult sniff;
-        ImportDto import;
+        ImportResponse import;
         if (progress is null)
         {
             sniff = Sniff(path, args.HasHeader, args.ConvertFrom);
@@ -170,7 +172,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     }
 
     /// <summary>A new import: the head uploaded, the mapping shown, confirmed and validated by the server. Null when the user declines.</summary>
-    private async Task<(ImportProgress?, ImportDto)> StartAsync(string path, string name, long fileSize, string fingerprint, SniffResult sniff, CancellationToken cancellationToken)
+    private async Task<(ImportProgress?, ImportResponse)> StartAsync(string path, string name, long fileSize, string fingerprint, SniffResult sniff, CancellationToken cancellationToken)
     {
         var encoding = CsvSniffer.ReadingEncoding(sniff, args.ConvertFrom);
         var head = FileHead.Read(path, encoding, sniff.Delimiter);
@@ -208,10 +210,10 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             return (null, import);
         }
 
-        ImportDto confirmed;
+        ImportResponse confirmed;
         try
         {
-            confirmed = await api.SetMappingAsync(import.Id, new MappingRequestDto(columns, hasHeader, region), cancellationToken);
+            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest { Columns = columns, HasHeader = hasHeader, Region = region }, cancellationToken);
         }
         catch (ApiException e) when (e.Status == HttpStatusCode.BadRequest)
         {
@@ -219,15 +221,15 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
                 + "Give a valid one with --mapping \"Header=target,...\" (targets: name, phone, phone_additional, email, tags, field:<key>, ignore).");
         }
 
-        var mapping = confirmed.Mapping ?? new MappingDto(columns, hasHeader, region, "confirmed");
+        var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed" };
         var progress = new ImportProgress(ImportProgress.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
             mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero);
         return (progress, confirmed);
     }
 
-    private async Task<ImportDto> ResumeImportAsync(ImportProgress progress, CancellationToken cancellationToken)
+    private async Task<ImportResponse> ResumeImportAsync(ImportProgress progress, CancellationToken cancellationToken)
     {
-        ImportDto import;
+        ImportResponse import;
         try
         {
             import = await api.GetImportAsync(progress.ImportId, cancellationToken);
@@ -317,7 +319,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         return committer.Progress;
     }
 
-    private void ShowMapping(string name, SniffResult sniff, ImportDto import, IReadOnlyList<string> headers, IReadOnlyList<string> columns, string source,
+    private void ShowMapping(string name, SniffResult sniff, ImportResponse import, IReadOnlyList<string> headers, IReadOnlyList<string> columns, string source,
         bool hasHeader, string region)
     {
         var labels = (import.Targets ?? []).GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
@@ -363,14 +365,14 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     }
 
     /// <summary>The counts: a table on a terminal, one plain line for a script or a log (which read "N rows: … added, …").</summary>
-    private int Summary(string name, ImportDto import, ImportProgress progress, string? timing)
+    private int Summary(string name, ImportResponse import, ImportProgress progress, string? timing)
     {
-        var counts = import.Counts ?? new CountsDto(progress.Counts.Added, progress.Counts.Updated, progress.Counts.Skipped, progress.Counts.Invalid);
+        var counts = import.Counts ?? new ImportCounts { Added = progress.Counts.Added, Updated = progress.Counts.Updated, Skipped = progress.Counts.Skipped, Invalid = progress.Counts.Invalid };
         if (console.OutIsTerminal)
         {
             console.Out.WriteLine($"Imported {name} (import {import.Id}):");
             var table = new Table().AddColumn("Outcome").AddColumn(new TableColumn("Rows").RightAligned());
-            foreach (var (outcome, rows) in new[] { ("added", counts.Added), ("updated", counts.Updated), ("skipped", counts.Skipped), ("invalid", counts.Invalid), ("total", counts.Total) })
+            foreach (var (outcome, rows) in new[] { ("added", counts.Added), ("updated", counts.Updated), ("skipped", counts.Skipped), ("invalid", counts.Invalid), ("total", counts.Sum()) })
             {
                 table.AddRow(outcome, rows.ToString("N0", CultureInfo.InvariantCulture));
             }
@@ -380,7 +382,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         else
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Imported {name} (import {import.Id}): {counts.Total:N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
+                $"Imported {name} (import {import.Id}): {counts.Sum():N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
         }
 
         // Under the table too, on a line of its own: a table cell or caption would wrap a long path.

@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Json;
-using VeloConnect.Cli.Api;
+using VeloConnect.Client;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Import;
 
@@ -19,9 +18,9 @@ public sealed record RowBatch(int Index, int RowsBefore, IReadOnlyList<BatchRow>
 
     public int RowsThrough => RowsBefore + Rows.Count;
 
-    /// <summary>The bulk body; the same batch always gives the same bytes (a retry or a resumed run reuses the key).</summary>
-    public byte[] Body() =>
-        JsonSerializer.SerializeToUtf8Bytes(Rows.Select(r => new BulkRowDto(r.Row.RowNumber, r.Row.Cells, r.DuplicateOf)), VeloApi.Json);
+    /// <summary>The rows body; the same batch always gives the same rows, so the same bytes (a retry or a resumed run reuses the key).</summary>
+    public IReadOnlyList<ImportRowDoc> Body() =>
+        [.. Rows.Select(r => new ImportRowDoc { Row = r.Row.RowNumber, Cells = r.Row.Cells, DuplicateOf = r.DuplicateOf })];
 }
 
 /// <summary>
@@ -63,7 +62,7 @@ public static class RowBatches
     }
 
     /// <summary>The workspace's fields as the API lists them, for the row reader.</summary>
-    public static IReadOnlyList<FieldDefinition> Fields(IEnumerable<FieldDto> fields) =>
+    public static IReadOnlyList<FieldDefinition> Fields(IEnumerable<FieldResponse> fields) =>
         [.. fields.Select(f => new FieldDefinition(f.Key, f.Label, ParseType(f.Type), f.Options ?? []))];
 
     private static FieldType ParseType(string type) =>
