@@ -1,15 +1,6 @@
 namespace VeloConnect.Web.Api;
 
-/// <summary>A custom contact field as GET /api/fields lists it (settings, the contact filters, the mapping dropdown).</summary>
-public sealed record ContactFieldDefinition(string Key, string Label, string Type, IReadOnlyList<string> Options)
-{
-    public bool IsSelect => ContactFieldTypes.IsSelect(Type);
-}
-
-/// <summary>The body of POST /api/fields and PUT /api/fields/{key} (null members are left as they are on PUT).</summary>
-public sealed record ContactFieldRequest(string? Key, string? Label, string? Type, IReadOnlyList<string>? Options);
-
-public sealed record ContactFieldDeleted(string Key, int ContactsCleared);
+// A custom contact field is the generated client's FieldResponse (GET /api/fields), its body FieldRequest.
 
 /// <summary>The field types the API accepts, with the names a user reads.</summary>
 public static class ContactFieldTypes

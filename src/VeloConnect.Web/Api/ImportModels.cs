@@ -31,7 +31,7 @@ public sealed record ImportTarget(string Value, string Label)
     public const string FieldPrefix = "field:";
 
     /// <summary>The dropdown's choice for a custom field.</summary>
-    public static ImportTarget For(ContactFieldDefinition field) => new(FieldPrefix + field.Key, field.Label);
+    public static ImportTarget For(VeloConnect.Client.FieldResponse field) => new(FieldPrefix + field.Key, field.Label);
 
     public bool IsIgnore => Value == Ignore;
 

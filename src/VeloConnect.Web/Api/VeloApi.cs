@@ -11,6 +11,14 @@ namespace VeloConnect.Web.Api;
 /// </summary>
 public sealed class VeloApi(HttpClient http, ApiKeySource keys)
 {
+    private VeloConnect.Client.VeloApiClient? _client;
+
+    /// <summary>
+    /// The typed client generated from the API's OpenAPI document. Its requests go through <see cref="SendAsync"/>: the
+    /// user's key, and a refusal thrown as <see cref="ApiProblemException"/> before the generated code reads it.
+    /// </summary>
+    public VeloConnect.Client.VeloApiClient Client => _client ??= new VeloConnect.Client.VeloApiClient(new HttpClient(new ThroughUser(this)) { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan });
+
     /// <summary>The API's JSON: camelCase names, enums as strings, like its OpenAPI document.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -79,6 +87,22 @@ public sealed class VeloApi(HttpClient http, ApiKeySource keys)
             }
 
             return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+        }
+    }
+
+    /// <summary>Hands the generated client's request to <see cref="SendAsync"/> (as a fresh message: that one is already marked sent).</summary>
+    private sealed class ThroughUser(VeloApi api) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            // The body stays the request's own: the generated client disposes it with the request.
+            var forwarded = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content };
+            foreach (var (name, values) in request.Headers)
+            {
+                forwarded.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            return api.SendAsync(forwarded, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
     }
 

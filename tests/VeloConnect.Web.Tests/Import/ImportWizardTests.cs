@@ -33,7 +33,7 @@ public sealed class ImportWizardTests : BunitContext
     {
         var mappings = new List<JsonElement>();
         _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
-        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, new[] { new ContactFieldDefinition("plan", "Plan", "text", []) }));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, new[] { new VeloConnect.Client.FieldResponse { Key = "plan", Label = "Plan", Type = "text", Options = [] } }));
         _api.On($"PUT /api/imports/{ImportId}/mapping", body =>
         {
             var mapping = JsonDocument.Parse(body).RootElement.Clone();
