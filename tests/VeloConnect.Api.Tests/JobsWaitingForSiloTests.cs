@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using VeloConnect.ContactRules.Export;
-using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Imports;
 using VeloConnect.TestSupport;

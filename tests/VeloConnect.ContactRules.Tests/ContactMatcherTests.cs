@@ -105,7 +105,7 @@ public sealed class ContactMatcherTests
 
         Assert.Equal(AnnId, result.ContactId);
         Assert.False(result.IsNew);
-        Assert.Equal([ContactMatcher.LeftWithOwner(Identifier.ForEmail("bob@example.com"), BobId)], result.Warnings);
+        Assert.Equal([IdentifierOwners.LeftWithOwner(Identifier.ForEmail("bob@example.com"), BobId)], result.Warnings);
         var change = Assert.Single(matcher.Changes());
         Assert.Equal(AnnId, change.Id);
         Assert.Equal("Ann Smith", change.After.Name);

@@ -110,7 +110,7 @@ public static class BulkContactsApi
     }
 
     /// <summary>Reads and writes the items; returns the answer as JSON (kept as is for a retry with the same key) and its audit row.</summary>
-    private static async Task<BulkAnswer> ApplyAsync(ContactServices services, CurrentUser user, JsonArray items, JsonSerializerOptions options, BulkRequestLease? lease,
+    private static async Task<BulkAnswer> ApplyAsync(ContactServices services, CurrentUser user, JsonArray items, JsonSerializerOptions options, BulkLease? lease,
         CancellationToken cancellationToken)
     {
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
@@ -130,7 +130,8 @@ public static class BulkContactsApi
             }
         }
 
-        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, refused, user.UserId, lease);
+        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, refused, user.UserId,
+            lease is null ? null : new BulkRequestLease(lease.RequestId, lease.Token));
         var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
         var counts = Count(answer);
         var audit = new BulkAudit(user.WorkspaceId, user.UserId, new Dictionary<string, object?>

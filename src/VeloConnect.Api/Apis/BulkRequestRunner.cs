@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Api.Apis;
@@ -72,7 +71,7 @@ public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<B
     /// Applies the request under <paramref name="lease"/> (renewed until it ends) and keeps its answer with its audit
     /// row. Never throws: a failure releases the lease (what was applied is recorded; a retry resumes the rest).
     /// </summary>
-    public Task<BulkOutcome> Start(BulkRequestLease lease, Func<BulkRequestLease, CancellationToken, Task<BulkAnswer?>> apply)
+    public Task<BulkOutcome> Start(BulkLease lease, Func<BulkLease, CancellationToken, Task<BulkAnswer?>> apply)
     {
         var task = Task.Run(() => RunAsync(lease, apply));
         _running.TryAdd(task, true);
@@ -80,7 +79,7 @@ public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<B
         return task;
     }
 
-    private async Task<BulkOutcome> RunAsync(BulkRequestLease lease, Func<BulkRequestLease, CancellationToken, Task<BulkAnswer?>> apply)
+    private async Task<BulkOutcome> RunAsync(BulkLease lease, Func<BulkLease, CancellationToken, Task<BulkAnswer?>> apply)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         using var done = new CancellationTokenSource();
@@ -136,7 +135,7 @@ public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<B
         }
     }
 
-    private async Task RenewAsync(BulkRequestLease lease, Action onLost, CancellationToken done)
+    private async Task RenewAsync(BulkLease lease, Action onLost, CancellationToken done)
     {
         try
         {

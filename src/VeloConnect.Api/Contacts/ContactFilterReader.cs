@@ -1,7 +1,7 @@
 using System.Globalization;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Api.Contacts;
 

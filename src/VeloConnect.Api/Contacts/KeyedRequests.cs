@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
-using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
 
@@ -22,7 +21,7 @@ public sealed class KeyedRequests(BulkRequestStore keys, BulkRequestRunner runne
 
     /// <param name="apply">The work; null when nothing of it could be applied (the command-line import ended meanwhile).</param>
     public async Task<Results<ContentHttpResult, ProblemHttpResult>> AnswerAsync(HttpContext http, CurrentUser user, byte[] bodyHash,
-        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply)
+        Func<BulkLease?, CancellationToken, Task<BulkAnswer?>> apply)
     {
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length == 0)
@@ -49,7 +48,7 @@ public sealed class KeyedRequests(BulkRequestStore keys, BulkRequestRunner runne
     }
 
     private async Task<Results<ContentHttpResult, ProblemHttpResult>> ApplyOnceAsync(HttpContext http, CurrentUser user, string key, byte[] bodyHash,
-        Func<BulkRequestLease?, CancellationToken, Task<BulkAnswer?>> apply)
+        Func<BulkLease?, CancellationToken, Task<BulkAnswer?>> apply)
     {
         var claim = await keys.ClaimAsync(user.WorkspaceId, key, bodyHash, runner.Owner, runner.Options.Lease, http.RequestAborted);
         switch (claim.State)

@@ -24,7 +24,7 @@ public sealed record MatchedChange(Guid Id, ContactData? Before, ContactData Aft
 /// <item>the merge is <see cref="ContactMerge"/>'s (given fields overwrite, blanks keep, tags are added), within
 /// <see cref="ContactLimits"/> (phones and tags past the limits are not added, with a warning);</item>
 /// <item>a phone or email that belongs to another contact is never moved: it stays there and the input gets a
-/// warning naming that contact;</item>
+/// warning naming that contact (<see cref="IdentifierOwners"/>);</item>
 /// <item>an email the merge replaces is freed: a later input with it creates (or matches) another contact;</item>
 /// <item>given the opt-outs the addresses carry (<see cref="ConsentTracker"/>), an input whose contact takes an
 /// opted-out phone or email gets a warning naming it (<see cref="Consent"/>).</item>
@@ -95,14 +95,7 @@ public sealed class ContactMatcher
         var data = ContactMerge.Apply(before, input);
         var had = before.Identifiers().ToHashSet();
         List<string> warnings = [];
-        foreach (var identifier in data.Identifiers().Where(i => !had.Contains(i)).ToList())
-        {
-            if (_owners.TryGetValue(identifier, out var other) && other != id)
-            {
-                data = ContactMerge.Without(data, identifier, before);
-                warnings.Add(LeftWithOwner(identifier, other));
-            }
-        }
+        data = IdentifierOwners.LeaveWithOwners(before, data, i => _owners.TryGetValue(i, out var other) && other != id ? other : null, warnings);
 
         // After the identifiers left with their owners, so that none of them takes a place it does not get.
         data = ContactLimits.KeepWithin(before, data, warnings);
@@ -132,8 +125,4 @@ public sealed class ContactMatcher
         _current[id] = data;
         return new MatchResult(id, match is null, warnings);
     }
-
-    /// <summary>The warning of a merge that left an identifier with the contact that owns it.</summary>
-    public static string LeftWithOwner(Identifier identifier, Guid owner) =>
-        $"{identifier.Describe()} belongs to another contact ({owner}); it was left there and not added to this contact.";
 }

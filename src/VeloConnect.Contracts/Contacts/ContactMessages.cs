@@ -76,3 +76,10 @@ public sealed record ContactEditCommand(
     [property: Id(6)] IReadOnlyDictionary<string, string?>? Custom,
     [property: Id(7)] Guid? AssignedAgentId,
     [property: Id(8)] bool ClearAssignedAgent);
+
+/// <summary>A deliberate opt-in change for one channel, with how the consent was given or withdrawn.</summary>
+[GenerateSerializer, Immutable, Alias("velo.OptInChange")]
+public sealed record OptInChange(
+    [property: Id(0)] string Channel,
+    [property: Id(1)] string Status,
+    [property: Id(2)] string Source);

@@ -1,5 +1,4 @@
 using Npgsql;
-using VeloConnect.Contracts.Contacts;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -16,7 +15,7 @@ public sealed class BulkContactStore(NpgsqlDataSource dataSource)
     /// <see cref="BulkLeaseLostException"/> (nothing written) when a retry took the request over.
     /// </summary>
     public async Task<bool> WriteAsync(Guid workspaceId, string source, IReadOnlyList<PlannedContact> changes, DateTimeOffset now,
-        BulkRequestLease? lease = null, IReadOnlyCollection<BulkItemResult>? outcomes = null, CancellationToken cancellationToken = default)
+        BulkLease? lease = null, IReadOnlyCollection<OutcomeRow>? outcomes = null, CancellationToken cancellationToken = default)
     {
         if (lease is null)
         {

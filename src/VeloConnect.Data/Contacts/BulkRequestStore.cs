@@ -1,5 +1,4 @@
 using Npgsql;
-using VeloConnect.Contracts.Contacts;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -17,7 +16,7 @@ public enum IdempotencyState
 /// when <see cref="Attempt"/> is above 1); with <see cref="IdempotencyState.Answered"/> the kept answer; with
 /// <see cref="IdempotencyState.InProgress"/> how long the running attempt's lease has left.
 /// </summary>
-public sealed record IdempotencyClaim(IdempotencyState State, BulkRequestLease? Lease = null, int Attempt = 0, string? Response = null, TimeSpan LeaseLeft = default);
+public sealed record IdempotencyClaim(IdempotencyState State, BulkLease? Lease = null, int Attempt = 0, string? Response = null, TimeSpan LeaseLeft = default);
 
 /// <summary>An attempt's write found its lease taken over by a retry (its owner was presumed dead): nothing of that write landed.</summary>
 public sealed class BulkLeaseLostException(Guid requestId)
@@ -59,7 +58,7 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
                 await using var claimed = await claim.ExecuteReaderAsync(cancellationToken);
                 if (await claimed.ReadAsync(cancellationToken))
                 {
-                    return new IdempotencyClaim(IdempotencyState.Claimed, new BulkRequestLease(claimed.GetGuid(0), token), claimed.GetInt32(1));
+                    return new IdempotencyClaim(IdempotencyState.Claimed, new BulkLease(claimed.GetGuid(0), token), claimed.GetInt32(1));
                 }
             }
 
@@ -94,7 +93,7 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Extends the lease while its attempt works; false when the lease is no longer the attempt's (taken over, or answered).</summary>
-    public async Task<bool> RenewAsync(BulkRequestLease lease, TimeSpan length, CancellationToken cancellationToken = default)
+    public async Task<bool> RenewAsync(BulkLease lease, TimeSpan length, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
             "update bulk_requests set lease_until = now() + @lease where id = @id and lease_token = @token and response is null");
@@ -104,17 +103,17 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The items of the request recorded so far (by earlier attempts), by index.</summary>
-    public async Task<IReadOnlyDictionary<int, BulkItemResult>> ItemsAsync(Guid requestId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<int, OutcomeRow>> ItemsAsync(Guid requestId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
             "select item_index, status, contact_id, duplicate_of, reasons, warnings from bulk_request_items where request_id = @id");
         command.Parameters.AddWithValue("id", requestId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var items = new Dictionary<int, BulkItemResult>();
+        var items = new Dictionary<int, OutcomeRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var index = reader.GetInt32(0);
-            items[index] = new BulkItemResult(index, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            items[index] = new OutcomeRow(index, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
                 reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5));
         }
 
@@ -126,7 +125,7 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
     /// lease; otherwise throws <see cref="BulkLeaseLostException"/> and the caller's transaction must not commit. The
     /// check locks the request's row until that transaction ends, so a takeover waits for it and then sees its items.
     /// </summary>
-    public static async Task RecordItemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BulkRequestLease lease, IReadOnlyCollection<BulkItemResult> items, CancellationToken cancellationToken = default)
+    public static async Task RecordItemsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BulkLease lease, IReadOnlyCollection<OutcomeRow> items, CancellationToken cancellationToken = default)
     {
         await using (var hold = new NpgsqlCommand("select 1 from bulk_requests where id = @id and lease_token = @token and response is null for share", connection, transaction))
         {
@@ -142,15 +141,14 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
             return;
         }
 
-        await OutcomeRows.CopyAsync(connection, "bulk_request_items (request_id, item_index, status, contact_id, duplicate_of, reasons, warnings)", lease.RequestId,
-            items.Select(i => new OutcomeRow(i.Index, i.Status, i.ContactId, i.DuplicateOf, i.Reasons, i.Warnings)), cancellationToken);
+        await OutcomeRows.CopyAsync(connection, "bulk_request_items (request_id, item_index, status, contact_id, duplicate_of, reasons, warnings)", lease.RequestId, items, cancellationToken);
     }
 
     /// <summary>
     /// Keeps the answer (and whatever <paramref name="alsoWrite"/> adds: the request's audit row) in one transaction, if
     /// the attempt still holds the lease; false, with nothing written, when a retry took the request over.
     /// </summary>
-    public async Task<bool> AnswerAsync(BulkRequestLease lease, string response, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoWrite = null, CancellationToken cancellationToken = default)
+    public async Task<bool> AnswerAsync(BulkLease lease, string response, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoWrite = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -178,7 +176,7 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
     /// Ends an attempt that cannot answer (it failed, or nothing could be applied): its lease expires now, so a retry
     /// takes the request over at once and resumes it from the items recorded so far (none: it runs it whole).
     /// </summary>
-    public async Task ReleaseAsync(BulkRequestLease lease)
+    public async Task ReleaseAsync(BulkLease lease)
     {
         await using var command = dataSource.CreateCommand(
             "update bulk_requests set lease_until = now() where id = @id and lease_token = @token and response is null");
@@ -186,7 +184,7 @@ public sealed class BulkRequestStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    private static void AddLease(NpgsqlCommand command, BulkRequestLease lease)
+    private static void AddLease(NpgsqlCommand command, BulkLease lease)
     {
         command.Parameters.AddWithValue("id", lease.RequestId);
         command.Parameters.AddWithValue("token", lease.Token);

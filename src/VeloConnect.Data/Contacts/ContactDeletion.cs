@@ -1,5 +1,4 @@
 using Npgsql;
-using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Telemetry;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.Contracts.Contacts;
 
 namespace VeloConnect.Data.Contacts;
 

@@ -1,7 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Data.Contacts;
@@ -100,7 +99,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     /// Inserts a new contact with its identifiers (the opt-outs those carry apply to it) and, for an import row, the row's
     /// result and the import's journal entry. One command of several statements: one round trip, one implicit transaction.
     /// </summary>
-    public async Task InsertAsync(ContactRecord record, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
+    public async Task InsertAsync(ContactRecord record, ImportRowKey? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
         var identifiers = record.Data.Identifiers().ToList();
         await using var insert = dataSource.CreateCommand($"""
@@ -129,7 +128,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     /// nothing) when someone else wrote in between. For an import row, the row's result and the import's journal entry
     /// (before: <paramref name="existing"/>'s data) are written in the same transaction.
     /// </summary>
-    public async Task<bool> UpdateAsync(ContactRecord existing, ContactRecord record, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, ImportRowRef? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
+    public async Task<bool> UpdateAsync(ContactRecord existing, ContactRecord record, IReadOnlyList<Identifier> added, IReadOnlyList<Identifier> removed, ImportRowKey? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -183,7 +182,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>An import row's result, committed with the contact change it caused (exactly once, by the primary key).</summary>
-    private static async Task RecordRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRowRef? row, string outcome, Guid contactId, IReadOnlyList<string>? warnings, CancellationToken cancellationToken)
+    private static async Task RecordRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRowKey? row, string outcome, Guid contactId, IReadOnlyList<string>? warnings, CancellationToken cancellationToken)
     {
         if (row is null)
         {
@@ -196,7 +195,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddRowParameters(NpgsqlCommand command, ImportRowRef row, string outcome, IReadOnlyList<string>? warnings)
+    private static void AddRowParameters(NpgsqlCommand command, ImportRowKey row, string outcome, IReadOnlyList<string>? warnings)
     {
         command.Parameters.AddWithValue("import", row.ImportId);
         command.Parameters.AddWithValue("row", row.RowNumber);

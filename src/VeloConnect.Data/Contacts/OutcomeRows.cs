@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace VeloConnect.Data.Contacts;
 
 /// <summary>What happened to one row of an import, or one item of a bulk request, as both tables record it.</summary>
-internal sealed record OutcomeRow(int Number, string Outcome, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings);
+public sealed record OutcomeRow(int Number, string Outcome, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings);
 
 internal static class OutcomeRows
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using VeloConnect.ContactRules.Export;
-using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Data.Exports;

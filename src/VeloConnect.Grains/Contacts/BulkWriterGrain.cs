@@ -37,7 +37,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         // The request's job, a span of the request's trace, with its counts.
         using var trace = VeloConnectTelemetry.Source.StartActivity(
             string.Create(CultureInfo.InvariantCulture, $"bulk request ({items.Count + refused.Count:N0} items)"));
-        var results = await WriteItemsAsync(items, refused, lease);
+        var results = await WriteItemsAsync(items, refused, lease.ToStore());
         foreach (var status in results.GroupBy(r => r.Status))
         {
             trace?.SetTag("bulk." + status.Key.ToString().ToLowerInvariant(), status.Count());
@@ -46,10 +46,10 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         return results;
     }
 
-    private async Task<IReadOnlyList<BulkItemResult>> WriteItemsAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, BulkRequestLease? lease)
+    private async Task<IReadOnlyList<BulkItemResult>> WriteItemsAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, BulkLease? lease)
     {
         var workspaceId = this.GetPrimaryKey();
-        var recorded = lease is null ? new Dictionary<int, BulkItemResult>() : await requests.ItemsAsync(lease.RequestId);
+        var recorded = lease is null ? [] : (await requests.ItemsAsync(lease.RequestId)).Values.Select(r => r.ToResult()).ToDictionary(r => r.Index);
         var duplicates = new InFileDuplicates();
         var inputs = items.Select(i => (i.Index, Input: i.Contact.ToInput())).ToList();
         var duplicateOf = inputs.Select(i => duplicates.Check(i.Input, i.Index)).ToList();
@@ -63,7 +63,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data), new ConsentTracker(optOuts));
         var written = todo.Select(item => Written(item.Index, matcher.Apply(item.Input, Guid.NewGuid))).ToList();
         if ((decided.Count == 0 && written.Count == 0)
-            || await store.WriteAsync(workspaceId, Source, Changes(matcher, stored), clock.GetUtcNow(), lease, [.. decided, .. written]))
+            || await StoreAsync(workspaceId, Changes(matcher, stored), lease, [.. decided, .. written]))
         {
             return Answer(recorded.Values, decided, written);
         }
@@ -72,7 +72,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         Activity.Current?.SetTag("bulk.contended", true);
         if (lease is not null && decided.Count > 0)
         {
-            await store.WriteAsync(workspaceId, Source, [], clock.GetUtcNow(), lease, decided);
+            await StoreAsync(workspaceId, [], lease, decided);
         }
 
         written.Clear();
@@ -187,23 +187,27 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
     }
 
     /// <summary>One item matched against what is stored now and written (with its outcome, for a keyed request) in a transaction of its own.</summary>
-    private async Task<BulkItemResult> WriteOneAsync(Guid workspaceId, int index, ContactInput input, BulkRequestLease? lease)
+    private async Task<BulkItemResult> WriteOneAsync(Guid workspaceId, int index, ContactInput input, BulkLease? lease)
     {
         for (var attempt = 1; attempt <= ItemAttempts; attempt++)
         {
             var (owners, stored, optOuts) = await MatchedAsync(workspaceId, [input]);
             var matcher = new ContactMatcher(owners, stored.ToDictionary(p => p.Key, p => p.Value.Data), new ConsentTracker(optOuts));
             var result = Written(index, matcher.Apply(input, Guid.NewGuid));
-            if (await store.WriteAsync(workspaceId, Source, Changes(matcher, stored), clock.GetUtcNow(), lease, [result]))
+            if (await StoreAsync(workspaceId, Changes(matcher, stored), lease, [result]))
             {
                 return result;
             }
         }
 
         var failed = BulkItemResult.Error(index, [$"The contact was changed by someone else at the same time {ItemAttempts} times in a row; send this item again."]);
-        await store.WriteAsync(workspaceId, Source, [], clock.GetUtcNow(), lease, [failed]);
+        await StoreAsync(workspaceId, [], lease, [failed]);
         return failed;
     }
+
+    /// <summary>The changes, and for a keyed request the outcomes, in one transaction (<see cref="BulkContactStore.WriteAsync"/>).</summary>
+    private Task<bool> StoreAsync(Guid workspaceId, IReadOnlyList<PlannedContact> changes, BulkLease? lease, IEnumerable<BulkItemResult> outcomes) =>
+        store.WriteAsync(workspaceId, Source, changes, clock.GetUtcNow(), lease, [.. outcomes.Select(o => o.ToStore())]);
 
     private static List<PlannedContact> Changes(ContactMatcher matcher, Dictionary<Guid, ContactRecord> stored) =>
         [.. matcher.Changes().Select(c => new PlannedContact(c.Id, stored.GetValueOrDefault(c.Id), c.After, c.Added, c.Removed))];

@@ -159,13 +159,13 @@ public sealed partial class ContactGrain(ContactStore store, ContactDeletion del
                 if (existing is null)
                 {
                     record = new ContactRecord(_id, _workspaceId, data, context.Source, now, now, now, 1);
-                    await store.InsertAsync(record, context.Row, warnings);
+                    await store.InsertAsync(record, context.Row.ToStore(), warnings);
                     written = true;
                 }
                 else
                 {
                     record = existing with { Data = data, LastActivityAt = now, UpdatedAt = now, Version = existing.Version + 1 };
-                    written = await store.UpdateAsync(existing, record, claim.Claimed, removed, context.Row, warnings);
+                    written = await store.UpdateAsync(existing, record, claim.Claimed, removed, context.Row.ToStore(), warnings);
                 }
 
                 if (written)
@@ -218,32 +218,24 @@ public sealed partial class ContactGrain(ContactStore store, ContactDeletion del
     /// </summary>
     private async Task<ClaimResult> ClaimNewIdentifiersAsync(ContactData before, ContactData wanted, bool dropTaken)
     {
-        var claimed = new List<Identifier>();
-        var warnings = new List<string>();
-        var data = wanted;
         var existing = before.Identifiers().ToHashSet();
         var fresh = wanted.Identifiers().Where(i => !existing.Contains(i)).ToList();
         var owners = fresh.Count == 0 ? [] : await store.OwnersAsync(_workspaceId, fresh);
+        Guid? OtherOwner(Identifier identifier) => owners.TryGetValue(identifier, out var owner) && owner != _id ? owner : null;
+
+        var warnings = new List<string>();
         foreach (var identifier in fresh)
         {
-            if (!owners.TryGetValue(identifier, out var owner) || owner == _id)
+            if ((!dropTaken || _record is null) && OtherOwner(identifier) is { } owner)
             {
-                claimed.Add(identifier);
-                continue;
-            }
-
-            if (!dropTaken || _record is null)
-            {
-                return new ClaimResult(data, claimed, warnings, new WriteResult(WriteOutcome.Conflict, _id, [],
+                return new ClaimResult(wanted, [], warnings, new WriteResult(WriteOutcome.Conflict, _id, [],
                     $"{identifier.Describe()} belongs to another contact ({owner}); remove it there first or edit that contact.", owner));
             }
-
-            // No identifier is ever moved silently: it stays with its owner and the write says so.
-            data = ContactMerge.Without(data, identifier, before);
-            warnings.Add(ContactMatcher.LeftWithOwner(identifier, owner));
         }
 
-        return new ClaimResult(data, claimed, warnings, null);
+        // No identifier is ever moved silently: it stays with its owner and the write says so.
+        var data = IdentifierOwners.LeaveWithOwners(before, wanted, OtherOwner, warnings);
+        return new ClaimResult(data, [.. fresh.Where(i => OtherOwner(i) is null)], warnings, null);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using Npgsql;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data;
 using VeloConnect.Data.Contacts;
 using VeloConnect.TestSupport;
