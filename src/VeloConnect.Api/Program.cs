@@ -5,6 +5,8 @@ using VeloConnect.Api;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
+using VeloConnect.Api.Exports;
+using VeloConnect.Api.Fields;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
@@ -28,6 +30,8 @@ builder.UseOrleansClient(client => client
 
 builder.Services.AddVeloConnectData();
 builder.Services.AddSingleton<ContactServices>();
+builder.Services.AddSingleton<ContactWrites>();
+builder.Services.AddSingleton<FieldChanges>();
 builder.Services.AddSingleton<NotificationHub>();
 // Export files are written by the silos and served from here: both read the same VeloConnect:Exports section.
 builder.Services.AddOptions<VeloConnect.Data.Exports.ExportOptions>().BindConfiguration(VeloConnect.Data.Exports.ExportOptions.Section)
@@ -39,6 +43,7 @@ builder.Services.AddOptions<VeloConnect.Data.Jobs.JobLivenessOptions>().BindConf
 builder.Services.AddSingleton(ExportLinkSigner.FromConfiguration(builder.Configuration, builder.Environment, TimeProvider.System));
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ExportServices>();
+builder.Services.AddSingleton<ExportStarter>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationHub>());
 // Keyed bulk requests run apart from their HTTP requests, under a renewed lease (registered after the Orleans client: it stops first).
 builder.Services.AddOptions<BulkRequestOptions>().BindConfiguration(BulkRequestOptions.Section)

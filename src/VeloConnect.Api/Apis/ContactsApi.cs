@@ -107,74 +107,24 @@ public static partial class ContactsApi
         return (user, filter, errors);
     }
 
-    public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact([AsParameters] RequestContext request)
+    public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact(HttpContext http, ContactWrites writes)
     {
-        var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
-        if (body is null)
-        {
-            return ApiProblems.BadRequest("Unreadable body", bodyError!);
-        }
-
-        var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
-        var write = reader.ReadCreate(body, out var source);
-        await CheckAgentAsync(services, user, write?.AssignedAgentId, reader.Errors);
-
-        if (write is null || reader.Errors.Count > 0)
-        {
-            return ApiProblems.Invalid(reader.Errors);
-        }
-
-        var result = await services.Orleans.ContactWriter(user.WorkspaceId).UpsertAsync(write, UpsertMode.CreateOnly, new WriteContext(source, user.UserId));
-        switch (result.Outcome)
-        {
-            case WriteOutcome.Created:
-                var created = await LoadResponseAsync(services, user.WorkspaceId, result.ContactId, result.Warnings);
-                return TypedResults.Created($"/api/contacts/{result.ContactId}", created!);
-            case WriteOutcome.AlreadyExists or WriteOutcome.Conflict:
-                return ApiProblems.Conflict("Contact already exists",
-                    $"A contact ({result.ConflictContactId ?? result.ContactId}) already has this phone or email. Phones and emails are unique in a workspace: edit that contact with PATCH /api/contacts/{result.ConflictContactId ?? result.ContactId}, or delete it first.");
-            default:
-                return ApiProblems.BadRequest("Contact not created", result.Error ?? "The contact could not be created.");
-        }
+        return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.CreateAsync(CurrentUser.From(http.User), body);
     }
 
-    public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetContact(Guid id, [AsParameters] RequestContext request)
+    public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetContact(Guid id, HttpContext http, ContactWrites writes)
     {
-        var user = CurrentUser.From(request.Http.User);
-        return await LoadResponseAsync(request.Services, user.WorkspaceId, id) is { } contact
+        var user = CurrentUser.From(http.User);
+        return await writes.LoadResponseAsync(user.WorkspaceId, id) is { } contact
             ? TypedResults.Ok(contact)
-            : ContactNotFound(id);
+            : ContactWrites.NotFound(id);
     }
 
-    public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateContact(Guid id, [AsParameters] RequestContext request)
+    public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateContact(Guid id, HttpContext http, ContactWrites writes)
     {
-        var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
-        if (body is null)
-        {
-            return ApiProblems.BadRequest("Unreadable body", bodyError!);
-        }
-
-        var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
-        var edit = reader.ReadEdit(body);
-        await CheckAgentAsync(services, user, edit?.AssignedAgentId, reader.Errors);
-
-        if (edit is null || reader.Errors.Count > 0)
-        {
-            return ApiProblems.Invalid(reader.Errors);
-        }
-
-        var result = await services.Orleans.Contact(user.WorkspaceId, id).EditAsync(edit, new WriteContext("API", user.UserId));
-        return result.Outcome switch
-        {
-            WriteOutcome.Updated or WriteOutcome.Unchanged => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id, result.Warnings))!),
-            WriteOutcome.NotFound => ContactNotFound(id),
-            WriteOutcome.Conflict => ApiProblems.Conflict("Phone or email belongs to another contact", result.Error!),
-            _ => ApiProblems.BadRequest("Contact not updated", result.Error ?? "The contact could not be updated."),
-        };
+        return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.UpdateAsync(CurrentUser.From(http.User), id, body);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteContact(Guid id, [AsParameters] RequestContext request)
@@ -184,7 +134,7 @@ public static partial class ContactsApi
         // Through the contact's grain (serialised with its other writes), which deletes and audits in one transaction.
         return await services.Orleans.Contact(user.WorkspaceId, id).DeleteAsync(new WriteContext("API", user.UserId))
             ? TypedResults.NoContent()
-            : ContactNotFound(id);
+            : ContactWrites.NotFound(id);
     }
 
     public static async Task<Results<Ok<DeleteContactsResponse>, ProblemHttpResult>> DeleteContactsByIds(DeleteContactsRequest? body, [AsParameters] RequestContext request)
@@ -220,48 +170,8 @@ public static partial class ContactsApi
         return answer.Result is ProblemHttpResult stopped ? stopped : (Ok<DeleteContactsResponse>)answer.Result;
     }
 
-    public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> SetOptIn(Guid id, string channel, OptInRequest? body, [AsParameters] RequestContext request)
-    {
-        var (http, services) = (request.Http, request.Services);
-        var user = CurrentUser.From(http.User);
-        var errors = new Dictionary<string, string[]>();
-        if (!OptIns.TryParseChannel(channel, out var parsedChannel))
-        {
-            errors["channel"] = [$"'{channel}' is not a channel; use whatsapp, sms or email."];
-        }
-
-        if (!OptIns.TryParseStatus(body?.Status, out var status))
-        {
-            errors["status"] = ["'status' must be opted_in, opted_out or unknown."];
-        }
-
-        if (string.IsNullOrWhiteSpace(body?.Source) || body.Source.Length > 200)
-        {
-            errors["source"] = ["'source' says how the consent was given or withdrawn (e.g. \"web form\", \"replied STOP\"); required, at most 200 characters."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
-        }
-
-        var result = await services.Orleans.Contact(user.WorkspaceId, id)
-            .SetOptInAsync(new OptInChange(OptIns.Name(parsedChannel), OptIns.Name(status), body!.Source!.Trim()), new WriteContext("API", user.UserId));
-        return result.Outcome switch
-        {
-            WriteOutcome.NotFound => ContactNotFound(id),
-            WriteOutcome.Conflict => ApiProblems.Conflict("Opted out", result.Error!),
-            _ => TypedResults.Ok((await LoadResponseAsync(services, user.WorkspaceId, id))!),
-        };
-    }
-
-    private static async Task CheckAgentAsync(ContactServices services, CurrentUser user, Guid? agent, Dictionary<string, string[]> errors)
-    {
-        if (agent is { } id && !await services.Workspaces.UserExistsAsync(user.WorkspaceId, id))
-        {
-            errors["assignedAgentId"] = [$"No user {id} in this workspace; pick one from GET /api/users."];
-        }
-    }
+    public static Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> SetOptIn(Guid id, string channel, OptInRequest? body, HttpContext http, ContactWrites writes) =>
+        writes.SetOptInAsync(CurrentUser.From(http.User), id, channel, body);
 
     /// <summary>
     /// Runs a delete of many contacts to its end (chunks of 1,000, each committed with its audit row) whether or not the
@@ -285,19 +195,6 @@ public static partial class ContactsApi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delete of contacts in workspace {WorkspaceId} stopped after {Deleted} of {Requested}")]
     private static partial void LogDeleteStopped(ILogger logger, Exception exception, Guid workspaceId, int deleted, int requested);
-
-    /// <summary>The contact as stored now, with the write's warnings (e.g. an opted-out phone or email it took), if any.</summary>
-    private static async Task<ContactResponse?> LoadResponseAsync(ContactServices services, Guid workspaceId, Guid id, IReadOnlyList<string>? warnings = null)
-    {
-        var record = await services.Contacts.LoadAsync(workspaceId, id);
-        return record is null ? null : ContactResponse.From(record, await services.Contacts.GetOptInsAsync(workspaceId, [id])) with
-        {
-            Warnings = warnings is { Count: > 0 } ? warnings : null,
-        };
-    }
-
-    private static ProblemHttpResult ContactNotFound(Guid id) =>
-        ApiProblems.NotFound("Contact", $"There is no contact {id} in your workspace. List contacts with GET /api/contacts.");
 }
 
 /// <summary>What handlers need: the request and the services.</summary>

@@ -33,9 +33,6 @@ public static class ExportsApi
 {
     private const int HistoryLength = 50;
 
-    // The list's paging parameters mean nothing to an export, which holds every contact the filter selects.
-    private static readonly string[] NotForExports = ["cursor", "limit", "confirm"];
-
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/exports").WithTags("Exports");
@@ -57,42 +54,8 @@ public static class ExportsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<ExportResponse>, ValidationProblem>> StartExport(HttpContext http, [AsParameters] ExportRequest request)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        var errors = new Dictionary<string, string[]>();
-        var format = ExportFormat.Csv;
-        if (http.Request.Query.TryGetValue("format", out var formatText) && !ExportFormats.TryParse(formatText, out format))
-        {
-            errors["format"] = [$"'{formatText}' is not an export format; use csv or json."];
-        }
-
-        foreach (var name in NotForExports.Where(http.Request.Query.ContainsKey))
-        {
-            errors[name] = [$"An export holds every contact the filter selects; leave out '{name}'."];
-        }
-
-        var filterQuery = new QueryCollection(http.Request.Query.Where(p => p.Key != "format").ToDictionary(p => p.Key, p => p.Value));
-        var filter = ContactFilterReader.Read(filterQuery, await services.Fields.ListAsync(user.WorkspaceId), errors);
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
-        }
-
-        var described = JsonSerializer.SerializeToElement(ContactFilterReader.Describe(filterQuery));
-        var export = new ExportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, format, filter, described, ExportStatus.Running,
-            null, 0, null, null, services.Clock.GetUtcNow(), null, null, null);
-        await services.Exports.CreateAsync(export, http.RequestAborted);
-        await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "export.requested", "export", export.Id.ToString(),
-            new Dictionary<string, object?> { ["format"] = ExportFormats.Name(format), ["filter"] = described });
-        await services.Orleans.GetGrain<IExportJobGrain>(export.Id).StartAsync();
-
-        // A small export is ready within the request's patience; a large one carries on in the background.
-        var current = await JobWait.BrieflyAsync(services.Clock, async ct => (await services.Exports.GetAsync(user.WorkspaceId, export.Id, ct))!, e => e.Status == ExportStatus.Running, http.RequestAborted);
-
-        return TypedResults.Accepted($"/api/exports/{export.Id}", ExportResponse.From(current, services.Signer, services.Clock.GetUtcNow(), services.Liveness));
-    }
+    public static Task<Results<Accepted<ExportResponse>, ValidationProblem>> StartExport(HttpContext http, ExportStarter starter) =>
+        starter.StartAsync(CurrentUser.From(http.User), http.Request.Query, http.RequestAborted);
 
     public static async Task<Ok<IReadOnlyList<ExportResponse>>> ListExports(HttpContext http, [AsParameters] ExportRequest request)
     {
