@@ -31,6 +31,7 @@ builder.UseOrleansClient(client => client
 builder.Services.AddVeloConnectData();
 builder.Services.AddSingleton<ContactServices>();
 builder.Services.AddSingleton<ContactWrites>();
+builder.Services.AddSingleton<BulkContactWrites>();
 builder.Services.AddSingleton<FieldChanges>();
 builder.Services.AddSingleton<NotificationHub>();
 // Export files are written by the silos and served from here: both read the same VeloConnect:Exports section.
