@@ -21,8 +21,9 @@ builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString(
 builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 builder.Services.AddHealthChecks().AddCheck<MappingMemoryHealthCheck>("redis-mappings");
 builder.Services.AddSingleton<MappingMemory>();
-builder.Services.AddSingleton<ImportServices>();
-builder.Services.AddSingleton<ImportRevertServices>();
+builder.Services.AddSingleton<ImportWorkflow>();
+builder.Services.AddSingleton<CommandLineImportWorkflow>();
+builder.Services.AddSingleton<ImportRevertWorkflow>();
 builder.UseOrleansClient(client => client
     .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.

@@ -1,33 +1,16 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
-using VeloConnect.ContactRules.Import;
-using VeloConnect.Contracts.Imports;
-using VeloConnect.Data.Fields;
-using VeloConnect.Data.Imports;
-using VeloConnect.Data.Jobs;
-using VeloConnect.Data.Telemetry;
-
 using VeloConnect.Api.OpenApi;
+using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Api.Apis;
 
-public sealed class ImportServices(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory,
-    IOptions<JobLivenessOptions> liveness)
-{
-    public IClusterClient Orleans { get; } = orleans;
-    public ImportStore Imports { get; } = imports;
-    public ImportReview Review { get; } = review;
-    public FieldStore Fields { get; } = fields;
-    public MappingMemory Memory { get; } = memory;
-    public JobLivenessOptions Liveness { get; } = liveness.Value;
-}
-
-/// <summary>The import wizard: upload (analysis and suggested mapping), map, review (dry run), run, status, history, error report.</summary>
+/// <summary>
+/// The import wizard's endpoints: upload (analysis and suggested mapping), re-analyse, map, review (dry run), run, status,
+/// history, discard, error report. Each handler translates HTTP to a step of <see cref="ImportWorkflow"/> and its answer back.
+/// </summary>
 public static class ImportsApi
 {
     private const long MaxUploadBytes = 256L * 1024 * 1024;
@@ -41,6 +24,12 @@ public static class ImportsApi
             .WithSummary("Step 1: upload a CSV (multipart field 'file'; optional 'hasHeader' true/false, 'delimiter' comma|semicolon|tab to override the detected one, and 'convertFrom' to confirm converting a non-UTF-8 file). Answers the analysis and a suggested mapping.")
             .Accepts<UploadImportFormDoc>("multipart/form-data")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status422UnprocessableEntity);
+        api.MapPut("/{id:guid}/analysis", Reanalyse).WithName("ReanalyseImport")
+            .WithSummary("Step 1 again: reads the same uploaded file with another delimiter (comma|semicolon|tab), header row on/off or conversion (convertFrom) and answers the new analysis and a suggested mapping (a confirmed mapping is dropped). Only before the import runs.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        api.MapDelete("/{id:guid}", Discard).WithName("DiscardImport")
+            .WithSummary("Discards an upload that has not run (its file and analysis are deleted). Uploads never run are discarded by themselves after a while.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPut("/{id:guid}/mapping", SetMapping).WithName("SetImportMapping")
             .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
@@ -62,299 +51,93 @@ public static class ImportsApi
         return app;
     }
 
-    public static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> Upload(HttpContext http, [AsParameters] ImportRequest request)
+    public static async Task<Results<Created<ImportResponse>, ProblemHttpResult>> Upload(HttpContext http, ImportWorkflow workflow)
     {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (!http.Request.HasFormContentType)
+        var (upload, unreadable) = await ImportUploadForm.ReadAsync(http.Request);
+        if (upload is null)
         {
-            return ApiProblems.BadRequest("No file", "Send the CSV as multipart/form-data in a field named 'file'.");
+            return unreadable!;
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        if (form.Files.GetFile("file") is not { } file)
-        {
-            return ApiProblems.BadRequest("No file", "Send the CSV as multipart/form-data in a field named 'file'.");
-        }
-
-        bool? hasHeader = null;
-        if (form.TryGetValue("hasHeader", out var headerText) && headerText.Count > 0)
-        {
-            if (!bool.TryParse(headerText, out var parsed))
-            {
-                return ApiProblems.BadRequest("Bad hasHeader", "'hasHeader' is true or false (or leave it out to let the file be analysed).");
-            }
-
-            hasHeader = parsed;
-        }
-
-        char? delimiter = null;
-        if (form.TryGetValue("delimiter", out var delimiterText) && !string.IsNullOrWhiteSpace(delimiterText))
-        {
-            if (!SniffOptions.TryParseDelimiter(delimiterText, out var chosen))
-            {
-                return ApiProblems.BadRequest("Bad delimiter", $"'{delimiterText}' is not a delimiter: use comma, semicolon or tab (or leave it out to let the file be analysed).");
-            }
-
-            delimiter = chosen;
-        }
-
-        var convertFrom = form.TryGetValue("convertFrom", out var convert) && !string.IsNullOrWhiteSpace(convert) ? convert.ToString().Trim() : null;
-        var commandLine = CommandLineImportsApi.ReadUpload(form, file.Length, out var fileSize, out var commandLineProblem);
-        if (commandLineProblem is not null)
-        {
-            return commandLineProblem;
-        }
-
-        SniffResult analysis;
-        using (ImportTelemetry.Source.StartActivity("import.sniff"))
-        await using (var stream = file.OpenReadStream())
-        {
-            // The command-line importer uploads its file's head and sends the rows through the bulk endpoint: no row limit.
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: delimiter));
-        }
-
-        if (!analysis.CanImport)
-        {
-            return UploadRefused(analysis);
-        }
-
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, FileNames.Clean(file.FileName), fileSize, ImportStatus.Uploaded,
-            DateTimeOffset.UtcNow, analysis, convertFrom, analysis.HasHeader, null, commandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
-            commandLine ? ImportKind.CommandLine : ImportKind.Wizard);
-        await using (var stream = file.OpenReadStream())
-        {
-            await services.Imports.CreateAsync(import, stream, http.RequestAborted);
-        }
-
-        var mapping = await ProposeMappingAsync(services, import, fields, user);
-        return TypedResults.Created($"/api/imports/{import.Id}", ImportResponse.From(import, mapping, fields, services.Liveness));
+        var uploaded = await workflow.UploadAsync(CurrentUser.From(http.User), upload, http.RequestAborted);
+        return uploaded.Refusal is { } refused ? refused.ToProblem() : TypedResults.Created($"/api/imports/{uploaded.Value!.Id}", uploaded.Value);
     }
 
-    public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> SetMapping(Guid id, MappingRequest? body, HttpContext http, [AsParameters] ImportRequest request)
+    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Reanalyse(Guid id, AnalysisRequest? body, HttpContext http, ImportWorkflow workflow)
     {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (await services.Imports.GetAsync(user.WorkspaceId, id) is not { } import)
+        var (reading, unreadable) = ImportUploadForm.ReadReading(null, body?.Delimiter, body?.ConvertFrom);
+        if (reading is null)
         {
-            return ImportNotFound(id);
+            return unreadable!;
         }
 
-        if (import.Status != ImportStatus.Uploaded)
-        {
-            return ApiProblems.Conflict("Import already run", $"This import is {import.Status}; its mapping can no longer change. Upload the file again to import it with another mapping.");
-        }
+        var analysed = await workflow.ReanalyseAsync(CurrentUser.From(http.User), id, reading with { HasHeader = body?.HasHeader }, http.RequestAborted);
+        return analysed.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(analysed.Value);
+    }
 
-        var analysis = import.Analysis;
-        var hasHeader = body?.HasHeader ?? import.HasHeader;
-        if (hasHeader != analysis.HasHeader)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Discard(Guid id, HttpContext http, ImportWorkflow workflow) =>
+        await workflow.DiscardAsync(CurrentUser.From(http.User), id, http.RequestAborted) is { } refused ? refused.ToProblem() : TypedResults.NoContent();
+
+    public static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> SetMapping(Guid id, MappingRequest? body, HttpContext http, ImportWorkflow workflow)
+    {
+        var mapped = await workflow.SetMappingAsync(CurrentUser.From(http.User), id, body, http.RequestAborted);
+        return mapped.Refusal switch
         {
-            // The header choice changes the columns' names and the row count: analyse the stored file again, streamed from the
-            // database. The delimiter stays as the upload read it (detected or chosen); a conversion only applies to a file the
-            // upload found not to be UTF-8 (the stream cannot be read twice to find a stale one out again).
-            await using var stream = await services.Imports.OpenFileAsync(id, http.RequestAborted);
-            var convertFrom = analysis.Encoding.Verdict == EncodingVerdict.NotUtf8 ? import.ConvertFrom : null;
-            analysis = CsvSniffer.Sniff(stream, new SniffOptions(hasHeader, convertFrom, MaxDataRows: import.IsCommandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: analysis.Delimiter));
-            if (!analysis.CanImport)
+            null => TypedResults.Ok(mapped.Value),
+            { Errors: { } errors } => ApiProblems.Invalid(errors.ToDictionary()),
+            var refused => refused.ToProblem(),
+        };
+    }
+
+    public static async Task<Results<Ok<ReviewResult>, ProblemHttpResult>> Review(Guid id, HttpContext http, ImportWorkflow workflow)
+    {
+        var reviewed = await workflow.ReviewAsync(CurrentUser.From(http.User), id, http.RequestAborted);
+        return reviewed.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(reviewed.Value);
+    }
+
+    /// <summary>A command-line import may send {"totalRows": N}; the body is read only for one.</summary>
+    public static async Task<Results<Accepted<ImportResponse>, ProblemHttpResult>> Run(Guid id, HttpContext http, ImportWorkflow workflow)
+    {
+        var run = await workflow.RunAsync(CurrentUser.From(http.User), id, () => ReadTotalRowsAsync(http.Request), http.RequestAborted);
+        return run.Refusal is { } refused ? refused.ToProblem() : TypedResults.Accepted($"/api/imports/{id}", run.Value);
+    }
+
+    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> GetImport(Guid id, HttpContext http, ImportWorkflow workflow)
+    {
+        var import = await workflow.GetAsync(CurrentUser.From(http.User), id, http.RequestAborted);
+        return import.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(import.Value);
+    }
+
+    public static async Task<Ok<IReadOnlyList<ImportResponse>>> ListImports(HttpContext http, ImportWorkflow workflow, [FromQuery] DateTimeOffset? before) =>
+        TypedResults.Ok(await workflow.ListAsync(CurrentUser.From(http.User), before, http.RequestAborted));
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ErrorReport(Guid id, HttpContext http, ImportWorkflow workflow)
+    {
+        var report = await workflow.ErrorReportAsync(CurrentUser.From(http.User), id, http.RequestAborted);
+        return report.Refusal is { } refused ? refused.ToProblem()
+            : TypedResults.Stream(body => report.Value!.WriteAsync(body, http.RequestAborted), "text/csv; charset=utf-8", report.Value!.FileName);
+    }
+
+    private static async Task<Outcome<int?>> ReadTotalRowsAsync(HttpRequest request)
+    {
+        StartCommandLineImportRequest? body = null;
+        if (request.ContentLength > 0)
+        {
+            try
             {
-                return UploadRefused(analysis);
+                body = await request.ReadFromJsonAsync<StartCommandLineImportRequest>(request.HttpContext.RequestAborted);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return ImportRefusal.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send nothing, or {{\"totalRows\": N}} with the file's data rows.");
             }
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var targets = new List<ColumnTarget>();
-        foreach (var (text, index) in (body?.Columns ?? []).Select((t, i) => (t, i)))
-        {
-            if (ColumnTarget.TryParse(text, out var target))
-            {
-                targets.Add(target);
-            }
-            else
-            {
-                errors[$"columns[{index}]"] = [$"'{text}' is not a target; use name, phone, phone_additional, email, tags, field:<key> or ignore."];
-                targets.Add(ColumnTarget.Ignore);
-            }
-        }
-
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant());
-        if (errors.Count == 0)
-        {
-            foreach (var (key, messages) in MappingRules.Validate(mapping, analysis.Columns.Count, fields))
-            {
-                errors[key] = messages;
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
-        }
-
-        var stored = StoredMapping.From(mapping);
-        if (!await services.Imports.SetMappingAsync(user.WorkspaceId, id, stored, analysis, http.RequestAborted))
-        {
-            return ApiProblems.Conflict("Import already run", "This import has started; its mapping can no longer change.");
-        }
-
-        if (hasHeader)
-        {
-            await services.Memory.RememberAsync(user.WorkspaceId, MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]), stored);
-        }
-
-        var updated = (await services.Imports.GetAsync(user.WorkspaceId, id))!;
-        return TypedResults.Ok(ImportResponse.From(updated, Confirmed(stored), fields, services.Liveness));
+        return body?.TotalRows is < 0
+            ? ImportRefusal.BadRequest("Bad totalRows", "'totalRows' is the number of data rows in the file (0 or more), shown as the import's progress.")
+            : new Outcome<int?>(body?.TotalRows, null);
     }
-
-    public static async Task<Results<Ok<ReviewResult>, ProblemHttpResult>> Review(Guid id, HttpContext http, [AsParameters] ImportRequest request)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (await services.Imports.GetAsync(user.WorkspaceId, id) is not { } import)
-        {
-            return ImportNotFound(id);
-        }
-
-        if (import.Mapping is null)
-        {
-            return ApiProblems.BadRequest("No mapping yet", $"Confirm the mapping first: PUT /api/imports/{id}/mapping with a target per column.");
-        }
-
-        using var activity = ImportTelemetry.Start("import.review", id);
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        await using var file = await services.Imports.OpenFileAsync(id, http.RequestAborted);
-        return TypedResults.Ok(await services.Review.ReviewAsync(import, file, import.Mapping.ToMapping(), fields, http.RequestAborted));
-    }
-
-    public static async Task<Results<Accepted<ImportResponse>, ProblemHttpResult>> Run(Guid id, HttpContext http, [AsParameters] ImportRequest request)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (await services.Imports.GetAsync(user.WorkspaceId, id) is not { } import)
-        {
-            return ImportNotFound(id);
-        }
-
-        if (import.Mapping is null)
-        {
-            return ApiProblems.BadRequest("No mapping yet", $"Confirm the mapping first: PUT /api/imports/{id}/mapping, then review and run.");
-        }
-
-        if (import.IsCommandLine)
-        {
-            return await CommandLineImportsApi.StartAsync(services, import, http);
-        }
-
-        if (!await services.Orleans.GetGrain<IImportJobGrain>(id).StartAsync())
-        {
-            return ApiProblems.Conflict("Import already run", $"This import is {import.Status}. Follow it with GET /api/imports/{id}; to import the file again, upload it again.");
-        }
-
-        // A small import finishes within the request's patience; a large one carries on in the background.
-        var current = await JobWait.BrieflyAsync(TimeProvider.System, async _ => (await services.Imports.GetAsync(user.WorkspaceId, id))!, c => c.Status is not (ImportStatus.Finished or ImportStatus.Failed), http.RequestAborted);
-
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        return TypedResults.Accepted($"/api/imports/{id}", ImportResponse.From(current, Confirmed(current.Mapping!), fields, services.Liveness));
-    }
-
-    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> GetImport(Guid id, HttpContext http, [AsParameters] ImportRequest request)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (await services.Imports.GetAsync(user.WorkspaceId, id) is not { } import)
-        {
-            return ImportNotFound(id);
-        }
-
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        return TypedResults.Ok(ImportResponse.From(import, await ProposeMappingAsync(services, import, fields, user), fields, services.Liveness));
-    }
-
-    public static async Task<Ok<IReadOnlyList<ImportResponse>>> ListImports(HttpContext http, [AsParameters] ImportRequest request, [FromQuery] DateTimeOffset? before)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        var fields = await services.Fields.ListAsync(user.WorkspaceId);
-        var imports = await services.Imports.ListAsync(user.WorkspaceId, 50, before?.ToUniversalTime(), http.RequestAborted);
-        return TypedResults.Ok<IReadOnlyList<ImportResponse>>([.. imports.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), fields, services.Liveness))]);
-    }
-
-    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ErrorReport(Guid id, HttpContext http, [AsParameters] ImportRequest request)
-    {
-        var services = request.Services;
-        var user = CurrentUser.From(http.User);
-        if (await services.Imports.GetAsync(user.WorkspaceId, id) is not { } import)
-        {
-            return ImportNotFound(id);
-        }
-
-        var rows = (await services.Imports.RowsAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], http.RequestAborted)).ToDictionary(r => r.RowNumber);
-        var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
-
-        // Written as the stored file streams past: neither the file nor the report is ever held whole.
-        return TypedResults.Stream(async body =>
-        {
-            await using var file = await services.Imports.OpenFileAsync(id, http.RequestAborted);
-            await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
-            var record = new StringBuilder("\uFEFF");
-            CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
-            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.HasHeader))
-            {
-                if (rows.TryGetValue(row.RowNumber, out var result))
-                {
-                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons), row.Raw]);
-                    if (record.Length >= 32 * 1024)
-                    {
-                        await output.WriteAsync(record, http.RequestAborted);
-                        record.Clear();
-                    }
-                }
-            }
-
-            await output.WriteAsync(record, http.RequestAborted);
-        }, "text/csv; charset=utf-8", FileNames.WithEnding(import.FileName, "-errors.csv"));
-    }
-
-    /// <summary>The confirmed mapping; else the one remembered for these headers; else a suggestion from headers and samples.</summary>
-    private static async Task<MappingResponse> ProposeMappingAsync(ImportServices services, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields, CurrentUser user)
-    {
-        if (import.Mapping is { } confirmed)
-        {
-            return Confirmed(confirmed);
-        }
-
-        var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
-        if (import.HasHeader && await services.Memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
-            && remembered.Columns.Count == headers.Count
-            && MappingRules.Validate(remembered.ToMapping() with { HasHeader = import.HasHeader }, headers.Count, fields).Count == 0)
-        {
-            return new MappingResponse(remembered.Columns, import.HasHeader, remembered.Region, "remembered");
-        }
-
-        var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], import.HasHeader, fields);
-        return new MappingResponse([.. suggested.Select(t => t.ToString())], import.HasHeader, user.DefaultRegion, "suggested");
-    }
-
-    private static MappingResponse Confirmed(StoredMapping mapping) => new(mapping.Columns, mapping.HasHeader, mapping.Region, "confirmed");
-
-    private static ProblemHttpResult UploadRefused(SniffResult analysis)
-    {
-        var first = analysis.Errors[0];
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "The file cannot be imported",
-            detail: first.Message,
-            extensions: new Dictionary<string, object?>
-            {
-                ["code"] = first.Code,
-                ["errors"] = analysis.Errors.Select(ImportResponse.Problem).ToList(),
-                ["encoding"] = ImportResponse.EncodingOf(analysis.Encoding),
-            });
-    }
-
-    private static ProblemHttpResult ImportNotFound(Guid id) =>
-        ApiProblems.NotFound("Import", $"There is no import {id} in your workspace. See your imports with GET /api/imports.");
 }
 
-public readonly record struct ImportRequest(ImportServices Services);
+/// <summary>Re-analysis of an upload: each left out keeps what the file was read with.</summary>
+public sealed record AnalysisRequest(bool? HasHeader = null, string? Delimiter = null, string? ConvertFrom = null);

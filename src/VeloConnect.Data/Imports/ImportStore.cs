@@ -141,6 +141,43 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Saves a new analysis of the same stored file (other delimiter, header row or conversion) and drops the mapping
+    /// confirmed for the old one; only before the run.
+    /// </summary>
+    public async Task<bool> ReanalyseAsync(Guid workspaceId, Guid id, SniffResult analysis, string? convertFrom, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set mapping = null, has_header = @header, analysis = @analysis::jsonb, convert_from = @convert,
+                total_rows = case when kind = 'command_line' then total_rows else @total end
+            where id = @id and workspace_id = @ws and status = 'uploaded'
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("header", analysis.HasHeader);
+        command.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(analysis, ImportJson.Options));
+        command.Parameters.Add(new NpgsqlParameter("convert", NpgsqlDbType.Text) { Value = (object?)convertFrom ?? DBNull.Value });
+        command.Parameters.AddWithValue("total", analysis.DataRowCount);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Deletes an upload that has not run, with its stored file; false when it has started (or is not there).</summary>
+    public async Task<bool> DiscardAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("delete from imports where id = @id and workspace_id = @ws and status = 'uploaded'");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Deletes the uploads never run within <paramref name="age"/> of their upload, with their stored files; answers how many.</summary>
+    public async Task<int> DiscardExpiredAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("delete from imports where status = 'uploaded' and created_at < now() - @age");
+        command.Parameters.AddWithValue("age", age);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Moves an uploaded import to running (once); false when it is not in the uploaded state.</summary>
     public async Task<bool> MarkRunningAsync(Guid id, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VeloConnect.Api.Apis;
+using VeloConnect.Api.Auth;
+using VeloConnect.ContactRules.Import;
+using VeloConnect.Contracts.Contacts;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Imports;
+
+namespace VeloConnect.Api.Imports;
+
+/// <summary>
+/// The command-line importer's part of the import workflow (<c>velo import</c>). It goes through the wizard's steps with
+/// the head of its file (<see cref="ImportWorkflow"/>: upload with no row limit, mapping, run marks it running), then sends
+/// its rows, each read through the import's mapping by the wizard's <see cref="RowReader"/> and written and recorded as the
+/// import job writes a batch; finally it finishes the import with the file's row count, which is where a command-line
+/// import ends (<see cref="ImportStore.FinishCommandLineAsync"/>).
+/// </summary>
+public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStore imports, FieldStore fields)
+{
+    /// <summary>
+    /// Reads a request of a command-line import's rows: what to apply (answering the bulk response's JSON, or null when
+    /// the import stopped running meanwhile), or why the request is refused. Nothing is applied here.
+    /// </summary>
+    public async Task<Outcome<Func<Task<string?>>>> PrepareRowsAsync(CurrentUser user, Guid importId, JsonArray items, JsonSerializerOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, importId, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(importId);
+        }
+
+        if (ImportLifecycle.CanAddRows(import) is { } refused)
+        {
+            return refused;
+        }
+
+        var reader = new RowReader(import.Mapping!.ToMapping(), [.. import.Analysis.Columns.Select(c => c.Header)], await fields.ListAsync(user.WorkspaceId));
+        var rows = new List<ImportRowItem>(items.Count);
+        var seen = new HashSet<int>();
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (ReadRow(items[index], seen) is not { } row)
+            {
+                return ImportRefusal.BadRequest("Not an import row", $"Item {index} is not a row of the file: each item is {{\"row\": <its number in the file, as the wizard numbers rows>, "
+                    + "\"cells\": [<the row's cells as text>], \"duplicateOf\": <an earlier row with the same phone or email, or leave it out>}, each row once.");
+            }
+
+            var read = reader.Read(row.Cells);
+            var contact = read.Contact is { } c ? new ContactWrite(c.Name, c.PrimaryPhone, c.AdditionalPhones, c.Email, c.Tags, c.Custom, null) : null;
+            rows.Add(new ImportRowItem(row.Number, contact, read.Errors, row.DuplicateOf));
+        }
+
+        return new Func<Task<string?>>(async () =>
+        {
+            var written = await orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteImportRowsAsync(importId, rows);
+            if (written is null)
+            {
+                return null;
+            }
+
+            // The grain answers each row by its number; the response keeps the request's order and indexes.
+            var byRow = written.ToDictionary(r => r.Index);
+            var answer = rows.Select((row, index) => byRow[row.Row] with { Index = index })
+                .Select((r, index) => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings, rows[index].Row)).ToList();
+            return JsonSerializer.Serialize(new BulkResponse(BulkContactsApi.Count(answer), answer), options);
+        });
+    }
+
+    /// <summary>
+    /// Finish: one transaction counts the recorded rows, marks the import finished, audits and notifies (see
+    /// <see cref="ImportStore.FinishCommandLineAsync"/>); sent again, it answers the same and announces nothing more.
+    /// </summary>
+    public async Task<Outcome<ImportResponse>> FinishAsync(CurrentUser user, Guid id, int? totalRows, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (ImportLifecycle.CanFinish(import) is { } refused)
+        {
+            return refused;
+        }
+
+        if (totalRows is not { } total || total < 0)
+        {
+            return ImportRefusal.BadRequest("Bad totalRows", "Send {\"totalRows\": N} with the number of data rows in the file: the import finishes once all N are recorded.");
+        }
+
+        var finish = await imports.FinishCommandLineAsync(id, total, cancellationToken);
+        var current = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
+        return finish.Outcome switch
+        {
+            // Finishing again (an importer that stopped after finishing and was started again) answers the same.
+            CommandLineFinishOutcome.Finished or CommandLineFinishOutcome.AlreadyFinished =>
+                ImportResponse.From(current, current.Mapping is { } m ? ImportWorkflow.Confirmed(m) : null, await fields.ListAsync(user.WorkspaceId)),
+            CommandLineFinishOutcome.RowsMissing => ImportRefusal.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
+                $"{finish.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/imports/{id}/rows; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
+            _ => ImportRefusal.Conflict($"Import {current.Status}",
+                $"Import {id} is {current.Status}{(current.Status == ImportStatus.Finished ? $" with {current.TotalRows:N0} rows" : "")}; it cannot finish with {total:N0}."),
+        };
+    }
+
+    private sealed record RowItem(int Number, IReadOnlyList<string> Cells, int? DuplicateOf);
+
+    private static RowItem? ReadRow(JsonNode? item, HashSet<int> seen)
+    {
+        if (item is not JsonObject body || !TryInt(body["row"], out var number) || number < 1 || !seen.Add(number) || body["cells"] is not JsonArray cellNodes)
+        {
+            return null;
+        }
+
+        var cells = new List<string>(cellNodes.Count);
+        foreach (var cell in cellNodes)
+        {
+            switch (cell)
+            {
+                case null:
+                    cells.Add("");
+                    break;
+                case JsonValue value when value.TryGetValue<string>(out var text):
+                    cells.Add(text);
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        int? duplicateOf = null;
+        if (body["duplicateOf"] is { } duplicateNode)
+        {
+            if (!TryInt(duplicateNode, out var earlier) || earlier < 1 || earlier >= number)
+            {
+                return null;
+            }
+
+            duplicateOf = earlier;
+        }
+
+        return new RowItem(number, cells, duplicateOf);
+    }
+
+    private static bool TryInt(JsonNode? node, out int value)
+    {
+        value = 0;
+        return node is JsonValue json && json.TryGetValue(out value);
+    }
+}

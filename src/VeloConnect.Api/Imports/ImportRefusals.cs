@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace VeloConnect.Api.Imports;
+
+/// <summary>A refused step of the import workflow as HTTP.</summary>
+internal static class ImportRefusals
+{
+    public static ProblemHttpResult ToProblem(this ImportRefusal refusal) =>
+        TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail, extensions: refusal.Extensions);
+}

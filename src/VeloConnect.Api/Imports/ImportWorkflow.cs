@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using VeloConnect.Api.Auth;
+using VeloConnect.ContactRules.Fields;
+using VeloConnect.ContactRules.Import;
+using VeloConnect.Contracts.Imports;
+using VeloConnect.Data.Fields;
+using VeloConnect.Data.Imports;
+using VeloConnect.Data.Jobs;
+using VeloConnect.Data.Telemetry;
+
+namespace VeloConnect.Api.Imports;
+
+/// <summary>What an upload brings: the file, the reading options asked for, and the command-line importer's fields.</summary>
+/// <param name="FileSize">The whole file's bytes (a command-line upload is the head of its file).</param>
+public sealed record ImportUpload(string FileName, long FileSize, Func<Stream> Open, ReadingOptions Reading, bool CommandLine);
+
+/// <summary>How to read an import's file: header row on/off, delimiter, conversion from a non-UTF-8 encoding (each null: as analysed).</summary>
+public sealed record ReadingOptions(bool? HasHeader = null, char? Delimiter = null, string? ConvertFrom = null);
+
+/// <summary>The rows that were not imported, written as CSV to a stream.</summary>
+public sealed record ImportErrorReport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
+
+/// <summary>
+/// The import wizard's workflow, one home for every step the API offers: upload and analyse, re-analyse with other reading
+/// options, map, review, run, follow, discard, and the error report. The steps' preconditions are
+/// <see cref="ImportLifecycle"/>'s; a wizard import's run is its <see cref="IImportJobGrain"/>'s, a command-line import's
+/// rows and finish are <see cref="CommandLineImportWorkflow"/>'s. Endpoint handlers only translate HTTP to these calls.
+/// </summary>
+public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory,
+    IOptions<JobLivenessOptions> liveness, TimeProvider clock)
+{
+    public async Task<Outcome<ImportResponse>> UploadAsync(CurrentUser user, ImportUpload upload, CancellationToken cancellationToken)
+    {
+        SniffResult analysis;
+        await using (var stream = upload.Open())
+        {
+            analysis = Analyse(stream, upload.Reading, upload.CommandLine);
+        }
+
+        if (!analysis.CanImport)
+        {
+            return Refused(analysis);
+        }
+
+        var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, FileNames.Clean(upload.FileName), upload.FileSize, ImportStatus.Uploaded,
+            DateTimeOffset.UtcNow, analysis, upload.Reading.ConvertFrom, analysis.HasHeader, null, upload.CommandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
+            upload.CommandLine ? ImportKind.CommandLine : ImportKind.Wizard);
+        await using (var stream = upload.Open())
+        {
+            await imports.CreateAsync(import, stream, cancellationToken);
+        }
+
+        return await ResponseAsync(import, user, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the same stored file again with other options (delimiter, header row, conversion): the import keeps its id,
+    /// its mapping is dropped (the columns may have changed) and a new one is proposed. Only before it runs.
+    /// </summary>
+    public async Task<Outcome<ImportResponse>> ReanalyseAsync(CurrentUser user, Guid id, ReadingOptions reading, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (ImportLifecycle.CanChange(import, "analysis") is { } refused)
+        {
+            return refused;
+        }
+
+        var asked = new ReadingOptions(reading.HasHeader ?? import.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom);
+        SniffResult analysis;
+        await using (var stream = await imports.OpenFileAsync(id, cancellationToken))
+        {
+            analysis = Analyse(stream, asked, import.IsCommandLine);
+        }
+
+        if (!analysis.CanImport)
+        {
+            return Refused(analysis);
+        }
+
+        if (!await imports.ReanalyseAsync(user.WorkspaceId, id, analysis, asked.ConvertFrom, cancellationToken))
+        {
+            return ImportLifecycle.CanChange((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!, "analysis")!;
+        }
+
+        return await ResponseAsync((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!, user, cancellationToken);
+    }
+
+    public async Task<Outcome<ImportResponse>> SetMappingAsync(CurrentUser user, Guid id, MappingRequest? body, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (ImportLifecycle.CanChange(import, "mapping") is { } refused)
+        {
+            return refused;
+        }
+
+        var analysis = import.Analysis;
+        var hasHeader = body?.HasHeader ?? import.HasHeader;
+        if (hasHeader != analysis.HasHeader)
+        {
+            // The header choice changes the columns' names and the row count: analyse the stored file again, streamed from the
+            // database. The delimiter stays as the upload read it (detected or chosen); a conversion only applies to a file the
+            // upload found not to be UTF-8 (the stream cannot be read twice to find a stale one out again).
+            await using var stream = await imports.OpenFileAsync(id, cancellationToken);
+            var convertFrom = analysis.Encoding.Verdict == EncodingVerdict.NotUtf8 ? import.ConvertFrom : null;
+            analysis = Analyse(stream, new ReadingOptions(hasHeader, analysis.Delimiter, convertFrom), import.IsCommandLine);
+            if (!analysis.CanImport)
+            {
+                return Refused(analysis);
+            }
+        }
+
+        var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        var (mapping, errors) = ReadMapping(body, hasHeader, user, analysis, workspaceFields);
+        if (errors.Count > 0)
+        {
+            return new ImportRefusal(StatusCodes.Status400BadRequest, "Invalid mapping", "", Errors: errors);
+        }
+
+        var stored = StoredMapping.From(mapping);
+        if (!await imports.SetMappingAsync(user.WorkspaceId, id, stored, analysis, cancellationToken))
+        {
+            return ImportRefusal.Conflict("Import already run", "This import has started; its mapping can no longer change.");
+        }
+
+        if (hasHeader)
+        {
+            await memory.RememberAsync(user.WorkspaceId, MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]), stored);
+        }
+
+        var updated = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
+        return ImportResponse.From(updated, Confirmed(stored), workspaceFields, liveness.Value);
+    }
+
+    public async Task<Outcome<ReviewResult>> ReviewAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (ImportLifecycle.CanReview(import) is { } refused)
+        {
+            return refused;
+        }
+
+        using var activity = ImportTelemetry.Start("import.review", id);
+        var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        await using var file = await imports.OpenFileAsync(id, cancellationToken);
+        return await review.ReviewAsync(import, file, import.Mapping!.ToMapping(), workspaceFields, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs an import: a wizard import's job grain reads its file (a small one finishes within the request's patience); a
+    /// command-line import is marked running (again: the importer resuming it gets the same answer) with the file's row
+    /// count for its progress, read by <paramref name="totalRows"/> only for a command-line import.
+    /// </summary>
+    public async Task<Outcome<ImportResponse>> RunAsync(CurrentUser user, Guid id, Func<Task<Outcome<int?>>> totalRows, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (import.Mapping is not null && import.IsCommandLine)
+        {
+            var total = await totalRows();
+            if (total.Refusal is { } unreadable)
+            {
+                return unreadable;
+            }
+
+            return await StartCommandLineAsync(import, total.Value, cancellationToken);
+        }
+
+        if (ImportLifecycle.CanRun(import) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!await orleans.GetGrain<IImportJobGrain>(id).StartAsync())
+        {
+            return ImportLifecycle.AlreadyRun((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!);
+        }
+
+        var current = await JobWait.BrieflyAsync(clock, async _ => (await imports.GetAsync(user.WorkspaceId, id))!,
+            c => c.Status is not (ImportStatus.Finished or ImportStatus.Failed), cancellationToken);
+        return await ResponseAsync(current, user, cancellationToken);
+    }
+
+    private async Task<Outcome<ImportResponse>> StartCommandLineAsync(ImportRecord import, int? totalRows, CancellationToken cancellationToken)
+    {
+        if (ImportLifecycle.CanRun(import) is { } refused)
+        {
+            return refused;
+        }
+
+        if (import.Status == ImportStatus.Uploaded && !await imports.MarkRunningAsync(import.Id, cancellationToken))
+        {
+            return ImportLifecycle.CanRun((await imports.GetAsync(import.WorkspaceId, import.Id, cancellationToken))!)
+                ?? ImportRefusal.Conflict("Import already run", "This import has started already.");
+        }
+
+        if (totalRows is { } total)
+        {
+            await imports.SetTotalRowsAsync(import.Id, total, cancellationToken);
+        }
+
+        var current = (await imports.GetAsync(import.WorkspaceId, import.Id, cancellationToken))!;
+        return ImportResponse.From(current, Confirmed(current.Mapping!), await fields.ListAsync(import.WorkspaceId));
+    }
+
+    public async Task<Outcome<ImportResponse>> GetAsync(CurrentUser user, Guid id, CancellationToken cancellationToken) =>
+        await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is { } import ? await ResponseAsync(import, user, cancellationToken) : ImportRefusal.NotFound(id);
+
+    public async Task<IReadOnlyList<ImportResponse>> ListAsync(CurrentUser user, DateTimeOffset? before, CancellationToken cancellationToken)
+    {
+        var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        var page = await imports.ListAsync(user.WorkspaceId, 50, before?.ToUniversalTime(), cancellationToken);
+        return [.. page.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), workspaceFields, liveness.Value))];
+    }
+
+    /// <summary>Discards an upload that has not run: the import, its stored file and its analysis are deleted.</summary>
+    public async Task<ImportRefusal?> DiscardAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        var refused = ImportLifecycle.CanChange(import, "upload") is null ? null : ImportRefusal.Conflict("Import already run",
+            $"This import is {import.Status}; only an upload that has not run can be discarded. To undo what it did, revert it (POST /api/imports/{id}/revert).");
+        if (refused is null && !await imports.DiscardAsync(user.WorkspaceId, id, cancellationToken))
+        {
+            refused = ImportRefusal.Conflict("Import already run", $"This import has started; follow it with GET /api/imports/{id}.");
+        }
+
+        return refused;
+    }
+
+    /// <summary>The rows that were not imported (invalid or skipped), written as the stored file streams past: neither is ever held whole.</summary>
+    public async Task<Outcome<ImportErrorReport>> ErrorReportAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        var rows = (await imports.RowsAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
+        var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
+        return new ImportErrorReport(FileNames.WithEnding(import.FileName, "-errors.csv"), async (body, aborted) =>
+        {
+            await using var file = await imports.OpenFileAsync(id, aborted);
+            await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
+            var record = new StringBuilder("\uFEFF");
+            CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
+            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.HasHeader))
+            {
+                if (rows.TryGetValue(row.RowNumber, out var result))
+                {
+                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons), row.Raw]);
+                    if (record.Length >= 32 * 1024)
+                    {
+                        await output.WriteAsync(record, aborted);
+                        record.Clear();
+                    }
+                }
+            }
+
+            await output.WriteAsync(record, aborted);
+        });
+    }
+
+    /// <summary>The import as the wizard sees it, with its confirmed mapping, else the one remembered for these headers, else a suggestion.</summary>
+    private async Task<ImportResponse> ResponseAsync(ImportRecord import, CurrentUser user, CancellationToken cancellationToken)
+    {
+        _ = cancellationToken;
+        var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        return ImportResponse.From(import, await ProposeMappingAsync(import, workspaceFields, user), workspaceFields, liveness.Value);
+    }
+
+    private async Task<MappingResponse> ProposeMappingAsync(ImportRecord import, IReadOnlyList<FieldDefinition> workspaceFields, CurrentUser user)
+    {
+        if (import.Mapping is { } confirmed)
+        {
+            return Confirmed(confirmed);
+        }
+
+        var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
+        if (import.HasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
+            && remembered.Columns.Count == headers.Count
+            && MappingRules.Validate(remembered.ToMapping() with { HasHeader = import.HasHeader }, headers.Count, workspaceFields).Count == 0)
+        {
+            return new MappingResponse(remembered.Columns, import.HasHeader, remembered.Region, "remembered");
+        }
+
+        var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], import.HasHeader, workspaceFields);
+        return new MappingResponse([.. suggested.Select(t => t.ToString())], import.HasHeader, user.DefaultRegion, "suggested");
+    }
+
+    private static (ImportMapping Mapping, Dictionary<string, string[]> Errors) ReadMapping(MappingRequest? body, bool hasHeader, CurrentUser user, SniffResult analysis,
+        IReadOnlyList<FieldDefinition> workspaceFields)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var targets = new List<ColumnTarget>();
+        foreach (var (text, index) in (body?.Columns ?? []).Select((t, i) => (t, i)))
+        {
+            if (ColumnTarget.TryParse(text, out var target))
+            {
+                targets.Add(target);
+            }
+            else
+            {
+                errors[$"columns[{index}]"] = [$"'{text}' is not a target; use name, phone, phone_additional, email, tags, field:<key> or ignore."];
+                targets.Add(ColumnTarget.Ignore);
+            }
+        }
+
+        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant());
+        if (errors.Count == 0)
+        {
+            foreach (var (key, messages) in MappingRules.Validate(mapping, analysis.Columns.Count, workspaceFields))
+            {
+                errors[key] = messages;
+            }
+        }
+
+        return (mapping, errors);
+    }
+
+    // The command-line importer uploads its file's head and sends the rows through its rows endpoint: no row limit.
+    private static SniffResult Analyse(Stream file, ReadingOptions reading, bool commandLine)
+    {
+        using var activity = ImportTelemetry.Source.StartActivity("import.sniff");
+        return CsvSniffer.Sniff(file, new SniffOptions(reading.HasHeader, reading.ConvertFrom,
+            MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: reading.Delimiter));
+    }
+
+    internal static MappingResponse Confirmed(StoredMapping mapping) => new(mapping.Columns, mapping.HasHeader, mapping.Region, "confirmed");
+
+    private static ImportRefusal Refused(SniffResult analysis)
+    {
+        var first = analysis.Errors[0];
+        return new ImportRefusal(StatusCodes.Status422UnprocessableEntity, "The file cannot be imported", first.Message, new Dictionary<string, object?>
+        {
+            ["code"] = first.Code,
+            ["errors"] = analysis.Errors.Select(ImportResponse.Problem).ToList(),
+            ["encoding"] = ImportResponse.EncodingOf(analysis.Encoding),
+        });
+    }
+}
