@@ -16,4 +16,7 @@ public sealed class ImportOptions
     /// <see cref="Data.Jobs.JobLivenessOptions.SilentAfter"/>), which it resumes.
     /// </summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an upload that is never run is kept (with its stored file) before the supervisor discards it.</summary>
+    public TimeSpan UploadExpiry { get; set; } = TimeSpan.FromDays(7);
 }

@@ -12,7 +12,8 @@ namespace VeloConnect.Grains.Imports;
 /// Runs in every silo: a running import (or import revert) whose job has stopped beating its heart for
 /// <see cref="JobLivenessOptions.SilentAfter"/> (its silo died; meanwhile the API shows it waiting for a silo) is resumed
 /// by activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
-/// It also purges the journals of imports past the revert window, and the jobs' start traces as old.
+/// It also purges the journals of imports past the revert window, and the jobs' start traces as old, and discards the
+/// uploads never run within <see cref="ImportOptions.UploadExpiry"/>.
 /// </summary>
 public sealed partial class ImportSupervisor(
     ImportStore imports,
@@ -42,6 +43,11 @@ public sealed partial class ImportSupervisor(
             }
 
             await traces.PurgeAsync(ImportRevertStore.Window, cancellationToken);
+            var expired = await imports.DiscardExpiredAsync(options.Value.UploadExpiry, cancellationToken);
+            if (expired > 0)
+            {
+                LogExpired(Logger, expired);
+            }
         }
 
         await ResumeSilentAsync(imports.StalledAsync(liveness.Value.SilentAfter, cancellationToken),
@@ -58,4 +64,7 @@ public sealed partial class ImportSupervisor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Entries} journal entries of imports past the revert window")]
     private static partial void LogPurged(ILogger logger, int entries);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discarded {Uploads} uploads never run")]
+    private static partial void LogExpired(ILogger logger, int uploads);
 }
