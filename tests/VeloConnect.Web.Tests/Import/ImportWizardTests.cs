@@ -113,9 +113,10 @@ public sealed class ImportWizardTests : BunitContext
     }
 
     [Fact]
-    public void Turning_the_header_row_off_uploads_the_file_again_saying_so()
+    public void Turning_the_header_row_off_reanalyses_the_same_import_saying_so()
     {
-        _api.On("POST /api/imports", body => Json(HttpStatusCode.Created, body.Contains("name=hasHeader", StringComparison.Ordinal)
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
+        _api.On($"PUT /api/imports/{ImportId}/analysis", body => Json(HttpStatusCode.OK, body.Contains("\"hasHeader\":false", StringComparison.Ordinal)
             ? Uploaded() with { HasHeader = false, RowCount = 4, Columns = [new(0, "Column 1", ["Name"]), new(1, "Column 2", ["Mobile"]), new(2, "Column 3", ["Labels"])] }
             : Uploaded()));
 
@@ -126,15 +127,16 @@ public sealed class ImportWizardTests : BunitContext
         wizard.Find("#import-has-header").Change(false);
 
         wizard.WaitForAssertion(() => Assert.Contains("4 data rows", wizard.Find("#import-row-count").TextContent));
-        var second = _api.Requests.Where(r => r.Key == "POST /api/imports").Last().Body;
-        Assert.Matches("name=hasHeader\\s+false", second);
+        Assert.Single(_api.Requests, r => r.Key == "POST /api/imports");
+        Assert.Contains("\"hasHeader\":false", _api.Requests.Single(r => r.Key == $"PUT /api/imports/{ImportId}/analysis").Body, StringComparison.Ordinal);
         Assert.False(wizard.Find("#import-has-header").HasAttribute("checked"));
     }
 
     [Fact]
-    public void Choosing_another_delimiter_uploads_the_file_again_with_it_and_keeps_the_header_choice()
+    public void Choosing_another_delimiter_reanalyses_the_same_import_with_it_and_keeps_the_header_choice()
     {
-        _api.On("POST /api/imports", body => Json(HttpStatusCode.Created, body.Contains("name=delimiter", StringComparison.Ordinal)
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
+        _api.On($"PUT /api/imports/{ImportId}/analysis", body => Json(HttpStatusCode.OK, body.Contains("\"delimiter\":\"semicolon\"", StringComparison.Ordinal)
             ? Uploaded() with { Delimiter = "semicolon", Columns = [new(0, "Name, full", ["Lee, Ann"]), new(1, "Mobile", ["+1 415 555 0100"])] }
             : Uploaded()));
 
@@ -146,11 +148,11 @@ public sealed class ImportWizardTests : BunitContext
         wizard.Find("#import-delimiter").Change("semicolon");
 
         wizard.WaitForAssertion(() => Assert.Equal("semicolon", wizard.Find("#import-delimiter option[selected]").GetAttribute("value")));
-        var uploads = _api.Requests.Where(r => r.Key == "POST /api/imports").Select(r => r.Body).ToList();
-        Assert.Equal(2, uploads.Count);
-        Assert.DoesNotContain("name=delimiter", uploads[0]);
-        Assert.Matches("name=delimiter\\s+semicolon", uploads[1]);
-        Assert.Matches("name=hasHeader\\s+true", uploads[1]);
+        var upload = Assert.Single(_api.Requests, r => r.Key == "POST /api/imports").Body;
+        Assert.DoesNotContain("name=delimiter", upload);
+        var reanalysis = _api.Requests.Single(r => r.Key == $"PUT /api/imports/{ImportId}/analysis").Body;
+        Assert.Contains("\"delimiter\":\"semicolon\"", reanalysis, StringComparison.Ordinal);
+        Assert.Contains("\"hasHeader\":true", reanalysis, StringComparison.Ordinal);
     }
 
     private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
