@@ -45,7 +45,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var import = new ImportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, FileNames.Clean(upload.FileName), upload.FileSize, ImportStatus.Uploaded,
-            DateTimeOffset.UtcNow, analysis, upload.Reading.ConvertFrom, analysis.HasHeader, null, upload.CommandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
+            DateTimeOffset.UtcNow, analysis, upload.Reading.ConvertFrom, null, upload.CommandLine ? 0 : analysis.DataRowCount, 0, ImportCounts.Zero, null, null, null,
             upload.CommandLine ? ImportKind.CommandLine : ImportKind.Wizard);
         await using (var stream = upload.Open())
         {

@@ -30,7 +30,6 @@ public sealed record ImportRecord(
     DateTimeOffset CreatedAt,
     SniffResult Analysis,
     string? ConvertFrom,
-    bool HasHeader,
     StoredMapping? Mapping,
     int TotalRows,
     int RowsDone,
@@ -42,6 +41,9 @@ public sealed record ImportRecord(
     Jobs.JobHeartbeat? Heartbeat = null)
 {
     public bool IsCommandLine => Kind == ImportKind.CommandLine;
+
+    /// <summary>Whether the file's first row is its header: as the file was (last) analysed, which mapping and re-analysis keep in step.</summary>
+    public bool HasHeader => Analysis.HasHeader;
 
     /// <summary>
     /// A wizard import whose job a silo runs is running; a command-line import's rows come from its client, so it

@@ -11,7 +11,7 @@ namespace VeloConnect.Data.Imports;
 public sealed class ImportStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = $"""
-        id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, has_header, mapping::text,
+        id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, mapping::text,
         total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind, {JobHeartbeat.Columns}
         """;
 
@@ -447,16 +447,15 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         reader.GetFieldValue<DateTimeOffset>(6),
         JsonSerializer.Deserialize<SniffResult>(reader.GetString(7), ImportJson.Options)!,
         reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.GetBoolean(9),
-        reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<StoredMapping>(reader.GetString(10), ImportJson.Options),
+        reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<StoredMapping>(reader.GetString(9), ImportJson.Options),
+        reader.GetInt32(10),
         reader.GetInt32(11),
-        reader.GetInt32(12),
-        new ImportCounts(reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16)),
+        new ImportCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15)),
+        reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
         reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
-        reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
-        reader.IsDBNull(19) ? null : reader.GetString(19),
-        reader.GetString(20),
-        JobHeartbeat.Read(reader, 21));
+        reader.IsDBNull(18) ? null : reader.GetString(18),
+        reader.GetString(19),
+        JobHeartbeat.Read(reader, 20));
 }
 
 /// <summary>How an attempt to end an import went.</summary>

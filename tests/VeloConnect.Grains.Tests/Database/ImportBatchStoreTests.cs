@@ -143,7 +143,7 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
         var headers = analysis.Columns.Select(c => c.Header!.ToLowerInvariant()).ToList();
         var mapping = new StoredMapping(headers, true, "US");
         var import = new ImportRecord(Guid.NewGuid(), _workspace, Guid.NewGuid(), "batch.csv", file.Length, ImportStatus.Running, Now,
-            analysis, null, true, mapping, analysis.DataRowCount, 0, ImportCounts.Zero, Now, null, null);
+            analysis, null, mapping, analysis.DataRowCount, 0, ImportCounts.Zero, Now, null, null);
         await new ImportStore(_db).CreateAsync(import, new MemoryStream(file));
         return (import, ImportPlan.Rows(file, import, mapping.ToMapping(), []).ToList());
     }
