@@ -14,22 +14,12 @@ using VeloConnect.Api.OpenApi;
 
 namespace VeloConnect.Api.Apis;
 
-/// <summary>One item's result: its index in the request, what happened, the contact, and why (errors, skips, warnings); for a command-line import's row, its number in the file.</summary>
-public sealed record BulkResultResponse(int Index, string Status, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Row = null);
-
-public sealed record BulkCountsResponse(int Created, int Updated, int Skipped, int Error);
-
-public sealed record BulkResponse(BulkCountsResponse Counts, IReadOnlyList<BulkResultResponse> Results);
-
 /// <summary>
 /// <c>POST /api/contacts/bulk</c>: up to 10,000 contacts in one request, written with the import's identifiers,
 /// normalisation, matching and merge rules, answered item by item. One bad item never fails the request.
 /// </summary>
 public static class BulkContactsApi
 {
-    public const int MaxItems = 10_000;
-
     private const string RequestExample = """
         [
           {"name": "Ann Lee", "phones": ["+14155550100"], "email": "ann@example.com", "tags": ["vip"], "custom": {"tier": "Gold"}},
@@ -51,13 +41,11 @@ public static class BulkContactsApi
         }
         """;
 
-    // 10,000 contacts with long names, several phones, tags and custom values stay far below this.
-    public const long MaxBodyBytes = 64L * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapBulkContactsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/contacts/bulk", Bulk).WithTags("Contacts").WithName("BulkContacts")
-            .WithSummary($"Creates or updates up to {MaxItems:N0} contacts (a JSON array of contact bodies), answering per item: created, updated, skipped or error")
+            .WithSummary($"Creates or updates up to {BulkBodyReader.MaxItems:N0} contacts (a JSON array of contact bodies), answering per item: created, updated, skipped or error")
             .WithDescription("Each item is a contact body as for POST /api/contacts (name, phones, email, tags, custom, assignedAgentId, region). "
                 + "An item matches the contact that owns its first phone, else its email, and is merged into it as an import row would be "
                 + "(given fields overwrite, blanks keep, tags are added, opt-ins are never changed); otherwise it creates a contact (Source API). "
@@ -98,7 +86,7 @@ public static class BulkContactsApi
 
         var user = CurrentUser.From(http.User);
         // Read as it streams in: the item past MaxItems ends the request with 413 before the rest is received or parsed.
-        var (body, unreadable) = await BulkBodyReader.ReadAsync(http.Request, MaxItems, MaxBodyBytes);
+        var (body, unreadable) = await BulkBodyReader.ReadAsync(http.Request);
         if (body is null)
         {
             return unreadable!;
@@ -108,7 +96,5 @@ public static class BulkContactsApi
         return await keyed.AnswerAsync(http, user, body.Hash, async (lease, cancellationToken) => await writes.ApplyAsync(user, body.Items, options, lease, cancellationToken));
     }
 
-    public static BulkCountsResponse Count(IReadOnlyList<BulkResultResponse> answer) => new(
-        answer.Count(r => r.Status == BulkStatus.Created), answer.Count(r => r.Status == BulkStatus.Updated),
-        answer.Count(r => r.Status == BulkStatus.Skipped), answer.Count(r => r.Status == BulkStatus.Error));
+
 }

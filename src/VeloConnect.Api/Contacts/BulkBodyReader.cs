@@ -24,6 +24,14 @@ internal static class BulkBodyReader
 
     private enum Stop { None, NotAnArray, TooManyItems }
 
+    /// <summary>Items per request (a bulk request's contacts, or a command-line import's rows).</summary>
+    public const int MaxItems = 10_000;
+
+    /// <summary>10,000 contacts with long names, several phones, tags and custom values stay far below this.</summary>
+    public const long MaxBodyBytes = 64L * 1024 * 1024;
+
+    public static Task<(BulkBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request) => ReadAsync(request, MaxItems, MaxBodyBytes);
+
     public static async Task<(BulkBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxItems, long maxBytes)
     {
         if (request.ContentLength > maxBytes)

@@ -37,7 +37,8 @@ public sealed class BulkContactWrites(ContactServices services)
         var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, refused, user.UserId,
             lease is null ? null : new BulkRequestLease(lease.RequestId, lease.Token));
         var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
-        var counts = BulkContactsApi.Count(answer);
+        var response = BulkResponse.Of(answer);
+        var counts = response.Counts;
         var audit = new BulkAudit(user.WorkspaceId, user.UserId, new Dictionary<string, object?>
         {
             ["items"] = items.Count,
@@ -46,7 +47,7 @@ public sealed class BulkContactWrites(ContactServices services)
             ["skipped"] = counts.Skipped,
             ["error"] = counts.Error,
         });
-        return new BulkAnswer(JsonSerializer.Serialize(new BulkResponse(counts, answer), options), audit);
+        return new BulkAnswer(JsonSerializer.Serialize(response, options), audit);
     }
 
     /// <summary>An item read like a create body, or the reasons it cannot be written. Agents are checked against the workspace's users.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
 using VeloConnect.ContactRules.Import;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Fields;
@@ -64,7 +65,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
             var byRow = written.ToDictionary(r => r.Index);
             var answer = rows.Select((row, index) => byRow[row.Row] with { Index = index })
                 .Select((r, index) => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings, rows[index].Row)).ToList();
-            return JsonSerializer.Serialize(new BulkResponse(BulkContactsApi.Count(answer), answer), options);
+            return JsonSerializer.Serialize(BulkResponse.Of(answer), options);
         });
     }
 
