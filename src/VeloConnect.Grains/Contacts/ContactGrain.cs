@@ -139,14 +139,12 @@ public sealed partial class ContactGrain(ContactStore store, ContactDeletion del
                 // Nothing to write, as far as this grain knows. Batch writes (an import, a bulk request, a revert)
                 // go to the database, not through the grain: if the row moved on since it was read, what is asked
                 // may differ from what is stored. Look once before answering "unchanged".
-                var stored = attempt < Attempts ? await store.LoadAsync(_workspaceId, _id) : existing;
-                if (stored?.Version == existing.Version)
+                if (attempt < Attempts && await MovedOnAsync(existing))
                 {
-                    return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
+                    continue;
                 }
 
-                _record = stored;
-                continue;
+                return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
             }
 
             var warnings = await WithConsentWarningsAsync(claim, existing is not null);
