@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using VeloConnect.Bench.Support;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;

@@ -1,5 +1,5 @@
 using VeloConnect.Cli.Api;
-using VeloConnect.Cli.Import;
+using VeloConnect.Cli.Imports;
 
 namespace VeloConnect.Cli;
 

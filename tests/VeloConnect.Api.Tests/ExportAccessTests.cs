@@ -96,7 +96,7 @@ public sealed class ExportAccessTests(ApiFixture fixture)
         var store = fixture.ApiServices.GetRequiredService<Data.Exports.ExportStore>();
         var id = Guid.NewGuid();
         // A running export whose job has not started (no grain is asked): it stays running.
-        await store.CreateAsync(new Data.Exports.ExportRecord(id, ws.Id, ws.UserId, ContactRules.Export.ExportFormat.Csv, Data.Contacts.ContactFilter.None,
+        await store.CreateAsync(new Data.Exports.ExportRecord(id, ws.Id, ws.UserId, ContactRules.Exports.ExportFormat.Csv, Data.Contacts.ContactFilter.None,
             System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, string>()), Data.Exports.ExportStatus.Running,
             null, 0, null, null, DateTimeOffset.UtcNow, null, null, null));
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using Xunit;
 
 namespace VeloConnect.Api.Tests;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
-using VeloConnect.Cli.Import;
+using VeloConnect.Cli.Imports;
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
 using Xunit.Abstractions;
@@ -48,7 +48,7 @@ public sealed partial class CliEndToEndTests(CliStackFixture stack, ITestOutputH
         string[] arguments = ["import", path, "--api", stack.ApiUrl, "--key", apiKey, "--yes", "--batch", "5000", "--parallel", "4"];
 
         // First run: killed once the progress file shows some batches acknowledged, well before the end.
-        var progressPath = ImportProgress.PathFor(path);
+        var progressPath = ResumeState.PathFor(path);
         var watch = Stopwatch.StartNew();
         using (var first = Velo.Start(arguments))
         {
@@ -58,10 +58,10 @@ public sealed partial class CliEndToEndTests(CliStackFixture stack, ITestOutputH
             Assert.True(reached, $"velo acknowledged no batch for {Stalled.TotalSeconds:0} s: {first.Output()}");
             first.Process.Kill(entireProcessTree: true);
             await first.Process.WaitForExitAsync();
-            var killedAt = ImportProgress.Load(progressPath)!;
+            var killedAt = ResumeState.Load(progressPath)!;
             var recorded = await ScalarAsync("select count(*) from import_rows where import_id = $1", killedAt.ImportId);
             log.WriteLine($"killed after {watch.Elapsed.TotalSeconds:0.0} s with {killedAt.RowsAcknowledged:N0} rows acknowledged and {recorded:N0} recorded by the server");
-            Assert.InRange(ImportProgress.Load(progressPath)!.RowsAcknowledged, 20_000, Rows - 5_000);
+            Assert.InRange(ResumeState.Load(progressPath)!.RowsAcknowledged, 20_000, Rows - 5_000);
         }
 
         // Second run: the same command resumes the same import and finishes it.
@@ -111,7 +111,7 @@ public sealed partial class CliEndToEndTests(CliStackFixture stack, ITestOutputH
         var sinceProgress = Stopwatch.StartNew();
         while (true)
         {
-            if (!velo.Process.HasExited && ImportProgress.Load(progressPath) is { } progress && progress.RowsAcknowledged > acknowledged)
+            if (!velo.Process.HasExited && ResumeState.Load(progressPath) is { } progress && progress.RowsAcknowledged > acknowledged)
             {
                 acknowledged = progress.RowsAcknowledged;
                 sinceProgress.Restart();

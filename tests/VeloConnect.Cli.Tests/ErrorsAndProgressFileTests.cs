@@ -1,6 +1,6 @@
 using System.Text;
-using VeloConnect.Cli.Import;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.Cli.Imports;
+using VeloConnect.ContactRules.Imports;
 using Xunit;
 
 namespace VeloConnect.Cli.Tests;
@@ -55,12 +55,12 @@ public sealed class ErrorsAndProgressFileTests : IDisposable
     [Fact]
     public void The_progress_file_round_trips_and_a_torn_one_is_no_progress()
     {
-        var path = ImportProgress.PathFor(Path.Combine(_files.Directory, "c.csv"));
-        var progress = new ImportProgress(ImportProgress.CurrentVersion, Guid.NewGuid(), "http://localhost:5000", 1234, "abc", 5000,
+        var path = ResumeState.PathFor(Path.Combine(_files.Directory, "c.csv"));
+        var progress = new ResumeState(ResumeState.CurrentVersion, Guid.NewGuid(), "http://localhost:5000", 1234, "abc", 5000,
             ["name", "phone"], true, "US", ["Name", "Phone"], null, 10_000, 321, new RowCounts(9_000, 500, 300, 200));
 
         progress.Save(path);
-        var loaded = ImportProgress.Load(path);
+        var loaded = ResumeState.Load(path);
 
         Assert.NotNull(loaded);
         Assert.Equal(progress with { Columns = [], Headers = [] }, loaded with { Columns = [], Headers = [] });
@@ -68,9 +68,9 @@ public sealed class ErrorsAndProgressFileTests : IDisposable
         Assert.False(File.Exists(path + ".tmp"));
 
         File.WriteAllText(path, "{\"version\":1,\"importId\":");
-        Assert.Null(ImportProgress.Load(path));
-        ImportProgress.Delete(path);
-        Assert.Null(ImportProgress.Load(path));
+        Assert.Null(ResumeState.Load(path));
+        ResumeState.Delete(path);
+        Assert.Null(ResumeState.Load(path));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VeloConnect.Client;
 using VeloConnect.Cli.Api;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using VeloConnect.Cli.Import;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.Cli.Imports;
+using VeloConnect.ContactRules.Imports;
 using Xunit;
 
 namespace VeloConnect.Cli.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using VeloConnect.Cli.Api;
-using VeloConnect.Cli.Import;
+using VeloConnect.Cli.Imports;
 using Xunit;
 
 namespace VeloConnect.Cli.Tests;
@@ -84,7 +84,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(7, server.BulkRequests);
         Assert.Equal("true", server.UploadFields["commandLine"]);
         Assert.Equal(new FileInfo(path).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), server.UploadFields["fileSize"]);
-        Assert.False(File.Exists(ImportProgress.PathFor(path)));
+        Assert.False(File.Exists(ResumeState.PathFor(path)));
 
         var errors = Encoding.UTF8.GetString(File.ReadAllBytes(ErrorsFile.PathFor(path))[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Row,Outcome,Reasons,Original row", errors[0]);
@@ -124,7 +124,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(1, first.Exit);
         Assert.Contains("Run the same command again to resume", first.Error, StringComparison.Ordinal);
-        var progress = ImportProgress.Load(ImportProgress.PathFor(path))!;
+        var progress = ResumeState.Load(ResumeState.PathFor(path))!;
         Assert.Equal((8, 4), (progress.RowsAcknowledged, progress.BatchRows));
         Assert.Equal(server.ImportId, progress.ImportId);
 
@@ -154,7 +154,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(1, first.Exit);
         Assert.Contains("Run the same command again to resume", first.Error, StringComparison.Ordinal);
-        Assert.Equal(10, ImportProgress.Load(ImportProgress.PathFor(path))!.RowsAcknowledged);
+        Assert.Equal(10, ResumeState.Load(ResumeState.PathFor(path))!.RowsAcknowledged);
         // The lost batch was applied: every row of the file is recorded on the server, once.
         Assert.Equal(Enumerable.Range(2, 20), server.Recordings.Keys.Order());
         var (added, updated, skipped, invalid) = server.Counts();
@@ -199,7 +199,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(1, first.Exit);
         Assert.Contains("Interrupted. Run the same command again to resume", first.Error, StringComparison.Ordinal);
-        var acknowledged = ImportProgress.Load(ImportProgress.PathFor(path))!.RowsAcknowledged;
+        var acknowledged = ResumeState.Load(ResumeState.PathFor(path))!.RowsAcknowledged;
         Assert.InRange(acknowledged, 0, 9);
         Assert.Equal(0, acknowledged % 3);
 
@@ -224,7 +224,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("The mapping is not valid, nothing was imported", error, StringComparison.Ordinal);
         Assert.Contains("phone", error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, server.BulkRequests);
-        Assert.False(File.Exists(ImportProgress.PathFor(path)));
+        Assert.False(File.Exists(ResumeState.PathFor(path)));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using VeloConnect.Cli.Import;
+using VeloConnect.Cli.Imports;
 using Xunit;
 
 namespace VeloConnect.Cli.Tests;

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using VeloConnect.Client;
 using VeloConnect.Cli.Api;
-using VeloConnect.Cli.Import;
+using VeloConnect.Cli.Imports;
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using Xunit;
 
 namespace VeloConnect.Cli.Tests;

@@ -1,5 +1,5 @@
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using Xunit;
 using static VeloConnect.ContactRules.Tests.Inputs;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Exports;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Exports;

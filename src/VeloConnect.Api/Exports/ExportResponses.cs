@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Jobs;
 

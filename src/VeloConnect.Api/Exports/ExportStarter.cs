@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Jobs;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;

@@ -1,5 +1,5 @@
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
 

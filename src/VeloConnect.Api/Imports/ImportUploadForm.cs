@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Apis;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Api.Imports;
 

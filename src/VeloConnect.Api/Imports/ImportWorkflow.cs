@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;

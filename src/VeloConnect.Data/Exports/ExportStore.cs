@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Jobs;
 

@@ -1,6 +1,6 @@
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Data.Imports;
 

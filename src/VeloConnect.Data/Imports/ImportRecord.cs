@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Data.Imports;
 

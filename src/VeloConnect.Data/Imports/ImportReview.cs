@@ -1,6 +1,6 @@
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Data.Imports;

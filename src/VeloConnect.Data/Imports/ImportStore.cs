@@ -2,7 +2,7 @@ using System.Data;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Jobs;
 
 namespace VeloConnect.Data.Imports;

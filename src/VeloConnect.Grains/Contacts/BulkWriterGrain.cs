@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Orleans.Concurrency;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;

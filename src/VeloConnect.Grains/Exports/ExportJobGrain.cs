@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.ContactRules.Export;
+using VeloConnect.ContactRules.Exports;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Exports;

@@ -1,7 +1,7 @@
 using System.Text;
 using Npgsql;
 using VeloConnect.ContactRules.Contacts;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Workspaces;

@@ -1,6 +1,6 @@
 using System.Text;
 using Npgsql;
-using VeloConnect.ContactRules.Import;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Contacts;

@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Spectre.Console;
+using VeloConnect.Cli.Api;
+using VeloConnect.Client;
+using ApiException = VeloConnect.Cli.Api.ApiException;
+using VeloConnect.ContactRules.Imports;
+
+namespace VeloConnect.Cli.Imports;
+
+/// <summary>Where velo talks: answers and the summary on Out, everything else (mapping, prompt, progress) on Error.</summary>
+public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal, bool OutIsTerminal = false)
+{
+    /// <summary>Spectre.Console over a writer that is a terminal: the live progress bar, the summary table.</summary>
+    public static IAnsiConsole Terminal(TextWriter writer) =>
+        AnsiConsole.Create(new() { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.Yes, Interactive = InteractionSupport.Yes });
+}
+
+/// <summary>A refusal or failure with a message that says what to do; exit code 1.</summary>
+public sealed class CliFailure(string message) : Exception(message);
+
+/// <summary>
+/// <c>velo import</c>: checks the whole file with the wizard's sniff, uploads its head for the server's analysis and mapping,
+/// confirms the mapping, then streams every row through the bulk endpoint in batches (a few in flight), and finishes the
+/// import. The progress file beside the input lets the same command resume an interrupted run.
+/// </summary>
+public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole console)
+{
+    private const string Resume = "Run the same command again to resume: rows already sent are not applied twice.";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImportAsync(cancellationToken);
+        }
+        catch (CliFailure e)
+        {
+            console.Error.WriteLine(e.Message);
+        }
+        catch (ApiException e) when (e.Status == HttpStatusCode.Unauthorized)
+        {
+            console.Error.WriteLine($"{e.Message} The API at {args.ApiUrl} did not accept the key: check --key or VELO_API_KEY.");
+        }
+        catch (ApiException e)
+        {
+            console.Error.WriteLine(e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.Error.WriteLine();
+            console.Error.WriteLine("Interrupted. " + Resume);
+        }
+        catch (HttpRequestException e)
+        {
+            console.Error.WriteLine($"Could not reach the API at {args.ApiUrl}: {e.Message}. Check --api (or VELO_API_URL) and that the API is up, then run again.");
+        }
+
+        return 1;
+    }
+
+    private async Task<int> ImportAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(args.File);
+        if (!File.Exists(path))
+        {
+            throw new CliFailure($"There is no file '{args.File}'. Give the path of the CSV to import: velo import <file.csv>");
+        }
+
+        var name = Path.GetFileName(path);
+        var progressPath = ResumeState.PathFor(path);
+        var fileSize = new FileInfo(path).Length;
+        var fingerprint = FileHead.Fingerprint(path);
+        var progress = args.Restart ? null : ResumeState.Load(progressPath);
+        if (progress is not null && (progress.FileSize != fileSize || progress.Fingerprint != fingerprint))
+        {
+            throw new CliFailure($"{progressPath} is the progress of an interrupted import of another version of {name} (its size or start differs). "
+                + $"Run again with --restart to import this version as a new import (import {progress.ImportId} stays unfinished).");
+        }
+
+        SniffResult sniff;
+        ImportResponse import;
+        if (progress is null)
+        {
+            sniff = Sniff(path, args.HasHeader, args.ConvertFrom);
+            (progress, import) = await StartAsync(path, name, fileSize, fingerprint, sniff, cancellationToken);
+            if (progress is null)
+            {
+                return 1;
+            }
+
+            if (sniff.HasHeader != progress.HasHeader)
+            {
+                sniff = Sniff(path, progress.HasHeader, progress.ConvertFrom);
+            }
+
+            progress.Save(progressPath);
+            await api.RunAsync(progress.ImportId, sniff.DataRowCount, cancellationToken);
+        }
+        else
+        {
+            import = await ResumeImportAsync(progress, cancellationToken);
+            if (import.Status == "finished")
+            {
+                ResumeState.Delete(progressPath);
+                return Summary(name, import, progress, null);
+            }
+
+            console.Error.WriteLine($"Resuming import {progress.ImportId} of {name}: {progress.RowsAcknowledged:N0} rows were acknowledged before it stopped.");
+            sniff = Sniff(path, progress.HasHeader, progress.ConvertFrom);
+            if (import.Status == "uploaded")
+            {
+                await api.RunAsync(progress.ImportId, sniff.DataRowCount, cancellationToken);
+            }
+        }
+
+        var errorsPath = ErrorsFile.PathFor(path);
+        if (progress.ErrorsLength > 0 && (!File.Exists(errorsPath) || new FileInfo(errorsPath).Length < progress.ErrorsLength))
+        {
+            // The errors of the acknowledged rows are gone: send every row again (the server answers recorded rows from their record).
+            console.Error.WriteLine($"{errorsPath} is missing or shorter than before: sending every row again to rebuild it.");
+            progress = progress with { RowsAcknowledged = 0, ErrorsLength = 0, Counts = RowCounts.Zero };
+        }
+
+        var fields = RowBatches.Fields(await api.GetFieldsAsync(cancellationToken));
+        var watch = Stopwatch.StartNew();
+        var startRows = progress.RowsAcknowledged;
+        using (var errors = ErrorsFile.Open(errorsPath, progress.ErrorsLength))
+        {
+            progress = progress with { ErrorsLength = errors.Length };
+            progress = await SendAsync(path, sniff, progress, fields, errors, progressPath, cancellationToken);
+        }
+
+        var total = sniff.DataRowCount;
+        if (progress.RowsAcknowledged != total)
+        {
+            throw new CliFailure($"The file has {total:N0} data rows but {progress.RowsAcknowledged:N0} were read; was it changed while importing? {Resume}");
+        }
+
+        try
+        {
+            await api.FinishAsync(progress.ImportId, total, cancellationToken);
+        }
+        catch (ApiException e) when (e.Status == HttpStatusCode.Conflict)
+        {
+            // The server is missing rows the progress file calls acknowledged: the next run sends every row again.
+            (progress with { RowsAcknowledged = 0, ErrorsLength = 0, Counts = RowCounts.Zero }).Save(progressPath);
+            throw new CliFailure($"{e.Message}{Environment.NewLine}Run the same command again: it sends every row again, and rows already recorded are answered from their record.");
+        }
+
+        var finished = await api.GetImportAsync(progress.ImportId, cancellationToken);
+        ResumeState.Delete(progressPath);
+        var rate = watch.Elapsed.TotalSeconds > 0 ? (total - startRows) / watch.Elapsed.TotalSeconds : 0;
+        return Summary(name, finished, progress, string.Create(CultureInfo.InvariantCulture,
+            $"{total - startRows:N0} rows sent in {ProgressBar.FormatDuration(watch.Elapsed)} ({rate:N0} rows/s)."));
+    }
+
+    /// <summary>The wizard's analysis over the whole file (streamed): a bad byte or an unclosed quote anywhere refuses it before anything is sent.</summary>
+    private SniffResult Sniff(string path, bool? hasHeader, string? convertFrom)
+    {
+        using var file = File.OpenRead(path);
+        var sniff = CsvSniffer.Sniff(file, new SniffOptions(hasHeader, convertFrom, MaxDataRows: int.MaxValue));
+        if (!sniff.CanImport)
+        {
+            var problems = string.Join(Environment.NewLine, sniff.Errors.Select(e => "  " + e.Message));
+            var hint = sniff.Errors.Any(e => e.Code == SniffCodes.NotUtf8) ? $"{Environment.NewLine}To confirm the conversion, add --convert-from \"{sniff.Encoding.Name}\"." : "";
+            throw new CliFailure($"{Path.GetFileName(path)} cannot be imported:{Environment.NewLine}{problems}{hint}");
+        }
+
+        return sniff;
+    }
+
+    /// <summary>A new import: the head uploaded, the mapping shown, confirmed and validated by the server. Null when the user declines.</summary>
+    private async Task<(ResumeState?, ImportResponse)> StartAsync(string path, string name, long fileSize, string fingerprint, SniffResult sniff, CancellationToken cancellationToken)
+    {
+        var encoding = CsvSniffer.ReadingEncoding(sniff, args.ConvertFrom);
+        var head = FileHead.Read(path, encoding, sniff.Delimiter);
+        var import = await api.UploadHeadAsync(name, head, fileSize, args.HasHeader, args.ConvertFrom, cancellationToken);
+        if (!string.Equals(import.Delimiter, sniff.DelimiterName, StringComparison.OrdinalIgnoreCase) || import.Columns.Count != sniff.Columns.Count)
+        {
+            throw new CliFailure($"The API read the start of {name} as {import.Columns.Count} columns ({import.Delimiter}), velo read {sniff.Columns.Count} ({sniff.DelimiterName}); "
+                + "this version of velo may not match the server. Update velo, or import the file with the wizard.");
+        }
+
+        foreach (var warning in sniff.Warnings)
+        {
+            console.Error.WriteLine("Note: " + warning.Message);
+        }
+
+        var headers = import.Columns.Select(c => c.Header).ToList();
+        var proposed = import.Mapping ?? throw new CliFailure($"The API proposed no mapping for import {import.Id}; give one with --mapping.");
+        var columns = proposed.Columns;
+        var source = proposed.Source;
+        if (args.Mapping is not null)
+        {
+            if (!MappingArgument.TryParse(args.Mapping, headers, out columns, out var error))
+            {
+                throw new CliFailure(error!);
+            }
+
+            source = "given";
+        }
+
+        var hasHeader = args.HasHeader ?? import.HasHeader;
+        var region = args.Region ?? proposed.Region;
+        ShowMapping(name, sniff, import, headers, columns, source, hasHeader, region);
+        if (!args.Yes && !Confirm(sniff.DataRowCount))
+        {
+            return (null, import);
+        }
+
+        ImportResponse confirmed;
+        try
+        {
+            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest { Columns = columns, HasHeader = hasHeader, Region = region }, cancellationToken);
+        }
+        catch (ApiException e) when (e.Status == HttpStatusCode.BadRequest)
+        {
+            throw new CliFailure($"The mapping is not valid, nothing was imported:{Environment.NewLine}{e.Message}{Environment.NewLine}"
+                + "Give a valid one with --mapping \"Header=target,...\" (targets: name, phone, phone_additional, email, tags, field:<key>, ignore).");
+        }
+
+        var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed" };
+        var progress = new ResumeState(ResumeState.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
+            mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero);
+        return (progress, confirmed);
+    }
+
+    private async Task<ImportResponse> ResumeImportAsync(ResumeState progress, CancellationToken cancellationToken)
+    {
+        ImportResponse import;
+        try
+        {
+            import = await api.GetImportAsync(progress.ImportId, cancellationToken);
+        }
+        catch (ApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            throw new CliFailure($"The interrupted import {progress.ImportId} of this file is not in this workspace at {args.ApiUrl} (another API or key?). "
+                + "Run again with --restart to start a new import.");
+        }
+
+        if (import.Status == "failed")
+        {
+            throw new CliFailure($"Import {progress.ImportId} failed{(import.Error is { } error ? ": " + error : "")}. Run again with --restart to import the file anew.");
+        }
+
+        return import;
+    }
+
+    private Task<ResumeState> SendAsync(string path, SniffResult sniff, ResumeState progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
+        ErrorsFile errors, string progressPath, CancellationToken cancellationToken) =>
+        new ProgressBar(console.Error, console.ErrorIsTerminal, sniff.DataRowCount, progress.RowsAcknowledged)
+            .ShowAsync(acknowledged => SendRowsAsync(path, sniff, progress, fields, errors, progressPath, acknowledged, cancellationToken));
+
+    private async Task<ResumeState> SendRowsAsync(string path, SniffResult sniff, ResumeState progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
+        ErrorsFile errors, string progressPath, Action<int> acknowledged, CancellationToken cancellationToken)
+    {
+        var mapping = new ImportMapping([.. progress.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], progress.HasHeader, progress.Region);
+        using var slots = new SemaphoreSlim(args.Parallel);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var committer = new BatchCommitter(errors, progress, progressPath, slots, acknowledged);
+        var sending = new List<Task>();
+        Exception? failure = null;
+
+        async Task SendOne(RowBatch batch)
+        {
+            try
+            {
+                var answer = await api.SendBatchAsync(progress.ImportId, batch.FirstRow, batch.Body(), stop.Token);
+                committer.Answered(batch, answer);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                await stop.CancelAsync();
+            }
+        }
+
+        await using (var file = File.OpenRead(path))
+        {
+            var encoding = CsvSniffer.ReadingEncoding(sniff, progress.ConvertFrom);
+            try
+            {
+                foreach (var batch in RowBatches.Read(file, encoding, sniff.Delimiter, mapping, progress.Headers, fields, progress.BatchRows, sniff.DataRowCount))
+                {
+                    if (batch.RowsThrough <= progress.RowsAcknowledged)
+                    {
+                        continue;
+                    }
+
+                    await slots.WaitAsync(stop.Token);
+                    committer.Sending(batch);
+                    sending.Add(SendOne(batch));
+                }
+            }
+            catch (OperationCanceledException) when (failure is not null)
+            {
+                // A batch failed: stop reading, report it below.
+            }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                throw new CliFailure($"{Path.GetFileName(path)} holds bytes that are not {encoding.WebName} past its start ({e.Message}). {Resume}");
+            }
+            finally
+            {
+                // Every batch in flight ends (answered, failed or cancelled) before the errors file is closed.
+                await Task.WhenAll(sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failure is not null)
+        {
+            var message = failure is ApiException or InvalidOperationException ? failure.Message : $"Sending rows failed: {failure.Message}";
+            throw new CliFailure($"{message}{Environment.NewLine}{committer.Progress.RowsAcknowledged:N0} of {sniff.DataRowCount:N0} rows were acknowledged. {Resume}");
+        }
+
+        return committer.Progress;
+    }
+
+    private void ShowMapping(string name, SniffResult sniff, ImportResponse import, IReadOnlyList<string> headers, IReadOnlyList<string> columns, string source,
+        bool hasHeader, string region)
+    {
+        var labels = (import.Targets ?? []).GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
+        var err = console.Error;
+        err.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {sniff.DataRowCount:N0} rows, {sniff.DelimiterName}-separated, {(hasHeader ? "with a header row" : "no header row")}, {sniff.Encoding.Name}."));
+        err.WriteLine($"Mapping ({SourceText(source)}; phones without a country code are read in region {region}):");
+        var width = Math.Min(40, headers.DefaultIfEmpty("").Max(h => h.Length));
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var target = i < columns.Count ? columns[i] : "ignore";
+            var label = labels.TryGetValue(target, out var l) ? l : target;
+            var sample = import.Columns[i].Samples.FirstOrDefault();
+            err.WriteLine($"  {headers[i].PadRight(width)}  ->  {label,-20}{(sample is null ? "" : "  e.g. " + sample)}");
+        }
+    }
+
+    private static string SourceText(string source) => source switch
+    {
+        "remembered" => "remembered from your last file with these headers",
+        "suggested" => "suggested from the headers and values",
+        "given" => "as given with --mapping; columns not named are not imported",
+        _ => source,
+    };
+
+    private bool Confirm(int rows)
+    {
+        console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"Import {rows:N0} rows with this mapping? [y/N] "));
+        console.Error.Flush();
+        var answer = console.In.ReadLine();
+        if (answer is null)
+        {
+            throw new CliFailure("No answer to the question (the input is not a terminal): pass --yes to import with this mapping, or --mapping \"Header=target,...\" to give another.");
+        }
+
+        if (answer.Trim().ToLowerInvariant() is "y" or "yes")
+        {
+            return true;
+        }
+
+        console.Error.WriteLine("Nothing imported. Give another mapping with --mapping \"Header=target,...\" (targets: name, phone, phone_additional, email, tags, field:<key>, ignore).");
+        return false;
+    }
+
+    /// <summary>The counts: a table on a terminal, one plain line for a script or a log (which read "N rows: … added, …").</summary>
+    private int Summary(string name, ImportResponse import, ResumeState progress, string? timing)
+    {
+        var counts = import.Counts ?? new ImportCounts { Added = progress.Counts.Added, Updated = progress.Counts.Updated, Skipped = progress.Counts.Skipped, Invalid = progress.Counts.Invalid };
+        if (console.OutIsTerminal)
+        {
+            console.Out.WriteLine($"Imported {name} (import {import.Id}):");
+            var table = new Table().AddColumn("Outcome").AddColumn(new TableColumn("Rows").RightAligned());
+            foreach (var (outcome, rows) in new[] { ("added", counts.Added), ("updated", counts.Updated), ("skipped", counts.Skipped), ("invalid", counts.Invalid), ("total", counts.Sum()) })
+            {
+                table.AddRow(outcome, rows.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            CliConsole.Terminal(console.Out).Write(table);
+        }
+        else
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Imported {name} (import {import.Id}): {counts.Sum():N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
+        }
+
+        // Under the table too, on a line of its own: a table cell or caption would wrap a long path.
+        if (counts.Skipped + counts.Invalid > 0)
+        {
+            console.Out.WriteLine($"Rows not imported, with the reasons: {ErrorsFile.PathFor(Path.GetFullPath(args.File))}");
+        }
+
+        var local = progress.Counts;
+        if (timing is not null && (local.Added, local.Updated, local.Skipped, local.Invalid) != (counts.Added, counts.Updated, counts.Skipped, counts.Invalid))
+        {
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Note: the answers to this run's batches counted {local.Added:N0} added, {local.Updated:N0} updated, {local.Skipped:N0} skipped, {local.Invalid:N0} invalid; the import's own counts (above) are what was recorded."));
+        }
+
+        if (timing is not null)
+        {
+            console.Out.WriteLine(timing);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using VeloConnect.Cli.Api;
+
+namespace VeloConnect.Cli.Imports;
+
+/// <summary>Rows by outcome, as the import counts them (the bulk endpoint's created and error are added and invalid).</summary>
+public sealed record RowCounts(int Added, int Updated, int Skipped, int Invalid)
+{
+    public static readonly RowCounts Zero = new(0, 0, 0, 0);
+
+    public int Total => Added + Updated + Skipped + Invalid;
+
+    public RowCounts Add(string bulkStatus) => bulkStatus switch
+    {
+        "created" => this with { Added = Added + 1 },
+        "updated" => this with { Updated = Updated + 1 },
+        "skipped" => this with { Skipped = Skipped + 1 },
+        "error" => this with { Invalid = Invalid + 1 },
+        _ => throw new InvalidOperationException($"The API answered a row status '{bulkStatus}' that this version of velo does not know; update velo."),
+    };
+}
+
+/// <summary>
+/// <c>&lt;input&gt;.velo-import.json</c>: what a resumed run needs. The file is recognised by its size and the SHA-256 of its
+/// first megabyte; the import, its confirmed mapping and the batch size are reused (so every batch is cut and keyed as
+/// before); RowsAcknowledged data rows (whole batches, in order) have their results counted and their errors written up
+/// to ErrorsLength bytes of the errors file.
+/// </summary>
+public sealed record ResumeState(
+    int Version,
+    Guid ImportId,
+    string Api,
+    long FileSize,
+    string Fingerprint,
+    int BatchRows,
+    IReadOnlyList<string> Columns,
+    bool HasHeader,
+    string Region,
+    IReadOnlyList<string> Headers,
+    string? ConvertFrom,
+    int RowsAcknowledged,
+    long ErrorsLength,
+    RowCounts Counts)
+{
+    public const int CurrentVersion = 1;
+
+    public static string PathFor(string input) => input + ".velo-import.json";
+
+    public static ResumeState? Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var progress = JsonSerializer.Deserialize<ResumeState>(File.ReadAllBytes(path), VeloApi.Json);
+            return progress?.Version == CurrentVersion ? progress : null;
+        }
+        catch (JsonException)
+        {
+            // Cut short by a crash while it was first written: there is nothing to resume from.
+            return null;
+        }
+    }
+
+    /// <summary>Written to a temporary file and renamed over the old one, so a kill leaves either the old or the new state.</summary>
+    public void Save(string path)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, VeloApi.Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static void Delete(string path)
+    {
+        File.Delete(path);
+        File.Delete(path + ".tmp");
+    }
+}

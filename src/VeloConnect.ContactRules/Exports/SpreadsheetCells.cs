@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+
+namespace VeloConnect.ContactRules.Exports;
+
+/// <summary>
+/// Cells a spreadsheet would run as a formula (starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR) are
+/// neutralised with a leading single quote, which spreadsheets read as "text". Genuine numbers (<c>-42</c>,
+/// <c>+3.5</c>) and E.164 phones (<c>+14155550100</c>, or a comma-separated list of them) stay as they are: they evaluate to themselves, and a phone
+/// column full of quotes would not re-import as phones. A value that already starts with quotes before such a
+/// character gains one more, so <see cref="Restore"/> gives back exactly what was exported.
+/// </summary>
+public static partial class SpreadsheetCells
+{
+    private const char Quote = '\'';
+
+    public static string Neutralise(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var firstUnquoted = value.AsSpan().IndexOfAnyExcept(Quote);
+        if (firstUnquoted < 0 || !IsTrigger(value[firstUnquoted]))
+        {
+            return value;
+        }
+
+        return firstUnquoted == 0 && IsInert(value) ? value : Quote + value;
+    }
+
+    /// <summary>Undoes <see cref="Neutralise"/> (imports read exported files, and files where a user typed the quote to force text).</summary>
+    public static string Restore(string value)
+    {
+        if (value.Length < 2 || value[0] != Quote)
+        {
+            return value;
+        }
+
+        var firstUnquoted = value.AsSpan().IndexOfAnyExcept(Quote);
+        return firstUnquoted > 0 && IsTrigger(value[firstUnquoted]) ? value[1..] : value;
+    }
+
+    private static bool IsTrigger(char c) => c is '=' or '+' or '-' or '@' or '\t' or '\r';
+
+    private static bool IsInert(string value) => Number().IsMatch(value) || E164().IsMatch(value);
+
+    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Number();
+
+    // One E.164 phone, or several joined with commas (an export's additional phones): digits only, nothing to run.
+    [GeneratedRegex(@"^\+[1-9]\d{6,14}(, ?\+[1-9]\d{6,14})*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex E164();
+}

@@ -1,0 +1,104 @@
+using VeloConnect.ContactRules.Fields;
+
+namespace VeloConnect.ContactRules.Imports;
+
+/// <summary>
+/// What a CSV column can be imported as. Opt-in flags are deliberately absent: imports never touch them.
+/// </summary>
+public enum TargetKind
+{
+    Ignore,
+    Name,
+    PrimaryPhone,
+    AdditionalPhone,
+    Email,
+    Tags,
+    CustomField,
+}
+
+/// <summary>The target of one column; <see cref="FieldKey"/> is set for <see cref="TargetKind.CustomField"/> only.</summary>
+public sealed record ColumnTarget(TargetKind Kind, string? FieldKey = null)
+{
+    public static readonly ColumnTarget Ignore = new(TargetKind.Ignore);
+    public static readonly ColumnTarget Name = new(TargetKind.Name);
+    public static readonly ColumnTarget PrimaryPhone = new(TargetKind.PrimaryPhone);
+    public static readonly ColumnTarget AdditionalPhone = new(TargetKind.AdditionalPhone);
+    public static readonly ColumnTarget Email = new(TargetKind.Email);
+    public static readonly ColumnTarget Tags = new(TargetKind.Tags);
+
+    private const string FieldPrefix = "field:";
+
+    public static ColumnTarget Field(string key) => new(TargetKind.CustomField, key);
+
+    /// <summary>API/JSON spelling: "ignore", "name", "phone", "phone_additional", "email", "tags", "field:&lt;key&gt;".</summary>
+    public override string ToString() => Kind switch
+    {
+        TargetKind.Name => "name",
+        TargetKind.PrimaryPhone => "phone",
+        TargetKind.AdditionalPhone => "phone_additional",
+        TargetKind.Email => "email",
+        TargetKind.Tags => "tags",
+        TargetKind.CustomField => FieldPrefix + FieldKey,
+        _ => "ignore",
+    };
+
+    /// <summary>Reads the API/JSON spelling (case-insensitive, surrounding spaces ignored). Whether a field exists is checked by <see cref="MappingRules.Validate"/>.</summary>
+    public static bool TryParse(string? text, out ColumnTarget target)
+    {
+        target = Ignore;
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return false;
+        }
+
+        if (trimmed.StartsWith(FieldPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // Field keys are case-sensitive (lower-case by rule), so the key is kept as written.
+            var key = trimmed[FieldPrefix.Length..].Trim();
+            if (key.Length == 0)
+            {
+                return false;
+            }
+
+            target = Field(key);
+            return true;
+        }
+
+        ColumnTarget? parsed = trimmed.ToLowerInvariant() switch
+        {
+            "ignore" => Ignore,
+            "name" => Name,
+            "phone" => PrimaryPhone,
+            "phone_additional" => AdditionalPhone,
+            "email" => Email,
+            "tags" => Tags,
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            return false;
+        }
+
+        target = parsed;
+        return true;
+    }
+
+    /// <summary>For the UI: "Name", "Phone (primary)", "Phone (additional)", "Email", "Tags", the field's label, "Don't import".</summary>
+    public string Label(IReadOnlyList<FieldDefinition> fields) => Kind switch
+    {
+        TargetKind.Name => "Name",
+        TargetKind.PrimaryPhone => "Phone (primary)",
+        TargetKind.AdditionalPhone => "Phone (additional)",
+        TargetKind.Email => "Email",
+        TargetKind.Tags => "Tags",
+        TargetKind.CustomField => fields.FirstOrDefault(f => f.Key == FieldKey)?.Label ?? $"Unknown field '{FieldKey}'",
+        _ => "Don't import",
+    };
+}
+
+/// <summary>A confirmed mapping: one target per column, whether the first row is a header, and the region for phones written without a country code.</summary>
+public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, bool HasHeader, string Region);
+
+/// <summary>A suggested target for one column and, when useful, why (e.g. an opt-in column that is not imported).</summary>
+public sealed record ColumnSuggestion(ColumnTarget Target, string? Note = null);

@@ -1,0 +1,183 @@
+using System.Globalization;
+using VeloConnect.ContactRules.Contacts;
+using VeloConnect.ContactRules.Fields;
+
+namespace VeloConnect.ContactRules.Imports;
+
+/// <summary>
+/// Reads data rows through a confirmed mapping into normalised contacts. A blank cell is "not given", so a merge keeps the
+/// existing value; every reason a row is invalid is reported, each naming its column.
+/// </summary>
+public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields)
+{
+    public const int MaxCellLength = FieldValues.MaxTextLength;
+
+    private readonly string _region = (mapping.Region ?? "").Trim();
+
+    private readonly Dictionary<string, FieldDefinition> _fields = fields
+        .GroupBy(f => f.Key, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads one row. Fewer cells than columns: the missing ones are blank. More: invalid, unless the extra cells are blank
+    /// (a trailing delimiter, as some spreadsheet exports write). Phones are normalised in the mapping's region (a cell may hold
+    /// several, separated by ",", ";" or " ::: "; the first in a primary column is the primary, the rest are additional);
+    /// tags are split on commas (and Google Contacts' " ::: ").
+    /// </summary>
+    public RowResult Read(IReadOnlyList<string> cells)
+    {
+        var errors = new List<string>();
+        var columnCount = mapping.Columns.Count;
+
+        var extra = cells.Skip(columnCount).Count(c => !string.IsNullOrWhiteSpace(c));
+        if (extra > 0)
+        {
+            var lastGiven = cells.Select((c, i) => (c, i)).Last(x => !string.IsNullOrWhiteSpace(x.c)).i + 1;
+            errors.Add(mapping.HasHeader
+                ? $"row has {lastGiven} cells, the header has {columnCount}: check for an unquoted delimiter (a value containing the delimiter must be in double quotes)."
+                : $"row has {lastGiven} cells, the file has {columnCount} columns: check for an unquoted delimiter (a value containing the delimiter must be in double quotes).");
+        }
+
+        // Checked on every cell, mapped or not: a huge cell usually means an unclosed quote swallowed the rows after it.
+        var oversized = new HashSet<int>();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (cells[i] is { Length: > MaxCellLength } cell)
+            {
+                oversized.Add(i);
+                errors.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"cell in column '{ColumnName(i)}' is {cell.Length:N0} characters; the limit is {MaxCellLength:N0} (an unclosed double quote can swallow the rows after it)."));
+            }
+        }
+
+        string? name = null;
+        string? email = null;
+        var phones = new List<string>();
+        var primaryFound = false;
+        var phoneOrEmailGiven = false;
+        var tags = new List<string>();
+        var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < columnCount; i++)
+        {
+            var target = mapping.Columns[i];
+            var cell = i < cells.Count ? cells[i] : null;
+            if (target is null || target.Kind == TargetKind.Ignore || string.IsNullOrWhiteSpace(cell) || oversized.Contains(i))
+            {
+                phoneOrEmailGiven |= oversized.Contains(i) && target?.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email;
+                continue;
+            }
+
+            // An exported cell that a spreadsheet would have run as a formula carries a leading quote: read the value.
+            cell = Exports.SpreadsheetCells.Restore(cell);
+            var column = ColumnName(i);
+            switch (target.Kind)
+            {
+                case TargetKind.Name:
+                    name = cell.Trim();
+                    break;
+                case TargetKind.PrimaryPhone or TargetKind.AdditionalPhone:
+                    phoneOrEmailGiven = true;
+                    foreach (var part in MappingVocabulary.PhoneParts(cell))
+                    {
+                        if (!Phones.TryNormalize(part, _region, out var e164, out var error))
+                        {
+                            errors.Add($"column '{column}': {error}");
+                        }
+                        else if (e164 is not null)
+                        {
+                            // The primary goes first whatever the column order; the others keep their order.
+                            if (target.Kind == TargetKind.PrimaryPhone && !primaryFound)
+                            {
+                                phones.Remove(e164);
+                                phones.Insert(0, e164);
+                                primaryFound = true;
+                            }
+                            else if (!phones.Contains(e164))
+                            {
+                                phones.Add(e164);
+                            }
+                        }
+                    }
+
+                    break;
+                case TargetKind.Email:
+                    phoneOrEmailGiven = true;
+                    if (!Emails.TryNormalize(cell, out var normalized, out var emailError))
+                    {
+                        errors.Add($"column '{column}': {emailError}");
+                    }
+                    else
+                    {
+                        email = normalized;
+                    }
+
+                    break;
+                case TargetKind.Tags:
+                    var cellTags = Contacts.Tags.SplitCell(cell.Replace(":::", ",", StringComparison.Ordinal));
+                    if (Contacts.Tags.Validate(cellTags) is { } tagError)
+                    {
+                        errors.Add($"column '{column}': {tagError}");
+                    }
+                    else
+                    {
+                        tags.AddRange(cellTags);
+                    }
+
+                    break;
+                case TargetKind.CustomField:
+                    ReadCustom(target.FieldKey, cell, column, custom, errors);
+                    break;
+            }
+        }
+
+        if (ContactLimits.TooManyPhones(phones.Count) is { } tooManyPhones)
+        {
+            errors.Add(tooManyPhones);
+        }
+
+        if (ContactLimits.TooManyTags(Contacts.Tags.Distinct(tags).Count) is { } tooManyTags)
+        {
+            errors.Add(tooManyTags);
+        }
+
+        if (phones.Count == 0 && email is null && !phoneOrEmailGiven)
+        {
+            errors.Add("no phone and no email: a contact needs one of them (the phone and email cells of this row are blank).");
+        }
+
+        if (errors.Count > 0)
+        {
+            return RowResult.Invalid(errors);
+        }
+
+        var primary = primaryFound ? phones[0] : null;
+        var additional = primaryFound ? phones.Skip(1).ToList() : phones;
+        return RowResult.Valid(new ContactInput(name, primary, additional, email, Contacts.Tags.Distinct(tags), custom));
+    }
+
+    private void ReadCustom(string? key, string cell, string column, Dictionary<string, string> custom, List<string> errors)
+    {
+        // The mapping was validated when confirmed; a field deleted since then must not silently drop the column's values.
+        if (key is null || !_fields.TryGetValue(key, out var field))
+        {
+            errors.Add($"column '{column}': custom field '{key}' no longer exists; create it in Settings → Contact fields, then re-run the import (or map the column to Don't import).");
+            return;
+        }
+
+        if (!FieldValues.TryParseText(field, cell, out var value, out var error))
+        {
+            var reason = error!.StartsWith(field.Label + ": ", StringComparison.Ordinal) ? error[(field.Label.Length + 2)..] : error;
+            errors.Add($"column '{column}' (field {field.Label}): {reason}");
+        }
+        else if (value is not null)
+        {
+            custom[field.Key] = value;
+        }
+    }
+
+    private string ColumnName(int index) =>
+        mapping.HasHeader && index < headers.Count && !string.IsNullOrWhiteSpace(headers[index])
+            ? headers[index].Trim()
+            : $"Column {index + 1}";
+}
