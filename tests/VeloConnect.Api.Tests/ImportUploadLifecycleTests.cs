@@ -47,6 +47,51 @@ public sealed class ImportUploadLifecycleTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_import_goes_uploaded_mapped_reviewed_running_finished_and_a_new_mapping_or_analysis_takes_it_back()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var id = (await ReadAsync(await ws.Http.UploadAsync("Name,Phone\nAnn,+14155550194\nBob,+14155550195\n"), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        Assert.Equal("uploaded", await StageAsync());
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.BadRequest);
+
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" } }), HttpStatusCode.OK);
+        Assert.Equal("mapped", await StageAsync());
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        var reviewed = await ReadAsync(await ws.Http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+        Assert.Equal(("reviewed", "uploaded"), (reviewed["stage"]!.GetValue<string>(), reviewed["status"]!.GetValue<string>()));
+        Assert.NotNull(reviewed["reviewedAt"]);
+
+        // A new mapping was not reviewed: back to mapped; a new analysis drops the mapping: back to uploaded.
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" }, region = "GB" }), HttpStatusCode.OK);
+        Assert.Equal("mapped", await StageAsync());
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/analysis", new { delimiter = "comma" }), HttpStatusCode.OK);
+        Assert.Equal("uploaded", await StageAsync());
+
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" } }), HttpStatusCode.OK);
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        var done = await ws.Http.RunToEndAsync(id);
+        Assert.Equal(("finished", (2, 0, 0, 0)), (done["stage"]!.GetValue<string>(), ImportTestSupport.Counts(done)));
+
+        async Task<string> StageAsync() => (await ReadAsync(await ws.Http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK))["stage"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task A_review_of_a_mapping_replaced_meanwhile_does_not_mark_the_import_reviewed()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var id = Guid.Parse(await ws.Http.UploadAndMapAsync("Name,Phone\nAnn,+14155550196\n"));
+        var store = new ImportStore(fixture.DataSource);
+        var import = (await store.GetByIdAsync(id))!;
+        var reviewedMapping = import.Mapping!;
+
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone" }, region = "GB" }), HttpStatusCode.OK);
+        Assert.False(await store.MarkReviewedAsync(import.WorkspaceId, id, reviewedMapping));
+        Assert.Null((await store.GetByIdAsync(id))!.ReviewedAt);
+        Assert.True(await store.MarkReviewedAsync(import.WorkspaceId, id, (await store.GetByIdAsync(id))!.Mapping!));
+    }
+
+    [Fact]
     public async Task An_upload_not_run_can_be_discarded_and_a_run_import_cannot()
     {
         var ws = await fixture.NewWorkspaceAsync();

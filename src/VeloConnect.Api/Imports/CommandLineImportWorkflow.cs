@@ -16,7 +16,7 @@ namespace VeloConnect.Api.Imports;
 /// the head of its file (<see cref="ImportWorkflow"/>: upload with no row limit, mapping, run marks it running), then sends
 /// its rows, each read through the import's mapping by the wizard's <see cref="RowReader"/> and written and recorded as the
 /// import job writes a batch; finally it finishes the import with the file's row count, which is where a command-line
-/// import ends (<see cref="ImportStore.FinishCommandLineAsync"/>).
+/// import ends — the one way every import ends (<see cref="ImportStore.EndAsync"/>, which the wizard's job calls too).
 /// </summary>
 public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStore imports, FieldStore fields)
 {
@@ -70,8 +70,9 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
     }
 
     /// <summary>
-    /// Finish: one transaction counts the recorded rows, marks the import finished, audits and notifies (see
-    /// <see cref="ImportStore.FinishCommandLineAsync"/>); sent again, it answers the same and announces nothing more.
+    /// Finish: the end every import goes through (<see cref="ImportStore.EndAsync"/>: one transaction counts the recorded
+    /// rows and, once all the file's rows are there, marks the import finished, audits and notifies); sent again, it
+    /// answers the same and announces nothing more.
     /// </summary>
     public async Task<Outcome<ImportResponse>> FinishAsync(CurrentUser user, Guid id, int? totalRows, CancellationToken cancellationToken)
     {
@@ -90,15 +91,15 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
             return ImportRefusal.BadRequest("Bad totalRows", "Send {\"totalRows\": N} with the number of data rows in the file: the import finishes once all N are recorded.");
         }
 
-        var finish = await imports.FinishCommandLineAsync(id, total, cancellationToken);
+        var end = await imports.EndAsync(new ImportEnding(id, total, null), cancellationToken);
         var current = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
-        return finish.Outcome switch
+        return end.Outcome switch
         {
             // Finishing again (an importer that stopped after finishing and was started again) answers the same.
-            CommandLineFinishOutcome.Finished or CommandLineFinishOutcome.AlreadyFinished =>
+            ImportEndOutcome.Ended or ImportEndOutcome.EndedWithoutNotification or ImportEndOutcome.AlreadyEnded =>
                 ImportResponse.From(current, current.Mapping is { } m ? ImportWorkflow.Confirmed(m) : null, await fields.ListAsync(user.WorkspaceId)),
-            CommandLineFinishOutcome.RowsMissing => ImportRefusal.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
-                $"{finish.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/imports/{id}/rows; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
+            ImportEndOutcome.RowsMissing => ImportRefusal.Conflict("Rows missing", string.Create(CultureInfo.InvariantCulture,
+                $"{end.Counts.Total:N0} of the file's {total:N0} rows are recorded. Send the others (POST /api/imports/{id}/rows; rows already recorded are answered from their record), then finish again. The command-line importer does this when run again on the same file.")),
             _ => ImportRefusal.Conflict($"Import {current.Status}",
                 $"Import {id} is {current.Status}{(current.Status == ImportStatus.Finished ? $" with {current.TotalRows:N0} rows" : "")}; it cannot finish with {total:N0}."),
         };

@@ -9,8 +9,15 @@ public enum ImportStage
     /// <summary>The file is stored and analysed; no mapping is confirmed yet. It can be re-analysed, mapped or discarded.</summary>
     Uploaded,
 
-    /// <summary>A mapping is confirmed: it can be reviewed (a dry run, any number of times), re-mapped, re-analysed, run or discarded.</summary>
+    /// <summary>A mapping is confirmed: it can be reviewed (a dry run), re-mapped, re-analysed, run or discarded.</summary>
     Mapped,
+
+    /// <summary>
+    /// Its confirmed mapping was reviewed (a dry run, changing nothing); as <see cref="Mapped"/> it can be reviewed again,
+    /// re-mapped or re-analysed (both back to <see cref="Uploaded"/>/<see cref="Mapped"/>), run or discarded. Reviewing
+    /// is optional: an import runs from <see cref="Mapped"/> too (the command-line importer does not review).
+    /// </summary>
+    Reviewed,
 
     /// <summary>Its rows are being written (by its job grain, or by the command-line importer through its rows endpoint).</summary>
     Running,
@@ -43,23 +50,27 @@ public readonly record struct Outcome<T>(T? Value, ImportRefusal? Refusal)
 }
 
 /// <summary>
-/// The import's state machine: uploaded → mapped → (reviewed: a dry run that changes nothing) → running →
+/// The import's state machine: uploaded → mapped → reviewed (optional: a dry run that changes nothing) → running →
 /// finished/failed (→ reverted, kept by the revert's own record). The stage is read from the stored import; each step
 /// asks here whether it may run and, when not, gets the refusal that says what to do instead. The storage's conditional
 /// updates (<c>status = 'uploaded'</c>, <c>status = 'running'</c>) close the races between the check and the write.
 /// </summary>
 public static class ImportLifecycle
 {
+    /// <summary>The stages before the run: the file, its analysis and its mapping can still change, and it can be discarded.</summary>
+    public static bool IsBeforeRun(ImportStage stage) => stage is ImportStage.Uploaded or ImportStage.Mapped or ImportStage.Reviewed;
+
     public static ImportStage StageOf(ImportRecord import) => import.Status switch
     {
-        ImportStatus.Uploaded => import.Mapping is null ? ImportStage.Uploaded : ImportStage.Mapped,
+        ImportStatus.Uploaded when import.Mapping is null => ImportStage.Uploaded,
+        ImportStatus.Uploaded => import.ReviewedAt is null ? ImportStage.Mapped : ImportStage.Reviewed,
         ImportStatus.Running => ImportStage.Running,
         ImportStatus.Finished => ImportStage.Finished,
         _ => ImportStage.Failed,
     };
 
     /// <summary>Re-analysing, mapping again or discarding: only before the import runs.</summary>
-    public static ImportRefusal? CanChange(ImportRecord import, string what) => StageOf(import) is ImportStage.Uploaded or ImportStage.Mapped
+    public static ImportRefusal? CanChange(ImportRecord import, string what) => IsBeforeRun(StageOf(import))
         ? null
         : ImportRefusal.Conflict("Import already run", $"This import is {import.Status}; its {what} can no longer change. Upload the file again to import it with another {what}.");
 
@@ -77,7 +88,7 @@ public static class ImportLifecycle
 
         return StageOf(import) switch
         {
-            ImportStage.Mapped => null,
+            ImportStage.Mapped or ImportStage.Reviewed => null,
             ImportStage.Running when import.IsCommandLine => null,
             _ when import.IsCommandLine => ImportRefusal.Conflict("Import already run", $"This import is {import.Status}. To import the file again, run the importer on it again: it starts a new import."),
             _ => AlreadyRun(import),
@@ -98,7 +109,7 @@ public static class ImportLifecycle
         return StageOf(import) switch
         {
             ImportStage.Running => null,
-            ImportStage.Uploaded or ImportStage.Mapped => ImportRefusal.Conflict($"Import {import.Status}",
+            var stage when IsBeforeRun(stage) => ImportRefusal.Conflict($"Import {import.Status}",
                 $"Start the import first: confirm its mapping (PUT /api/imports/{import.Id}/mapping), then POST /api/imports/{import.Id}/run."),
             _ => ImportRefusal.Conflict($"Import {import.Status}", $"Import {import.Id} is {import.Status}; no more rows can be added to it. Run the importer again to start a new import."),
         };
@@ -116,7 +127,7 @@ public static class ImportLifecycle
             return ImportRefusal.Conflict("Import not finished", StageOf(import) switch
             {
                 ImportStage.Failed => "This import failed; only an import that finished can be reverted.",
-                ImportStage.Uploaded or ImportStage.Mapped => "This import has not run yet, so there is nothing to revert.",
+                var stage when IsBeforeRun(stage) => "This import has not run yet, so there is nothing to revert.",
                 _ => $"This import is still running; wait until it has finished (GET /api/imports/{import.Id}), then revert it.",
             });
         }

@@ -20,7 +20,9 @@ public sealed record ProgressResponse(int RowsDone, int TotalRows);
 /// <summary>
 /// An import as the wizard sees it: what the upload found, the mapping (confirmed, remembered or suggested), progress and
 /// counts. A running import whose silo is gone stays <c>running</c> (it resumes where it stopped once a silo is back) with
-/// <c>waitingForSilo</c> true and <c>stalledAt</c> the time its job last reported.
+/// <c>waitingForSilo</c> true and <c>stalledAt</c> the time its job last reported. <c>stage</c> is where it is in its
+/// life (uploaded, mapped, reviewed, running, finished, failed: see <see cref="ImportLifecycle"/>); <c>status</c> keeps
+/// the stored status (uploaded for the first three).
 /// </summary>
 public sealed record ImportResponse(
     Guid Id,
@@ -45,7 +47,9 @@ public sealed record ImportResponse(
     string Kind,
     Guid UserId,
     bool WaitingForSilo,
-    DateTimeOffset? StalledAt)
+    DateTimeOffset? StalledAt,
+    string Stage,
+    DateTimeOffset? ReviewedAt)
 {
     /// <param name="liveness">When a silent job counts as lost; null for an import no silo runs (a command-line import).</param>
     public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields, JobLivenessOptions? liveness = null)
@@ -76,7 +80,9 @@ public sealed record ImportResponse(
             import.Kind,
             import.UserId,
             stalledAt is not null,
-            stalledAt);
+            stalledAt,
+            ImportLifecycle.StageOf(import).ToString().ToLowerInvariant(),
+            import.ReviewedAt);
     }
 
     public static EncodingResponse EncodingOf(EncodingReport report) =>

@@ -155,8 +155,15 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         using var activity = ImportTelemetry.Start("import.review", id);
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
-        await using var file = await imports.OpenFileAsync(id, cancellationToken);
-        return await review.ReviewAsync(import, file, import.Mapping!.ToMapping(), workspaceFields, cancellationToken);
+        ReviewResult result;
+        await using (var file = await imports.OpenFileAsync(id, cancellationToken))
+        {
+            result = await review.ReviewAsync(import, file, import.Mapping!.ToMapping(), workspaceFields, cancellationToken);
+        }
+
+        // Reviewed, unless the mapping changed or the import started meanwhile (then the review stays an answer only).
+        await imports.MarkReviewedAsync(user.WorkspaceId, id, import.Mapping, cancellationToken);
+        return result;
     }
 
     /// <summary>

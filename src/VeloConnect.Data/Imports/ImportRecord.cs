@@ -38,7 +38,8 @@ public sealed record ImportRecord(
     DateTimeOffset? FinishedAt,
     string? Error,
     string Kind = ImportKind.Wizard,
-    Jobs.JobHeartbeat? Heartbeat = null)
+    Jobs.JobHeartbeat? Heartbeat = null,
+    DateTimeOffset? ReviewedAt = null)
 {
     public bool IsCommandLine => Kind == ImportKind.CommandLine;
 

@@ -12,7 +12,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = $"""
         id, workspace_id, user_id, file_name, file_size, status, created_at, analysis::text, convert_from, mapping::text,
-        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind, {JobHeartbeat.Columns}
+        total_rows, rows_done, added, updated, skipped, invalid, started_at, finished_at, error, kind, reviewed_at, {JobHeartbeat.Columns}
         """;
 
     /// <summary>Stores an upload and its file (streamed from <paramref name="file"/>).</summary>
@@ -128,7 +128,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public async Task<bool> SetMappingAsync(Guid workspaceId, Guid id, StoredMapping mapping, SniffResult analysis, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb,
+            update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb, reviewed_at = null,
                 total_rows = case when kind = 'command_line' then total_rows else @total end
             where id = @id and workspace_id = @ws and status = 'uploaded'
             """);
@@ -148,7 +148,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public async Task<bool> ReanalyseAsync(Guid workspaceId, Guid id, SniffResult analysis, string? convertFrom, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            update imports set mapping = null, has_header = @header, analysis = @analysis::jsonb, convert_from = @convert,
+            update imports set mapping = null, reviewed_at = null, has_header = @header, analysis = @analysis::jsonb, convert_from = @convert,
                 total_rows = case when kind = 'command_line' then total_rows else @total end
             where id = @id and workspace_id = @ws and status = 'uploaded'
             """);
@@ -158,6 +158,21 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(analysis, ImportJson.Options));
         command.Parameters.Add(new NpgsqlParameter("convert", NpgsqlDbType.Text) { Value = (object?)convertFrom ?? DBNull.Value });
         command.Parameters.AddWithValue("total", analysis.DataRowCount);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Marks the import reviewed: only before the run and only while <paramref name="mapping"/> is still its confirmed
+    /// mapping (a review that raced a new mapping reviewed a mapping that is gone). False when it did not apply.
+    /// </summary>
+    public async Task<bool> MarkReviewedAsync(Guid workspaceId, Guid id, StoredMapping mapping, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            update imports set reviewed_at = now() where id = @id and workspace_id = @ws and status = 'uploaded' and mapping = @mapping::jsonb
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ws", workspaceId);
+        command.Parameters.AddWithValue("mapping", JsonSerializer.Serialize(mapping, ImportJson.Options));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -303,33 +318,6 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) is int runs ? runs : null;
     }
 
-    /// <summary>
-    /// Ends a running import, finished (<paramref name="error"/> null) or failed, with its audit row and notification
-    /// (<see cref="ImportAnnouncement"/>), in one transaction: an import ends, and is announced, exactly once, however
-    /// often this is tried. <see cref="ImportEndOutcome.NotRunning"/> (nothing written) when it had already ended.
-    /// </summary>
-    public async Task<ImportEndOutcome> EndAsync(ImportRecord import, ImportCounts counts, string? error, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var end = new NpgsqlCommand("""
-            update imports set status = @status, finished_at = now(), error = @error where id = @id and status = 'running'
-            """, connection, transaction))
-        {
-            end.Parameters.AddWithValue("id", import.Id);
-            end.Parameters.AddWithValue("status", error is null ? ImportStatus.Finished : ImportStatus.Failed);
-            end.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-            if (await end.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return ImportEndOutcome.NotRunning;
-            }
-        }
-
-        var notified = await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, error, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return notified ? ImportEndOutcome.Ended : ImportEndOutcome.EndedWithoutNotification;
-    }
-
     /// <summary>Sets an import's status without announcing it (tests that stage an import).</summary>
     public async Task FinishAsync(Guid id, string status, string? error, CancellationToken cancellationToken = default)
     {
@@ -383,49 +371,60 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Finishes a running command-line import once all <paramref name="totalRows"/> rows of its file are recorded: its
-    /// counts, status, audit row and notification in one transaction, which first locks the import's row. A batch in
-    /// flight has either locked it already (the finish waits for it and counts its rows) or is refused once the finish
-    /// commits (its progress update checks the status; migration 0012 refuses its rows): no row lands after "finished".
-    /// Finishing a finished import again with the same count answers <see cref="CommandLineFinishOutcome.AlreadyFinished"/>
-    /// and announces nothing more.
+    /// The one way an import ends, wizard or command line: one transaction locks the import's row, counts its recorded
+    /// rows (the truth, whoever wrote them), and, when it is running — and, for <see cref="ImportEnding.ExpectedRows"/>,
+    /// once that many rows are recorded — marks it finished (or failed with <see cref="ImportEnding.Error"/>) and writes
+    /// its audit row and notification (<see cref="ImportAnnouncement"/>). A batch in flight has either locked the row
+    /// already (the end waits for it and counts its rows) or is refused once the end commits (its progress update checks
+    /// the status; migration 0012 refuses its rows): no row lands after the end. Ending an ended import again writes
+    /// nothing: it answers <see cref="ImportEndOutcome.AlreadyEnded"/> when it ended the same way (finished with the
+    /// same expected rows), else <see cref="ImportEndOutcome.NotRunning"/>.
     /// </summary>
-    public async Task<CommandLineFinish> FinishCommandLineAsync(Guid id, int totalRows, CancellationToken cancellationToken = default)
+    public async Task<ImportEnd> EndAsync(ImportEnding ending, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        ImportRecord import;
-        await using (var read = new NpgsqlCommand($"select {Columns} from imports where id = @id and kind = 'command_line' for no key update", connection, transaction))
+        ImportRecord? import;
+        await using (var read = new NpgsqlCommand($"select {Columns} from imports where id = @id for no key update", connection, transaction))
         {
-            read.Parameters.AddWithValue("id", id);
+            read.Parameters.AddWithValue("id", ending.Id);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new InvalidOperationException($"Import {id} is not a command-line import.");
-            }
+            import = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
 
-            import = Read(reader);
+        if (import is null)
+        {
+            return new ImportEnd(ImportEndOutcome.NotRunning, ImportCounts.Zero, null);
         }
 
         if (import.Status != ImportStatus.Running)
         {
-            var outcome = import.Status == ImportStatus.Finished && import.TotalRows == totalRows ? CommandLineFinishOutcome.AlreadyFinished : CommandLineFinishOutcome.NotRunning;
-            return new CommandLineFinish(outcome, import.Counts);
+            var same = ending.Error is null && import.Status == ImportStatus.Finished && (ending.ExpectedRows is null || ending.ExpectedRows == import.TotalRows);
+            return new ImportEnd(same ? ImportEndOutcome.AlreadyEnded : ImportEndOutcome.NotRunning, import.Counts, import);
         }
 
         await using var recount = new NpgsqlCommand(RecountSql, connection, transaction);
-        var counts = await RecountAsync(recount, id, cancellationToken);
-        if (counts.Total == totalRows)
+        var counts = await RecountAsync(recount, ending.Id, cancellationToken);
+        if (ending.Error is null && ending.ExpectedRows is { } expected && counts.Total != expected)
         {
-            await using var finish = new NpgsqlCommand("update imports set status = 'finished', finished_at = now(), total_rows = @total where id = @id", connection, transaction);
-            finish.Parameters.AddWithValue("id", id);
-            finish.Parameters.AddWithValue("total", totalRows);
-            await finish.ExecuteNonQueryAsync(cancellationToken);
-            await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new ImportEnd(ImportEndOutcome.RowsMissing, counts, import);
         }
 
+        await using (var end = new NpgsqlCommand("""
+            update imports set status = @status, finished_at = now(), error = @error, total_rows = coalesce(@total, total_rows) where id = @id
+            """, connection, transaction))
+        {
+            end.Parameters.AddWithValue("id", ending.Id);
+            end.Parameters.AddWithValue("status", ending.Error is null ? ImportStatus.Finished : ImportStatus.Failed);
+            end.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)ending.Error ?? DBNull.Value });
+            end.Parameters.Add(new NpgsqlParameter("total", NpgsqlDbType.Integer) { Value = (object?)ending.ExpectedRows ?? DBNull.Value });
+            await end.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var notified = await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, ending.Error, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new CommandLineFinish(counts.Total == totalRows ? CommandLineFinishOutcome.Finished : CommandLineFinishOutcome.RowsMissing, counts);
+        return new ImportEnd(notified ? ImportEndOutcome.Ended : ImportEndOutcome.EndedWithoutNotification, counts, import);
     }
 
     /// <summary>Sets the rows a command-line import expects (the importer's count of its file), for its progress.</summary>
@@ -455,35 +454,34 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
         reader.IsDBNull(18) ? null : reader.GetString(18),
         reader.GetString(19),
-        JobHeartbeat.Read(reader, 20));
+        JobHeartbeat.Read(reader, 21),
+        reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20));
 }
 
-/// <summary>How an attempt to end an import went.</summary>
+/// <summary>
+/// How to end an import: finished (<paramref name="Error"/> null) or failed. <paramref name="ExpectedRows"/>: the
+/// number of data rows the import must have recorded to finish (a command-line import: its file's rows, from the
+/// importer; it becomes the import's total); null for an import whose job has written every row of its stored file.
+/// </summary>
+public sealed record ImportEnding(Guid Id, int? ExpectedRows, string? Error);
+
+/// <summary>How an attempt to end an import went, with the recorded rows' counts.</summary>
+public sealed record ImportEnd(ImportEndOutcome Outcome, ImportCounts Counts, ImportRecord? Import);
+
 public enum ImportEndOutcome
 {
-    /// <summary>It had already ended: nothing was written.</summary>
+    /// <summary>Not running (failed, not run yet, or ended another way): nothing was written.</summary>
     NotRunning,
 
-    /// <summary>Ended, audited and notified.</summary>
+    /// <summary>Ended now, audited and notified.</summary>
     Ended,
 
-    /// <summary>Ended and audited; the database refused the notification.</summary>
+    /// <summary>Ended now and audited; the database refused the notification.</summary>
     EndedWithoutNotification,
-}
 
-public enum CommandLineFinishOutcome
-{
-    /// <summary>Finished now: counted, audited, notified.</summary>
-    Finished,
+    /// <summary>Had already ended the same way (finished, with the same expected rows): nothing written again.</summary>
+    AlreadyEnded,
 
-    /// <summary>Finished before with the same row count: the same answer, nothing announced again.</summary>
-    AlreadyFinished,
-
-    /// <summary>Not all rows of the file are recorded (the counts say how many are): still running.</summary>
+    /// <summary>Fewer rows are recorded than expected (the counts say how many are): still running.</summary>
     RowsMissing,
-
-    /// <summary>Failed, not run yet, or finished with another row count.</summary>
-    NotRunning,
 }
-
-public sealed record CommandLineFinish(CommandLineFinishOutcome Outcome, ImportCounts Counts);

@@ -82,7 +82,7 @@ public sealed partial class ImportJobGrain(
             string.Create(CultureInfo.InvariantCulture, $"{import.FileName}, {import.TotalRows:N0} rows"), ImportTelemetry.Source, "import.id",
             cancellationToken => imports.BeatAsync(importId, cancellationToken));
         await jobs.RunAsync(job, logger, run => RunAsync(import, run),
-            async e => await EndAsync(import, await imports.UpdateProgressAsync(importId), e.Message));
+            async e => await EndAsync(import, e.Message));
     }
 
     private async Task RunAsync(ImportRecord import, Activity? run)
@@ -99,13 +99,13 @@ public sealed partial class ImportJobGrain(
         {
             // Whatever keeps this job from ending would stop every resumption the same way: say so, once.
             LogTooManyRuns(logger, importId, MaxRuns);
-            await EndAsync(import, await imports.UpdateProgressAsync(importId),
+            await EndAsync(import,
                 $"it was started {MaxRuns} times without ending, see the silo's log; the rows recorded so far stay imported: upload the file again to import the rest");
             return;
         }
 
-        var counts = await ProcessAsync(import);
-        if (await EndAsync(import, counts, null))
+        await ProcessAsync(import);
+        if (await EndAsync(import, null) is { } counts)
         {
             var seconds = watch.Elapsed.TotalSeconds;
             ImportTelemetry.Duration.Record(seconds);
@@ -120,23 +120,24 @@ public sealed partial class ImportJobGrain(
     }
 
     /// <summary>
-    /// Ends the import (finished, or failed with <paramref name="error"/>): status, audit row and notification in one
-    /// transaction, so it ends and is announced exactly once however often this is tried. A transaction that fails for a
-    /// moment is tried again a few times; false when the import had already ended.
+    /// Ends the import (finished, or failed with <paramref name="error"/>) the one way every import ends
+    /// (<see cref="ImportStore.EndAsync"/>: the recorded rows counted, status, audit row and notification in one
+    /// transaction), so it ends and is announced exactly once however often this is tried. A transaction that fails for
+    /// a moment is tried again a few times. Answers the counts, or null when the import had already ended.
     /// </summary>
-    private async Task<bool> EndAsync(ImportRecord import, ImportCounts counts, string? error)
+    private async Task<ImportCounts?> EndAsync(ImportRecord import, string? error)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var outcome = await imports.EndAsync(import, counts, error);
-                if (outcome == ImportEndOutcome.EndedWithoutNotification)
+                var end = await imports.EndAsync(new ImportEnding(import.Id, null, error));
+                if (end.Outcome == ImportEndOutcome.EndedWithoutNotification)
                 {
                     LogNotNotified(logger, import.Id);
                 }
 
-                return outcome != ImportEndOutcome.NotRunning;
+                return end.Outcome is ImportEndOutcome.Ended or ImportEndOutcome.EndedWithoutNotification ? end.Counts : null;
             }
             catch (Exception e) when (attempt < EndAttempts && JobFailures.IsTransient(e) && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -145,7 +146,7 @@ public sealed partial class ImportJobGrain(
         }
     }
 
-    private async Task<ImportCounts> ProcessAsync(ImportRecord import)
+    private async Task ProcessAsync(ImportRecord import)
     {
         var importId = import.Id;
         byte[] file;
@@ -204,7 +205,6 @@ public sealed partial class ImportJobGrain(
         }
 
         await reading;
-        return await imports.UpdateProgressAsync(importId);
     }
 
     private static async Task ReadBatchesAsync(byte[] file, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions,
