@@ -11,6 +11,7 @@ using VeloConnect.Api.Imports;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
 using VeloConnect.Data.Exports;
+using VeloConnect.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -29,7 +30,7 @@ builder.UseOrleansClient(client => client
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
     .AddActivityPropagation());
 
-builder.Services.AddVeloConnectData();
+builder.Services.AddVeloConnectData().AddVeloConnectWorkflows();
 builder.Services.AddSingleton<ContactServices>();
 builder.Services.AddSingleton<ContactWrites>();
 builder.Services.AddSingleton<BulkContactWrites>();

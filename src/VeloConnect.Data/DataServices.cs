@@ -26,6 +26,5 @@ public static class DataServices
         .AddSingleton<ImportBatchStore>()
         .AddSingleton<CommandLineBatchStore>()
         .AddSingleton<ImportRevertStore>()
-        .AddSingleton<ImportReview>()
         .AddSingleton<ExportStore>();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using VeloConnect.Data;
 using VeloConnect.Grains.Exports;
+using VeloConnect.Workflows;
 
 namespace VeloConnect.Grains;
 
@@ -14,7 +15,7 @@ public static class GrainServices
     /// </summary>
     public static IServiceCollection AddVeloConnectGrains(this IServiceCollection services)
     {
-        services.AddVeloConnectData();
+        services.AddVeloConnectData().AddVeloConnectWorkflows();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<Imports.ImportOptions>().BindConfiguration(Imports.ImportOptions.Section)
             .Validate(o => o.BatchRows > 0 && o.RevertChunk > 0 && o.SupervisorInterval > TimeSpan.Zero,
@@ -24,7 +25,7 @@ public static class GrainServices
             .Validate(o => o.IsValid(), Data.Jobs.JobLivenessOptions.ValidationMessage)
             .ValidateOnStart();
         services.AddSingleton<Jobs.JobHeartbeats>();
-        services.TryAddSingleton<Data.Telemetry.JobTraceStore>();
+        services.TryAddSingleton<Data.Jobs.JobTraceStore>();
         services.AddSingleton<Jobs.JobRunner>();
         services.AddHostedService<Imports.ImportSupervisor>();
         services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)

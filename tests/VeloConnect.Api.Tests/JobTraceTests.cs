@@ -4,7 +4,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Data.Jobs;
+using VeloConnect.Workflows.Telemetry;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -10,6 +10,7 @@ using VeloConnect.Data.Audit;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Workspaces;
+using VeloConnect.Workflows.Telemetry;
 
 using VeloConnect.Api.OpenApi;
 
@@ -181,6 +182,7 @@ public static partial class ContactsApi
     private static async Task<Results<Ok<DeleteContactsResponse>, ProblemHttpResult>> DeleteInChunksAsync(ContactServices services, ContactDeleteRequest request)
     {
         var result = await services.Deletion.DeleteAsync(request, services.Stopping);
+        VeloConnectTelemetry.ContactsDeleted.Add(result.Deleted);
         if (result.StoppedBy is { } stopped)
         {
             LogDeleteStopped(services.Logger, stopped, request.WorkspaceId, result.Deleted, request.Ids.Count);

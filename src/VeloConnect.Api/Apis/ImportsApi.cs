@@ -4,6 +4,7 @@ using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.OpenApi;
 using VeloConnect.Data.Imports;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Apis;
 

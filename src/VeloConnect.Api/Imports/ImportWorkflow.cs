@@ -8,7 +8,8 @@ using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Workflows.Imports;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Api.Imports;
 

@@ -1,6 +1,5 @@
 using Npgsql;
 using VeloConnect.Data.Audit;
-using VeloConnect.Data.Telemetry;
 
 namespace VeloConnect.Data.Contacts;
 
@@ -17,7 +16,7 @@ public sealed record ContactDeleteResult(int Deleted, int Chunks, Exception? Sto
 /// Deletes contacts in chunks of <see cref="ChunkSize"/>, each chunk one transaction that locks its contacts (those of
 /// the workspace that still exist and, for a delete by filter, still match it), deletes them through
 /// <see cref="ContactStore"/>'s deletion (which keeps their opt-outs) and writes its <c>contacts.deleted</c> audit row
-/// (count, ids, chunk number, the delete's id, the filter). Whatever stops a delete midway (a fault, a shutdown), every
+/// (count, ids, chunk number, the delete's id, the filter). The callers count the deleted contacts in their telemetry. Whatever stops a delete midway (a fault, a shutdown), every
 /// contact that is gone is named by an audit row, and every audit row names only contacts that are gone.
 /// </summary>
 public sealed class ContactDeletion(NpgsqlDataSource dataSource)
@@ -101,7 +100,6 @@ public sealed class ContactDeletion(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, request.WorkspaceId, request.UserId, AuditAction, "contact", entityId, details, cancellationToken);
         // Once the commit is under way it completes: a token cancelled now must not leave its outcome unknown.
         await transaction.CommitAsync(CancellationToken.None);
-        VeloConnectTelemetry.ContactsDeleted.Add(locked.Count);
         return locked.Count;
     }
 }

@@ -6,8 +6,9 @@ using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Grains.Imports;
+using VeloConnect.Workflows.Imports;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Contacts;
 

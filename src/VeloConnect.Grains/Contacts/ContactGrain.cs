@@ -3,7 +3,7 @@ using Npgsql;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Contacts;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Contacts;
 
@@ -94,6 +94,11 @@ public sealed partial class ContactGrain(ContactStore store, ContactDeletion del
 
         // The audit row commits with the delete.
         var deleted = await deletions.DeleteOneAsync(_workspaceId, _id, context.UserId);
+        if (deleted)
+        {
+            VeloConnectTelemetry.ContactsDeleted.Add(1);
+        }
+
         _record = null;
         DeactivateOnIdle();
         return deleted;

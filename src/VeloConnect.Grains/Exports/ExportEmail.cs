@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using VeloConnect.Data.Audit;
 using VeloConnect.Data.Exports;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.Grains.Mail;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Exports;
 

@@ -8,9 +8,9 @@ using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.Grains.Jobs;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Exports;
 

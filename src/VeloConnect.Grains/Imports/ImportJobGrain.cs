@@ -9,9 +9,10 @@ using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Grains.Contacts;
 using VeloConnect.Grains.Jobs;
+using VeloConnect.Workflows.Imports;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Imports;
 

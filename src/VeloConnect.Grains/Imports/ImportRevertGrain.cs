@@ -5,8 +5,8 @@ using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Grains.Jobs;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Imports;
 

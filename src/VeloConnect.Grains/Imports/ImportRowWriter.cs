@@ -1,6 +1,7 @@
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Imports;
 using VeloConnect.Grains.Contacts;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Grains.Imports;
 

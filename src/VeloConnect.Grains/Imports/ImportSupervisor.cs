@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
-using VeloConnect.Data.Telemetry;
 using VeloConnect.Grains.Jobs;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Imports;
 

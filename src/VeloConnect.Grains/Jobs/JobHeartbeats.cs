@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VeloConnect.Data.Jobs;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Jobs;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Data.Jobs;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Jobs;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VeloConnect.Data.Telemetry;
+using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Jobs;
 

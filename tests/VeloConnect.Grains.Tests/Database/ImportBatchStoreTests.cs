@@ -6,6 +6,7 @@ using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.TestSupport;
+using VeloConnect.Workflows.Imports;
 using Xunit;
 
 namespace VeloConnect.Grains.Tests.Database;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using VeloConnect.Data.Jobs;
 
-namespace VeloConnect.Data.Telemetry;
+namespace VeloConnect.Workflows.Telemetry;
 
 /// <summary>
 /// How jobs and housekeeping are traced. Each job run (an import, an import's revert, an export) is a trace of its own,

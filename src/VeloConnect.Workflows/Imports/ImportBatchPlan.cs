@@ -1,7 +1,8 @@
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Imports;
 
-namespace VeloConnect.Data.Imports;
+namespace VeloConnect.Workflows.Imports;
 
 /// <summary>What one row of a batch does: its outcome, the contact it went to, and its warnings.</summary>
 public sealed record PlannedOutcome(PlannedRow Row, string Outcome, Guid? ContactId, IReadOnlyList<string> Warnings);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace VeloConnect.Data.Telemetry;
+namespace VeloConnect.Workflows.Telemetry;
 
 /// <summary>
 /// This project's own trace source and meter. ServiceDefaults subscribes to every "VeloConnect.*" source and meter,

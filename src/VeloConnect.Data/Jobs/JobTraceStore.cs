@@ -1,10 +1,10 @@
 using Npgsql;
 
-namespace VeloConnect.Data.Telemetry;
+namespace VeloConnect.Data.Jobs;
 
 /// <summary>
 /// The trace context of the request that started each job (table <c>job_traces</c>, migration 0013), so that every run
-/// of the job, a resumed one on another silo too, links to it (see <see cref="JobTelemetry"/>). A job is named by its kind
+/// of the job, a resumed one on another silo too, links to it (the workflows' <c>JobTelemetry</c> names and links the traces). A job is named by its kind
 /// and id (an import and its revert share the import's id).
 /// </summary>
 public sealed class JobTraceStore(NpgsqlDataSource db)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace VeloConnect.Data.Telemetry;
+namespace VeloConnect.Workflows.Telemetry;
 
 /// <summary>Import jobs' traces and metrics: one trace per job with a span per phase, the import id on each.</summary>
 public static class ImportTelemetry

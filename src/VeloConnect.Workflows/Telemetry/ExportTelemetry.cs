@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace VeloConnect.Data.Telemetry;
+namespace VeloConnect.Workflows.Telemetry;
 
 /// <summary>Export jobs' traces and metrics: one trace per job with a span per phase (query, write, finish), the export id on each.</summary>
 public static class ExportTelemetry

@@ -2,8 +2,9 @@ using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Contacts;
+using VeloConnect.Data.Imports;
 
-namespace VeloConnect.Data.Imports;
+namespace VeloConnect.Workflows.Imports;
 
 public sealed record ReviewRow(int RowNumber, IReadOnlyList<string> Cells, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons);
 

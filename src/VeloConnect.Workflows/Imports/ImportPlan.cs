@@ -1,8 +1,9 @@
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.Data.Imports;
 
-namespace VeloConnect.Data.Imports;
+namespace VeloConnect.Workflows.Imports;
 
 /// <summary>One data row read through the mapping: its contact or reasons, and the earlier row it duplicates, if any.</summary>
 public sealed record PlannedRow(CsvRow Row, RowResult Result, int? DuplicateOf)
