@@ -97,7 +97,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Inserts a new contact with its identifiers (the opt-outs those carry apply to it) and, for an import row, the row's
-    /// result and the import's journal entry. One command of several statements: one round trip, one implicit transaction.
+    /// result (<see cref="ImportRows"/>) and the import's journal entry (<see cref="ImportJournal"/>). One command of several statements: one round trip, one implicit transaction.
     /// </summary>
     public async Task InsertAsync(ContactRecord record, ImportRowKey? row = null, IReadOnlyList<string>? warnings = null, CancellationToken cancellationToken = default)
     {
@@ -108,7 +108,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
                     @created, @activity, @updated, @version, @search);
             {(identifiers.Count > 0 ? InsertIdentifiersSql + ";" : "")}
-            {(row is null ? "" : RecordRowSql + ";\n" + ImportJournal.UpsertSql)}
+            {(row is null ? "" : ImportRows.InsertOneSql + ";\n" + ImportJournal.UpsertSql)}
             """);
         AddDataParameters(insert, record);
         insert.Parameters.AddWithValue("created", record.CreatedAt);
@@ -116,7 +116,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         insert.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
         if (row is not null)
         {
-            AddRowParameters(insert, row, "added", warnings);
+            ImportRows.AddParameters(insert, row, "added", warnings);
             ImportJournal.AddEntryParameters(insert, null, record.Data, record.UpdatedAt);
         }
 
@@ -161,46 +161,14 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         }
 
         await AddIdentifiersAsync(connection, transaction, record.WorkspaceId, record.Id, added, cancellationToken);
-        await RecordRowAsync(connection, transaction, row, "updated", record.Id, warnings, cancellationToken);
         if (row is not null)
         {
-            await using var journal = new NpgsqlCommand(ImportJournal.UpsertSql, connection, transaction);
-            journal.Parameters.AddWithValue("import", row.ImportId);
-            journal.Parameters.AddWithValue("id", record.Id);
-            journal.Parameters.AddWithValue("ws", record.WorkspaceId);
-            ImportJournal.AddEntryParameters(journal, existing.Data, record.Data, record.UpdatedAt);
-            await journal.ExecuteNonQueryAsync(cancellationToken);
+            await ImportRows.InsertOneAsync(connection, transaction, row, "updated", record.Id, warnings, cancellationToken);
+            await ImportJournal.UpsertAsync(connection, transaction, row.ImportId, record.WorkspaceId, record.Id, existing.Data, record.Data, record.UpdatedAt, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return true;
-    }
-
-    private const string RecordRowSql = """
-        insert into import_rows (import_id, row_number, outcome, contact_id, warnings) values (@import, @row, @outcome, @id, @warnings)
-        on conflict (import_id, row_number) do nothing
-        """;
-
-    /// <summary>An import row's result, committed with the contact change it caused (exactly once, by the primary key).</summary>
-    private static async Task RecordRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportRowKey? row, string outcome, Guid contactId, IReadOnlyList<string>? warnings, CancellationToken cancellationToken)
-    {
-        if (row is null)
-        {
-            return;
-        }
-
-        await using var insert = new NpgsqlCommand(RecordRowSql, connection, transaction);
-        insert.Parameters.AddWithValue("id", contactId);
-        AddRowParameters(insert, row, outcome, warnings);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void AddRowParameters(NpgsqlCommand command, ImportRowKey row, string outcome, IReadOnlyList<string>? warnings)
-    {
-        command.Parameters.AddWithValue("import", row.ImportId);
-        command.Parameters.AddWithValue("row", row.RowNumber);
-        command.Parameters.AddWithValue("outcome", outcome);
-        command.Parameters.AddWithValue("warnings", (warnings ?? []).ToArray());
     }
 
     /// <summary>

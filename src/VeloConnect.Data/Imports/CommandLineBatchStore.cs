@@ -41,7 +41,7 @@ public sealed class CommandLineBatchStore(NpgsqlDataSource dataSource)
                     }
                 }
 
-                await ImportBatchStore.InsertRowsAsync(connection, import.Id, rows, cancellationToken);
+                await ImportRows.CopyAsync(connection, import.Id, rows, cancellationToken);
             }, journalImportId: import.Id, cancellationToken)
                 ? CommandLineBatchWrite.Written
                 : CommandLineBatchWrite.Contended;

@@ -6,7 +6,7 @@ namespace VeloConnect.Data.Imports;
 
 /// <summary>
 /// Writes one planned batch of an import in one transaction: its contact changes (<see cref="ContactBatchWriter"/>) with
-/// their journal entries (<see cref="ImportJournal"/>), every row's result by binary <c>COPY</c>, and the job's progress. Either all of it lands or none: a contact written
+/// their journal entries (<see cref="ImportJournal"/>), every row's result (<see cref="ImportRows"/>, by binary <c>COPY</c>), and the job's progress. Either all of it lands or none: a contact written
 /// by someone else since it was read (its version moved) or an identifier claimed meanwhile (the primary key) rolls the
 /// batch back, and the job writes those rows one by one through the contact grains instead. Opt-ins are never written here.
 /// </summary>
@@ -29,17 +29,6 @@ public sealed class ImportBatchStore(NpgsqlDataSource dataSource)
                 await progressUpdate.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertRowsAsync(connection, import.Id, rows, cancellationToken);
+            await ImportRows.CopyAsync(connection, import.Id, rows, cancellationToken);
         }, import.Id, cancellationToken);
-
-    internal static async Task InsertRowsAsync(NpgsqlConnection connection, Guid importId, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        await OutcomeRows.CopyAsync(connection, "import_rows (import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings)", importId,
-            rows.Select(r => new OutcomeRow(r.RowNumber, r.Outcome, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)), cancellationToken);
-    }
 }

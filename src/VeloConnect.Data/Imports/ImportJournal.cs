@@ -9,7 +9,8 @@ namespace VeloConnect.Data.Imports;
 
 /// <summary>
 /// The import journal (<c>import_journal</c>): one entry per (import, contact), written in the transaction of each change
-/// an import makes, on the batch path (<see cref="ContactBatchWriter"/>) and row by row (<see cref="ContactStore"/>). A later
+/// an import makes, on the batch path (<see cref="ContactBatchWriter"/>) and row by row (<see cref="ContactStore"/>), and read
+/// and purged by the reverts (<see cref="ImportRevertStore"/>): every statement over the table is here. A later
 /// change by the same import keeps the entry's first "before" (and "created") and replaces its "after".
 /// </summary>
 public static class ImportJournal
@@ -27,6 +28,58 @@ public static class ImportJournal
         command.Parameters.Add(new NpgsqlParameter("journal_before", NpgsqlDbType.Text) { Value = before is null ? DBNull.Value : ToJson(before) });
         command.Parameters.AddWithValue("journal_after", ToJson(after));
         command.Parameters.AddWithValue("journal_at", at);
+    }
+
+    /// <summary>One contact's entry (<see cref="UpsertSql"/>) in the caller's transaction: a change made row by row.</summary>
+    internal static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, Guid workspaceId, Guid contactId,
+        ContactData? before, ContactData after, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var journal = new NpgsqlCommand(UpsertSql, connection, transaction);
+        journal.Parameters.AddWithValue("import", importId);
+        journal.Parameters.AddWithValue("id", contactId);
+        journal.Parameters.AddWithValue("ws", workspaceId);
+        AddEntryParameters(journal, before, after, at);
+        await journal.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The number of entries of import <c>@import</c>, as a scalar subquery (a revert's total).</summary>
+    internal const string CountSql = "select count(*) from import_journal where import_id = @import";
+
+    /// <summary>The entries of an import its revert has not decided yet, at most <paramref name="limit"/>, in contact id order.</summary>
+    internal static async Task<IReadOnlyList<JournalEntry>> UndecidedAsync(NpgsqlDataSource dataSource, Guid importId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select j.contact_id, j.before::text, j.after::text, j.last_at from import_journal j
+            where j.import_id = @import
+              and not exists (select 1 from import_revert_entries e where e.import_id = j.import_id and e.contact_id = j.contact_id)
+            order by j.contact_id limit @limit
+            """);
+        command.Parameters.AddWithValue("import", importId);
+        command.Parameters.AddWithValue("limit", limit);
+        var entries = new List<JournalEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new JournalEntry(reader.GetGuid(0), reader.IsDBNull(1) ? null : FromJson(reader.GetString(1)), FromJson(reader.GetString(2)),
+                reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Deletes the journals of imports that finished more than <paramref name="window"/> ago, except one whose revert is
+    /// still running. Returns the entries deleted.
+    /// </summary>
+    internal static async Task<int> PurgeAsync(NpgsqlDataSource dataSource, TimeSpan window, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            delete from import_journal j using imports i
+            where j.import_id = i.id and i.finished_at < now() - @window
+              and not exists (select 1 from import_reverts r where r.import_id = i.id and r.status = 'running')
+            """);
+        command.Parameters.AddWithValue("window", window);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -51,9 +51,9 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     /// <summary>Creates the revert of a finished import (its total: the journal's entries); false when one exists already.</summary>
     public async Task<bool> CreateAsync(ImportRecord import, Guid userId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             insert into import_reverts (import_id, workspace_id, user_id, status, total, heartbeat_at)
-            select @import, @ws, @user, 'running', count(*), now() from import_journal where import_id = @import
+            values (@import, @ws, @user, 'running', ({ImportJournal.CountSql}), now())
             on conflict (import_id) do nothing
             """);
         command.Parameters.AddWithValue("import", import.Id);
@@ -96,19 +96,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Journal entries not decided yet, at most <paramref name="limit"/>, in contact id order.</summary>
-    public async Task<IReadOnlyList<JournalEntry>> PendingAsync(Guid importId, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            select j.contact_id, j.before::text, j.after::text, j.last_at from import_journal j
-            where j.import_id = @import
-              and not exists (select 1 from import_revert_entries e where e.import_id = j.import_id and e.contact_id = j.contact_id)
-            order by j.contact_id limit @limit
-            """);
-        command.Parameters.AddWithValue("import", importId);
-        command.Parameters.AddWithValue("limit", limit);
-        return await ReadAllAsync(command, r => new JournalEntry(r.GetGuid(0), r.IsDBNull(1) ? null : ImportJournal.FromJson(r.GetString(1)),
-            ImportJournal.FromJson(r.GetString(2)), r.GetFieldValue<DateTimeOffset>(3)), cancellationToken);
-    }
+    public Task<IReadOnlyList<JournalEntry>> PendingAsync(Guid importId, int limit, CancellationToken cancellationToken = default) =>
+        ImportJournal.UndecidedAsync(dataSource, importId, limit, cancellationToken);
 
     /// <summary>
     /// When an opt-in or opt-out of each contact was last set: its own, or one an address it holds carries (contacts with
@@ -280,16 +269,8 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
     /// Deletes the journals of imports that finished more than <paramref name="window"/> ago (they can no longer be
     /// reverted), except one whose revert is still running. Returns the entries deleted.
     /// </summary>
-    public async Task<int> PurgeJournalsAsync(TimeSpan window, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            delete from import_journal j using imports i
-            where j.import_id = i.id and i.finished_at < now() - @window
-              and not exists (select 1 from import_reverts r where r.import_id = i.id and r.status = 'running')
-            """);
-        command.Parameters.AddWithValue("window", window);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> PurgeJournalsAsync(TimeSpan window, CancellationToken cancellationToken = default) =>
+        ImportJournal.PurgeAsync(dataSource, window, cancellationToken);
 
     /// <summary>Running reverts whose job has been silent for <paramref name="silence"/> (its silo died).</summary>
     public async Task<IReadOnlyList<Guid>> StalledAsync(TimeSpan silence, CancellationToken cancellationToken = default)

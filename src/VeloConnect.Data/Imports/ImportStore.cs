@@ -221,50 +221,14 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The rows already recorded (a resumed job skips them).</summary>
-    public async Task<HashSet<int>> RecordedRowsAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("select row_number from import_rows where import_id = @id");
-        command.Parameters.AddWithValue("id", id);
-        var rows = new HashSet<int>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(reader.GetInt32(0));
-        }
-
-        return rows;
-    }
+    public Task<HashSet<int>> RecordedRowsAsync(Guid id, CancellationToken cancellationToken = default) =>
+        ImportRows.NumbersAsync(dataSource, id, cancellationToken);
 
     /// <summary>Records rows that changed no contact (skipped, invalid, unchanged); a row already recorded stays as it was.</summary>
-    public async Task RecordRowsAsync(Guid id, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken = default)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
+    public Task RecordRowsAsync(Guid id, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken = default) =>
+        ImportRows.InsertAsync(dataSource, id, rows, cancellationToken);
 
-        await using var command = dataSource.CreateCommand("""
-            insert into import_rows (import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings)
-            select @id, r.row_number, r.outcome, r.contact_id, r.duplicate_of, coalesce(string_to_array(r.reasons, E'\x1f'), '{}'), coalesce(string_to_array(r.warnings, E'\x1f'), '{}')
-            from unnest(@rows, @outcomes, @contacts, @duplicates, @reasons, @warnings) as r(row_number, outcome, contact_id, duplicate_of, reasons, warnings)
-            on conflict (import_id, row_number) do nothing
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("rows", rows.Select(r => r.RowNumber).ToArray());
-        command.Parameters.AddWithValue("outcomes", rows.Select(r => r.Outcome).ToArray());
-        command.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.ContactId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("duplicates", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.DuplicateOf).ToArray() });
-        // Arrays of arrays do not unnest; join each row's texts with a unit separator that no CSV text contains.
-        command.Parameters.AddWithValue("reasons", rows.Select(r => r.Reasons.Count == 0 ? null : string.Join('\x1f', r.Reasons)).ToArray());
-        command.Parameters.AddWithValue("warnings", rows.Select(r => r.Warnings.Count == 0 ? null : string.Join('\x1f', r.Warnings)).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private const string RecountSql = """
-        with counts as (
-            select count(*) filter (where outcome = 'added') as added, count(*) filter (where outcome = 'updated') as updated,
-                   count(*) filter (where outcome = 'skipped') as skipped, count(*) filter (where outcome = 'invalid') as invalid
-            from import_rows where import_id = @id)
+    private const string RecountSql = ImportRows.CountsSql + "\n" + """
         update imports i set added = c.added, updated = c.updated, skipped = c.skipped, invalid = c.invalid,
             rows_done = c.added + c.updated + c.skipped + c.invalid, heartbeat_at = now()
         from counts c where i.id = @id
@@ -351,24 +315,8 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<int> rowNumbers, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(id, "row_number = any(@filter)", rowNumbers.ToArray(), cancellationToken);
 
-    private async Task<IReadOnlyList<ImportRowResult>> ReadRowsAsync(Guid id, string filter, Array values, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            select row_number, outcome, contact_id, duplicate_of, reasons, warnings from import_rows
-            where import_id = @id and {filter} order by row_number
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("filter", values);
-        var rows = new List<ImportRowResult>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new ImportRowResult(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5)));
-        }
-
-        return rows;
-    }
+    private Task<IReadOnlyList<ImportRowResult>> ReadRowsAsync(Guid id, string filter, Array values, CancellationToken cancellationToken) =>
+        ImportRows.ReadAsync(dataSource, id, filter, values, cancellationToken);
 
     /// <summary>
     /// The one way an import ends, wizard or command line: one transaction locks the import's row, counts its recorded
