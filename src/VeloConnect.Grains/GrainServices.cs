@@ -27,6 +27,7 @@ public static class GrainServices
         services.AddSingleton<Jobs.JobHeartbeats>();
         services.TryAddSingleton<Data.Jobs.JobTraceStore>();
         services.AddSingleton<Jobs.JobRunner>();
+        services.AddSingleton(typeof(Jobs.JobSupport<>));
         services.AddHostedService<Imports.ImportSupervisor>();
         services.AddOptions<Data.Exports.ExportOptions>().BindConfiguration(Data.Exports.ExportOptions.Section)
             .Validate(o => o.IsValid(), Data.Exports.ExportOptions.ValidationMessage)

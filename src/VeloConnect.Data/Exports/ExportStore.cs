@@ -14,24 +14,13 @@ public static class ExportStatus
     public const string Expired = "expired";
 }
 
-/// <summary>One export: what was asked for, the job's progress, and the file once ready.</summary>
+/// <summary>One export: who asked, what for (format, filter), the job's progress and the file once ready, when, and why it failed.</summary>
 public sealed record ExportRecord(
-    Guid Id,
-    Guid WorkspaceId,
-    Guid UserId,
-    ExportFormat Format,
-    ContactFilter Filter,
-    JsonElement FilterQuery,
-    string Status,
-    long? TotalRows,
-    long Rows,
-    long? Bytes,
-    string? FileName,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? FinishedAt,
-    DateTimeOffset? ExpiresAt,
-    string? Error,
-    JobHeartbeat? Heartbeat = null);
+    Guid Id, Guid WorkspaceId, Guid UserId,
+    ExportFormat Format, ContactFilter Filter, JsonElement FilterQuery,
+    string Status, long? TotalRows, long Rows, long? Bytes, string? FileName,
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DateTimeOffset? ExpiresAt,
+    string? Error, JobHeartbeat? Heartbeat = null);
 
 /// <summary>
 /// The exports table. The job reports progress here; the finish (file name, size, expiry) commits together with its

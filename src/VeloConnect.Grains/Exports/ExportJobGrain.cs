@@ -28,9 +28,7 @@ public sealed partial class ExportJobGrain(
     WorkspaceStore workspaces,
     ExportEmail email,
     IOptions<ExportOptions> options,
-    TimeProvider clock,
-    JobRunner jobs,
-    ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain
+    JobSupport<ExportJobGrain> support) : Grain, IExportJobGrain
 {
     /// <summary>The job's kind in its trace's name and in the kept start traces.</summary>
     public const string TraceKind = "export";
@@ -43,7 +41,7 @@ public sealed partial class ExportJobGrain(
     /// </summary>
     public async Task StartAsync()
     {
-        await jobs.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
+        await support.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
         _run.EnsureStarted(RunAsync);
     }
 
@@ -63,7 +61,7 @@ public sealed partial class ExportJobGrain(
         var partial = Path.Combine(directory, fileName + ".partial");
         var job = new JobRunInfo(TraceKind, exportId, $"Export {exportId}", ExportFormats.Name(export.Format), ExportTelemetry.Source, "export.id",
             cancellationToken => exports.BeatAsync(exportId, cancellationToken));
-        await jobs.RunAsync(job, logger, async run =>
+        await support.RunAsync(job, async run =>
         {
             run?.SetTag("export.format", ExportFormats.Name(export.Format));
             Directory.CreateDirectory(directory);
@@ -74,7 +72,7 @@ public sealed partial class ExportJobGrain(
             ExportTelemetry.Duration.Record(watch.Elapsed.TotalSeconds, format, new("outcome", "ready"));
             run?.SetTag("export.rows", rows);
             run?.SetTag("export.bytes", bytes);
-            LogFinished(logger, exportId, rows, bytes, watch.Elapsed.TotalSeconds);
+            LogFinished(support.Logger, exportId, rows, bytes, watch.Elapsed.TotalSeconds);
         }, e =>
         {
             DeleteQuietly(partial);
@@ -153,7 +151,7 @@ public sealed partial class ExportJobGrain(
     private async Task FinishAsync(ExportRecord export, long rows, long bytes, string fileName)
     {
         using var finish = ExportTelemetry.Start("export.finish", export.Id);
-        var now = clock.GetUtcNow();
+        var now = support.Clock.GetUtcNow();
         var expiresAt = now + options.Value.Retention;
         var what = string.Create(CultureInfo.InvariantCulture, $"{rows:N0} contact{(rows == 1 ? "" : "s")} as {ExportFormats.Name(export.Format).ToUpperInvariant()} ({Size(bytes)})");
         var notification = new NotificationText("export.ready", "Export ready",

@@ -29,11 +29,9 @@ public sealed partial class ImportJobGrain(
     ImportBatchStore batchStore,
     ContactStore contacts,
     FieldStore fields,
-    TimeProvider clock,
     IOptions<ImportOptions> options,
     IHostApplicationLifetime lifetime,
-    JobRunner jobs,
-    ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
+    JobSupport<ImportJobGrain> support) : Grain, IImportJobGrain
 {
     /// <summary>The job's kind in its trace's name and in the kept start traces.</summary>
     public const string TraceKind = "import";
@@ -58,7 +56,7 @@ public sealed partial class ImportJobGrain(
             return false;
         }
 
-        await jobs.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
+        await support.RememberStartAsync(TraceKind, this.GetPrimaryKey(), replace: false);
 
         _run.EnsureStarted(RunAsync);
         return true;
@@ -82,7 +80,7 @@ public sealed partial class ImportJobGrain(
         var job = new JobRunInfo(TraceKind, importId, $"Import {importId}",
             string.Create(CultureInfo.InvariantCulture, $"{import.FileName}, {import.TotalRows:N0} rows"), ImportTelemetry.Source, "import.id",
             cancellationToken => imports.BeatAsync(importId, cancellationToken));
-        await jobs.RunAsync(job, logger, run => RunAsync(import, run),
+        await support.RunAsync(job, run => RunAsync(import, run),
             async e => await EndAsync(import, e.Message));
     }
 
@@ -99,7 +97,7 @@ public sealed partial class ImportJobGrain(
         if (runs > MaxRuns)
         {
             // Whatever keeps this job from ending would stop every resumption the same way: say so, once.
-            LogTooManyRuns(logger, importId, MaxRuns);
+            LogTooManyRuns(support.Logger, importId, MaxRuns);
             await EndAsync(import,
                 $"it was started {MaxRuns} times without ending, see the silo's log; the rows recorded so far stay imported: upload the file again to import the rest");
             return;
@@ -116,7 +114,7 @@ public sealed partial class ImportJobGrain(
             run?.SetTag("import.updated", counts.Updated);
             run?.SetTag("import.skipped", counts.Skipped);
             run?.SetTag("import.invalid", counts.Invalid);
-            LogFinished(logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
+            LogFinished(support.Logger, importId, counts.Added, counts.Updated, counts.Skipped, counts.Invalid, seconds);
         }
     }
 
@@ -135,7 +133,7 @@ public sealed partial class ImportJobGrain(
                 var end = await imports.EndAsync(new ImportEnding(import.Id, null, error));
                 if (end.Outcome == ImportEndOutcome.EndedWithoutNotification)
                 {
-                    LogNotNotified(logger, import.Id);
+                    LogNotNotified(support.Logger, import.Id);
                 }
 
                 return end.Outcome is ImportEndOutcome.Ended or ImportEndOutcome.EndedWithoutNotification ? end.Counts : null;
@@ -162,7 +160,7 @@ public sealed partial class ImportJobGrain(
 
         if (done.Count > 0)
         {
-            LogResuming(logger, importId, done.Count);
+            LogResuming(support.Logger, importId, done.Count);
         }
 
         _progress = done.Count > 0 ? await imports.UpdateProgressAsync(importId) : ImportCounts.Zero;
@@ -307,7 +305,7 @@ public sealed partial class ImportJobGrain(
     {
         var progress = plan.Outcomes.Aggregate(_progress, (counts, o) => counts.Add(o.Outcome, 1));
         var changes = plan.Changes().ToList();
-        var now = clock.GetUtcNow();
+        var now = support.Clock.GetUtcNow();
         // On the thread pool, not this activation's scheduler: the COPY streams while the activation plans the next
         // batch (the write touches no grain state).
         return new PendingWrite(rows, plan, changes, progress, now, Task.Run(WriteAsync));
@@ -345,7 +343,7 @@ public sealed partial class ImportJobGrain(
         }
         else
         {
-            LogContended(logger, import.Id, pending.Rows[0].Row.RowNumber);
+            LogContended(support.Logger, import.Id, pending.Rows[0].Row.RowNumber);
             await WriteOneByOneAsync(import, pending.Rows);
         }
 

@@ -20,10 +20,8 @@ public sealed partial class ImportRevertGrain(
     ImportStore imports,
     ImportRevertStore reverts,
     ContactStore contacts,
-    TimeProvider clock,
     IOptions<ImportOptions> options,
-    JobRunner jobs,
-    ILogger<ImportRevertGrain> logger) : Grain, IImportRevertGrain
+    JobSupport<ImportRevertGrain> support) : Grain, IImportRevertGrain
 {
     /// <summary>A contact that keeps moving under the revert is decided again this many times, then kept and listed.</summary>
     private const int Attempts = 3;
@@ -44,7 +42,7 @@ public sealed partial class ImportRevertGrain(
             }
 
             // Asked for again, the revert is started again by this request: its next run links to it.
-            await jobs.RememberStartAsync(TraceKind, import.Id, replace: true);
+            await support.RememberStartAsync(TraceKind, import.Id, replace: true);
             _run.EnsureStarted(RunAsync);
         }
     }
@@ -66,7 +64,7 @@ public sealed partial class ImportRevertGrain(
 
         var job = new JobRunInfo(TraceKind, importId, $"Revert of import {importId}", import.FileName, ImportTelemetry.Source, "import.id",
             cancellationToken => reverts.HeartbeatAsync(importId, cancellationToken));
-        await jobs.RunAsync(job, logger, run => RevertAsync(import, run), async e =>
+        await support.RunAsync(job, run => RevertAsync(import, run), async e =>
         {
             // What was decided stays done; asking for the revert again continues with the rest.
             if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
@@ -95,7 +93,7 @@ public sealed partial class ImportRevertGrain(
             run?.SetTag("import.revert.restored", counts.Restored);
             run?.SetTag("import.revert.kept", counts.Kept);
             run?.SetTag("import.revert.unchanged", counts.Unchanged);
-            LogFinished(logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
+            LogFinished(support.Logger, importId, counts.Deleted, counts.Restored, counts.Kept, counts.Unchanged, watch.Elapsed.TotalSeconds);
         }
     }
 
@@ -167,7 +165,7 @@ public sealed partial class ImportRevertGrain(
     /// </summary>
     private async Task RestoreAsync(ImportRecord import, List<PlannedContact> restores, Dictionary<Guid, int> attempts)
     {
-        if (restores.Count == 0 || await reverts.RestoreAsync(import.WorkspaceId, import.Id, restores, clock.GetUtcNow()))
+        if (restores.Count == 0 || await reverts.RestoreAsync(import.WorkspaceId, import.Id, restores, support.Clock.GetUtcNow()))
         {
             return;
         }
@@ -175,7 +173,7 @@ public sealed partial class ImportRevertGrain(
         var moved = new List<Guid>();
         foreach (var restore in restores)
         {
-            if (!await reverts.RestoreAsync(import.WorkspaceId, import.Id, [restore], clock.GetUtcNow()))
+            if (!await reverts.RestoreAsync(import.WorkspaceId, import.Id, [restore], support.Clock.GetUtcNow()))
             {
                 moved.Add(restore.Id);
             }
@@ -189,7 +187,7 @@ public sealed partial class ImportRevertGrain(
         foreach (var id in moved)
         {
             attempts[id] = attempts.GetValueOrDefault(id) + 1;
-            LogMoved(logger, this.GetPrimaryKey(), id);
+            LogMoved(support.Logger, this.GetPrimaryKey(), id);
         }
     }
 
