@@ -5,6 +5,7 @@ using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.OpenApi;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Apis;
 

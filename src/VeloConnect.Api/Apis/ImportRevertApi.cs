@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
 using VeloConnect.Api.OpenApi;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Apis;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
@@ -8,6 +8,7 @@ using VeloConnect.ContactRules.Imports;
 using VeloConnect.Contracts.Contacts;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Imports;
 
@@ -91,7 +92,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
             return ImportRefusal.BadRequest("Bad totalRows", "Send {\"totalRows\": N} with the number of data rows in the file: the import finishes once all N are recorded.");
         }
 
-        var end = await imports.EndAsync(new ImportEnding(id, total, null), cancellationToken);
+        var end = await imports.EndAsync(ImportAnnouncement.Finished(id, total), cancellationToken);
         var current = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
         return end.Outcome switch
         {

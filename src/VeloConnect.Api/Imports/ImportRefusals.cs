@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Imports;
 

@@ -2,6 +2,7 @@ using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Imports;
 

@@ -3,6 +3,7 @@ using VeloConnect.Api.Auth;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Imports;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Workflows.Imports;
 
 namespace VeloConnect.Api.Imports;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using VeloConnect.ContactRules.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Data.Notifications;
 
 namespace VeloConnect.Data.Exports;
 
@@ -191,6 +192,3 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
-
-/// <summary>The notification an export's end sends its user (what it says is the job's to decide).</summary>
-public sealed record NotificationText(string Kind, string Title, string Message, string Link);

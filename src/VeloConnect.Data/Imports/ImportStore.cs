@@ -3,7 +3,9 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.Data.Audit;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Data.Notifications;
 
 namespace VeloConnect.Data.Imports;
 
@@ -322,7 +324,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     /// The one way an import ends, wizard or command line: one transaction locks the import's row, counts its recorded
     /// rows (the truth, whoever wrote them), and, when it is running — and, for <see cref="ImportEnding.ExpectedRows"/>,
     /// once that many rows are recorded — marks it finished (or failed with <see cref="ImportEnding.Error"/>) and writes
-    /// its audit row and notification (<see cref="ImportAnnouncement"/>). A batch in flight has either locked the row
+    /// its audit row and notification (as <see cref="ImportEnding.Announce"/> words them). A batch in flight has either locked the row
     /// already (the end waits for it and counts its rows) or is refused once the end commits (its progress update checks
     /// the status; migration 0012 refuses its rows): no row lands after the end. Ending an ended import again writes
     /// nothing: it answers <see cref="ImportEndOutcome.AlreadyEnded"/> when it ended the same way (finished with the
@@ -370,7 +372,12 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
             await end.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var notified = await ImportAnnouncement.WriteAsync(connection, transaction, import, counts, ending.Error, cancellationToken);
+        var announcement = ending.Announce(import, counts, ending.Error);
+        var notification = announcement.Notification;
+        var notified = await NotificationStore.TryAddAsync(connection, transaction, import.WorkspaceId, import.UserId, notification.Kind, notification.Title,
+            notification.Message, notification.Link, cancellationToken) is not null;
+        await AuditLog.WriteAsync(connection, transaction, import.WorkspaceId, import.UserId, announcement.AuditAction, "import", import.Id.ToString(),
+            new Dictionary<string, object?>(announcement.AuditDetails) { ["notified"] = notified }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ImportEnd(notified ? ImportEndOutcome.Ended : ImportEndOutcome.EndedWithoutNotification, counts, import);
     }
@@ -410,8 +417,9 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
 /// How to end an import: finished (<paramref name="Error"/> null) or failed. <paramref name="ExpectedRows"/>: the
 /// number of data rows the import must have recorded to finish (a command-line import: its file's rows, from the
 /// importer; it becomes the import's total); null for an import whose job has written every row of its stored file.
+/// <paramref name="Announce"/> words the audit row and notification from the import and its recorded rows' counts.
 /// </summary>
-public sealed record ImportEnding(Guid Id, int? ExpectedRows, string? Error);
+public sealed record ImportEnding(Guid Id, int? ExpectedRows, string? Error, Func<ImportRecord, ImportCounts, string?, Announcement> Announce);
 
 /// <summary>How an attempt to end an import went, with the recorded rows' counts.</summary>
 public sealed record ImportEnd(ImportEndOutcome Outcome, ImportCounts Counts, ImportRecord? Import);

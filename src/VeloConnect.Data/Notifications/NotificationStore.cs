@@ -199,3 +199,13 @@ public sealed class NotificationStore(NpgsqlDataSource dataSource)
         reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
 }
+
+/// <summary>The notification a job's end sends its user (what it says is the workflow's to decide).</summary>
+public sealed record NotificationText(string Kind, string Title, string Message, string Link);
+
+/// <summary>
+/// What a job's end leaves behind, written in the transaction that ends it: an audit row (its action, and details to
+/// which the store adds whether the notification was written) and a notification to its user. The workflow words it;
+/// the store writes it.
+/// </summary>
+public sealed record Announcement(string AuditAction, IReadOnlyDictionary<string, object?> AuditDetails, NotificationText Notification);

@@ -8,6 +8,7 @@ using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
+using VeloConnect.Data.Notifications;
 using VeloConnect.Data.Workspaces;
 using VeloConnect.Grains.Jobs;
 using VeloConnect.Workflows.Telemetry;

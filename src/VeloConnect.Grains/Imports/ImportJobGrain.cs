@@ -72,7 +72,7 @@ public sealed partial class ImportJobGrain(
     {
         var importId = this.GetPrimaryKey();
         var import = await imports.GetByIdAsync(importId);
-        if (import is null || import.Status != ImportStatus.Running || import.Mapping is null)
+        if (import is null || ImportLifecycle.StageOf(import) != ImportStage.Running || import.Mapping is null)
         {
             return;
         }
@@ -130,7 +130,7 @@ public sealed partial class ImportJobGrain(
         {
             try
             {
-                var end = await imports.EndAsync(new ImportEnding(import.Id, null, error));
+                var end = await imports.EndAsync(error is null ? ImportAnnouncement.Finished(import.Id) : ImportAnnouncement.Failed(import.Id, error));
                 if (end.Outcome == ImportEndOutcome.EndedWithoutNotification)
                 {
                     LogNotNotified(support.Logger, import.Id);

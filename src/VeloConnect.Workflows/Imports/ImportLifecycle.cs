@@ -1,7 +1,7 @@
 using System.Globalization;
 using VeloConnect.Data.Imports;
 
-namespace VeloConnect.Api.Imports;
+namespace VeloConnect.Workflows.Imports;
 
 /// <summary>Where an import is in its life: each step of the workflow is allowed from some stages only.</summary>
 public enum ImportStage
@@ -29,16 +29,16 @@ public enum ImportStage
     Failed,
 }
 
-/// <summary>Why a step of the import workflow was refused: an HTTP status, a title and a detail that says what to do.</summary>
+/// <summary>Why a step of the import workflow was refused: the HTTP status the API answers (404, 400, 409), a title and a detail that says what to do.</summary>
 public sealed record ImportRefusal(int Status, string Title, string Detail, IReadOnlyDictionary<string, object?>? Extensions = null,
     IReadOnlyDictionary<string, string[]>? Errors = null)
 {
     public static ImportRefusal NotFound(Guid id) =>
-        new(StatusCodes.Status404NotFound, "Import not found", $"There is no import {id} in your workspace. See your imports with GET /api/imports.");
+        new(404, "Import not found", $"There is no import {id} in your workspace. See your imports with GET /api/imports.");
 
-    public static ImportRefusal BadRequest(string title, string detail) => new(StatusCodes.Status400BadRequest, title, detail);
+    public static ImportRefusal BadRequest(string title, string detail) => new(400, title, detail);
 
-    public static ImportRefusal Conflict(string title, string detail) => new(StatusCodes.Status409Conflict, title, detail);
+    public static ImportRefusal Conflict(string title, string detail) => new(409, title, detail);
 }
 
 /// <summary>A step's answer: its value, or why it was refused.</summary>
@@ -134,7 +134,7 @@ public static class ImportLifecycle
 
         if (import.FinishedAt is { } finished && now - finished > ImportRevertStore.Window)
         {
-            return new ImportRefusal(StatusCodes.Status410Gone, "Too old to revert",
+            return new ImportRefusal(410, "Too old to revert",
                 $"Imports can be reverted for 30 days after they finish; this one finished on {Day(finished)}. Change or delete its contacts from the contact list instead.");
         }
 
