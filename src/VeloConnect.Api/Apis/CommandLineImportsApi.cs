@@ -31,7 +31,7 @@ public static class CommandLineImportsApi
 {
     public static IEndpointRouteBuilder MapCommandLineImportsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/imports/{id:guid}/rows", Rows).WithTags("Imports").WithName("AddCommandLineImportRows")
+        app.MapPost("/api/imports/{id:guid}/rows", Rows).WithTags("Imports").WithName("AddCommandLineImportRows").WithIdempotencyKeyHeader()
             .WithSummary($"Command-line imports: up to {BulkBodyReader.MaxItems:N0} of the file's rows, each read through the import's mapping as the wizard reads a row, written and recorded in the import")
             .WithDescription("Each item is one row of the file: {\"row\": <its number in the file, as the wizard numbers rows>, \"cells\": [<the row's cells as text>], "
                 + "\"duplicateOf\": <an earlier row with the same phone or email, or leave it out>}. Rows are matched and merged exactly as the wizard's rows are; a row already "

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using VeloConnect.Api.Auth;
+using VeloConnect.Api.Contacts;
 
 namespace VeloConnect.Api.OpenApi;
 
@@ -38,8 +40,32 @@ public static class ApiDocument
     {
         options.AddDocumentTransformer(DescribeDocumentAsync);
         options.AddOperationTransformer(SecureOperationAsync);
+        options.AddOperationTransformer(LimitsAsIntegers);
         options.AddSchemaTransformer(NumbersAsNumbers);
+        options.AddSchemaTransformer(FreeFormObjects);
+        // A JsonElement (an audit entry's details, an export's filter) is a JSON object of the writer's own shape: inline,
+        // not a component named after the .NET type (clients generated from that got a class called JsonElement).
+        options.CreateSchemaReferenceId = type => type.Type == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
     }
+
+    /// <summary>
+    /// Declares the optional <c>Idempotency-Key</c> header of an operation that reads it from the raw request (the bulk
+    /// endpoint, a command-line import's rows: see <c>KeyedRequests</c>), so generated clients take it as a parameter.
+    /// </summary>
+    public static RouteHandlerBuilder WithIdempotencyKeyHeader(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = KeyedRequests.IdempotencyKeyHeader,
+                In = ParameterLocation.Header,
+                Description = "1 to 200 printable characters (e.g. a UUID per batch), reused when the same body is retried: the first attempt's answer is the answer.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 },
+                Example = "0b6f3c7e-2f1d-4c55-9a51-7d7d0f1c2b10",
+            });
+            return Task.CompletedTask;
+        });
 
     /// <summary>Declares ProblemDetails answers of these status codes (the ones the handler gives, besides those its result types declare).</summary>
     public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
@@ -164,6 +190,36 @@ public static class ApiDocument
                 ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
             },
         };
+    }
+
+    /// <summary>
+    /// Page sizes are read from the raw text (so that a bad one gets a ProblemDetails that says the range, not a binding
+    /// failure): the document promises what a client sends, a whole number of at least 1.
+    /// </summary>
+    private static Task LimitsAsIntegers(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter { Name: "limit", In: ParameterLocation.Query } limit)
+            {
+                limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A JSON object whose properties the writer chose (audit details, an export's filter): any properties, any values.</summary>
+    private static Task FreeFormObjects(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(JsonElement))
+        {
+            schema.Type = JsonSchemaType.Object;
+            schema.AdditionalPropertiesAllowed = true;
+            schema.AdditionalProperties = new OpenApiSchema();
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -35,7 +35,8 @@ public sealed class VeloApi
         _client = new VeloApiClient(retrying);
     }
 
-    public const string IdempotencyKeyHeader = VeloApiClient.IdempotencyKeyHeader;
+    /// <summary>The header the rows endpoint declares (the generated method's idempotency_Key parameter).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>velo's own JSON (the progress file), and for reading a ProblemDetails: camelCase, nulls left out, text unescaped.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -90,7 +91,7 @@ public sealed class VeloApi
 
     /// <summary>One batch; the key is "importId:first row", so a retry (or a resumed run) sends the same key with the same bytes.</summary>
     public Task<BulkResponse> SendBatchAsync(Guid importId, int firstRow, IReadOnlyList<ImportRowDoc> rows, CancellationToken cancellationToken) =>
-        CallAsync(() => VeloApiClient.WithIdempotencyKeyAsync(IdempotencyKey(importId, firstRow), () => _client.AddCommandLineImportRowsAsync(importId, rows, cancellationToken)),
+        CallAsync(() => _client.AddCommandLineImportRowsAsync(importId, IdempotencyKey(importId, firstRow), rows, cancellationToken),
             string.Create(CultureInfo.InvariantCulture, $"send the rows from row {firstRow}"));
 
     public Task FinishAsync(Guid importId, int totalRows, CancellationToken cancellationToken) =>
