@@ -39,7 +39,7 @@ public static class ExportsApi
         api.MapPost("/", StartExport).WithName("StartExport")
             .WithSummary("Exports the contacts the filter selects as a file built in the background (202); follow it with GET /api/exports/{id}")
             .WithDescription("format=csv|json (default csv), and exactly the contact list's filters: tag (repeatable), source, assignedAgent, createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=<status>, q.")
-            .WithContactFilterParameters();
+            .WithExportFormatParameter().WithContactFilterParameters();
         api.MapGet("/", ListExports).WithName("ListExports").WithSummary("My exports, newest first: status, rows, size and, once ready, the download links");
         api.MapGet("/{id:guid}", GetExport).WithName("GetExport").WithSummary("One export's status, progress and download links")
             .ProducesProblems(StatusCodes.Status404NotFound);

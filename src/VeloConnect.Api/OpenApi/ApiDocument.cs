@@ -104,6 +104,25 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
 
+    /// <summary>
+    /// Declares the export's <c>format</c> query parameter (the handler reads it from the raw query with the filters:
+    /// see <c>ExportStarter</c>), first, so generated clients take it before the filters.
+    /// </summary>
+    public static RouteHandlerBuilder WithExportFormatParameter(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Insert(0, new OpenApiParameter
+            {
+                Name = "format",
+                In = ParameterLocation.Query,
+                Description = "The file's format: csv (the default) or json.",
+                Schema = Text(),
+                Example = "csv",
+            });
+            return Task.CompletedTask;
+        });
+
     private static readonly (string Name, Func<OpenApiSchema> Schema, JsonNode Example, string Description)[] ContactFilters =
     [
         ("tag", () => new() { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }, new JsonArray("vip"),

@@ -1,9 +1,8 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 
 namespace VeloConnect.Web.Account;
@@ -17,8 +16,6 @@ public static class AccountEndpoints
 {
     public const string SignInPath = "/signin";
     public const string DemoPath = "/account/demo";
-
-    private sealed record Me(Guid WorkspaceId, string WorkspaceName, string DefaultRegion, Guid UserId, string UserName);
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
@@ -66,25 +63,17 @@ public static class AccountEndpoints
     private static async Task<string?> TrySignInAsync(HttpContext http, IHttpClientFactory clients, string apiKey)
     {
         using var client = clients.CreateClient(nameof(VeloApi));
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        Me me;
+        MeResponse me;
         try
         {
-            using var response = await client.SendAsync(request, http.RequestAborted);
-            if (!response.IsSuccessStatusCode)
-            {
-                var problem = await ApiProblemException.FromAsync(response, http.RequestAborted);
-                return response.StatusCode == System.Net.HttpStatusCode.Unauthorized
-                    ? "The API does not know this key: check that you pasted the whole key, or ask your workspace's owner for a new one."
-                    : problem.Message;
-            }
-
-            me = (await response.Content.ReadFromJsonAsync<Me>(VeloApi.Json, http.RequestAborted))!;
+            me = await VeloApi.For(client, apiKey).GetMeAsync(http.RequestAborted);
         }
-        catch (HttpRequestException exception)
+        catch (ApiProblemException problem)
         {
-            return ApiProblemException.Unreachable(exception).Message;
+            // Unreachable, or refused: a 401 means the key itself is wrong.
+            return problem.Status == System.Net.HttpStatusCode.Unauthorized
+                ? "The API does not know this key: check that you pasted the whole key, or ask your workspace's owner for a new one."
+                : problem.Message;
         }
 
         var identity = new ClaimsIdentity(

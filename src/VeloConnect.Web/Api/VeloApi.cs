@@ -1,64 +1,55 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using VeloConnect.Client;
 
 namespace VeloConnect.Web.Api;
 
 /// <summary>
-/// The VeloConnect API as the signed-in user reaches it: every request carries their API key, every refusal becomes an
-/// <see cref="ApiProblemException"/> with the API's own ProblemDetails. Only the public HTTP contract is used.
+/// The VeloConnect API as the signed-in user reaches it: the typed client generated from the API's OpenAPI document,
+/// whose every request carries their API key and whose every refusal becomes an <see cref="ApiProblemException"/> with
+/// the API's own ProblemDetails (thrown before the generated code reads the answer). Only the public HTTP contract is used.
 /// </summary>
 public sealed class VeloApi(HttpClient http, ApiKeySource keys)
 {
-    private VeloConnect.Client.VeloApiClient? _client;
+    private static readonly AsyncLocal<string?> NamedFilters = new();
+
+    private VeloApiClient? _client;
+
+    public VeloApiClient Client => _client ??= For(http, keys.GetAsync);
+
+    /// <summary>A client that sends <paramref name="key"/> (the sign-in, before the key is in a cookie).</summary>
+    public static VeloApiClient For(HttpClient http, string key) => For(http, () => Task.FromResult(key));
 
     /// <summary>
-    /// The typed client generated from the API's OpenAPI document. Its requests go through <see cref="SendAsync"/>: the
-    /// user's key, and a refusal thrown as <see cref="ApiProblemException"/> before the generated code reads it.
+    /// Makes the typed call <paramref name="call"/> with these query parameters added: the contact filters whose name
+    /// names a field or a channel (<c>field.&lt;key&gt;</c>, <c>optIn.&lt;channel&gt;</c>), which OpenAPI cannot declare
+    /// and the generated methods therefore do not take (their operations' descriptions name them).
     /// </summary>
-    public VeloConnect.Client.VeloApiClient Client => _client ??= new VeloConnect.Client.VeloApiClient(new HttpClient(new ThroughUser(this)) { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan });
-
-    /// <summary>The API's JSON: camelCase names, enums as strings, like its OpenAPI document.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public static async Task<T> WithNamedFiltersAsync<T>(IReadOnlyList<KeyValuePair<string, string>> filters, Func<Task<T>> call)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken = default) =>
-        SendForAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-
-    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken = default) =>
-        SendForAsync<T>(WithJson(HttpMethod.Post, path, body), cancellationToken);
-
-    public Task PostAsync(string path, object? body, CancellationToken cancellationToken = default) =>
-        SendForAsync<JsonElement?>(WithJson(HttpMethod.Post, path, body), cancellationToken);
-
-    public Task<T> PutAsync<T>(string path, object? body, CancellationToken cancellationToken = default) =>
-        SendForAsync<T>(WithJson(HttpMethod.Put, path, body), cancellationToken);
-
-    public Task<T> PatchAsync<T>(string path, object? body, CancellationToken cancellationToken = default) =>
-        SendForAsync<T>(WithJson(HttpMethod.Patch, path, body), cancellationToken);
-
-    public Task<T> DeleteAsync<T>(string path, CancellationToken cancellationToken = default) =>
-        SendForAsync<T>(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
-
-    public Task DeleteAsync(string path, CancellationToken cancellationToken = default) =>
-        SendForAsync<JsonElement?>(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        NamedFilters.Value = string.Join('&', filters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            NamedFilters.Value = null;
+        }
+    }
 
     /// <summary>
-    /// Sends a request the caller built (an upload, a download to stream) with the user's key, and throws the API's
-    /// problem when it refuses. The caller disposes the response.
+    /// Sends a request with the key and throws the API's problem when it refuses; the caller disposes the answer. Only
+    /// for what the generated client cannot read: the notifications' server-sent event stream.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
-        CancellationToken cancellationToken = default)
+    public static async Task<HttpResponseMessage> SendAsync(
+        HttpClient http, HttpRequestMessage request, Func<Task<string>> key, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await keys.GetAsync());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await key());
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, completion, cancellationToken);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException exception)
         {
@@ -76,36 +67,29 @@ public sealed class VeloApi(HttpClient http, ApiKeySource keys)
         return response;
     }
 
-    private async Task<T> SendForAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using (request)
-        using (var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken))
-        {
-            if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
-            {
-                return default!;
-            }
-
-            return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
-        }
-    }
+    private static VeloApiClient For(HttpClient http, Func<Task<string>> key) =>
+        new(new HttpClient(new WithKey(http, key)) { BaseAddress = http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan });
 
     /// <summary>Hands the generated client's request to <see cref="SendAsync"/> (as a fresh message: that one is already marked sent).</summary>
-    private sealed class ThroughUser(VeloApi api) : HttpMessageHandler
+    private sealed class WithKey(HttpClient http, Func<Task<string>> key) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             // The body stays the request's own: the generated client disposes it with the request.
-            var forwarded = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content };
+            var uri = request.RequestUri!;
+            if (NamedFilters.Value is { Length: > 0 } filters)
+            {
+                var text = uri.OriginalString;
+                uri = new Uri(text + (text.Contains('?', StringComparison.Ordinal) ? "&" : "?") + filters, UriKind.RelativeOrAbsolute);
+            }
+
+            var forwarded = new HttpRequestMessage(request.Method, uri) { Content = request.Content };
             foreach (var (name, values) in request.Headers)
             {
                 forwarded.Headers.TryAddWithoutValidation(name, values);
             }
 
-            return api.SendAsync(forwarded, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return VeloApi.SendAsync(http, forwarded, key, cancellationToken);
         }
     }
-
-    private static HttpRequestMessage WithJson(HttpMethod method, string path, object? body) =>
-        new(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) };
 }

@@ -1,3 +1,4 @@
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 
 namespace VeloConnect.Web.Files;
@@ -19,19 +20,19 @@ public static class DownloadEndpoints
     {
         var files = app.MapGroup("/files").RequireAuthorization();
         files.MapGet("/imports/{id:guid}/errors.csv", (Guid id, HttpContext http, VeloApi api, ApiKeySource keys) =>
-            PassThroughAsync(http, api, keys, $"/api/imports/{id}/errors.csv"));
+            PassThroughAsync(http, keys, () => api.Client.ImportErrorReportAsync(id, http.RequestAborted)));
         files.MapGet("/exports/{id:guid}", (Guid id, HttpContext http, VeloApi api, ApiKeySource keys) =>
-            PassThroughAsync(http, api, keys, $"/api/exports/{id}/download"));
+            PassThroughAsync(http, keys, () => api.Client.DownloadExportAsync(id, http.RequestAborted)));
         return app;
     }
 
-    private static async Task PassThroughAsync(HttpContext http, VeloApi api, ApiKeySource keys, string path)
+    private static async Task PassThroughAsync(HttpContext http, ApiKeySource keys, Func<Task<FileResponse>> download)
     {
         keys.Use(http.User);
-        HttpResponseMessage response;
+        FileResponse file;
         try
         {
-            response = await api.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
+            file = await download();
         }
         catch (ApiProblemException problem)
         {
@@ -39,20 +40,25 @@ public static class DownloadEndpoints
             return;
         }
 
-        using (response)
+        using (file)
         {
-            http.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
-            if (response.Content.Headers.ContentLength is { } length)
+            http.Response.ContentType = Header(file, "Content-Type") ?? "application/octet-stream";
+            if (long.TryParse(Header(file, "Content-Length"), System.Globalization.CultureInfo.InvariantCulture, out var length))
             {
                 http.Response.ContentLength = length;
             }
 
-            if (response.Content.Headers.ContentDisposition is { } disposition)
+            if (Header(file, "Content-Disposition") is { } disposition)
             {
-                http.Response.Headers.ContentDisposition = disposition.ToString();
+                http.Response.Headers.ContentDisposition = disposition;
             }
 
-            await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+            await file.Stream.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
     }
+
+    private static string? Header(FileResponse file, string name) =>
+        file.Headers.FirstOrDefault(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values
+            ? string.Join(", ", values)
+            : null;
 }

@@ -6,6 +6,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FluentUI.AspNetCore.Components;
+using VeloConnect.Client;
 using VeloConnect.Web.Account;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Pages;
@@ -40,19 +41,19 @@ public sealed class ImportWizardTests : BunitContext
             mappings.Add(mapping);
             return mapping.GetProperty("columns")[1].GetString() == "name"
                 ? Problem(HttpStatusCode.BadRequest, """{"title":"One or more validation errors occurred.","status":400,"errors":{"columns[1]":["Only one column can be Name, and column 1 already is."]}}""")
-                : Json(HttpStatusCode.OK, Uploaded() with { Mapping = new ImportMapping([.. mapping.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)], true, "US", "confirmed") });
+                : Json(HttpStatusCode.OK, Uploaded() with { Mapping = Wire.Mapping([.. mapping.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)], true, "US", "confirmed") });
         });
-        _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, new ImportReview(
-            3, new ImportCounts(1, 1, 0, 1), [], 0,
-            [new ImportReviewRow(2, ["Ann", "+14155550100", "vip"], null, null, [])],
-            [new ImportReviewRow(3, ["Bob", "+14155550101", ""], Guid.NewGuid(), null, [])],
+        _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, Wire.Review(
+            3, Wire.Counts(1, 1, 0, 1), [], 0,
+            [Wire.Row(2, ["Ann", "+14155550100", "vip"], null, null, [])],
+            [Wire.Row(3, ["Bob", "+14155550101", ""], Guid.NewGuid(), null, [])],
             [],
-            [new ImportReviewRow(4, ["Cy", "12", ""], null, null, ["column 'Mobile': '12' is not a phone number."])])));
-        _api.On($"POST /api/imports/{ImportId}/run", _ => Json(HttpStatusCode.Accepted, Uploaded() with { Status = "running", Progress = new ImportProgress(1, 3) }));
+            [Wire.Row(4, ["Cy", "12", ""], null, null, ["column 'Mobile': '12' is not a phone number."])])));
+        _api.On($"POST /api/imports/{ImportId}/run", _ => Json(HttpStatusCode.Accepted, Uploaded() with { Status = "running", Progress = Wire.Progress(1, 3) }));
         var polls = 0;
         _api.On($"GET /api/imports/{ImportId}", _ => Json(HttpStatusCode.OK, ++polls < 2
-            ? Uploaded() with { Status = "running", Progress = new ImportProgress(2, 3) }
-            : Uploaded() with { Status = "finished", Progress = new ImportProgress(3, 3), Counts = new ImportCounts(1, 1, 0, 1) }));
+            ? Uploaded() with { Status = "running", Progress = Wire.Progress(2, 3) }
+            : Uploaded() with { Status = "finished", Progress = Wire.Progress(3, 3), Counts = Wire.Counts(1, 1, 0, 1) }));
 
         var wizard = Render<ImportWizard>();
         wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\nAnn,+1 415 555 0100,vip\n", "people.csv"));
@@ -94,7 +95,7 @@ public sealed class ImportWizardTests : BunitContext
     public void A_file_that_is_not_utf8_is_uploaded_again_with_the_conversion_the_user_chose()
     {
         _api.On("POST /api/imports", body => body.Contains("name=convertFrom", StringComparison.Ordinal)
-            ? Json(HttpStatusCode.Created, Uploaded() with { Encoding = new ImportEncoding("not-utf-8", "windows-1252", 2, "It is converted from windows-1252, as you confirmed.") })
+            ? Json(HttpStatusCode.Created, Uploaded() with { Encoding = Wire.Encoding("not-utf-8", "windows-1252", 2, "It is converted from windows-1252, as you confirmed.") })
             : Problem((HttpStatusCode)422, """{"title":"The file cannot be imported","status":422,"detail":"This file is not UTF-8: it looks like windows-1252 (first non-UTF-8 byte on line 2).","code":"not_utf8","encoding":{"verdict":"not-utf-8","name":"windows-1252","firstBadLine":2,"message":"This file is not UTF-8: it looks like windows-1252 (first non-UTF-8 byte on line 2)."}}"""));
 
         var wizard = Render<ImportWizard>();
@@ -117,7 +118,7 @@ public sealed class ImportWizardTests : BunitContext
     {
         _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
         _api.On($"PUT /api/imports/{ImportId}/analysis", body => Json(HttpStatusCode.OK, body.Contains("\"hasHeader\":false", StringComparison.Ordinal)
-            ? Uploaded() with { HasHeader = false, RowCount = 4, Columns = [new(0, "Column 1", ["Name"]), new(1, "Column 2", ["Mobile"]), new(2, "Column 3", ["Labels"])] }
+            ? Uploaded() with { HasHeader = false, RowCount = 4, Columns = [Wire.Column(0, "Column 1", ["Name"]), Wire.Column(1, "Column 2", ["Mobile"]), Wire.Column(2, "Column 3", ["Labels"])] }
             : Uploaded()));
 
         var wizard = Render<ImportWizard>();
@@ -137,7 +138,7 @@ public sealed class ImportWizardTests : BunitContext
     {
         _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
         _api.On($"PUT /api/imports/{ImportId}/analysis", body => Json(HttpStatusCode.OK, body.Contains("\"delimiter\":\"semicolon\"", StringComparison.Ordinal)
-            ? Uploaded() with { Delimiter = "semicolon", Columns = [new(0, "Name, full", ["Lee, Ann"]), new(1, "Mobile", ["+1 415 555 0100"])] }
+            ? Uploaded() with { Delimiter = "semicolon", Columns = [Wire.Column(0, "Name, full", ["Lee, Ann"]), Wire.Column(1, "Mobile", ["+1 415 555 0100"])] }
             : Uploaded()));
 
         var wizard = Render<ImportWizard>();
@@ -158,15 +159,15 @@ public sealed class ImportWizardTests : BunitContext
     private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
         wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == text).Click();
 
-    private static ImportDetails Uploaded() => new(
-        ImportId, "people.csv", 120, ImportDetails.Uploaded, DateTimeOffset.UtcNow, new ImportEncoding("utf-8", "UTF-8", null, "UTF-8"), "comma", true, true,
-        [new(0, "Name", ["Ann", "Bob"]), new(1, "Mobile", ["+1 415 555 0100"]), new(2, "Labels", ["vip"])], 3, [],
-        new ImportMapping(["name", "phone", "tags"], true, "US", "remembered"),
-        [new("name", "Name"), new("phone", "Phone (primary)"), new("phone_additional", "Phone (additional)"), new("email", "Email"), new("tags", "Tags"), new("ignore", "Don't import")],
-        new ImportProgress(0, 3), ImportCounts.Zero, null, null, null, "wizard");
+    private static ImportResponse Uploaded() => Wire.Import(
+        ImportId, "people.csv", 120, ImportStatus.Uploaded, DateTimeOffset.UtcNow, Wire.Encoding("utf-8", "UTF-8", null, "UTF-8"), "comma", true, true,
+        [Wire.Column(0, "Name", ["Ann", "Bob"]), Wire.Column(1, "Mobile", ["+1 415 555 0100"]), Wire.Column(2, "Labels", ["vip"])], 3, [],
+        Wire.Mapping(["name", "phone", "tags"], true, "US", "remembered"),
+        [Wire.Target("name", "Name"), Wire.Target("phone", "Phone (primary)"), Wire.Target("phone_additional", "Phone (additional)"), Wire.Target("email", "Email"), Wire.Target("tags", "Tags"), Wire.Target("ignore", "Don't import")],
+        Wire.Progress(0, 3), Wire.Counts(0, 0, 0, 0), null, null, null, "wizard");
 
     private static HttpResponseMessage Json(HttpStatusCode status, object body) =>
-        new(status) { Content = new StringContent(JsonSerializer.Serialize(body, VeloApi.Json), Encoding.UTF8, "application/json") };
+        new(status) { Content = new StringContent(JsonSerializer.Serialize(body, VeloApiClient.Json), Encoding.UTF8, "application/json") };
 
     private static HttpResponseMessage Problem(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/problem+json") };

@@ -1,4 +1,5 @@
 using Bunit;
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Import;
 using Xunit;
@@ -7,25 +8,25 @@ namespace VeloConnect.Web.Tests.Import;
 
 public sealed class MappingTableTests : BunitContext
 {
-    private static readonly ImportColumn[] Columns =
+    private static readonly ColumnResponse[] Columns =
     [
-        new(0, "Full name", ["Ada Lovelace", "Alan Turing"]),
-        new(1, "Mobile", ["+44 20 7946 0958", "020 7946 0000"]),
-        new(2, "Birthday", ["1815-12-10", ""]),
-        new(3, "Notes", ["met at the fair", "call back"]),
+        Wire.Column(0, "Full name", ["Ada Lovelace", "Alan Turing"]),
+        Wire.Column(1, "Mobile", ["+44 20 7946 0958", "020 7946 0000"]),
+        Wire.Column(2, "Birthday", ["1815-12-10", ""]),
+        Wire.Column(3, "Notes", ["met at the fair", "call back"]),
     ];
 
     // Deliberately out of order: the table lists built-in fields first, then custom fields, then Don't import.
-    private static readonly ImportTarget[] Targets =
+    private static readonly TargetResponse[] Targets =
     [
-        new("field:birthday", "Birthday"),
-        new("ignore", "Don't import"),
-        new("name", "Name"),
-        new("phone", "Phone (primary)"),
-        new("field:plan", "Plan"),
-        new("phone_additional", "Phone (additional)"),
-        new("email", "Email"),
-        new("tags", "Tags"),
+        Wire.Target("field:birthday", "Birthday"),
+        Wire.Target("ignore", "Don't import"),
+        Wire.Target("name", "Name"),
+        Wire.Target("phone", "Phone (primary)"),
+        Wire.Target("field:plan", "Plan"),
+        Wire.Target("phone_additional", "Phone (additional)"),
+        Wire.Target("email", "Email"),
+        Wire.Target("tags", "Tags"),
     ];
 
     private IRenderedComponent<MappingTable> Render(

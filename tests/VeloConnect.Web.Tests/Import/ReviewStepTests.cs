@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FluentUI.AspNetCore.Components;
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Import;
 using Xunit;
@@ -9,18 +10,18 @@ namespace VeloConnect.Web.Tests.Import;
 
 public sealed class ReviewStepTests : BunitContext
 {
-    private static readonly ImportReview Review = new(
+    private static readonly ReviewResult Review = Wire.Review(
         Rows: 2345,
-        Counts: new ImportCounts(1200, 1100, 40, 5),
-        Warnings: [new ImportReviewWarning(7, "The email belongs to contact Bob; it is left where it is.")],
+        Counts: Wire.Counts(1200, 1100, 40, 5),
+        Warnings: [Wire.Warning(7, "The email belongs to contact Bob; it is left where it is.")],
         WarningCount: 1,
-        Added: [new ImportReviewRow(2, ["Ada Lovelace", "+442079460958", ""], null, null, [])],
-        Updated: [new ImportReviewRow(3, ["Alan Turing", "+442079460000", "alan@example.com"], Guid.NewGuid(), null, [])],
-        Skipped: [new ImportReviewRow(9, ["Ada again", "+442079460958", ""], null, 2, [])],
+        Added: [Wire.Row(2, ["Ada Lovelace", "+442079460958", ""], null, null, [])],
+        Updated: [Wire.Row(3, ["Alan Turing", "+442079460000", "alan@example.com"], Guid.NewGuid(), null, [])],
+        Skipped: [Wire.Row(9, ["Ada again", "+442079460958", ""], null, 2, [])],
         Invalid:
         [
-            new ImportReviewRow(4, ["No Identifier", "", ""], null, null, ["No phone and no email: one of them is needed to match contacts."]),
-            new ImportReviewRow(6, ["Bad Phone", "12", "not-an-email"], null, null, ["'12' is not a phone number.", "'not-an-email' is not an email address."]),
+            Wire.Row(4, ["No Identifier", "", ""], null, null, ["No phone and no email: one of them is needed to match contacts."]),
+            Wire.Row(6, ["Bad Phone", "12", "not-an-email"], null, null, ["'12' is not a phone number.", "'not-an-email' is not an email address."]),
         ]);
 
     private static readonly string[] Headers = ["Full name", "Mobile", "E-mail"];
@@ -100,7 +101,7 @@ public sealed class ReviewStepTests : BunitContext
     [Fact]
     public void A_count_of_zero_has_no_rows_to_show()
     {
-        var review = Review with { Counts = new ImportCounts(3, 0, 0, 0), Updated = [], Skipped = [], Invalid = [] };
+        var review = Review with { Counts = Wire.Counts(3, 0, 0, 0), Updated = [], Skipped = [], Invalid = [] };
         var step = Render<ReviewStep>(parameters => parameters.Add(p => p.Review, review));
 
         Assert.Equal("0", step.Find("#review-invalid").TextContent.Trim());
@@ -125,7 +126,7 @@ public sealed class ReviewStepTests : BunitContext
     [Fact]
     public void While_running_shows_the_rows_done_of_the_total_and_no_run_button()
     {
-        var step = Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, new ImportProgress(1234, 5000)));
+        var step = Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, Wire.Progress(1234, 5000)));
 
         var progress = step.Find("#import-progress");
         Assert.Contains("1,234 of 5,000 rows", progress.TextContent);
@@ -139,12 +140,12 @@ public sealed class ReviewStepTests : BunitContext
     public void While_its_silo_is_gone_says_it_waits_for_a_silo_since_it_stalled()
     {
         var stalledAt = new DateTimeOffset(2026, 3, 31, 14, 12, 0, TimeSpan.Zero);
-        var step = Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, new ImportProgress(1234, 5000)).Add(x => x.StalledAt, stalledAt));
+        var step = Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, Wire.Progress(1234, 5000)).Add(x => x.StalledAt, stalledAt));
 
         var waiting = step.Find("#import-progress .waiting-for-silo");
         Assert.Contains("Waiting for a silo since 2026-03-31 14:12 UTC", waiting.TextContent);
         Assert.Contains("resumes where it stopped", waiting.TextContent);
-        Assert.Empty(Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, new ImportProgress(1234, 5000))).FindAll(".waiting-for-silo"));
+        Assert.Empty(Render(p => p.Add(x => x.Running, true).Add(x => x.Progress, Wire.Progress(1234, 5000))).FindAll(".waiting-for-silo"));
     }
 
     [Fact]
@@ -152,7 +153,7 @@ public sealed class ReviewStepTests : BunitContext
     {
         var id = Guid.NewGuid();
         var step = Render(p => p
-            .Add(x => x.Final, Finished(id, new ImportCounts(1201, 1099, 40, 5)))
+            .Add(x => x.Final, Finished(id, Wire.Counts(1201, 1099, 40, 5)))
             .Add(x => x.ErrorReportHref, $"/files/imports/{id}/errors.csv"));
 
         var done = step.Find("#import-done");
@@ -172,7 +173,7 @@ public sealed class ReviewStepTests : BunitContext
     public void Once_done_import_another_file_raises_start_over()
     {
         var startOvers = 0;
-        var step = Render(p => p.Add(x => x.Final, Finished(Guid.NewGuid(), new ImportCounts(3, 0, 0, 0))).Add(x => x.OnStartOver, () => startOvers++));
+        var step = Render(p => p.Add(x => x.Final, Finished(Guid.NewGuid(), Wire.Counts(3, 0, 0, 0))).Add(x => x.OnStartOver, () => startOvers++));
 
         step.FindAll("#import-done button").Single(b => b.TextContent.Trim() == "Import another file").Click();
 
@@ -184,7 +185,7 @@ public sealed class ReviewStepTests : BunitContext
     {
         var id = Guid.NewGuid();
         var step = Render(p => p
-            .Add(x => x.Final, Finished(id, new ImportCounts(3, 1, 0, 0)))
+            .Add(x => x.Final, Finished(id, Wire.Counts(3, 1, 0, 0)))
             .Add(x => x.ErrorReportHref, $"/files/imports/{id}/errors.csv"));
 
         Assert.DoesNotContain(step.FindAll("#import-done a"), a => a.TextContent.Contains("Error report", StringComparison.Ordinal));
@@ -193,15 +194,15 @@ public sealed class ReviewStepTests : BunitContext
     [Fact]
     public void A_failed_import_says_so_with_its_error()
     {
-        var failed = Finished(Guid.NewGuid(), new ImportCounts(10, 0, 0, 0)) with { Status = ImportDetails.Failed, Error = "The database went away." };
+        var failed = Finished(Guid.NewGuid(), Wire.Counts(10, 0, 0, 0)) with { Status = ImportStatus.Failed, Error = "The database went away." };
         var step = Render(p => p.Add(x => x.Final, failed));
 
         Assert.Empty(step.FindAll("#import-done"));
         Assert.Contains("The database went away.", step.Find("#import-failed").TextContent);
     }
 
-    private static ImportDetails Finished(Guid id, ImportCounts counts) => new(
-        id, "contacts.csv", 1024, ImportDetails.Finished, DateTimeOffset.UtcNow, new ImportEncoding("utf-8", "UTF-8", null, ""), "comma",
-        true, true, [], counts.Total, [], null, [], new ImportProgress(counts.Total, counts.Total), counts, DateTimeOffset.UtcNow,
+    private static ImportResponse Finished(Guid id, ImportCounts counts) => Wire.Import(
+        id, "contacts.csv", 1024, ImportStatus.Finished, DateTimeOffset.UtcNow, Wire.Encoding("utf-8", "UTF-8", null, ""), "comma",
+        true, true, [], counts.Total!.Value, [], null, [], Wire.Progress(counts.Total!.Value, counts.Total!.Value), counts, DateTimeOffset.UtcNow,
         DateTimeOffset.UtcNow, null, "wizard");
 }

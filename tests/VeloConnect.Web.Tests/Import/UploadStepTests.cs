@@ -3,6 +3,7 @@ using System.Text;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FluentUI.AspNetCore.Components;
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Import;
 using Xunit;
@@ -78,7 +79,7 @@ public sealed class UploadStepTests : BunitContext
     {
         var converted = Analysed() with
         {
-            Encoding = new ImportEncoding("not-utf-8", "windows-1252", 3, "It is converted from windows-1252, as you confirmed."),
+            Encoding = Wire.Encoding("not-utf-8", "windows-1252", 3, "It is converted from windows-1252, as you confirmed."),
         };
         var step = Render<UploadStep>(p => p.Add(x => x.Import, converted).Add(x => x.ConvertFrom, "windows-1252"));
 
@@ -86,10 +87,10 @@ public sealed class UploadStepTests : BunitContext
         Assert.Equal("windows-1252", step.Find("#import-convert-from option[selected]").GetAttribute("value"));
     }
 
-    private static ImportDetails Analysed() => new(
-        Guid.NewGuid(), "contacts.csv", 40_000, ImportDetails.Uploaded, DateTimeOffset.UtcNow, new ImportEncoding("utf-8", "UTF-8", null, "UTF-8"),
-        "semicolon", true, true, [new ImportColumn(0, "Name", ["Ann"]), new ImportColumn(1, "Phone", ["+1 415 555 0100"])], 1234,
-        [new ImportProblem("ragged_rows", "Row 7 has 5 cells; the header has 4.", 7)], null, [], new ImportProgress(0, 1234), ImportCounts.Zero,
+    private static ImportResponse Analysed() => Wire.Import(
+        Guid.NewGuid(), "contacts.csv", 40_000, ImportStatus.Uploaded, DateTimeOffset.UtcNow, Wire.Encoding("utf-8", "UTF-8", null, "UTF-8"),
+        "semicolon", true, true, [Wire.Column(0, "Name", ["Ann"]), Wire.Column(1, "Phone", ["+1 415 555 0100"])], 1234,
+        [Wire.Problem("ragged_rows", "Row 7 has 5 cells; the header has 4.", 7)], null, [], Wire.Progress(0, 1234), Wire.Counts(0, 0, 0, 0),
         null, null, null, "wizard");
 
     private static async Task<ApiProblemException> ProblemAsync(string json)

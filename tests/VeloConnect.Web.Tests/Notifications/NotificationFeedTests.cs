@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Logging.Abstractions;
+using VeloConnect.Client;
 using VeloConnect.Web.Account;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Notifications;

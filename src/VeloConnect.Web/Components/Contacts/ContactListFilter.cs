@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using VeloConnect.Client;
+using VeloConnect.Web.Api;
 
 namespace VeloConnect.Web.Components.Contacts;
 
@@ -84,6 +86,34 @@ public sealed class ContactListFilter
 
         return query;
     }
+
+    /// <summary>GET /api/contacts: a page of the contacts this filter selects.</summary>
+    public Task<ContactListResponse> ListAsync(VeloApiClient api, string? cursor, int limit, CancellationToken cancellationToken) =>
+        VeloApi.WithNamedFiltersAsync(NamedFilters(), () => api.ListContactsAsync(
+            cursor, limit, Tag, Text(Source), Text(AssignedAgent), Text(CreatedFrom), Text(CreatedTo), Text(LastActivityFrom), Text(LastActivityTo), Text(Q), cancellationToken));
+
+    /// <summary>GET /api/contacts/count: how many contacts this filter selects.</summary>
+    public Task<ContactCountResponse> CountAsync(VeloApiClient api, CancellationToken cancellationToken) =>
+        VeloApi.WithNamedFiltersAsync(NamedFilters(), () => api.CountContactsAsync(
+            Tag, Text(Source), Text(AssignedAgent), Text(CreatedFrom), Text(CreatedTo), Text(LastActivityFrom), Text(LastActivityTo), Text(Q), cancellationToken));
+
+    /// <summary>DELETE /api/contacts: deletes what this filter selects (with confirm=all, which the API asks for, when it selects every contact).</summary>
+    public Task<DeleteContactsResponse> DeleteAsync(VeloApiClient api, CancellationToken cancellationToken) =>
+        VeloApi.WithNamedFiltersAsync(NamedFilters(), () => api.DeleteContactsByFilterAsync(
+            IsEmpty ? "all" : null, Tag, Text(Source), Text(AssignedAgent), Text(CreatedFrom), Text(CreatedTo), Text(LastActivityFrom), Text(LastActivityTo), Text(Q), cancellationToken));
+
+    /// <summary>POST /api/exports: an export of what this filter selects, as <paramref name="format"/> (csv or json).</summary>
+    public Task<ExportResponse> ExportAsync(VeloApiClient api, string format, CancellationToken cancellationToken) =>
+        VeloApi.WithNamedFiltersAsync(NamedFilters(), () => api.StartExportAsync(
+            format, Tag, Text(Source), Text(AssignedAgent), Text(CreatedFrom), Text(CreatedTo), Text(LastActivityFrom), Text(LastActivityTo), Text(Q), cancellationToken));
+
+    private IReadOnlyList<string>? Tag => TagList is { Count: > 0 } tags ? tags : null;
+
+    private static string? Text(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The field and opt-in filters (their names vary, so the typed methods do not take them).</summary>
+    private IReadOnlyList<KeyValuePair<string, string>> NamedFilters() =>
+        [.. ToQuery().Where(p => p.Key.StartsWith(FieldPrefix, StringComparison.Ordinal) || p.Key.StartsWith(OptInPrefix, StringComparison.Ordinal))];
 
     /// <summary>"name=value&amp;…" with every part escaped; empty when there is no filter.</summary>
     public string ToQueryString() => Join(ToQuery());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VeloConnect.Client;
 using VeloConnect.Web.Api;
 
 namespace VeloConnect.Web.Components.Exports;
@@ -21,23 +22,23 @@ public static class ExportText
 
     public static string Format(string format) => format.ToUpperInvariant();
 
-    public static string Status(ExportItem export) => export.Status switch
+    public static string Status(ExportResponse export) => export.Status switch
     {
-        ExportItem.Running when export.WaitingForSilo => "Waiting for a silo",
-        ExportItem.Running => "Running",
-        ExportItem.Ready => "Ready",
-        ExportItem.Failed => "Failed",
-        ExportItem.Expired => "Expired",
+        ExportStatus.Running when export.WaitingForSilo => "Waiting for a silo",
+        ExportStatus.Running => "Running",
+        ExportStatus.Ready => "Ready",
+        ExportStatus.Failed => "Failed",
+        ExportStatus.Expired => "Expired",
         _ => export.Status,
     };
 
     /// <summary>"1,234 of 5,000 contacts written", or "Starting…" before the export knows its total.</summary>
-    public static string Progress(ExportItem export) => export.TotalRows is { } total
+    public static string Progress(ExportResponse export) => export.TotalRows is { } total
         ? $"{Count(export.Rows)} of {Count(total)} contacts written"
         : "Starting…";
 
     /// <summary>0-100 once the total is known.</summary>
-    public static int? Percent(ExportItem export) => export.TotalRows is > 0 and var total
+    public static int? Percent(ExportResponse export) => export.TotalRows is > 0 and var total
         ? (int)Math.Clamp(export.Rows * 100 / total, 0, 100)
         : null;
 }

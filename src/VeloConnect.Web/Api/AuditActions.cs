@@ -1,11 +1,4 @@
-using System.Text.Json;
-
-namespace VeloConnect.Web.Api.Audit;
-
-/// <summary>One audit-log row as GET /api/audit lists it; details are the action's own JSON.</summary>
-public sealed record AuditLogEntry(long Id, DateTimeOffset At, Guid? UserId, string Action, string? EntityType, string? EntityId, JsonElement Details);
-
-public sealed record AuditLogPage(IReadOnlyList<AuditLogEntry> Items, long? NextBefore);
+namespace VeloConnect.Web.Api;
 
 /// <summary>The actions the API writes, with the words a user reads; unknown actions show as written.</summary>
 public static class AuditActions

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using VeloConnect.Client;
+
+namespace VeloConnect.Web.Api;
+
+// What the pages ask of the API's answers (the generated client's types), in the words the pages use. The wire contract
+// itself is the client's: nothing here copies a field of it.
+
+/// <summary>The states of an import (ImportResponse.Status).</summary>
+public static class ImportStatus
+{
+    public const string Uploaded = "uploaded";
+    public const string Running = "running";
+    public const string Finished = "finished";
+    public const string Failed = "failed";
+
+    /// <summary>The API keeps an import revertible for this long after it finished.</summary>
+    public static readonly TimeSpan UndoWindow = TimeSpan.FromDays(30);
+}
+
+/// <summary>The states of an export (ExportResponse.Status).</summary>
+public static class ExportStatus
+{
+    public const string Running = "running";
+    public const string Ready = "ready";
+    public const string Failed = "failed";
+    public const string Expired = "expired";
+}
+
+/// <summary>The states of an import's revert (ImportRevertResponse.Status).</summary>
+public static class RevertStatus
+{
+    public const string Running = "running";
+    public const string Finished = "finished";
+    public const string Failed = "failed";
+}
+
+/// <summary>The mapping dropdown's values (TargetResponse.Value) the pages treat apart.</summary>
+public static class ImportTargets
+{
+    public const string Ignore = "ignore";
+    public const string FieldPrefix = "field:";
+
+    /// <summary>The dropdown's choice for a custom field.</summary>
+    public static TargetResponse For(FieldResponse field) => new() { Value = FieldPrefix + field.Key, Label = field.Label };
+}
+
+public static class ContractWords
+{
+    /// <summary>The file's encoding verdict of a file that is not UTF-8 (EncodingResponse.Verdict).</summary>
+    public const string NotUtf8 = "not-utf-8";
+
+    extension(EncodingResponse encoding)
+    {
+        public bool IsUtf8 => encoding.Verdict is "utf-8" or "utf-8-bom";
+    }
+
+    extension(TargetResponse target)
+    {
+        public bool IsIgnore => target.Value == ImportTargets.Ignore;
+
+        public bool IsCustomField => target.Value.StartsWith(ImportTargets.FieldPrefix, StringComparison.Ordinal);
+
+        public bool IsBuiltIn => !target.IsIgnore && !target.IsCustomField;
+    }
+
+    extension(ImportResponse import)
+    {
+        public bool IsOver => import.Status is ImportStatus.Finished or ImportStatus.Failed;
+
+        public bool HasErrorRows => import.Counts.Skipped + import.Counts.Invalid > 0;
+
+        public bool IsCommandLine => import.Kind == "command_line";
+
+        public bool CanUndoAt(DateTimeOffset now) =>
+            import.Status == ImportStatus.Finished && import.FinishedAt is { } finished && now - finished <= ImportStatus.UndoWindow;
+    }
+
+    extension(AuditEntry entry)
+    {
+        /// <summary>The action's own JSON, as written.</summary>
+        public JsonElement DetailsJson => JsonSerializer.SerializeToElement(entry.Details, VeloApiClient.Json);
+    }
+
+    extension(ExportResponse export)
+    {
+        /// <summary>The filter the export recorded (name to a value or an array of values).</summary>
+        public JsonElement FilterJson => JsonSerializer.SerializeToElement(export.Filter, VeloApiClient.Json);
+
+        public bool IsRunning => export.Status == ExportStatus.Running;
+
+        public bool IsReady => export.Status == ExportStatus.Ready;
+    }
+}
