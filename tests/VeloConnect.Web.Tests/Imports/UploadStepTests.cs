@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FluentUI.AspNetCore.Components;
 using VeloConnect.Client;
 using VeloConnect.Web.Api;
-using VeloConnect.Web.Components.Import;
+using VeloConnect.Web.Components.Imports;
 using Xunit;
 
-namespace VeloConnect.Web.Tests.Import;
+namespace VeloConnect.Web.Tests.Imports;
 
 public sealed class UploadStepTests : BunitContext
 {

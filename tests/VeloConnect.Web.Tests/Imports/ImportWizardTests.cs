@@ -12,7 +12,7 @@ using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Pages;
 using Xunit;
 
-namespace VeloConnect.Web.Tests.Import;
+namespace VeloConnect.Web.Tests.Imports;
 
 /// <summary>The wizard page against a stand-in for the API: what it sends at each step and what it shows of the answers.</summary>
 public sealed class ImportWizardTests : BunitContext

@@ -1,10 +1,10 @@
 using Bunit;
 using VeloConnect.Client;
 using VeloConnect.Web.Api;
-using VeloConnect.Web.Components.Import;
+using VeloConnect.Web.Components.Imports;
 using Xunit;
 
-namespace VeloConnect.Web.Tests.Import;
+namespace VeloConnect.Web.Tests.Imports;
 
 public sealed class MappingTableTests : BunitContext
 {

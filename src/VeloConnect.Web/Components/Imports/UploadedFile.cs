@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components.Forms;
 
-namespace VeloConnect.Web.Components.Import;
+namespace VeloConnect.Web.Components.Imports;
 
 /// <summary>
 /// The chosen file, copied from the browser once into a temporary file so it can be uploaded again with other choices
