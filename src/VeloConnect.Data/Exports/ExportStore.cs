@@ -3,7 +3,6 @@ using Npgsql;
 using VeloConnect.ContactRules.Exports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Jobs;
-using VeloConnect.Data.Notifications;
 
 namespace VeloConnect.Data.Exports;
 
@@ -80,7 +79,7 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
     /// notification, in one transaction; false (nothing written) when it was no longer running.
     /// </summary>
     public Task<bool> FinishAsync(ExportRecord export, long rows, long bytes, string fileName, DateTimeOffset finishedAt, DateTimeOffset expiresAt,
-        NotificationText notification, CancellationToken cancellationToken = default) =>
+        Notifications.NotificationText notification, CancellationToken cancellationToken = default) =>
         EndAsync(export, """
             update exports set status = 'ready', rows = @rows, bytes = @bytes, file_name = @file, finished_at = @finished, expires_at = @expires, error = null
             where id = @id and status = 'running'
@@ -93,7 +92,7 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
     /// Marks a running export failed with its audit row and its user's notification, in one transaction; false (nothing
     /// written) when it was no longer running: an export fails, and says so, at most once, and never once it is ready.
     /// </summary>
-    public Task<bool> FailAsync(ExportRecord export, string error, NotificationText notification, CancellationToken cancellationToken = default) =>
+    public Task<bool> FailAsync(ExportRecord export, string error, Notifications.NotificationText notification, CancellationToken cancellationToken = default) =>
         EndAsync(export, "update exports set status = 'failed', error = @error, finished_at = now() where id = @id and status = 'running'", [("error", error)],
             "export.failed", new() { ["format"] = ExportFormats.Name(export.Format), ["filter"] = export.FilterQuery, ["error"] = error },
             notification, cancellationToken);
@@ -103,7 +102,7 @@ public sealed class ExportStore(NpgsqlDataSource dataSource)
     /// transaction. A notification the database refuses is left out rather than keeping the export from ending.
     /// </summary>
     private async Task<bool> EndAsync(ExportRecord export, string update, (string Name, object Value)[] parameters, string action, Dictionary<string, object?> details,
-        NotificationText notification, CancellationToken cancellationToken)
+        Notifications.NotificationText notification, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
