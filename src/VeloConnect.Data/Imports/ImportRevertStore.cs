@@ -175,54 +175,25 @@ public sealed class ImportRevertStore(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Marks the revert finished, with its audit row (<c>import.reverted</c>, the counts) and the user's notification in
-    /// the same transaction. False (and nothing written) when it was finished already: a revert is announced once.
+    /// Ends a running revert, finished (<paramref name="error"/> null) or failed with the error that stopped it, with
+    /// its audit row and its user's notification (<paramref name="announcement"/>, worded by the workflow) in the same
+    /// transaction. False (and nothing written) when it was not running: a revert is announced once. What a failed
+    /// revert decided so far stays done.
     /// </summary>
-    public async Task<bool> FinishAsync(ImportRevertRecord revert, string fileName, CancellationToken cancellationToken = default)
+    public async Task<bool> EndAsync(ImportRevertRecord revert, string? error, Announcement announcement, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await EndAsync(connection, transaction, revert.ImportId, RevertStatus.Finished, null, cancellationToken))
+        if (!await EndAsync(connection, transaction, revert.ImportId, error is null ? RevertStatus.Finished : RevertStatus.Failed, error, cancellationToken))
         {
             return false;
         }
 
-        var counts = revert.Counts;
-        await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "import", revert.ImportId.ToString(),
-            new Dictionary<string, object?>
-            {
-                ["file"] = fileName,
-                ["deleted"] = counts.Deleted,
-                ["restored"] = counts.Restored,
-                ["kept"] = counts.Kept,
-                ["unchanged"] = counts.Unchanged,
-            }, cancellationToken);
-        var summary = $"{counts.Deleted:N0} contacts deleted, {counts.Restored:N0} restored, {counts.Kept:N0} kept because they changed since";
-        await NotificationStore.TryAddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.reverted", "Import reverted",
-            $"{fileName}: {summary}.", $"/imports/{revert.ImportId}/revert", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// Marks a running revert failed with the error that stopped it, with an audit row and a notification to its user (one
-    /// transaction); false when it was not running. What it decided so far stays done.
-    /// </summary>
-    public async Task<bool> FailAsync(ImportRevertRecord revert, string fileName, string error, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await EndAsync(connection, transaction, revert.ImportId, RevertStatus.Failed, error, cancellationToken))
-        {
-            return false;
-        }
-
-        var counts = revert.Counts;
-        await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "import", revert.ImportId.ToString(),
-            new Dictionary<string, object?> { ["file"] = fileName, ["error"] = error, ["done"] = counts.Done, ["total"] = revert.Total }, cancellationToken);
-        await NotificationStore.TryAddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, "import.revert_failed", "Import revert failed",
-            $"{fileName}: the revert stopped ({error}) after {counts.Done:N0} of {revert.Total:N0} contacts; what it did stays done. Ask for the revert again to continue.",
-            $"/imports/{revert.ImportId}/revert", cancellationToken);
+        await AuditLog.WriteAsync(connection, transaction, revert.WorkspaceId, revert.UserId, announcement.AuditAction, "import", revert.ImportId.ToString(),
+            announcement.AuditDetails, cancellationToken);
+        var notification = announcement.Notification;
+        await NotificationStore.TryAddAsync(connection, transaction, revert.WorkspaceId, revert.UserId, notification.Kind, notification.Title,
+            notification.Message, notification.Link, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -6,6 +6,7 @@ using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Contacts;
 using VeloConnect.Data.Imports;
 using VeloConnect.Grains.Jobs;
+using VeloConnect.Workflows.Imports;
 using VeloConnect.Workflows.Telemetry;
 
 namespace VeloConnect.Grains.Imports;
@@ -69,7 +70,7 @@ public sealed partial class ImportRevertGrain(
             // What was decided stays done; asking for the revert again continues with the rest.
             if (await reverts.GetAsync(import.WorkspaceId, importId) is { } revert)
             {
-                await reverts.FailAsync(revert, import.FileName, e.Message);
+                await reverts.EndAsync(revert, e.Message, RevertAnnouncement.Failed(revert, import.FileName, e.Message));
             }
         });
     }
@@ -86,7 +87,7 @@ public sealed partial class ImportRevertGrain(
         }
 
         var revert = (await reverts.GetAsync(import.WorkspaceId, importId))!;
-        if (await reverts.FinishAsync(revert, import.FileName))
+        if (await reverts.EndAsync(revert, null, RevertAnnouncement.Finished(revert, import.FileName)))
         {
             var counts = revert.Counts;
             run?.SetTag("import.revert.deleted", counts.Deleted);
