@@ -92,6 +92,26 @@ public sealed class ImportUploadLifecycleTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_mapping_stored_in_the_old_shape_with_its_own_header_flag_still_loads_reviews_and_runs()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var id = Guid.Parse(await ws.Http.UploadAndMapAsync("Name,Phone\nAnn,+14155550197\n"));
+        await using (var command = fixture.DataSource.CreateCommand(
+            "update imports set mapping = '{\"columns\":[\"name\",\"phone\"],\"hasHeader\":true,\"region\":\"US\"}'::jsonb where id = @id"))
+        {
+            command.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var loaded = await ReadAsync(await ws.Http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK);
+        Assert.Equal(["name", "phone"], loaded["mapping"]!["columns"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(("confirmed", true), (loaded["mapping"]!["source"]!.GetValue<string>(), loaded["mapping"]!["hasHeader"]!.GetValue<bool>()));
+        await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        Assert.Equal("reviewed", (await ReadAsync(await ws.Http.GetAsync($"/api/imports/{id}"), HttpStatusCode.OK))["stage"]!.GetValue<string>());
+        Assert.Equal((1, 0, 0, 0), ImportTestSupport.Counts(await ws.Http.RunToEndAsync(id.ToString())));
+    }
+
+    [Fact]
     public async Task An_upload_not_run_can_be_discarded_and_a_run_import_cannot()
     {
         var ws = await fixture.NewWorkspaceAsync();

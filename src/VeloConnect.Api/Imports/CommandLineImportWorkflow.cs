@@ -38,7 +38,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
             return refused;
         }
 
-        var reader = new RowReader(import.Mapping!.ToMapping(), [.. import.Analysis.Columns.Select(c => c.Header)], await fields.ListAsync(user.WorkspaceId));
+        var reader = new RowReader(import.Mapping!, [.. import.Analysis.Columns.Select(c => c.Header)], await fields.ListAsync(user.WorkspaceId));
         var rows = new List<ImportRowItem>(items.Count);
         var seen = new HashSet<int>();
         for (var index = 0; index < items.Count; index++)

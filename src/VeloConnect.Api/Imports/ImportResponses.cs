@@ -12,7 +12,12 @@ public sealed record ColumnResponse(int Index, string Header, IReadOnlyList<stri
 
 public sealed record ProblemResponse(string Code, string Message, long? Line);
 
-public sealed record MappingResponse(IReadOnlyList<string> Columns, bool HasHeader, string Region, string Source);
+/// <summary>A mapping on the wire: the targets in their API spelling ("name", "phone", "field:tier", …).</summary>
+public sealed record MappingResponse(IReadOnlyList<string> Columns, bool HasHeader, string Region, string Source)
+{
+    public static MappingResponse From(ImportMapping mapping, string source) =>
+        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source);
+}
 
 public sealed record TargetResponse(string Value, string Label);
 

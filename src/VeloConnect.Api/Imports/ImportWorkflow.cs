@@ -72,7 +72,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return refused;
         }
 
-        var asked = new ReadingOptions(reading.HasHeader ?? import.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom);
+        var asked = new ReadingOptions(reading.HasHeader ?? import.Analysis.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom);
         SniffResult analysis;
         await using (var stream = await imports.OpenFileAsync(id, cancellationToken))
         {
@@ -105,7 +105,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var analysis = import.Analysis;
-        var hasHeader = body?.HasHeader ?? import.HasHeader;
+        var hasHeader = body?.HasHeader ?? analysis.HasHeader;
         if (hasHeader != analysis.HasHeader)
         {
             // The header choice changes the columns' names and the row count: analyse the stored file again, streamed from the
@@ -127,19 +127,18 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return new ImportRefusal(StatusCodes.Status400BadRequest, "Invalid mapping", "", Errors: errors);
         }
 
-        var stored = StoredMapping.From(mapping);
-        if (!await imports.SetMappingAsync(user.WorkspaceId, id, stored, analysis, cancellationToken))
+        if (!await imports.SetMappingAsync(user.WorkspaceId, id, mapping, analysis, cancellationToken))
         {
             return ImportRefusal.Conflict("Import already run", "This import has started; its mapping can no longer change.");
         }
 
         if (hasHeader)
         {
-            await memory.RememberAsync(user.WorkspaceId, MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]), stored);
+            await memory.RememberAsync(user.WorkspaceId, MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]), mapping);
         }
 
         var updated = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
-        return ImportResponse.From(updated, Confirmed(stored), workspaceFields, liveness.Value);
+        return ImportResponse.From(updated, Confirmed(updated.Mapping!), workspaceFields, liveness.Value);
     }
 
     public async Task<Outcome<ReviewResult>> ReviewAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
@@ -159,11 +158,11 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         ReviewResult result;
         await using (var file = await imports.OpenFileAsync(id, cancellationToken))
         {
-            result = await review.ReviewAsync(import, file, import.Mapping!.ToMapping(), workspaceFields, cancellationToken);
+            result = await review.ReviewAsync(import, file, import.Mapping!, workspaceFields, cancellationToken);
         }
 
         // Reviewed, unless the mapping changed or the import started meanwhile (then the review stays an answer only).
-        await imports.MarkReviewedAsync(user.WorkspaceId, id, import.Mapping, cancellationToken);
+        await imports.MarkReviewedAsync(user.WorkspaceId, id, import.Mapping!, cancellationToken);
         return result;
     }
 
@@ -271,7 +270,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
             var record = new StringBuilder("\uFEFF");
             CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
-            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.HasHeader))
+            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.Analysis.HasHeader))
             {
                 if (rows.TryGetValue(row.RowNumber, out var result))
                 {
@@ -304,15 +303,16 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
-        if (import.HasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
+        var hasHeader = import.Analysis.HasHeader;
+        if (hasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
             && remembered.Columns.Count == headers.Count
-            && MappingRules.Validate(remembered.ToMapping() with { HasHeader = import.HasHeader }, headers.Count, workspaceFields).Count == 0)
+            && MappingRules.Validate(remembered with { HasHeader = hasHeader }, headers.Count, workspaceFields).Count == 0)
         {
-            return new MappingResponse(remembered.Columns, import.HasHeader, remembered.Region, "remembered");
+            return MappingResponse.From(remembered with { HasHeader = hasHeader }, "remembered");
         }
 
-        var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], import.HasHeader, workspaceFields);
-        return new MappingResponse([.. suggested.Select(t => t.ToString())], import.HasHeader, user.DefaultRegion, "suggested");
+        var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], hasHeader, workspaceFields);
+        return MappingResponse.From(new ImportMapping(suggested, hasHeader, user.DefaultRegion), "suggested");
     }
 
     private static (ImportMapping Mapping, Dictionary<string, string[]> Errors) ReadMapping(MappingRequest? body, bool hasHeader, CurrentUser user, SniffResult analysis,
@@ -353,7 +353,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: reading.Delimiter));
     }
 
-    internal static MappingResponse Confirmed(StoredMapping mapping) => new(mapping.Columns, mapping.HasHeader, mapping.Region, "confirmed");
+    internal static MappingResponse Confirmed(ImportMapping mapping) => MappingResponse.From(mapping, "confirmed");
 
     private static ImportRefusal Refused(SniffResult analysis)
     {

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
-using VeloConnect.Data.Imports;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Api.Imports;
 
 /// <summary>
 /// Remembers each workspace's confirmed mapping per header set in Redis, so the next file with the same headers comes
-/// pre-filled. A cache: when Redis is down, imports work without the pre-fill (and the health check says so).
+/// pre-filled (the rules' <see cref="ImportMapping"/> as JSON, as the import stores it). A cache: when Redis is down, imports work without the pre-fill (and the health check says so).
 /// </summary>
 public sealed partial class MappingMemory(IConnectionMultiplexer redis, ILogger<MappingMemory> logger)
 {
@@ -16,12 +16,12 @@ public sealed partial class MappingMemory(IConnectionMultiplexer redis, ILogger<
 
     public static string Key(Guid workspaceId, string headerSetKey) => $"velo:mapping:{workspaceId:N}:{headerSetKey}";
 
-    public async Task<StoredMapping?> RecallAsync(Guid workspaceId, string headerSetKey)
+    public async Task<ImportMapping?> RecallAsync(Guid workspaceId, string headerSetKey)
     {
         try
         {
             var value = await redis.GetDatabase().StringGetAsync(Key(workspaceId, headerSetKey));
-            return value.HasValue ? JsonSerializer.Deserialize<StoredMapping>(value.ToString(), Json) : null;
+            return value.HasValue ? JsonSerializer.Deserialize<ImportMapping>(value.ToString(), Json) : null;
         }
         catch (Exception e) when (e is RedisException or TimeoutException or JsonException)
         {
@@ -30,7 +30,7 @@ public sealed partial class MappingMemory(IConnectionMultiplexer redis, ILogger<
         }
     }
 
-    public async Task RememberAsync(Guid workspaceId, string headerSetKey, StoredMapping mapping)
+    public async Task RememberAsync(Guid workspaceId, string headerSetKey, ImportMapping mapping)
     {
         try
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using VeloConnect.ContactRules.Fields;
 
 namespace VeloConnect.ContactRules.Imports;
@@ -16,7 +18,8 @@ public enum TargetKind
     CustomField,
 }
 
-/// <summary>The target of one column; <see cref="FieldKey"/> is set for <see cref="TargetKind.CustomField"/> only.</summary>
+/// <summary>The target of one column; <see cref="FieldKey"/> is set for <see cref="TargetKind.CustomField"/> only. In JSON it is its API spelling (<see cref="ToString"/>).</summary>
+[JsonConverter(typeof(ColumnTargetJsonConverter))]
 public sealed record ColumnTarget(TargetKind Kind, string? FieldKey = null)
 {
     public static readonly ColumnTarget Ignore = new(TargetKind.Ignore);
@@ -97,8 +100,21 @@ public sealed record ColumnTarget(TargetKind Kind, string? FieldKey = null)
     };
 }
 
-/// <summary>A confirmed mapping: one target per column, whether the first row is a header, and the region for phones written without a country code.</summary>
-public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, bool HasHeader, string Region);
+/// <summary>
+/// A confirmed mapping: one target per column, whether the first row is a header, and the region for phones written without
+/// a country code. Stored as JSON as it is (the targets in their API spelling); <see cref="HasHeader"/> is not stored with it:
+/// it is the analysis's flag (<see cref="SniffResult.HasHeader"/>), which the store puts back when it loads the mapping.
+/// </summary>
+public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, [property: JsonIgnore] bool HasHeader, string Region);
+
+/// <summary>A target as its API spelling ("name", "phone", "field:tier", …); a spelling no longer known reads as Don't import.</summary>
+public sealed class ColumnTargetJsonConverter : JsonConverter<ColumnTarget>
+{
+    public override ColumnTarget Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ColumnTarget.TryParse(reader.GetString(), out var target) ? target : ColumnTarget.Ignore;
+
+    public override void Write(Utf8JsonWriter writer, ColumnTarget value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+}
 
 /// <summary>A suggested target for one column and, when useful, why (e.g. an opt-in column that is not imported).</summary>
 public sealed record ColumnSuggestion(ColumnTarget Target, string? Note = null);

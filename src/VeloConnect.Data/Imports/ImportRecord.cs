@@ -30,7 +30,7 @@ public sealed record ImportRecord(
     DateTimeOffset CreatedAt,
     SniffResult Analysis,
     string? ConvertFrom,
-    StoredMapping? Mapping,
+    ImportMapping? Mapping,
     int TotalRows,
     int RowsDone,
     ImportCounts Counts,
@@ -42,9 +42,6 @@ public sealed record ImportRecord(
     DateTimeOffset? ReviewedAt = null)
 {
     public bool IsCommandLine => Kind == ImportKind.CommandLine;
-
-    /// <summary>Whether the file's first row is its header: as the file was (last) analysed, which mapping and re-analysis keep in step.</summary>
-    public bool HasHeader => Analysis.HasHeader;
 
     /// <summary>
     /// A wizard import whose job a silo runs is running; a command-line import's rows come from its client, so it
@@ -67,16 +64,6 @@ public sealed record ImportCounts(int Added, int Updated, int Skipped, int Inval
         ImportOutcome.Invalid => this with { Invalid = Invalid + rows },
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not an import outcome."),
     };
-}
-
-/// <summary>A mapping as stored and as the API spells it: a target per column ("name", "phone", "field:tier", …).</summary>
-public sealed record StoredMapping(IReadOnlyList<string> Columns, bool HasHeader, string Region)
-{
-    public ImportMapping ToMapping() =>
-        new([.. Columns.Select(c => ColumnTarget.TryParse(c, out var target) ? target : ColumnTarget.Ignore)], HasHeader, Region);
-
-    public static StoredMapping From(ImportMapping mapping) =>
-        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region);
 }
 
 /// <summary>One row's result as recorded.</summary>

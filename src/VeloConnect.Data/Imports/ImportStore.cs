@@ -36,7 +36,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
             insert.Parameters.AddWithValue("created", import.CreatedAt);
             insert.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(import.Analysis, ImportJson.Options));
             insert.Parameters.Add(new NpgsqlParameter("convert", NpgsqlDbType.Text) { Value = (object?)import.ConvertFrom ?? DBNull.Value });
-            insert.Parameters.AddWithValue("header", import.HasHeader);
+            insert.Parameters.AddWithValue("header", import.Analysis.HasHeader);
             insert.Parameters.Add(new NpgsqlParameter("mapping", NpgsqlDbType.Text) { Value = import.Mapping is null ? DBNull.Value : JsonSerializer.Serialize(import.Mapping, ImportJson.Options) });
             insert.Parameters.AddWithValue("total", import.TotalRows);
             insert.Parameters.AddWithValue("kind", import.Kind);
@@ -126,8 +126,11 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return (byte[])(await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException($"Import {id} has no file."));
     }
 
-    /// <summary>Saves the confirmed mapping (and, when the header choice changed, the new analysis); only before the run.</summary>
-    public async Task<bool> SetMappingAsync(Guid workspaceId, Guid id, StoredMapping mapping, SniffResult analysis, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves the confirmed mapping (and, when the header choice changed, the new analysis); only before the run. The mapping is
+    /// stored as its JSON; the header flag is the analysis's (<c>has_header</c> is written in step for SQL readers).
+    /// </summary>
+    public async Task<bool> SetMappingAsync(Guid workspaceId, Guid id, ImportMapping mapping, SniffResult analysis, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             update imports set mapping = @mapping::jsonb, has_header = @header, analysis = @analysis::jsonb, reviewed_at = null,
@@ -137,7 +140,7 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("mapping", JsonSerializer.Serialize(mapping, ImportJson.Options));
-        command.Parameters.AddWithValue("header", mapping.HasHeader);
+        command.Parameters.AddWithValue("header", analysis.HasHeader);
         command.Parameters.AddWithValue("analysis", JsonSerializer.Serialize(analysis, ImportJson.Options));
         command.Parameters.AddWithValue("total", analysis.DataRowCount);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -167,10 +170,11 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     /// Marks the import reviewed: only before the run and only while <paramref name="mapping"/> is still its confirmed
     /// mapping (a review that raced a new mapping reviewed a mapping that is gone). False when it did not apply.
     /// </summary>
-    public async Task<bool> MarkReviewedAsync(Guid workspaceId, Guid id, StoredMapping mapping, CancellationToken cancellationToken = default)
+    public async Task<bool> MarkReviewedAsync(Guid workspaceId, Guid id, ImportMapping mapping, CancellationToken cancellationToken = default)
     {
+        // A mapping stored before the header flag left it still carries "hasHeader": compared without it.
         await using var command = dataSource.CreateCommand("""
-            update imports set reviewed_at = now() where id = @id and workspace_id = @ws and status = 'uploaded' and mapping = @mapping::jsonb
+            update imports set reviewed_at = now() where id = @id and workspace_id = @ws and status = 'uploaded' and mapping - 'hasHeader' = @mapping::jsonb
             """);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("ws", workspaceId);
@@ -391,7 +395,14 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static ImportRecord Read(NpgsqlDataReader reader) => new(
+    private static ImportRecord Read(NpgsqlDataReader reader)
+    {
+        var analysis = JsonSerializer.Deserialize<SniffResult>(reader.GetString(7), ImportJson.Options)!;
+        var mapping = reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<ImportMapping>(reader.GetString(9), ImportJson.Options)! with { HasHeader = analysis.HasHeader };
+        return Read(reader, analysis, mapping);
+    }
+
+    private static ImportRecord Read(NpgsqlDataReader reader, SniffResult analysis, ImportMapping? mapping) => new(
         reader.GetGuid(0),
         reader.GetGuid(1),
         reader.GetGuid(2),
@@ -399,9 +410,9 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         reader.GetInt64(4),
         reader.GetString(5),
         reader.GetFieldValue<DateTimeOffset>(6),
-        JsonSerializer.Deserialize<SniffResult>(reader.GetString(7), ImportJson.Options)!,
+        analysis,
         reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<StoredMapping>(reader.GetString(9), ImportJson.Options),
+        mapping,
         reader.GetInt32(10),
         reader.GetInt32(11),
         new ImportCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15)),

@@ -213,7 +213,7 @@ public sealed partial class ImportJobGrain(
         try
         {
             var batch = new List<PlannedRow>(batchRows);
-            foreach (var row in ImportPlan.Rows(file, import, import.Mapping!.ToMapping(), fieldDefinitions))
+            foreach (var row in ImportPlan.Rows(file, import, import.Mapping!, fieldDefinitions))
             {
                 if (done.Contains(row.Row.RowNumber))
                 {

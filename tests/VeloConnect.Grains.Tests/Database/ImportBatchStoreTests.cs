@@ -142,11 +142,11 @@ public sealed class ImportBatchStoreTests : IAsyncLifetime
         var file = Encoding.UTF8.GetBytes(csv);
         var analysis = CsvSniffer.Sniff(new MemoryStream(file), new SniffOptions());
         var headers = analysis.Columns.Select(c => c.Header!.ToLowerInvariant()).ToList();
-        var mapping = new StoredMapping(headers, true, "US");
+        var mapping = new ImportMapping([.. headers.Select(h => ColumnTarget.TryParse(h, out var t) ? t : ColumnTarget.Ignore)], true, "US");
         var import = new ImportRecord(Guid.NewGuid(), _workspace, Guid.NewGuid(), "batch.csv", file.Length, ImportStatus.Running, Now,
             analysis, null, mapping, analysis.DataRowCount, 0, ImportCounts.Zero, Now, null, null);
         await new ImportStore(_db).CreateAsync(import, new MemoryStream(file));
-        return (import, ImportPlan.Rows(file, import, mapping.ToMapping(), []).ToList());
+        return (import, ImportPlan.Rows(file, import, mapping, []).ToList());
     }
 
     private async Task<ImportBatchPlan> PlanAsync(ImportRecord import, List<PlannedRow> rows)

@@ -139,7 +139,7 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         var analysis = CsvSniffer.Sniff(new MemoryStream(file), new SniffOptions());
         var now = DateTimeOffset.UtcNow;
         var import = new ImportRecord(Guid.NewGuid(), workspace, user, "journal.csv", file.Length, ImportStatus.Running, now,
-            analysis, null, new StoredMapping(["name", "phone"], true, "US"), analysis.DataRowCount, 0, ImportCounts.Zero, now, null, null);
+            analysis, null, new ImportMapping([ColumnTarget.Name, ColumnTarget.PrimaryPhone], true, "US"), analysis.DataRowCount, 0, ImportCounts.Zero, now, null, null);
         await new ImportStore(fixture.DataSource).CreateAsync(import, new MemoryStream(file));
         return import;
     }
