@@ -12,11 +12,27 @@ public sealed record ColumnResponse(int Index, string Header, IReadOnlyList<stri
 
 public sealed record ProblemResponse(string Code, string Message, long? Line);
 
-/// <summary>A mapping on the wire: the targets in their API spelling ("name", "phone", "field:tier", …).</summary>
-public sealed record MappingResponse(IReadOnlyList<string> Columns, bool HasHeader, string Region, string Source)
+/// <summary>
+/// A mapping on the wire: the targets in their API spelling ("name", "phone", "field:tier", …); several columns with "name" are
+/// combined in column order. <c>separators</c>: per column, a Tags column's separator ("," ";" "|" " ::: "), null elsewhere.
+/// <c>knownSource</c>/<c>knownSourceMessage</c>: the tool the file looks exported from and what that means for the mapping
+/// ("Looks like an Outlook export: …"); <c>notes</c>: what the user should know (values left out).
+/// </summary>
+public sealed record MappingResponse(
+    IReadOnlyList<string> Columns,
+    bool HasHeader,
+    string Region,
+    string Source,
+    IReadOnlyList<string?>? Separators = null,
+    string? KnownSource = null,
+    string? KnownSourceMessage = null,
+    IReadOnlyList<string>? Notes = null)
 {
     public static MappingResponse From(ImportMapping mapping, string source) =>
-        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source);
+        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source, mapping.Separators);
+
+    public static MappingResponse From(ImportMapping mapping, string source, MappingProposal proposal) =>
+        From(mapping, source) with { KnownSource = proposal.KnownSource, KnownSourceMessage = proposal.KnownSourceMessage, Notes = proposal.Notes };
 }
 
 public sealed record TargetResponse(string Value, string Label);
@@ -117,7 +133,12 @@ public sealed record ImportResponse(
     }
 }
 
-public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null);
+/// <summary>
+/// A mapping to confirm: a target per column (the same target "name" on several columns combines them in column order);
+/// <c>separators</c> (optional): per column, a Tags column's separator ("," ";" "|" " ::: "); left out or null, the one its
+/// sample cells use.
+/// </summary>
+public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null, IReadOnlyList<string?>? Separators = null);
 
 /// <summary>
 /// For the OpenAPI document: the upload's multipart form (the handler reads the form itself). <c>commandLine</c> and

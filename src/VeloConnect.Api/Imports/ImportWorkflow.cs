@@ -304,15 +304,16 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
         var hasHeader = import.Analysis.HasHeader;
+        var samples = import.Analysis.Columns.Select(c => c.Samples).ToList();
+        var proposal = MappingProposals.Suggest(headers, samples, hasHeader, workspaceFields, user.DefaultRegion);
         if (hasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
             && remembered.Columns.Count == headers.Count
             && MappingRules.Validate(remembered with { HasHeader = hasHeader }, headers.Count, workspaceFields).Count == 0)
         {
-            return MappingResponse.From(remembered with { HasHeader = hasHeader }, "remembered");
+            return MappingResponse.From(remembered with { HasHeader = hasHeader }, "remembered", proposal);
         }
 
-        var suggested = MappingRules.Suggest(headers, [.. import.Analysis.Columns.Select(c => c.Samples)], hasHeader, workspaceFields);
-        return MappingResponse.From(new ImportMapping(suggested, hasHeader, user.DefaultRegion), "suggested");
+        return MappingResponse.From(proposal.Mapping, "suggested", proposal);
     }
 
     private static (ImportMapping Mapping, Dictionary<string, string[]> Errors) ReadMapping(MappingRequest? body, bool hasHeader, CurrentUser user, SniffResult analysis,
@@ -333,7 +334,10 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             }
         }
 
-        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant());
+        var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant())
+        {
+            Separators = MappingProposals.Separators(targets, body?.Separators, [.. analysis.Columns.Select(c => c.Samples)]),
+        };
         if (errors.Count == 0)
         {
             foreach (var (key, messages) in MappingRules.Validate(mapping, analysis.Columns.Count, workspaceFields))

@@ -104,8 +104,27 @@ public sealed record ColumnTarget(TargetKind Kind, string? FieldKey = null)
 /// A confirmed mapping: one target per column, whether the first row is a header, and the region for phones written without
 /// a country code. Stored as JSON as it is (the targets in their API spelling); <see cref="HasHeader"/> is not stored with it:
 /// it is the analysis's flag (<see cref="SniffResult.HasHeader"/>), which the store puts back when it loads the mapping.
+/// Several columns mapped to Name are combined in column order (joined with a space, blanks skipped).
 /// </summary>
-public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, [property: JsonIgnore] bool HasHeader, string Region);
+public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, [property: JsonIgnore] bool HasHeader, string Region)
+{
+    /// <summary>
+    /// Per column (same index as <see cref="Columns"/>), the separator of a Tags column's values (one of
+    /// <see cref="Sources.MultiValues.Separators"/>); Google's own groups ("* myContacts") are then left out. Null (the list or
+    /// a column's entry): split on commas and ":::", keeping every value, as before separators were chosen.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string?>? Separators { get; init; }
+
+    /// <summary>The separator chosen for column <paramref name="index"/>, or null.</summary>
+    public string? SeparatorOf(int index) => Separators is { } s && index < s.Count && !string.IsNullOrEmpty(s[index]) ? s[index] : null;
+}
+
+/// <summary>
+/// A proposed mapping (remembered or suggested) and what the user should be told: the known source the file looks like
+/// ("Outlook") with its message ("Looks like an Outlook export: …"), and notes such as values that will be left out.
+/// </summary>
+public sealed record MappingProposal(ImportMapping Mapping, string? KnownSource, string? KnownSourceMessage, IReadOnlyList<string> Notes);
 
 /// <summary>A target as its API spelling ("name", "phone", "field:tier", …); a spelling no longer known reads as Don't import.</summary>
 public sealed class ColumnTargetJsonConverter : JsonConverter<ColumnTarget>

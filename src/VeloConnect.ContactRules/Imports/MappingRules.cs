@@ -78,7 +78,7 @@ public static class MappingRules
             identifierMapped |= target.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email;
 
             // One column per single-valued target: two would fight over the same value.
-            if (SingleUseSlot(target) is { } slot)
+            if (SingleUseSlot(target, combineNames: true) is { } slot)
             {
                 if (firstColumnOf.TryGetValue(slot, out var first))
                 {
@@ -89,6 +89,23 @@ public static class MappingRules
                 {
                     firstColumnOf[slot] = i;
                 }
+            }
+        }
+
+        foreach (var (separator, index) in (mapping.Separators ?? []).Select((sep, i) => (sep, i)))
+        {
+            if (string.IsNullOrEmpty(separator))
+            {
+                continue;
+            }
+
+            if (!Sources.MultiValues.Separators.Contains(separator))
+            {
+                Add($"separators[{index}]", $"'{separator}' is not a separator; use ',', ';', '|' or ' ::: ' (or leave it out to split on commas).");
+            }
+            else if (index >= mapping.Columns.Count || mapping.Columns[index]?.Kind != TargetKind.Tags)
+            {
+                Add($"separators[{index}]", $"Only a Tags column takes a separator; column {index + 1} is not mapped to Tags (leave its separator out).");
             }
         }
 
@@ -207,9 +224,10 @@ public static class MappingRules
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static string? SingleUseSlot(ColumnTarget target) => target.Kind switch
+    // Name is single-use for suggestions (the strongest column wins); a confirmed mapping may combine several columns into it.
+    private static string? SingleUseSlot(ColumnTarget target, bool combineNames = false) => target.Kind switch
     {
-        TargetKind.Name => "name",
+        TargetKind.Name => combineNames ? null : "name",
         TargetKind.PrimaryPhone => "phone",
         TargetKind.Email => "email",
         TargetKind.CustomField => "field:" + target.FieldKey,

@@ -22,7 +22,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
     /// Reads one row. Fewer cells than columns: the missing ones are blank. More: invalid, unless the extra cells are blank
     /// (a trailing delimiter, as some spreadsheet exports write). Phones are normalised in the mapping's region (a cell may hold
     /// several, separated by ",", ";" or " ::: "; the first in a primary column is the primary, the rest are additional);
-    /// tags are split on commas (and Google Contacts' " ::: ").
+    /// tags are split on the column's separator (Google's own groups left out), else on commas (and Google Contacts' " ::: ");
+    /// several Name columns are joined with a space in column order, blank ones skipped.
     /// </summary>
     public RowResult Read(IReadOnlyList<string> cells)
     {
@@ -50,7 +51,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             }
         }
 
-        string? name = null;
+        var nameParts = new List<string>();
         string? email = null;
         var phones = new List<string>();
         var primaryFound = false;
@@ -74,7 +75,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             switch (target.Kind)
             {
                 case TargetKind.Name:
-                    name = cell.Trim();
+                    nameParts.Add(cell.Trim());
                     break;
                 case TargetKind.PrimaryPhone or TargetKind.AdditionalPhone:
                     phoneOrEmailGiven = true;
@@ -114,7 +115,9 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
 
                     break;
                 case TargetKind.Tags:
-                    var cellTags = Contacts.Tags.SplitCell(cell.Replace(":::", ",", StringComparison.Ordinal));
+                    var cellTags = mapping.SeparatorOf(i) is { } separator
+                        ? Sources.MultiValues.Split(cell, separator).Values
+                        : Contacts.Tags.SplitCell(cell.Replace(":::", ",", StringComparison.Ordinal));
                     if (Contacts.Tags.Validate(cellTags) is { } tagError)
                     {
                         errors.Add($"column '{column}': {tagError}");
@@ -151,6 +154,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             return RowResult.Invalid(errors);
         }
 
+        var name = nameParts.Count == 0 ? null : string.Join(' ', nameParts);
         var primary = primaryFound ? phones[0] : null;
         var additional = primaryFound ? phones.Skip(1).ToList() : phones;
         return RowResult.Valid(new ContactInput(name, primary, additional, email, Contacts.Tags.Distinct(tags), custom));

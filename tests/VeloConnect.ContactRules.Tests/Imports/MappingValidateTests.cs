@@ -40,11 +40,10 @@ public sealed class MappingValidateTests
     }
 
     [Fact]
-    public void Two_name_columns_are_refused()
+    public void Two_name_columns_are_combined_not_refused()
     {
-        var errors = Validate(Name, Name, Phone);
-
-        Assert.Contains("Only one column can be Name", Assert.Single(errors["columns[1]"]));
+        // Issue 12: several Name columns are combined in column order (First + Last); until then this was refused.
+        Assert.Empty(Validate(Name, Name, Phone));
     }
 
     [Fact]
@@ -163,7 +162,7 @@ public sealed class MappingValidateTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var errors = MappingRules.Validate(new ImportMapping([Name, Name, ColumnTarget.Field("nope")], true, "XX"), 4, []);
+        var errors = MappingRules.Validate(new ImportMapping([Name, ColumnTarget.Field("nope"), ColumnTarget.Field("nope")], true, "XX"), 4, []);
 
         Assert.Equal(["columns[1]", "columns[2]", "mapping", "region"], errors.Keys.Order());
         Assert.Equal(2, errors["mapping"].Length);
