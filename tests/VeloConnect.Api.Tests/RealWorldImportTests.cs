@@ -54,6 +54,25 @@ public sealed class RealWorldImportTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_next_file_with_the_same_headers_gets_the_remembered_combines_and_separators()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var first = await ReadAsync(await ws.Http.UploadAsync(Outlook, "outlook.csv"), HttpStatusCode.Created);
+        var columns = Strings(first["mapping"]!["columns"]);
+        columns[1] = "ignore"; // the user leaves the middle name out, and chooses a pipe for the categories
+        var separators = new string?[columns.Length];
+        separators[10] = "|";
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{first["id"]}/mapping", new { columns, separators }), HttpStatusCode.OK);
+
+        var again = (await ReadAsync(await ws.Http.UploadAsync(Outlook, "outlook-2.csv"), HttpStatusCode.Created))["mapping"]!;
+
+        Assert.Equal("remembered", again["source"]!.GetValue<string>());
+        Assert.Equal(["name", "ignore", "name"], Strings(again["columns"]).Take(3));
+        Assert.Equal("|", again["separators"]![10]!.GetValue<string>());
+        Assert.Equal("Outlook", again["knownSource"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_google_export_keeps_only_real_groups_as_tags_even_from_a_request_without_separators()
     {
         var ws = await fixture.NewWorkspaceAsync();
