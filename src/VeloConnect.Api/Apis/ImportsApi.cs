@@ -66,13 +66,18 @@ public static class ImportsApi
 
     public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Reanalyse(Guid id, AnalysisRequest? body, HttpContext http, ImportWorkflow workflow)
     {
-        var (reading, unreadable) = ImportUploadForm.ReadReading(null, body?.Delimiter, body?.ConvertFrom);
+        if (body?.HeaderRow is < 1)
+        {
+            return ImportUploadForm.BadHeaderRow(body.HeaderRow.Value);
+        }
+
+        var (reading, unreadable) = ImportUploadForm.ReadReading(null, body?.Delimiter, body?.ConvertFrom, body?.Sheet);
         if (reading is null)
         {
             return unreadable!;
         }
 
-        var analysed = await workflow.ReanalyseAsync(CurrentUser.From(http.User), id, reading with { HasHeader = body?.HasHeader }, http.RequestAborted);
+        var analysed = await workflow.ReanalyseAsync(CurrentUser.From(http.User), id, reading with { HasHeader = body?.HasHeader, HeaderRow = body?.HeaderRow }, http.RequestAborted);
         return analysed.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(analysed.Value);
     }
 
@@ -141,4 +146,5 @@ public static class ImportsApi
 }
 
 /// <summary>Re-analysis of an upload: each left out keeps what the file was read with.</summary>
-public sealed record AnalysisRequest(bool? HasHeader = null, string? Delimiter = null, string? ConvertFrom = null);
+/// <summary>A re-analysis: each field null keeps the analysis's choice. HeaderRow: the row (1-based) the header is on; Sheet: a spreadsheet's sheet by name.</summary>
+public sealed record AnalysisRequest(bool? HasHeader = null, string? Delimiter = null, string? ConvertFrom = null, int? HeaderRow = null, string? Sheet = null);

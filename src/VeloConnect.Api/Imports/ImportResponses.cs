@@ -40,11 +40,20 @@ public sealed record TargetResponse(string Value, string Label);
 public sealed record ProgressResponse(int RowsDone, int TotalRows);
 
 /// <summary>
+/// A spreadsheet's phone column held as numbers (a leading + or 0 lost): the spreadsheet rows (at most 10 listed of
+/// RowCount), and those in scientific notation whose last digits are gone (DigitsLostRows of DigitsLostCount).
+/// </summary>
+public sealed record PhonesAsNumbersResponse(int Column, string Header, IReadOnlyList<int> Rows, int RowCount, IReadOnlyList<int> DigitsLostRows, int DigitsLostCount);
+
+/// <summary>
 /// An import as the wizard sees it: what the upload found, the mapping (confirmed, remembered or suggested), progress and
 /// counts. A running import whose silo is gone stays <c>running</c> (it resumes where it stopped once a silo is back) with
 /// <c>waitingForSilo</c> true and <c>stalledAt</c> the time its job last reported. <c>stage</c> is where it is in its
 /// life (uploaded, mapped, reviewed, running, finished, failed: see <see cref="ImportLifecycle"/>); <c>status</c> keeps
-/// the stored status (uploaded for the first three).
+/// the stored status (uploaded for the first three). <c>format</c> is the file's format by content (csv, xlsx, xls, vcard);
+/// <c>headerRow</c> the row the header is on (rows above it are not read; 0 for a vCard, whose columns the reader names);
+/// <c>sheets</c> and <c>sheet</c> a spreadsheet's sheets and the one read; <c>phonesAsNumbers</c> its phone columns held as
+/// numbers (each also a <c>phones_as_numbers</c> warning that says what to do).
 /// </summary>
 public sealed record ImportResponse(
     Guid Id,
@@ -71,7 +80,12 @@ public sealed record ImportResponse(
     bool WaitingForSilo,
     DateTimeOffset? StalledAt,
     string Stage,
-    DateTimeOffset? ReviewedAt)
+    DateTimeOffset? ReviewedAt,
+    string Format,
+    int HeaderRow,
+    IReadOnlyList<string> Sheets,
+    string? Sheet,
+    IReadOnlyList<PhonesAsNumbersResponse> PhonesAsNumbers)
 {
     /// <param name="liveness">When a silent job counts as lost; null for an import no silo runs (a command-line import).</param>
     public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields, JobLivenessOptions? liveness = null)
@@ -104,7 +118,12 @@ public sealed record ImportResponse(
             stalledAt is not null,
             stalledAt,
             ImportLifecycle.StageOf(import).ToString().ToLowerInvariant(),
-            import.ReviewedAt);
+            import.ReviewedAt,
+            analysis.Format,
+            analysis.HeaderRow,
+            analysis.Sheets ?? [],
+            analysis.Sheet,
+            [.. (analysis.PhonesAsNumbers ?? []).Select(p => new PhonesAsNumbersResponse(p.Column, p.Header, p.Rows, p.RowCount, p.DigitsLostRows, p.DigitsLostCount))]);
     }
 
     public static EncodingResponse EncodingOf(EncodingReport report) =>
@@ -143,6 +162,8 @@ public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHea
 /// <summary>
 /// For the OpenAPI document: the upload's multipart form (the handler reads the form itself). <c>commandLine</c> and
 /// <c>fileSize</c> are the command-line importer's: it uploads the head of its file and gives the whole file's size.
+/// The file is a CSV, an .xlsx/.xls or a .vcf, told by its content; its sheet (the first) and header row are found by the
+/// analysis, and chosen otherwise by a re-analysis (<c>PUT /api/imports/{id}/analysis</c>, <see cref="Apis.AnalysisRequest"/>).
 /// </summary>
 public sealed record UploadImportFormDoc(
     IFormFile File,

@@ -12,7 +12,7 @@ public static class ImportUploadForm
     {
         if (!request.HasFormContentType || (await request.ReadFormAsync(request.HttpContext.RequestAborted)) is not { } form || form.Files.GetFile("file") is not { } file)
         {
-            return (null, ApiProblems.BadRequest("No file", "Send the CSV as multipart/form-data in a field named 'file'."));
+            return (null, ApiProblems.BadRequest("No file", "Send the file (CSV, .xlsx, .xls or .vcf) as multipart/form-data in a field named 'file'."));
         }
 
         var reading = ReadReading(form.TryGetValue("hasHeader", out var header) && header.Count > 0 ? header.ToString() : null,
@@ -26,8 +26,12 @@ public static class ImportUploadForm
         return problem is not null ? (null, problem) : (new ImportUpload(file.FileName, fileSize, file.OpenReadStream, reading.Options!, commandLine), null);
     }
 
-    /// <summary>The reading options as text (from the upload's form or a re-analysis): hasHeader true/false, delimiter comma|semicolon|tab, convertFrom an encoding.</summary>
-    public static (ReadingOptions? Options, ProblemHttpResult? Problem) ReadReading(string? headerText, string? delimiterText, string? convertText)
+    /// <summary>
+    /// The reading options as text (from the upload's form or a re-analysis): hasHeader true/false, delimiter comma|semicolon|tab,
+    /// convertFrom an encoding, sheet a spreadsheet's sheet by name (the header row is a number: see <see cref="BadHeaderRow"/>).
+    /// </summary>
+    public static (ReadingOptions? Options, ProblemHttpResult? Problem) ReadReading(string? headerText, string? delimiterText, string? convertText,
+        string? sheetText = null)
     {
         bool? hasHeader = null;
         if (headerText is not null)
@@ -51,8 +55,13 @@ public static class ImportUploadForm
             delimiter = chosen;
         }
 
-        return (new ReadingOptions(hasHeader, delimiter, string.IsNullOrWhiteSpace(convertText) ? null : convertText.Trim()), null);
+        return (new ReadingOptions(hasHeader, delimiter, string.IsNullOrWhiteSpace(convertText) ? null : convertText.Trim(), null,
+            string.IsNullOrWhiteSpace(sheetText) ? null : sheetText.Trim()), null);
     }
+
+    public static ProblemHttpResult BadHeaderRow(int given) =>
+        ApiProblems.BadRequest("Bad headerRow", $"{given} is not a row: 'headerRow' is the number of the row that holds the column names, 1 for the first row "
+            + "(or leave it out to let the file be analysed).");
 
     /// <summary>The upload's command-line fields: <c>commandLine=true</c> and <c>fileSize</c> (the whole file's bytes; the upload is its head).</summary>
     private static bool ReadCommandLine(IFormCollection form, long uploaded, out long fileSize, out ProblemHttpResult? problem)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 using VeloConnect.Contracts.Imports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Imports;
@@ -17,8 +18,11 @@ namespace VeloConnect.Api.Imports;
 /// <param name="FileSize">The whole file's bytes (a command-line upload is the head of its file).</param>
 public sealed record ImportUpload(string FileName, long FileSize, Func<Stream> Open, ReadingOptions Reading, bool CommandLine);
 
-/// <summary>How to read an import's file: header row on/off, delimiter, conversion from a non-UTF-8 encoding (each null: as analysed).</summary>
-public sealed record ReadingOptions(bool? HasHeader = null, char? Delimiter = null, string? ConvertFrom = null);
+/// <summary>
+/// How to read an import's file: header row on/off, delimiter, conversion from a non-UTF-8 encoding, the row the header is
+/// on (rows above it are not read) and a spreadsheet's sheet (each null: as analysed).
+/// </summary>
+public sealed record ReadingOptions(bool? HasHeader = null, char? Delimiter = null, string? ConvertFrom = null, int? HeaderRow = null, string? Sheet = null);
 
 /// <summary>The rows that were not imported, written as CSV to a stream.</summary>
 public sealed record ImportErrorReport(string FileName, Func<Stream, CancellationToken, Task> WriteAsync);
@@ -37,7 +41,14 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         SniffResult analysis;
         await using (var stream = upload.Open())
         {
-            analysis = Analyse(stream, upload.Reading, upload.CommandLine);
+            await using var readable = await SeekableAsync(stream, cancellationToken);
+            var format = ImportFiles.Detect(readable);
+            if (upload.Reading.Sheet is not null && !ImportFormats.IsSpreadsheet(format))
+            {
+                return NotASpreadsheet(format);
+            }
+
+            analysis = Analyse(readable, upload.Reading, upload.CommandLine, format);
         }
 
         if (!analysis.CanImport)
@@ -72,11 +83,22 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return refused;
         }
 
-        var asked = new ReadingOptions(reading.HasHeader ?? import.Analysis.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom);
-        SniffResult analysis;
-        await using (var stream = await imports.OpenFileAsync(id, cancellationToken))
+        var format = import.Analysis.Format;
+        if (reading.Sheet is not null && !ImportFormats.IsSpreadsheet(format))
         {
-            analysis = Analyse(stream, asked, import.IsCommandLine);
+            return NotASpreadsheet(format);
+        }
+
+        // Another sheet has its own header row: found again unless one is given.
+        var sheetChanged = reading.Sheet is not null && !string.Equals(reading.Sheet.Trim(), import.Analysis.Sheet, StringComparison.OrdinalIgnoreCase);
+        var asked = new ReadingOptions(reading.HasHeader ?? import.Analysis.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom,
+            reading.HeaderRow ?? (sheetChanged || reading.HasHeader is not null || import.Analysis.HeaderRow <= 1 ? null : import.Analysis.HeaderRow),
+            reading.Sheet ?? import.Analysis.Sheet);
+        SniffResult analysis;
+        await using (var stored = await imports.OpenFileAsync(id, cancellationToken))
+        {
+            await using var stream = await ImportFileStreams.ReadableAsync(stored, format, cancellationToken);
+            analysis = Analyse(stream, asked, import.IsCommandLine, format);
         }
 
         if (!analysis.CanImport)
@@ -113,7 +135,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             // upload found not to be UTF-8 (the stream cannot be read twice to find a stale one out again).
             await using var stream = await imports.OpenFileAsync(id, cancellationToken);
             var convertFrom = analysis.Encoding.Verdict == EncodingVerdict.NotUtf8 ? import.ConvertFrom : null;
-            analysis = Analyse(stream, new ReadingOptions(hasHeader, analysis.Delimiter, convertFrom), import.IsCommandLine);
+            analysis = Analyse(stream, new ReadingOptions(hasHeader, analysis.Delimiter, convertFrom, analysis.HeaderRow > 1 ? analysis.HeaderRow : null, analysis.Sheet), import.IsCommandLine, analysis.Format);
             if (!analysis.CanImport)
             {
                 return Refused(analysis);
@@ -263,14 +285,19 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var rows = (await imports.RowsAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
-        var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
+        if (import.Analysis.Format == ImportFormats.Csv)
+        {
+            _ = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom); // a CSV that cannot be decoded refuses here, before the answer starts
+        }
+
         return new ImportErrorReport(FileNames.WithEnding(import.FileName, "-errors.csv"), async (body, aborted) =>
         {
-            await using var file = await imports.OpenFileAsync(id, aborted);
+            await using var stored = await imports.OpenFileAsync(id, aborted);
+            await using var file = await ImportFileStreams.ReadableAsync(stored, import.Analysis.Format, aborted);
             await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
             var record = new StringBuilder("\uFEFF");
             CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
-            foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, import.Analysis.HasHeader))
+            foreach (var row in ImportFiles.Rows(file, import.Analysis, import.ConvertFrom, import.Analysis.HasHeader))
             {
                 if (rows.TryGetValue(row.RowNumber, out var result))
                 {
@@ -350,18 +377,34 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     }
 
     // The command-line importer uploads its file's head and sends the rows through its rows endpoint: no row limit.
-    private static SniffResult Analyse(Stream file, ReadingOptions reading, bool commandLine)
+    // The file is read by its format's reader (a spreadsheet's from a seekable stream, see ImportFileStreams).
+    private static SniffResult Analyse(Stream file, ReadingOptions reading, bool commandLine, string format)
     {
         using var activity = ImportTelemetry.Source.StartActivity("import.sniff");
-        return CsvSniffer.Sniff(file, new SniffOptions(reading.HasHeader, reading.ConvertFrom,
-            MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: reading.Delimiter));
+        activity?.SetTag("import.format", format);
+        return ImportFiles.Analyse(ImportFileStreams.Readable(file, format), format, new SniffOptions(reading.HasHeader, reading.ConvertFrom,
+            MaxDataRows: commandLine ? int.MaxValue : SniffOptions.WizardMaxDataRows, Delimiter: reading.Delimiter, HeaderRow: reading.HeaderRow, Sheet: reading.Sheet));
     }
+
+    /// <summary>An upload's form stream as the readers need it: seekable (a spreadsheet's reader seeks; the format is told from the first bytes).</summary>
+    private static async Task<Stream> SeekableAsync(Stream upload, CancellationToken cancellationToken) =>
+        upload.CanSeek ? upload : await ImportFileStreams.ReadableAsync(upload, ImportFormats.Xlsx, cancellationToken);
+
+    private static ImportRefusal NotASpreadsheet(string format) => new(StatusCodes.Status400BadRequest, "Bad sheet",
+        $"'sheet' chooses a sheet of a spreadsheet (.xlsx or .xls), and this file is a {(format == ImportFormats.VCard ? "vCard" : "CSV")} file: leave 'sheet' out.");
 
     internal static MappingResponse Confirmed(ImportMapping mapping) => MappingResponse.From(mapping, "confirmed");
 
     private static ImportRefusal Refused(SniffResult analysis)
     {
         var first = analysis.Errors[0];
+        if (first.Code is SpreadsheetCodes.UnknownSheet or SniffCodes.HeaderRowPastEnd)
+        {
+            // A choice the caller made that the file does not have: a bad request, with what to choose instead.
+            return new ImportRefusal(StatusCodes.Status400BadRequest, first.Code == SniffCodes.HeaderRowPastEnd ? "Bad headerRow" : "Bad sheet", first.Message,
+                new Dictionary<string, object?> { ["code"] = first.Code, ["sheets"] = analysis.Sheets });
+        }
+
         return new ImportRefusal(StatusCodes.Status422UnprocessableEntity, "The file cannot be imported", first.Message, new Dictionary<string, object?>
         {
             ["code"] = first.Code,

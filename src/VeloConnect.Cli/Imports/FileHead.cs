@@ -43,6 +43,34 @@ public static class FileHead
         return head;
     }
 
+    /// <summary>
+    /// The head of a spreadsheet or vCard as the server analyses it: its header (the columns as <paramref name="sniff"/> names
+    /// them) and its first data rows (at most maxDataRows, and no more than about maxBytes past the first), written as a UTF-8
+    /// CSV by the reader that sends the rows. Uploading the file itself would mean all of it: an .xlsx is a zip whose
+    /// directory is at its end, so its start is no file on its own.
+    /// </summary>
+    public static byte[] AsCsv(string path, SniffResult sniff, int maxDataRows = MaxDataRows, long maxBytes = MaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(sniff);
+        var text = new StringBuilder();
+        CsvText.AppendRecord(text, [.. sniff.Columns.Select(c => c.Header)]);
+        using var file = File.OpenRead(path);
+        var taken = 0;
+        foreach (var row in ContactRules.Imports.Sources.ImportFiles.Rows(file, sniff, null, sniff.HasHeader))
+        {
+            if (taken == maxDataRows || (taken > 0 && text.Length > maxBytes))
+            {
+                break;
+            }
+
+            // Every row as wide as the header (a spreadsheet leaves trailing blank cells out), so the head is not ragged.
+            CsvText.AppendRecord(text, [.. row.Cells, .. Enumerable.Repeat("", Math.Max(0, sniff.Columns.Count - row.Cells.Count))]);
+            taken++;
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     /// <summary>What identifies the file for a resume: SHA-256 of its first megabyte (with its size, compared separately).</summary>
     public static string Fingerprint(string path)
     {

@@ -6,6 +6,7 @@ using VeloConnect.Cli.Api;
 using VeloConnect.Client;
 using ApiException = VeloConnect.Cli.Api.ApiException;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 
 namespace VeloConnect.Cli.Imports;
 
@@ -156,11 +157,15 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             $"{total - startRows:N0} rows sent in {ProgressBar.FormatDuration(watch.Elapsed)} ({rate:N0} rows/s)."));
     }
 
-    /// <summary>The wizard's analysis over the whole file (streamed): a bad byte or an unclosed quote anywhere refuses it before anything is sent.</summary>
+    /// <summary>
+    /// The wizard's analysis over the whole file (streamed), by the file's format told from its content (CSV, .xlsx/.xls,
+    /// .vcf): a bad byte or an unclosed quote anywhere refuses it before anything is sent.
+    /// </summary>
     private SniffResult Sniff(string path, bool? hasHeader, string? convertFrom)
     {
         using var file = File.OpenRead(path);
-        var sniff = CsvSniffer.Sniff(file, new SniffOptions(hasHeader, convertFrom, MaxDataRows: int.MaxValue));
+        var format = ImportFiles.Detect(file);
+        var sniff = ImportFiles.Analyse(file, format, new SniffOptions(format == ImportFormats.Csv ? hasHeader : null, convertFrom, MaxDataRows: int.MaxValue));
         if (!sniff.CanImport)
         {
             var problems = string.Join(Environment.NewLine, sniff.Errors.Select(e => "  " + e.Message));
@@ -174,9 +179,11 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     /// <summary>A new import: the head uploaded, the mapping shown, confirmed and validated by the server. Null when the user declines.</summary>
     private async Task<(ResumeState?, ImportResponse)> StartAsync(string path, string name, long fileSize, string fingerprint, SniffResult sniff, CancellationToken cancellationToken)
     {
-        var encoding = CsvSniffer.ReadingEncoding(sniff, args.ConvertFrom);
-        var head = FileHead.Read(path, encoding, sniff.Delimiter);
-        var import = await api.UploadHeadAsync(name, head, fileSize, args.HasHeader, args.ConvertFrom, cancellationToken);
+        // A CSV's head is uploaded byte for byte; a spreadsheet or vCard (whose start is no file on its own) as its first rows
+        // written as a UTF-8 CSV with its header, read by the same reader the rows are sent from.
+        var csv = sniff.Format == ImportFormats.Csv;
+        var head = csv ? FileHead.Read(path, CsvSniffer.ReadingEncoding(sniff, args.ConvertFrom), sniff.Delimiter) : FileHead.AsCsv(path, sniff);
+        var import = await api.UploadHeadAsync(name, head, fileSize, csv ? args.HasHeader : true, csv ? args.ConvertFrom : null, cancellationToken);
         if (!string.Equals(import.Delimiter, sniff.DelimiterName, StringComparison.OrdinalIgnoreCase) || import.Columns.Count != sniff.Columns.Count)
         {
             throw new CliFailure($"The API read the start of {name} as {import.Columns.Count} columns ({import.Delimiter}), velo read {sniff.Columns.Count} ({sniff.DelimiterName}); "
@@ -202,7 +209,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             source = "given";
         }
 
-        var hasHeader = args.HasHeader ?? import.HasHeader;
+        var hasHeader = csv ? args.HasHeader ?? import.HasHeader : true;
         var region = args.Region ?? proposed.Region;
         ShowMapping(name, sniff, import, headers, columns, source, hasHeader, region);
         if (!args.Yes && !Confirm(sniff.DataRowCount))
@@ -279,10 +286,11 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 
         await using (var file = File.OpenRead(path))
         {
-            var encoding = CsvSniffer.ReadingEncoding(sniff, progress.ConvertFrom);
+            var encoding = sniff.Format == ImportFormats.Csv ? CsvSniffer.ReadingEncoding(sniff, progress.ConvertFrom).WebName : sniff.Format;
             try
             {
-                foreach (var batch in RowBatches.Read(file, encoding, sniff.Delimiter, mapping, progress.Headers, fields, progress.BatchRows, sniff.DataRowCount))
+                var rows = ImportFiles.Rows(file, sniff, progress.ConvertFrom, mapping.HasHeader);
+                foreach (var batch in RowBatches.Read(rows, mapping, progress.Headers, fields, progress.BatchRows, sniff.DataRowCount))
                 {
                     if (batch.RowsThrough <= progress.RowsAcknowledged)
                     {
@@ -300,7 +308,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             }
             catch (System.Text.DecoderFallbackException e)
             {
-                throw new CliFailure($"{Path.GetFileName(path)} holds bytes that are not {encoding.WebName} past its start ({e.Message}). {Resume}");
+                throw new CliFailure($"{Path.GetFileName(path)} holds bytes that are not {encoding} past its start ({e.Message}). {Resume}");
             }
             finally
             {
@@ -325,7 +333,8 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         var labels = (import.Targets ?? []).GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
         var err = console.Error;
         err.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {sniff.DataRowCount:N0} rows, {sniff.DelimiterName}-separated, {(hasHeader ? "with a header row" : "no header row")}, {sniff.Encoding.Name}."));
+            $"{name}: {sniff.DataRowCount:N0} rows, {(sniff.Format == ImportFormats.Csv ? $"{sniff.DelimiterName}-separated" : sniff.Format)}{(sniff.Sheet is { } sheet ? $" (sheet '{sheet}')" : "")}, "
+            + $"{(hasHeader ? sniff.HeaderRow > 1 ? $"header on row {sniff.HeaderRow}" : "with a header row" : "no header row")}, {sniff.Encoding.Name}."));
         err.WriteLine($"Mapping ({SourceText(source)}; phones without a country code are read in region {region}):");
         var width = Math.Min(40, headers.DefaultIfEmpty("").Max(h => h.Length));
         for (var i = 0; i < headers.Count; i++)

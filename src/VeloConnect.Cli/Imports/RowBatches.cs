@@ -36,6 +36,15 @@ public static class RowBatches
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(mapping);
+        return Read(CsvRows.Read(file, encoding, delimiter, mapping.HasHeader), mapping, headers, fields, batchRows, expectedRows);
+    }
+
+    /// <summary>The same over rows read by any format's reader (<see cref="ContactRules.Imports.Sources.ImportFiles.Rows"/>).</summary>
+    public static IEnumerable<RowBatch> Read(IEnumerable<CsvRow> fileRows, ImportMapping mapping,
+        IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields, int batchRows, int expectedRows = 0)
+    {
+        ArgumentNullException.ThrowIfNull(fileRows);
+        ArgumentNullException.ThrowIfNull(mapping);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         var reader = new RowReader(mapping, headers, fields);
         var identifierColumns = mapping.Columns.Count(c => c.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email);
@@ -43,7 +52,7 @@ public static class RowBatches
         var rows = new List<BatchRow>(batchRows);
         var index = 0;
         var before = 0;
-        foreach (var row in CsvRows.Read(file, encoding, delimiter, mapping.HasHeader))
+        foreach (var row in fileRows)
         {
             var contact = reader.Read(row.Cells).Contact;
             rows.Add(new BatchRow(row, contact is null ? null : duplicates.Check(contact, row.RowNumber)));

@@ -15,16 +15,17 @@ public static class CsvRows
     /// <summary>
     /// Streams the data records (skipping the header when hasHeader and skipping blank lines), RFC 4180 (quotes,
     /// embedded delimiters, quotes and line breaks, CRLF/LF). The stream is left open. Decoding errors of a strict
-    /// encoding (as <see cref="CsvSniffer.ReadingEncoding"/> returns) are thrown, never read as garbled text.
+    /// encoding (as <see cref="CsvSniffer.ReadingEncoding"/> returns) are thrown, never read as garbled text. headerRow: the
+    /// row the header is on (<see cref="SniffResult.HeaderRow"/>); the rows above it are not read.
     /// </summary>
-    public static IEnumerable<CsvRow> Read(Stream file, Encoding encoding, char delimiter, bool hasHeader)
+    public static IEnumerable<CsvRow> Read(Stream file, Encoding encoding, char delimiter, bool hasHeader, int headerRow = 1)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(encoding);
-        return ReadRecords(file, encoding, delimiter, hasHeader);
+        return ReadRecords(file, encoding, delimiter, hasHeader, headerRow);
     }
 
-    private static IEnumerable<CsvRow> ReadRecords(Stream file, Encoding encoding, char delimiter, bool hasHeader)
+    private static IEnumerable<CsvRow> ReadRecords(Stream file, Encoding encoding, char delimiter, bool hasHeader, int headerRow)
     {
         using var text = new StreamReader(file, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
         var records = new CsvRecordReader(text, delimiter, cellCap: int.MaxValue, keepRaw: true);
@@ -33,7 +34,7 @@ public static class CsvRows
         while (records.Read())
         {
             rowNumber++;
-            if (records.IsBlank)
+            if (records.IsBlank || rowNumber < headerRow)
             {
                 continue;
             }

@@ -135,13 +135,26 @@ public static class CsvSniffer
         using var text = new StreamReader(bytes, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
         var (prefix, complete) = ReadPrefix(text);
         var delimiter = options.Delimiter ?? SniffHeuristics.DetectDelimiter(prefix, complete);
+        var proposed = options.HeaderRow is null ? TitledHeaderRow(prefix, delimiter) : null;
+        var headerRow = options.HeaderRow ?? proposed?.Row ?? 1;
         using TextReader all = complete ? new StringReader(prefix) : new SniffPrefixedReader(prefix, text);
         var records = new CsvRecordReader(all, delimiter, KeptCellLength, keepRaw: false, MaxColumns);
-        var tally = new SniffTally(delimiter, options);
+
+        // A header chosen (or found) below row 1 is a header: the rows above it (a title, blank lines) are not read.
+        var tally = new SniffTally(delimiter, headerRow > 1 ? options with { HasHeader = options.HasHeader ?? true } : options)
+        {
+            FirstRow = headerRow,
+            Found = proposed,
+        };
         var row = 0;
         while (records.Read())
         {
             row++;
+            if (row < headerRow)
+            {
+                continue;
+            }
+
             if (records.TooWide)
             {
                 tally.TooWide(row, records.FilledWidth);
@@ -163,8 +176,35 @@ public static class CsvSniffer
             }
         }
 
-        tally.Finish(records.SawNonWhitespace);
+        tally.Finish(records.SawNonWhitespace, row < headerRow ? row : null);
         return tally;
+    }
+
+    /// <summary>
+    /// The header row below row 1 when the file starts with a title: <see cref="Sources.HeaderRows.Propose"/> over the first
+    /// records, taken only when it is confident (it found column names or header-like text on a row of at least two cells,
+    /// and every row above it holds at most one cell and at least one of them a value); otherwise null, and the file is
+    /// read from row 1 as always.
+    /// </summary>
+    private static Sources.HeaderRowProposal? TitledHeaderRow(string prefix, char delimiter)
+    {
+        var records = new CsvRecordReader(new StringReader(prefix), delimiter, KeptCellLength, keepRaw: false, MaxColumns);
+        var rows = new List<IReadOnlyList<string>>();
+        while (rows.Count < Sources.HeaderRows.Scanned && records.Read())
+        {
+            rows.Add([.. records.Cells]);
+        }
+
+        var proposal = Sources.HeaderRows.Propose(rows);
+        if (!proposal.LooksLikeHeader || proposal.Row <= 1 || proposal.Row > rows.Count || Filled(rows[proposal.Row - 1]) < 2)
+        {
+            return null;
+        }
+
+        var above = rows.Take(proposal.Row - 1).ToList();
+        return above.All(r => Filled(r) <= 1) && above.Any(r => Filled(r) == 1) ? proposal : null;
+
+        static int Filled(IReadOnlyList<string> cells) => cells.Count(c => c.Trim().Length > 0);
     }
 
     /// <summary>The start of the text, enough for the delimiter vote; Complete when it is the whole file.</summary>

@@ -119,4 +119,8 @@ internal static class SniffMessages
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string HeaderRowPastEnd(int headerRow, int rows) =>
+        $"The header row was set to row {N(headerRow)}, but the file has only {N(rows)} row{(rows == 1 ? "" : "s")}. Choose the row that holds the column names "
+        + "(1 is the first row), or leave the header row out to let the file be analysed.";
 }

@@ -23,9 +23,13 @@ public sealed record SniffColumn(int Index, string Header, IReadOnlyList<string>
 /// <summary>
 /// HasHeader: null to detect, else the user's choice. ConvertFrom: the encoding the user confirmed converting from
 /// (it must be the name the sniff reported). Delimiter: null to detect, else the user's choice (',', ';' or '\t').
+/// HeaderRow: the row (1-based, as a spreadsheet numbers rows) the header is on, rows above it are not read; null to detect
+/// (<see cref="Sources.HeaderRows.Propose"/>; a CSV takes a row below 1 only when every row above it is a title or blank).
+/// Sheet: a spreadsheet's sheet by name, null for the first.
 /// </summary>
 public sealed record SniffOptions(
-    bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5, char? Delimiter = null)
+    bool? HasHeader = null, string? ConvertFrom = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5, char? Delimiter = null,
+    int? HeaderRow = null, string? Sheet = null)
 {
     /// <summary>The delimiter a user may choose by name ("comma", "semicolon", "tab", as the analysis names them).</summary>
     public static bool TryParseDelimiter(string? name, out char delimiter)
@@ -47,7 +51,11 @@ public sealed record SniffOptions(
 /// <summary>
 /// What the upload step shows. Errors block the import (nothing can be imported); warnings do not. When the
 /// encoding or the file type blocks, the file is not read as text: Columns is empty and DataRowCount is 0.
-/// DelimiterName: "comma", "semicolon" or "tab".
+/// DelimiterName: "comma", "semicolon" or "tab". The same analysis for every file format (<see cref="ImportFormats"/>):
+/// Format the file's format by its content; HeaderRow the row the header is on (or, without a header, where the data
+/// starts), rows above it are not read; Sheets and Sheet a spreadsheet's sheets and the one read (empty and null
+/// otherwise); PhonesAsNumbers a spreadsheet's phone columns held as numbers (also reported as warnings). Delimiter and
+/// Encoding mean something for a CSV only (a spreadsheet or vCard reports UTF-8 and comma).
 /// </summary>
 public sealed record SniffResult(
     EncodingReport Encoding,
@@ -58,9 +66,25 @@ public sealed record SniffResult(
     IReadOnlyList<SniffColumn> Columns,
     int DataRowCount,
     IReadOnlyList<SniffProblem> Errors,
-    IReadOnlyList<SniffProblem> Warnings)
+    IReadOnlyList<SniffProblem> Warnings,
+    string Format = ImportFormats.Csv,
+    int HeaderRow = 1,
+    IReadOnlyList<string>? Sheets = null,
+    string? Sheet = null,
+    IReadOnlyList<Sources.PhonesAsNumbers>? PhonesAsNumbers = null)
 {
     public bool CanImport => Errors.Count == 0;
+}
+
+/// <summary>The file formats an import reads, told by content (<see cref="Sources.ImportFiles.Detect"/>), not by the file's name.</summary>
+public static class ImportFormats
+{
+    public const string Csv = "csv";
+    public const string Xlsx = "xlsx";
+    public const string Xls = "xls";
+    public const string VCard = "vcard";
+
+    public static bool IsSpreadsheet(string format) => format is Xlsx or Xls;
 }
 
 /// <summary>The codes of <see cref="SniffProblem"/>: errors first, then warnings.</summary>
@@ -80,4 +104,6 @@ public static class SniffCodes
     public const string DuplicateHeaders = "duplicate_headers";
     public const string OversizedCells = "oversized_cells";
     public const string BlankLinesSkipped = "blank_lines_skipped";
+    public const string HeaderRowPastEnd = "header_row_past_end";
+    public const string HeaderRowFound = "header_row";
 }

@@ -24,6 +24,10 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
     private (int Row, long Line)? _unclosed;
     private (int Row, int Cells)? _tooWide;
     private bool _sawText;
+    private int? _endedAbove;
+
+    /// <summary>The header row found below row 1 (a title above it), told the user as a warning.</summary>
+    public Sources.HeaderRowProposal? Found { get; init; }
 
     public void Blank(int row) => _blank.Add(row);
 
@@ -47,10 +51,14 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
         }
     }
 
-    /// <summary>sawText: whether the file held anything but whitespace (delimiters or quotes count).</summary>
-    public void Finish(bool sawText)
+    /// <summary>
+    /// sawText: whether the file held anything but whitespace (delimiters or quotes count). rowsBeforeHeader: the file's
+    /// rows when it ended above the chosen header row.
+    /// </summary>
+    public void Finish(bool sawText, int? rowsBeforeHeader = null)
     {
         _sawText = sawText;
+        _endedAbove = rowsBeforeHeader;
         if (!_decided)
         {
             Decide();
@@ -76,6 +84,17 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
         if (_unclosed is var (row, line))
         {
             errors.Add(new SniffProblem(SniffCodes.UnclosedQuote, SniffMessages.UnclosedQuote(row, line), row));
+        }
+
+        if (_endedAbove is { } rows)
+        {
+            errors.Add(new SniffProblem(SniffCodes.HeaderRowPastEnd, SniffMessages.HeaderRowPastEnd(FirstRow, rows)));
+            return Result(encoding, [], errors, warnings);
+        }
+
+        if (Found is { } found)
+        {
+            warnings.Add(new SniffProblem(SniffCodes.HeaderRowFound, found.Reason + " If another row holds the column names, choose it as the header row.", found.Row));
         }
 
         if (_columns == 0)
@@ -124,7 +143,10 @@ internal sealed class SniffTally(char delimiter, SniffOptions options)
     }
 
     private SniffResult Result(EncodingReport encoding, IReadOnlyList<SniffColumn> columns, List<SniffProblem> errors, List<SniffProblem> warnings) =>
-        new(encoding, delimiter, SniffHeuristics.DelimiterName(delimiter), _headerDetected, _hasHeader, columns, _dataRows, errors, warnings);
+        new(encoding, delimiter, SniffHeuristics.DelimiterName(delimiter), _headerDetected, _hasHeader, columns, _dataRows, errors, warnings, HeaderRow: FirstRow);
+
+    /// <summary>The row the header is on (rows above it were not tallied).</summary>
+    public int FirstRow { get; init; } = 1;
 
     private void Decide()
     {

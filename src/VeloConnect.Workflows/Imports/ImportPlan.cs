@@ -1,6 +1,7 @@
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Workflows.Imports;
@@ -31,14 +32,18 @@ public static class ImportPlan
         }
     }
 
-    /// <summary>The rows of the file as the stream gives it (e.g. <see cref="ImportStore.OpenFileAsync"/>); the stream is left open.</summary>
+    /// <summary>
+    /// The rows of the file as the stream gives it (e.g. <see cref="ImportStore.OpenFileAsync"/>), read by the stored format's
+    /// reader (<see cref="ImportFiles.Rows"/>: CSV, spreadsheet sheet and header row, vCard); the stream is left open.
+    /// </summary>
     public static IEnumerable<PlannedRow> Rows(Stream file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields)
     {
-        var encoding = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom);
         var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
         var reader = new RowReader(mapping, headers, fields);
         var duplicates = new InFileDuplicates();
-        foreach (var row in CsvRows.Read(file, encoding, import.Analysis.Delimiter, mapping.HasHeader))
+        var readable = ImportFileStreams.Readable(file, import.Analysis.Format);
+        using var copy = readable == file ? null : readable;
+        foreach (var row in ImportFiles.Rows(readable, import.Analysis, import.ConvertFrom, mapping.HasHeader))
         {
             var result = reader.Read(row.Cells);
             var duplicateOf = result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;

@@ -84,12 +84,13 @@ public static class SpreadsheetReader
 
     /// <summary>
     /// Streams the data rows of a sheet below headerRow (blank rows skipped, numbers as in the spreadsheet); each row has at
-    /// most <see cref="CsvSniffer.MaxColumns"/> cells, Raw its cells joined by tabs. The stream is left open.
+    /// most <see cref="CsvSniffer.MaxColumns"/> cells, Raw its cells joined by tabs. The stream is left open. headerRow 0:
+    /// every row is data.
     /// </summary>
     public static IEnumerable<CsvRow> ReadRows(Stream file, string? sheet, int headerRow)
     {
         ArgumentNullException.ThrowIfNull(file);
-        ArgumentOutOfRangeException.ThrowIfLessThan(headerRow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(headerRow, 0);
         return Rows(file, sheet, headerRow);
     }
 

@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using VeloConnect.ContactRules.Tests.Imports;
+using Xunit;
+
+namespace VeloConnect.Cli.Tests;
+
+/// <summary>velo with an .xlsx and a .vcf against the real stack: read by the same readers as the wizard, exact counts and values.</summary>
+public sealed partial class CliEndToEndTests
+{
+    [Fact]
+    public async Task An_xlsx_is_imported_by_velo_from_the_header_row_below_its_title()
+    {
+        var (_, apiKey) = await stack.NewWorkspaceAsync();
+        using var workbook = TestWorkbook.Create(("People", [
+            ["Customer list"],
+            ["Name", "Mobile", "Email", "Tags"],
+            ["Ann Lee", "+1 415 555 0700", "ann@example.com", "vip, xlsx"],
+            ["Bob Stone", "(415) 555-0701", null, null],
+            ["Ann Again", null, "ANN@example.com", null],
+            ["Nobody", null, null, "x"],
+        ]));
+        var path = _files.Write("contacts.xlsx", workbook.ToArray());
+
+        var output = await RunVeloAsync(path, apiKey, "Name=name,Mobile=phone,Email=email,Tags=tags");
+        Assert.Contains("4 rows: 2 added, 0 updated, 1 skipped, 1 invalid.", output, StringComparison.Ordinal);
+        Assert.Contains("header on row 2", output, StringComparison.Ordinal);
+        var ann = await ContactAsync(apiKey, "+14155550700");
+        Assert.Equal("Ann Lee", ann["name"]!.GetValue<string>());
+        Assert.Equal(["vip", "xlsx"], ann["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("Bob Stone", (await ContactAsync(apiKey, "+14155550701"))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_vcf_is_imported_by_velo_with_its_folded_lines()
+    {
+        var (_, apiKey) = await stack.NewWorkspaceAsync();
+        var path = _files.Write("contacts.vcf", Encoding.UTF8.GetBytes(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cleo Park\r\nTEL;TYPE=CELL:+1 415 555 07\r\n 10\r\nCATEGORIES:friends\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dan Wu\r\nEMAIL:dan@exa\r\n mple.com\r\nEND:VCARD\r\n"));
+
+        var output = await RunVeloAsync(path, apiKey, "Name=name,Phone (mobile)=phone,Email=email,Categories=tags");
+        Assert.Contains("2 rows: 2 added, 0 updated, 0 skipped, 0 invalid.", output, StringComparison.Ordinal);
+        var cleo = await ContactAsync(apiKey, "+14155550710");
+        Assert.Equal("Cleo Park", cleo["name"]!.GetValue<string>());
+        Assert.Equal(["friends"], cleo["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("Dan Wu", (await ContactAsync(apiKey, "dan@example.com"))["name"]!.GetValue<string>());
+    }
+
+    private async Task<string> RunVeloAsync(string path, string apiKey, string mapping)
+    {
+        using var velo = Velo.Start(["import", path, "--api", stack.ApiUrl, "--key", apiKey, "--yes", "--mapping", mapping]);
+        await velo.Process.WaitForExitAsync().WaitAsync(Stalled);
+        var output = velo.Output();
+        log.WriteLine(output);
+        Assert.True(velo.Process.ExitCode == 0, output);
+        return output;
+    }
+
+    private async Task<JsonObject> ContactAsync(string apiKey, string phoneOrEmail)
+    {
+        using var http = stack.Client(apiKey);
+        var list = (await http.GetFromJsonAsync<JsonObject>("api/contacts?q=" + Uri.EscapeDataString(phoneOrEmail)))!;
+        return Assert.Single(list["items"]!.AsArray())!.AsObject();
+    }
+}
