@@ -58,6 +58,9 @@ Text("single-column-emails.csv", "ann@example.com\nbob@example.com\ncara@example
 Text("trailing-delimiters.csv", "Name,Email,\nAnn Lee,ann@example.com,\nBob Stone,bob@example.com,,\n");
 Text("unclosed-quote.csv", "Name,Email,Notes\nAnn Lee,ann@example.com,\"never closed\nBob Stone,bob@example.com,swallowed\nCara Diaz,cara@example.com,swallowed too\n");
 Text("only-delimiters.csv", ",,,\n,,,\n\"\",\"\"\n");
+Text("title-row-outlook-style.csv",
+    "Contacts exported from Outlook\r\n\r\nFirst Name,Last Name,Mobile Phone,E-mail Address,Categories\r\n"
+    + "Ann,Lee,+1 415 555 0100,ann@example.com,Pro;Wholesale\r\nBob,Stone,(415) 555-0101,,\r\nCara,Diaz,,cara@example.com,Pro\r\n");
 
 void Text(string name, string text) => Bytes(name, utf8.GetBytes(text));
 

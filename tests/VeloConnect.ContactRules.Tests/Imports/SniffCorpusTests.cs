@@ -62,7 +62,7 @@ public sealed class SniffCorpusTests
             return;
         }
 
-        var rows = Rows(bytes, CsvSniffer.ReadingEncoding(result, null), result.Delimiter, result.HasHeader);
+        var rows = Rows(bytes, CsvSniffer.ReadingEncoding(result, null), result.Delimiter, result.HasHeader, result.HeaderRow);
 
         Assert.Equal(result.DataRowCount, rows.Count);
         Assert.Equal(rows.Select(r => r.RowNumber).Order(), rows.Select(r => r.RowNumber));

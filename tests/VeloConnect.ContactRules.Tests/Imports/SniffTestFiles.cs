@@ -35,10 +35,10 @@ internal static class SniffTestFiles
     public static List<CsvRow> Rows(string text, char delimiter = ',', bool hasHeader = true) =>
         Rows(Utf8.GetBytes(text), StrictUtf8, delimiter, hasHeader);
 
-    public static List<CsvRow> Rows(byte[] bytes, Encoding encoding, char delimiter = ',', bool hasHeader = true)
+    public static List<CsvRow> Rows(byte[] bytes, Encoding encoding, char delimiter = ',', bool hasHeader = true, int headerRow = 1)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        return [.. CsvRows.Read(stream, encoding, delimiter, hasHeader)];
+        return [.. CsvRows.Read(stream, encoding, delimiter, hasHeader, headerRow)];
     }
 
     public static string ContactsCsv(int rows)
