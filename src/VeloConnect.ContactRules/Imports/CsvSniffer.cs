@@ -135,8 +135,9 @@ public static class CsvSniffer
         using var text = new StreamReader(bytes, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
         var (prefix, complete) = ReadPrefix(text);
         var delimiter = options.Delimiter ?? SniffHeuristics.DetectDelimiter(prefix, complete);
-        var proposed = options.HeaderRow is null ? TitledHeaderRow(prefix, delimiter) : null;
-        var headerRow = options.HeaderRow ?? proposed?.Row ?? 1;
+        // "No header" reads every row from row 1: a header row (chosen or found) is where a header is.
+        var proposed = options.HeaderRow is null && options.HasHeader != false ? TitledHeaderRow(prefix, delimiter) : null;
+        var headerRow = options.HasHeader == false ? 1 : options.HeaderRow ?? proposed?.Row ?? 1;
         using TextReader all = complete ? new StringReader(prefix) : new SniffPrefixedReader(prefix, text);
         var records = new CsvRecordReader(all, delimiter, KeptCellLength, keepRaw: false, MaxColumns);
 

@@ -25,6 +25,7 @@ public sealed record SniffColumn(int Index, string Header, IReadOnlyList<string>
 /// (it must be the name the sniff reported). Delimiter: null to detect, else the user's choice (',', ';' or '\t').
 /// HeaderRow: the row (1-based, as a spreadsheet numbers rows) the header is on, rows above it are not read; null to detect
 /// (<see cref="Sources.HeaderRows.Propose"/>; a CSV takes a row below 1 only when every row above it is a title or blank).
+/// A CSV read with HasHeader false is read from row 1 whatever HeaderRow says.
 /// Sheet: a spreadsheet's sheet by name, null for the first.
 /// </summary>
 public sealed record SniffOptions(

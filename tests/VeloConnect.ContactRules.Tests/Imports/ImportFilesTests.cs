@@ -53,6 +53,10 @@ public sealed class ImportFilesTests
         Assert.Equal(["Ann", "+14155550100", "ann@example.com"], chosen.Columns.Select(c => c.Header));
         Assert.Equal(1, chosen.DataRowCount);
 
+        var noHeader = Analyse(TitledCsv, ImportFormats.Csv, new SniffOptions(HasHeader: false, HeaderRow: 3));
+        Assert.Equal(1, noHeader.HeaderRow);
+        Assert.Equal(4, noHeader.DataRowCount);
+
         var past = Analyse(TitledCsv, ImportFormats.Csv, new SniffOptions(HeaderRow: 8));
         var error = Assert.Single(past.Errors);
         Assert.Equal(SniffCodes.HeaderRowPastEnd, error.Code);
