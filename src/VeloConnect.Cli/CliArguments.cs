@@ -17,7 +17,8 @@ public sealed record ImportArguments(
     int BatchRows,
     int Parallel,
     bool Yes,
-    bool Restart);
+    bool Restart,
+    string? Sheet = null);
 
 /// <summary>
 /// The command line, parsed: the import's arguments, a request for help, or what is wrong with it. When neither an import
@@ -37,7 +38,7 @@ public static class CliArguments
     // Each value option's message for a value missing, unreadable or out of range (filled as the options are made, below).
     private static readonly Dictionary<Option, string> Messages = [];
 
-    private static readonly Argument<string> File = new("file.csv") { Description = "the CSV file to import" };
+    private static readonly Argument<string> File = new("file.csv") { Description = "the file to import: a CSV, an Excel workbook (.xlsx, .xls) or a vCard file (.vcf), told by its content" };
     private static readonly Option<string> Api = Value("--api", "url",
         $"the API's address (default: env VELO_API_URL, else {DefaultApiUrl})", "--api needs the API's address, e.g. --api https://contacts.example.com");
     private static readonly Option<string> Key = Value("--key", "key", "the API key (default: env VELO_API_KEY)", "--key needs an API key (or set VELO_API_KEY).");
@@ -55,17 +56,19 @@ public static class CliArguments
         "--batch takes a number of rows from 1 to 10,000 (the bulk API's limit per request).");
     private static readonly Option<int> Parallel = Number("--parallel", "n", $"requests in flight, 1 to {MaxParallel}", DefaultParallel, MaxParallel,
         $"--parallel takes a number of requests in flight from 1 to {MaxParallel}.");
+    private static readonly Option<string> Sheet = Value("--sheet", "name",
+        "the sheet of an Excel workbook to import (default: the first)", "--sheet needs the name of a sheet of the workbook, e.g. --sheet Contacts");
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "do not ask to confirm the mapping" };
     private static readonly Option<bool> Restart = new("--restart") { Description = "ignore the progress of an interrupted import of this file and start a new one" };
 
     private static readonly Command Import = new("import", """
-        Imports a CSV of any size into VeloConnect Contacts: the wizard's analysis and mapping, sent in batches through the
+        Imports a CSV, an Excel workbook or a vCard file of any size into VeloConnect Contacts: the wizard's analysis and mapping, sent in batches through the
         bulk API. Interrupted? Run the same command again: it resumes where it stopped.
         Writes <file.csv>.errors.csv (rows not imported, with the reasons) and, while it runs, <file.csv>.velo-import.json
         (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
         """)
     {
-        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Batch, Parallel, Yes, Restart,
+        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, Batch, Parallel, Yes, Restart,
     };
 
     /// <summary>velo's commands; <c>velo</c> alone shows the help. Completion: the [suggest] directive (dotnet-suggest).</summary>
@@ -104,7 +107,7 @@ public static class CliArguments
         bool? hasHeader = result.Tokens.LastOrDefault(t => t.Value is "--header" or "--no-header")?.Value switch { "--header" => true, null => null, _ => false };
         return new(new ImportArguments(result.GetValue(File)!, api.TrimEnd('/'), key.Trim(), result.GetValue(Mapping), hasHeader,
             result.GetValue(Region)?.ToUpperInvariant(), result.GetValue(ConvertFrom), result.GetValue(Batch), result.GetValue(Parallel),
-            result.GetValue(Yes), result.GetValue(Restart)), false, null, result);
+            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet)), false, null, result);
     }
 
     private static ParsedCommandLine Fail(string error, ParseResult result) => new(null, false, error, result);

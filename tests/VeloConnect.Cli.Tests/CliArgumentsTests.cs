@@ -78,7 +78,7 @@ public sealed class CliArgumentsTests
         Assert.Equal(0, await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output }));
         var help = output.ToString();
         foreach (var option in new[] { "--api <url>", "--key <key>", "--mapping <list>", "--header", "--no-header", "--region <CC>", "--convert-from <enc>",
-                     "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
+                     "--sheet <name>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }

@@ -10,10 +10,10 @@ namespace VeloConnect.Cli.Tests;
 public sealed partial class CliEndToEndTests
 {
     [Fact]
-    public async Task An_xlsx_is_imported_by_velo_from_the_header_row_below_its_title()
+    public async Task An_xlsx_is_imported_by_velo_from_the_chosen_sheet_and_the_header_row_below_its_title()
     {
         var (_, apiKey) = await stack.NewWorkspaceAsync();
-        using var workbook = TestWorkbook.Create(("People", [
+        using var workbook = TestWorkbook.Create(("Notes", [["Topic", "Owner"], ["Renewals", "Ann"]]), ("People", [
             ["Customer list"],
             ["Name", "Mobile", "Email", "Tags"],
             ["Ann Lee", "+1 415 555 0700", "ann@example.com", "vip, xlsx"],
@@ -23,7 +23,8 @@ public sealed partial class CliEndToEndTests
         ]));
         var path = _files.Write("contacts.xlsx", workbook.ToArray());
 
-        var output = await RunVeloAsync(path, apiKey, "Name=name,Mobile=phone,Email=email,Tags=tags");
+        var output = await RunVeloAsync(path, apiKey, "Name=name,Mobile=phone,Email=email,Tags=tags", "--sheet", "people");
+        Assert.Contains("(sheet 'People')", output, StringComparison.Ordinal);
         Assert.Contains("4 rows: 2 added, 0 updated, 1 skipped, 1 invalid.", output, StringComparison.Ordinal);
         Assert.Contains("header on row 2", output, StringComparison.Ordinal);
         var ann = await ContactAsync(apiKey, "+14155550700");
@@ -48,9 +49,9 @@ public sealed partial class CliEndToEndTests
         Assert.Equal("Dan Wu", (await ContactAsync(apiKey, "dan@example.com"))["name"]!.GetValue<string>());
     }
 
-    private async Task<string> RunVeloAsync(string path, string apiKey, string mapping)
+    private async Task<string> RunVeloAsync(string path, string apiKey, string mapping, params string[] more)
     {
-        using var velo = Velo.Start(["import", path, "--api", stack.ApiUrl, "--key", apiKey, "--yes", "--mapping", mapping]);
+        using var velo = Velo.Start(["import", path, "--api", stack.ApiUrl, "--key", apiKey, "--yes", "--mapping", mapping, .. more]);
         await velo.Process.WaitForExitAsync().WaitAsync(Stalled);
         var output = velo.Output();
         log.WriteLine(output);

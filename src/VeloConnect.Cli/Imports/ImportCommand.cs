@@ -165,7 +165,13 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     {
         using var file = File.OpenRead(path);
         var format = ImportFiles.Detect(file);
-        var sniff = ImportFiles.Analyse(file, format, new SniffOptions(format == ImportFormats.Csv ? hasHeader : null, convertFrom, MaxDataRows: int.MaxValue));
+        if (args.Sheet is not null && !ImportFormats.IsSpreadsheet(format))
+        {
+            throw new CliFailure($"{Path.GetFileName(path)} is not an Excel workbook: --sheet chooses a sheet of an .xlsx or .xls file. Leave it out.");
+        }
+
+        var sniff = ImportFiles.Analyse(file, format,
+            new SniffOptions(format == ImportFormats.Csv ? hasHeader : null, convertFrom, MaxDataRows: int.MaxValue, Sheet: args.Sheet));
         if (!sniff.CanImport)
         {
             var problems = string.Join(Environment.NewLine, sniff.Errors.Select(e => "  " + e.Message));
