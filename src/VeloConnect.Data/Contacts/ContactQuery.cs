@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,6 +9,9 @@ namespace VeloConnect.Data.Contacts;
 
 /// <summary>A page of contacts in list order (newest first) and the cursor of the next page.</summary>
 public sealed record ContactPage(IReadOnlyList<ContactRecord> Items, string? NextCursor);
+
+/// <summary>A contact and its effective consent per channel (channels never set are absent).</summary>
+public sealed record ConsentedContact(ContactRecord Contact, IReadOnlyDictionary<Channel, ChannelConsent> Consent);
 
 /// <summary>
 /// Turns a <see cref="ContactFilter"/> into SQL over the contacts table. The list, delete-by-filter and exports
@@ -53,6 +57,85 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
         }
 
         return new ContactPage(items, next);
+    }
+
+    /// <summary>
+    /// Every contact the filter selects, in list order, with its consent joined: one query, read as its rows arrive
+    /// (one snapshot, one round trip, nothing held but the current row), for exports. Each contact's own opt-in records
+    /// and the opt-outs its addresses carry come as arrays beside it; the effective status is derived here as
+    /// <see cref="ContactStore.GetOptInsAsync"/> derives it (<see cref="Consent.Effective"/>).
+    /// </summary>
+    public async IAsyncEnumerable<ConsentedContact> StreamWithConsentAsync(Guid workspaceId, ContactFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, workspaceId, filter);
+        command.CommandText = $"""
+            select c.id, c.workspace_id, c.name, c.phones, c.email, c.tags, c.custom::text, c.source, c.assigned_agent_id,
+                   c.created_at, c.last_activity_at, c.updated_at, c.version,
+                   own.channels, own.statuses, own.set_ats, own.sources,
+                   address.channels, address.set_ats, address.sources
+            from contacts c
+            left join lateral (
+                select array_agg(o.channel) channels, array_agg(o.status) statuses, array_agg(o.set_at) set_ats, array_agg(o.source) sources
+                from contact_opt_ins o where o.contact_id = c.id) own on true
+            left join lateral (
+                select array_agg(a.channel) channels, array_agg(a.set_at) set_ats, array_agg(a.source) sources
+                from contact_identifiers i join address_opt_outs a on a.workspace_id = i.workspace_id and a.kind = i.kind and a.value = i.value
+                where i.contact_id = c.id and i.workspace_id = @ws) address on true
+            where {where}
+            order by c.created_at desc, c.id desc
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ConsentedContact(ContactStore.Read(reader), ReadConsent(reader));
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<Channel, ChannelConsent> NoConsent = new Dictionary<Channel, ChannelConsent>();
+
+    private static IReadOnlyDictionary<Channel, ChannelConsent> ReadConsent(NpgsqlDataReader reader)
+    {
+        if (reader.IsDBNull(13) && reader.IsDBNull(17))
+        {
+            return NoConsent;
+        }
+
+        var own = new Dictionary<Channel, ChannelConsent>();
+        if (!reader.IsDBNull(13))
+        {
+            var (channels, statuses, setAts, sources) = (reader.GetFieldValue<string[]>(13), reader.GetFieldValue<string[]>(14),
+                reader.GetFieldValue<DateTimeOffset[]>(15), reader.GetFieldValue<string[]>(16));
+            for (var i = 0; i < channels.Length; i++)
+            {
+                OptIns.TryParseChannel(channels[i], out var channel);
+                OptIns.TryParseStatus(statuses[i], out var status);
+                own[channel] = new ChannelConsent(status, setAts[i], sources[i], null);
+            }
+        }
+
+        var addresses = new Dictionary<Channel, List<ChannelConsent>>();
+        if (!reader.IsDBNull(17))
+        {
+            var (channels, setAts, sources) = (reader.GetFieldValue<string[]>(17), reader.GetFieldValue<DateTimeOffset[]>(18), reader.GetFieldValue<string[]>(19));
+            for (var i = 0; i < channels.Length; i++)
+            {
+                OptIns.TryParseChannel(channels[i], out var channel);
+                (addresses.TryGetValue(channel, out var list) ? list : addresses[channel] = []).Add(new ChannelConsent(OptInStatus.OptedOut, setAts[i], sources[i], null));
+            }
+        }
+
+        var effective = new Dictionary<Channel, ChannelConsent>();
+        foreach (var channel in own.Keys.Union(addresses.Keys))
+        {
+            if (Consent.Effective(own.GetValueOrDefault(channel), addresses.GetValueOrDefault(channel) ?? []) is { } consent)
+            {
+                effective[channel] = consent;
+            }
+        }
+
+        return effective;
     }
 
     public async Task<long> CountAsync(Guid workspaceId, ContactFilter filter, CancellationToken cancellationToken = default)

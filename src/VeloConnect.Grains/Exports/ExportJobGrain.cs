@@ -16,15 +16,15 @@ using VeloConnect.Workflows.Telemetry;
 namespace VeloConnect.Grains.Exports;
 
 /// <summary>
-/// Writes one export file in the background of its activation. Contacts are read a chunk at a time in the list's
-/// order (keyset paging through <see cref="ContactQuery"/>, the same SQL as the list, so the export selects exactly
-/// what the list shows) and written straight to a <c>.partial</c> file, which becomes the export's file only once
-/// complete. Nothing but the current chunk is held in memory.
+/// Writes one export file in the background of its activation. Contacts are read by one streamed query in the list's
+/// order with their consent joined (<see cref="ContactQuery.StreamWithConsentAsync"/>, the list's filter SQL, so the
+/// export selects exactly what the list shows, from one snapshot) and written as they arrive to a <c>.partial</c> file,
+/// which becomes the export's file only once complete; every chunk of rows is flushed and its progress recorded.
+/// Nothing but the current row and the writer's buffer is held in memory.
 /// </summary>
 public sealed partial class ExportJobGrain(
     ExportStore exports,
     ContactQuery query,
-    ContactStore contacts,
     FieldStore fields,
     WorkspaceStore workspaces,
     ExportEmail email,
@@ -100,43 +100,44 @@ public sealed partial class ExportJobGrain(
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
         await using (var writer = ExportFileWriter.Create(export.Format, file, fieldDefinitions))
         {
-            string? cursor = null;
-            do
+            // One query for the whole export, written as its rows arrive; every chunk of rows is flushed and reported.
+            var chunk = 0;
+            var write = ExportTelemetry.Start("export.write", exportId);
+            try
             {
-                ContactPage page;
-                Dictionary<Guid, Dictionary<Channel, ExportOptIn>> optIns;
-                using (var read = ExportTelemetry.Start("export.query", exportId))
+                await foreach (var (contact, consent) in query.StreamWithConsentAsync(workspaceId, export.Filter))
                 {
-                    page = await query.ListAsync(workspaceId, export.Filter, cursor, chunkRows);
-                    optIns = (await contacts.GetOptInsAsync(workspaceId, [.. page.Items.Select(c => c.Id)]))
-                        .GroupBy(o => o.ContactId)
-                        .ToDictionary(g => g.Key, g => g.ToDictionary(o => o.Channel, o => new ExportOptIn(o.Status, o.SetAt, o.Source)));
-                    read?.SetTag("export.chunk.rows", page.Items.Count);
-                }
-
-                using (var write = ExportTelemetry.Start("export.write", exportId))
-                {
-                    foreach (var contact in page.Items)
+                    writer.Write(new ExportContact(contact.Id, contact.Data, contact.Source, contact.CreatedAt, contact.LastActivityAt,
+                        contact.Data.AssignedAgentId is { } agent ? agents.GetValueOrDefault(agent) : null, OptIns(consent)));
+                    if (++chunk == chunkRows)
                     {
-                        writer.Write(new ExportContact(contact.Id, contact.Data, contact.Source, contact.CreatedAt, contact.LastActivityAt,
-                            contact.Data.AssignedAgentId is { } agent ? agents.GetValueOrDefault(agent) : null,
-                            optIns.GetValueOrDefault(contact.Id) ?? []));
+                        rows += await EndChunkAsync(chunk);
+                        chunk = 0;
+                        write = ExportTelemetry.Start("export.write", exportId);
                     }
-
-                    await writer.FlushAsync();
-                    write?.SetTag("export.chunk.rows", page.Items.Count);
                 }
 
-                rows += page.Items.Count;
-                ExportTelemetry.Rows.Add(page.Items.Count, format);
-                await exports.ProgressAsync(exportId, rows);
-                // The run lives in the background of this activation: keep it alive while there is work.
-                DelayDeactivation(TimeSpan.FromMinutes(5));
-                cursor = page.NextCursor;
+                rows += await EndChunkAsync(chunk);
+                write = null;
             }
-            while (cursor is not null);
+            finally
+            {
+                write?.Dispose();
+            }
 
             await writer.CompleteAsync();
+
+            async Task<int> EndChunkAsync(int count)
+            {
+                await writer.FlushAsync();
+                write?.SetTag("export.chunk.rows", count);
+                write?.Dispose();
+                ExportTelemetry.Rows.Add(count, format);
+                await exports.ProgressAsync(exportId, rows + count);
+                // The run lives in the background of this activation: keep it alive while there is work.
+                DelayDeactivation(TimeSpan.FromMinutes(5));
+                return count;
+            }
         }
 
         // On disk before the export can be "ready" (the file is closed, then renamed, then marked ready): a crash after
@@ -168,6 +169,9 @@ public sealed partial class ExportJobGrain(
         exports.FailAsync(export, error, new NotificationText("export.failed", "Export failed",
             $"The export stopped ({error}). Start it again from the contact list; if it keeps failing, tell support the export id {export.Id}.",
             $"/api/exports/{export.Id}"));
+
+    private static Dictionary<Channel, ExportOptIn> OptIns(IReadOnlyDictionary<Channel, ChannelConsent> consent) =>
+        consent.ToDictionary(p => p.Key, p => new ExportOptIn(p.Value.Status, p.Value.SetAt, p.Value.Source));
 
     private static string Size(long bytes) => bytes switch
     {
