@@ -120,12 +120,14 @@ main() {
     cd "$(dirname "${BASH_SOURCE[0]}")"
     install_prerequisites run
 
-    say "Building and starting the AppHost (first build: about a minute)"
+    # Release builds, as users run it: the AppHost is built in Release with the projects it references, and starts them
+    # (dotnet run --no-build) in its own configuration. The tests (test.sh) build and run Debug.
+    say "Building (Release) and starting the AppHost (first build: about a minute)"
     say "Dashboard: $DASHBOARD_URL (no login needed); Ctrl+C stops everything"
     export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
     export ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true
     export DOTNET_NOLOGO=1
-    exec dotnet run --project VeloConnect.AppHost --launch-profile http -- "$@"
+    exec dotnet run --configuration Release --project VeloConnect.AppHost --launch-profile http -- "$@"
 }
 
 # Sourced by test.sh for install_prerequisites only.
