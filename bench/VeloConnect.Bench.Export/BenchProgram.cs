@@ -20,14 +20,21 @@ public static class BenchProgram
     private const int BaselineRuns = 3;
     private const int MemoryCheckRows = 1_000_000;
     private const string MemoryCheck = "--memory-check";
-    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Export [-- --rows 100000] [--warmup 1000] [--timeout 300] [--environment Production] [--memory-check]";
+    private const string List = "--list";
+    private const string Requests = "--requests";
+    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Export [-- --rows 100000] [--warmup 1000] [--timeout 300] [--environment Production] [--memory-check] [--list [--requests 200]]";
     private static readonly string[] Formats = ["csv", "json"];
 
     public static Task<int> Main(string[] args) =>
-        MainAsync(args, new BenchOptions(100_000, 1000, 300, "Production"), Usage, [MemoryCheck], RunAsync);
+        MainAsync(args, new BenchOptions(100_000, 1000, 300, "Production"), Usage, [MemoryCheck, List], RunAsync, [Requests]);
 
     private static async Task<int> RunAsync(BenchOptions options, Action<Stack?> started)
     {
+        if (options.Flags.Contains(List))
+        {
+            return await ListPhaseAsync(options, started);
+        }
+
         var peak = await PhaseAsync(options, options.Rows, started, printMachine: true);
         if (options.Flags.Contains(MemoryCheck))
         {
@@ -88,7 +95,7 @@ public static class BenchProgram
             var csv = await WorkLikeTheJobAsync(stack, workspace, rows, ExportFormat.Csv);
             var json = await WorkLikeTheJobAsync(stack, workspace, rows, ExportFormat.Json);
             await Console.Error.WriteLineAsync(FormattableString.Invariant(
-                $"bench: the job's work for {rows} contacts in the bench's process (pages of 1000 and their opt-ins, no grain, no file): reading alone {reading:0.00} s, reading and writing CSV {csv:0.00} s, JSON {json:0.00} s"));
+                $"bench: the job's work for {rows} contacts in the bench's process (one streamed query with the opt-ins joined, no grain, no file): reading alone {reading:0.00} s, reading and writing CSV {csv:0.00} s, JSON {json:0.00} s"));
 
             var peak = stack.Silo.PeakMegabytes();
             Print(FormattableString.Invariant($"silo-peak-memory-{label}: {peak:0} MB"));
@@ -99,6 +106,46 @@ public static class BenchProgram
             started(null);
             await StopAsync(stack);
             Directory.Delete(files, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// <c>--list</c>: instead of the exports, the list and search measures (<see cref="ListBench"/>) over the same
+    /// seeded contacts, in a stack of their own.
+    /// </summary>
+    private static async Task<int> ListPhaseAsync(BenchOptions options, Action<Stack?> started)
+    {
+        var requests = 200;
+        if (options.Values.TryGetValue(Requests, out var text) && (!int.TryParse(text, out requests) || requests < 1))
+        {
+            await Console.Error.WriteLineAsync($"{Requests} takes a positive number of requests, not '{text}'.\n{Usage}");
+            return 2;
+        }
+
+        var stack = await Stack.StartAsync(options.Environment);
+        started(stack);
+        try
+        {
+            await using (var version = stack.DataSource.CreateCommand("show server_version"))
+            {
+                PrintMachine((string)(await version.ExecuteScalarAsync())!, options.Environment, options.Rows);
+            }
+
+            if (options.WarmupRows > 0)
+            {
+                // JIT and first connections, in a workspace of its own.
+                var warm = await ExportData.SeedAsync(stack, "Bench warm-up", options.WarmupRows);
+                await ListBench.RunAsync(warm.Client, "warm-up", 5, print: false);
+            }
+
+            var workspace = await ExportData.SeedAsync(stack, "Bench", options.Rows);
+            await ListBench.RunAsync(workspace.Client, Label(options.Rows), requests, print: true);
+            return 0;
+        }
+        finally
+        {
+            started(null);
+            await StopAsync(stack);
         }
     }
 
@@ -118,41 +165,35 @@ public static class BenchProgram
 
     /// <summary>
     /// Diagnosis, not a measure: the job's work in the bench's process, without grains, progress updates or a file —
-    /// the same <see cref="ContactQuery"/> pages of 1000 in list order and, per page, the contacts' opt-ins; with a
-    /// <paramref name="format"/>, each page also written by the product's <see cref="ExportFileWriter"/> to
+    /// the same streamed <see cref="ContactQuery.StreamWithConsentAsync"/> in list order with the opt-ins joined; with a
+    /// <paramref name="format"/>, each contact also written (flushed every 1000) by the product's <see cref="ExportFileWriter"/> to
     /// <see cref="Stream.Null"/>. Without one, what reading alone costs; the difference, what writing costs.
     /// </summary>
     private static async Task<double> WorkLikeTheJobAsync(Stack stack, SeededWorkspace workspace, int rows, ExportFormat? format)
     {
         var query = new ContactQuery(stack.DataSource);
-        var contacts = new ContactStore(stack.DataSource);
         var fields = await new FieldStore(stack.DataSource).ListAsync(workspace.WorkspaceId);
         var agents = (await new WorkspaceStore(stack.DataSource).ListUsersAsync(workspace.WorkspaceId)).ToDictionary(u => u.Id, u => u.Name);
         var clock = Stopwatch.StartNew();
         await using var writer = format is { } f ? ExportFileWriter.Create(f, Stream.Null, fields) : null;
         long read = 0;
-        string? cursor = null;
-        do
+        await foreach (var (contact, consent) in query.StreamWithConsentAsync(workspace.WorkspaceId, ContactFilter.None))
         {
-            var page = await query.ListAsync(workspace.WorkspaceId, ContactFilter.None, cursor, 1000);
-            var optIns = (await contacts.GetOptInsAsync(workspace.WorkspaceId, [.. page.Items.Select(c => c.Id)]))
-                .GroupBy(o => o.ContactId)
-                .ToDictionary(g => g.Key, g => g.ToDictionary(o => o.Channel, o => new ExportOptIn(o.Status, o.SetAt, o.Source)));
             if (writer is not null)
             {
-                foreach (var contact in page.Items)
+                writer.Write(new ExportContact(contact.Id, contact.Data, contact.Source, contact.CreatedAt, contact.LastActivityAt,
+                    contact.Data.AssignedAgentId is { } agent ? agents.GetValueOrDefault(agent) : null,
+                    consent.ToDictionary(p => p.Key, p => new ExportOptIn(p.Value.Status, p.Value.SetAt, p.Value.Source))));
+                if (++read % 1000 == 0)
                 {
-                    writer.Write(new ExportContact(contact.Id, contact.Data, contact.Source, contact.CreatedAt, contact.LastActivityAt,
-                        contact.Data.AssignedAgentId is { } agent ? agents.GetValueOrDefault(agent) : null, optIns.GetValueOrDefault(contact.Id) ?? []));
+                    await writer.FlushAsync();
                 }
-
-                await writer.FlushAsync();
             }
-
-            read += page.Items.Count;
-            cursor = page.NextCursor;
+            else
+            {
+                read++;
+            }
         }
-        while (cursor is not null);
 
         if (writer is not null)
         {
