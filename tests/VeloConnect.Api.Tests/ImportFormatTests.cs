@@ -79,8 +79,14 @@ public sealed class ImportFormatTests(ApiFixture fixture)
         Assert.Equal(["Name", "First Name", "Last Name", "Phone (mobile)", "Email", "Categories", "Note"], headers);
         Assert.Equal(["Ann Lee", "Jürgen Müller", "Cy Twombly"], upload["columns"]![0]!["samples"]!.AsArray().Select(c => c!.GetValue<string>()));
 
+        // The vCard's own conventions pre-map it: the user confirms the suggestion as it is.
+        var suggested = upload["mapping"]!;
+        Assert.Equal("vCard", suggested["knownSource"]!.GetValue<string>());
+        string[] expected = [.. headers.Select(h => h switch { "Name" => "name", "Phone (mobile)" => "phone", "Email" => "email", "Categories" => "tags", _ => "ignore" })];
+        Assert.Equal(expected, suggested["columns"]!.AsArray().Select(c => c!.GetValue<string>()));
+
         var id = upload["id"]!.GetValue<string>();
-        await MapAsync(ws.Http, id, [.. headers.Select(h => h switch { "Name" => "name", "Phone (mobile)" => "phone", "Email" => "email", "Categories" => "tags", _ => "ignore" })]);
+        await MapAsync(ws.Http, id, expected);
         var review = await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
         var done = await ws.Http.RunToEndAsync(id);
         Assert.Equal((3, 0, 0, 0), ImportTestSupport.Counts(done));

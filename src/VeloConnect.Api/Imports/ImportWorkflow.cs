@@ -332,7 +332,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
         var hasHeader = import.Analysis.HasHeader;
         var samples = import.Analysis.Columns.Select(c => c.Samples).ToList();
-        var proposal = MappingProposals.Suggest(headers, samples, hasHeader, workspaceFields, user.DefaultRegion);
+        var proposal = MappingProposals.Suggest(headers, samples, hasHeader, workspaceFields, user.DefaultRegion, import.Analysis.Format);
         if (hasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
             && remembered.Columns.Count == headers.Count
             && MappingRules.Validate(remembered with { HasHeader = hasHeader }, headers.Count, workspaceFields).Count == 0)

@@ -11,17 +11,21 @@ namespace VeloConnect.ContactRules.Imports;
 /// </summary>
 public static class MappingProposals
 {
+    /// <param name="format">The file's format (<see cref="ImportFormats"/>): a vCard's columns, named by <see cref="VCardReader"/>, are pre-mapped by <see cref="VCardMapping"/>.</param>
     public static MappingProposal Suggest(
-        IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> samples, bool hasHeader, IReadOnlyList<FieldDefinition> fields, string region)
+        IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> samples, bool hasHeader, IReadOnlyList<FieldDefinition> fields, string region,
+        string format = ImportFormats.Csv)
     {
-        var targets = MappingRules.SuggestWithNotes(headers, samples, hasHeader, fields).Select(s => s.Target).ToArray();
+        var vCard = format == ImportFormats.VCard;
+        var targets = (vCard ? VCardMapping.Suggest(headers, samples, fields) : MappingRules.SuggestWithNotes(headers, samples, hasHeader, fields))
+            .Select(s => s.Target).ToArray();
         var separators = new string?[targets.Length];
-        var source = hasHeader ? KnownSources.Recognize(headers, samples) : null;
+        var source = hasHeader && !vCard ? KnownSources.Recognize(headers, samples) : null;
         if (source is not null)
         {
             Apply(source, targets, separators);
         }
-        else if (hasHeader)
+        else if (hasHeader && !vCard)
         {
             CombineNameParts(headers, samples, targets);
         }
@@ -44,7 +48,9 @@ public static class MappingProposals
         }
 
         var mapping = new ImportMapping(targets, hasHeader, region) { Separators = separators.Any(s => s is not null) ? separators : null };
-        return new MappingProposal(mapping, source?.Source, source?.Message, notes);
+        return vCard
+            ? new MappingProposal(mapping, "vCard", KnownSources.VCardMessage, notes)
+            : new MappingProposal(mapping, source?.Source, source?.Message, notes);
     }
 
     /// <summary>

@@ -17,6 +17,19 @@ public sealed class MappingRealWorldTests
         MappingProposals.Suggest(headers, Columns(rows), hasHeader: true, MappingTestFields.All, "US");
 
     [Fact]
+    public void A_vcard_is_pre_mapped_by_its_own_conventions_and_told_as_a_vcard()
+    {
+        string[] headers = ["Name", "First Name", "Last Name", "Phone (work)", "Phone (mobile)", "Email (home)", "Categories"];
+        var rows = Columns(["Ann Lee", "Ann", "Lee", "+14155550101", "+14155550102", "ann@example.com", "VIP,Pro"]);
+
+        var proposal = MappingProposals.Suggest(headers, rows, hasHeader: true, MappingTestFields.All, "US", ImportFormats.VCard);
+
+        Assert.Equal([Name, ColumnTarget.Ignore, ColumnTarget.Ignore, ColumnTarget.AdditionalPhone, Phone, ColumnTarget.Email, Tags], proposal.Mapping.Columns);
+        Assert.Equal("vCard", proposal.KnownSource);
+        Assert.Contains("vCard", proposal.KnownSourceMessage);
+    }
+
+    [Fact]
     public void Several_name_columns_are_joined_with_a_space_in_column_order_and_blanks_are_skipped()
     {
         var mapping = new ImportMapping([Name, Name, Name, Phone], true, "US");
