@@ -50,6 +50,20 @@ public static class ContractWords
     /// <summary>The file's encoding verdict of a file that is not UTF-8 (EncodingResponse.Verdict).</summary>
     public const string NotUtf8 = "not-utf-8";
 
+    /// <summary>The file's format as the API read it (ImportResponse.Format; empty in answers from before formats).</summary>
+    public const string FormatCsv = "csv";
+
+    public const string FormatVCard = "vcard";
+
+    /// <summary>A Tags column's separators the mapping takes (MappingRequest.Separators), with their labels.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> TagSeparators =
+    [
+        (",", "Comma ( , )"),
+        (";", "Semicolon ( ; )"),
+        ("|", "Pipe ( | )"),
+        (" ::: ", "Google groups ( ::: )"),
+    ];
+
     extension(EncodingResponse encoding)
     {
         public bool IsUtf8 => encoding.Verdict is "utf-8" or "utf-8-bom";

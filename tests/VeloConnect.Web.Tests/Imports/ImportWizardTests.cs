@@ -156,6 +156,80 @@ public sealed class ImportWizardTests : BunitContext
         Assert.Contains("\"hasHeader\":true", reanalysis, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_xlsx_is_uploaded_as_a_workbook_and_another_sheet_or_header_row_reanalyses_the_same_import()
+    {
+        var workbook = Uploaded() with { FileName = "people.xlsx", Format = "xlsx", Sheets = ["Contacts", "Leads"], Sheet = "Contacts", HeaderRow = 1 };
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, workbook));
+        _api.On($"PUT /api/imports/{ImportId}/analysis", body =>
+        {
+            var request = JsonDocument.Parse(body).RootElement;
+            var sheet = request.TryGetProperty("sheet", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var headerRow = request.TryGetProperty("headerRow", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetInt32() : 2;
+            return Json(HttpStatusCode.OK, workbook with { Sheet = sheet, HeaderRow = headerRow, RowCount = 10 + headerRow });
+        });
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary([0x50, 0x4B, 0x03, 0x04], "people.xlsx"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-sheet")));
+        Assert.Contains("Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _api.Requests.Single(r => r.Key == "POST /api/imports").Body);
+
+        wizard.Find("#import-sheet").Change("Leads");
+        wizard.WaitForAssertion(() => Assert.Equal("Leads", wizard.Find("#import-sheet option[selected]").GetAttribute("value")));
+        Assert.Equal("2", wizard.Find("#import-header-row").GetAttribute("value"));
+        var first = JsonDocument.Parse(_api.Requests.Single(r => r.Key == $"PUT /api/imports/{ImportId}/analysis").Body).RootElement;
+        Assert.Equal("Leads", first.GetProperty("sheet").GetString());
+        Assert.False(first.TryGetProperty("headerRow", out var sentRow) && sentRow.ValueKind != JsonValueKind.Null, "another sheet's header row is proposed again");
+
+        wizard.Find("#import-header-row").Change("4");
+        wizard.WaitForAssertion(() => Assert.Contains("14 data rows", wizard.Find("#import-row-count").TextContent));
+        var second = JsonDocument.Parse(_api.Requests.Where(r => r.Key == $"PUT /api/imports/{ImportId}/analysis").Last().Body).RootElement;
+        Assert.Equal("Leads", second.GetProperty("sheet").GetString());
+        Assert.Equal(4, second.GetProperty("headerRow").GetInt32());
+        Assert.Single(_api.Requests, r => r.Key == "POST /api/imports");
+    }
+
+    [Fact]
+    public void A_known_export_is_named_and_its_tag_separators_are_sent_with_the_mapping()
+    {
+        var outlook = Uploaded() with
+        {
+            Columns = [Wire.Column(0, "First Name", ["Ann"]), Wire.Column(1, "Last Name", ["Lee"]), Wire.Column(2, "Mobile Phone", ["+1 415 555 0100"]), Wire.Column(3, "Categories", ["Pro;Wholesale"])],
+            Mapping = new MappingResponse
+            {
+                Columns = ["name", "name", "phone", "tags"], HasHeader = true, Region = "US", Source = "suggested", Separators = [null!, null!, null!, ";"],
+                KnownSource = "Outlook", KnownSourceMessage = "Looks like an Outlook export: first and last names are combined into Name.",
+            },
+        };
+        var mappings = new List<JsonElement>();
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, outlook));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, Array.Empty<VeloConnect.Client.FieldResponse>()));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", body =>
+        {
+            mappings.Add(JsonDocument.Parse(body).RootElement.Clone());
+            return Problem(HttpStatusCode.BadRequest, """{"title":"One or more validation errors occurred.","status":400,"errors":{"region":["Stop here."]}}""");
+        });
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("First Name,Last Name,Mobile Phone,Categories\n", "outlook.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#mapping-table")));
+
+        Assert.Contains("Looks like an Outlook export", wizard.Find("#mapping-known-source").TextContent);
+        Assert.Contains("First Name + Last Name", wizard.Find("#map-column-1-combined").TextContent);
+        Assert.Equal(";", wizard.Find("#map-column-3-separator option[selected]").GetAttribute("value"));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.Equal([null, null, null, ";"], mappings[0].GetProperty("separators").EnumerateArray().Select(e => e.GetString()));
+
+        wizard.Find("#map-column-3-separator").Change("|");
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal(2, mappings.Count));
+        Assert.Equal([null, null, null, "|"], mappings[1].GetProperty("separators").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["name", "name", "phone", "tags"], mappings[1].GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+    }
+
     private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
         wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == text).Click();
 

@@ -53,6 +53,15 @@ public sealed class UploadedFile : IDisposable
         }
     }
 
+    /// <summary>The upload's content type by the file's extension (the API reads the format from the content; this only labels it).</summary>
+    public string ContentType => System.IO.Path.GetExtension(Name).ToUpperInvariant() switch
+    {
+        ".XLSX" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".XLS" => "application/vnd.ms-excel",
+        ".VCF" or ".VCARD" => "text/vcard",
+        _ => "text/csv",
+    };
+
     public Stream OpenRead() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
 
     public void Dispose()
