@@ -140,6 +140,50 @@ public sealed class WebFrontendTests(AppHostFixture fixture, BrowserFixture brow
     });
 
     [Fact]
+    public Task Importing_an_xlsx_dropped_on_the_wizard_combines_the_name_parts_and_adds_its_rows() => RunAsync(async web =>
+    {
+        var data = TestData.Create();
+        var page = web.Page;
+        object?[][] rows =
+        [
+            ["First Name", "Last Name", "Mobile Phone", "Categories"],
+            ["Ada", $"Rider {data.Token}", TestData.NewPhone(), $"{data.Tag};e2e"],
+            ["Ben", $"Rider {data.Token}", TestData.NewPhone(), data.Tag],
+            ["Cy", $"Rider {data.Token}", TestData.NewPhone(), data.Tag],
+        ];
+        using var workbook = VeloConnect.ContactRules.Tests.Imports.TestWorkbook.Create(("Contacts", rows), ("Notes", [["Note"], ["none"]]));
+        await web.OpenAsync("/import");
+
+        // Step 1: the workbook dropped on the drop zone; its sheets offered, the header row found.
+        await web.DropFileAsync("#import-dropzone", $"wizard-{data.Token}.xlsx", workbook.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        await Expect(page.Locator("#import-row-count")).ToContainTextAsync("3");
+        await Expect(page.Locator("#import-sheet")).ToHaveValueAsync("Contacts");
+        await Expect(page.Locator("#import-header-row")).ToHaveValueAsync("1");
+        await Expect(page.Locator("#import-delimiter")).ToHaveCountAsync(0);
+        await web.StepAsync("workbook analysed");
+        await web.Button("Next: map columns").ClickAsync();
+
+        // Step 2: First + Last Name combined into Name, the categories split on ';'.
+        await Expect(MappingSelect(page, "First Name")).ToHaveValueAsync("name");
+        await Expect(MappingSelect(page, "Last Name")).ToHaveValueAsync("name");
+        await Expect(page.Locator("#map-column-0-combined")).ToContainTextAsync("First Name + Last Name");
+        await Expect(MappingSelect(page, "Mobile Phone")).ToHaveValueAsync("phone");
+        await MappingSelect(page, "Categories").SelectOptionAsync("tags");
+        await page.Locator("#map-column-3-separator").SelectOptionAsync(";");
+        await web.StepAsync("workbook mapped");
+        await web.Button("Next: review").ClickAsync();
+
+        // Step 3: exact counts, then the run.
+        await Expect(page.Locator("#review-added")).ToHaveTextAsync(Number(3), new LocatorAssertionsToHaveTextOptions { Timeout = JobTimeout });
+        await Expect(page.Locator("#review-invalid")).ToHaveTextAsync(Number(0));
+        await web.Button("Run import").ClickAsync();
+        var done = page.Locator("#import-done");
+        await Expect(done).ToContainTextAsync("Import finished", new LocatorAssertionsToContainTextOptions { Timeout = JobTimeout });
+        await Expect(done).ToContainTextAsync(Count(3, "added"));
+        await web.StepAsync("workbook imported");
+    });
+
+    [Fact]
     public Task Exporting_the_filtered_contacts_downloads_exactly_them_as_csv() => RunAsync(async web =>
     {
         var data = TestData.Create();

@@ -174,6 +174,25 @@ public sealed partial class WebSession : IAsyncDisposable
             new { selector, fileName, content, mediaType });
     }
 
+    /// <summary>Drops a binary file (a workbook) the same way: its bytes go to the page as base64.</summary>
+    public async Task DropFileAsync(string selector, string fileName, byte[] content, string mediaType)
+    {
+        await Page.Locator(selector).WaitForAsync();
+        await Page.EvaluateAsync(
+            """
+            ({ selector, fileName, base64, mediaType }) => {
+                const zone = document.querySelector(selector);
+                const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], fileName, { type: mediaType }));
+                for (const type of ['dragenter', 'dragover', 'drop']) {
+                    zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer }));
+                }
+            }
+            """,
+            new { selector, fileName, base64 = Convert.ToBase64String(content), mediaType });
+    }
+
     /// <summary>Waits for the contacts list to show exactly these contacts' rows after filtering by a tag.</summary>
     public async Task FilterContactsByTagAsync(string tag)
     {
