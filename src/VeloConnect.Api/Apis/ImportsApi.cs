@@ -46,7 +46,7 @@ public static class ImportsApi
         api.MapGet("/", ListImports).WithName("ListImports").WithSummary("Import history, newest first (before: the createdAt of the last import of the previous page)")
             .ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/{id:guid}/errors.csv", ErrorReport).WithName("ImportErrorReport")
-            .WithSummary("The rows that were not imported (invalid or skipped) as CSV: row number, outcome, reasons, and the original row as uploaded")
+            .WithSummary("The rows that were not imported (invalid or skipped), and those imported with warnings, as CSV: row number, outcome, reasons then warnings, and the original row as uploaded")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv")
             .ProducesProblems(StatusCodes.Status404NotFound);
         return app;

@@ -51,7 +51,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
 
             var read = reader.Read(row.Cells);
             var contact = read.Contact is { } c ? new ContactWrite(c.Name, c.PrimaryPhone, c.AdditionalPhones, c.Email, c.Tags, c.Custom, null) : null;
-            rows.Add(new ImportRowItem(row.Number, contact, read.Errors, row.DuplicateOf));
+            rows.Add(new ImportRowItem(row.Number, contact, read.Errors, row.DuplicateOf, read.Warnings));
         }
 
         return new Func<Task<string?>>(async () =>

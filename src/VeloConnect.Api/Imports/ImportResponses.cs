@@ -16,7 +16,9 @@ public sealed record ProblemResponse(string Code, string Message, long? Line);
 /// A mapping on the wire: the targets in their API spelling ("name", "phone", "field:tier", …); several columns with "name" are
 /// combined in column order. <c>separators</c>: per column, a Tags column's separator ("," ";" "|" " ::: "), null elsewhere.
 /// <c>knownSource</c>/<c>knownSourceMessage</c>: the tool the file looks exported from and what that means for the mapping
-/// ("Looks like an Outlook export: …"); <c>notes</c>: what the user should know (values left out).
+/// ("Looks like an Outlook export: …"); <c>notes</c>: what the user should know (values left out). <c>badIdentifier</c>: what a
+/// row with a bad phone or email and another valid one becomes: "import" (imported by its valid ones, each bad value a
+/// warning on the row) or "invalid" (the whole row).
 /// </summary>
 public sealed record MappingResponse(
     IReadOnlyList<string> Columns,
@@ -26,10 +28,11 @@ public sealed record MappingResponse(
     IReadOnlyList<string?>? Separators = null,
     string? KnownSource = null,
     string? KnownSourceMessage = null,
-    IReadOnlyList<string>? Notes = null)
+    IReadOnlyList<string>? Notes = null,
+    string BadIdentifier = BadIdentifierPolicies.Import)
 {
     public static MappingResponse From(ImportMapping mapping, string source) =>
-        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source, mapping.Separators);
+        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source, mapping.Separators, BadIdentifier: mapping.BadIdentifier.ToText());
 
     public static MappingResponse From(ImportMapping mapping, string source, MappingProposal proposal) =>
         From(mapping, source) with { KnownSource = proposal.KnownSource, KnownSourceMessage = proposal.KnownSourceMessage, Notes = proposal.Notes };
@@ -155,9 +158,12 @@ public sealed record ImportResponse(
 /// <summary>
 /// A mapping to confirm: a target per column (the same target "name" on several columns combines them in column order);
 /// <c>separators</c> (optional): per column, a Tags column's separator ("," ";" "|" " ::: "); left out or null, the one its
-/// sample cells use.
+/// sample cells use. <c>badIdentifier</c> (optional): "import" (the default: a row with a bad phone or email and another
+/// valid one is imported by its valid ones, each bad value a warning on the row and in the error report) or "invalid" (such
+/// a row is invalid as a whole). A row with no valid phone or email is invalid either way.
 /// </summary>
-public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null, IReadOnlyList<string?>? Separators = null);
+public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null, IReadOnlyList<string?>? Separators = null,
+    string? BadIdentifier = null);
 
 /// <summary>
 /// For the OpenAPI document: the upload's multipart form (the handler reads the form itself). <c>commandLine</c> and

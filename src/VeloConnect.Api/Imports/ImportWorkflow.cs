@@ -276,7 +276,11 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         return refused;
     }
 
-    /// <summary>The rows that were not imported (invalid or skipped), written as the stored file streams past: neither is ever held whole.</summary>
+    /// <summary>
+    /// The rows that were not imported (invalid or skipped) and those imported with warnings (a bad phone left out, an
+    /// identifier that stayed with another contact, an opt-out taken on), written as the stored file streams past: neither
+    /// is ever held whole. The Reasons column holds a row's reasons, then its warnings.
+    /// </summary>
     public async Task<Outcome<ImportErrorReport>> ErrorReportAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
         if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
@@ -284,7 +288,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return ImportRefusal.NotFound(id);
         }
 
-        var rows = (await imports.RowsAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
+        var rows = (await imports.RowsToReportAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
         if (import.Analysis.Format == ImportFormats.Csv)
         {
             _ = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom); // a CSV that cannot be decoded refuses here, before the answer starts
@@ -301,7 +305,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             {
                 if (rows.TryGetValue(row.RowNumber, out var result))
                 {
-                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons), row.Raw]);
+                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons.Concat(result.Warnings)), row.Raw]);
                     if (record.Length >= 32 * 1024)
                     {
                         await output.WriteAsync(record, aborted);
@@ -361,9 +365,17 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             }
         }
 
+        var badIdentifier = BadIdentifierPolicy.Import;
+        string? policyError = null;
+        if (body?.BadIdentifier is { } policyText && !BadIdentifierPolicies.TryParse(policyText, out badIdentifier))
+        {
+            policyError = $"'{policyText}' is not a choice; use \"{BadIdentifierPolicies.Import}\" (a row with a bad phone or email and another valid one is imported by the valid one, with a warning) or \"{BadIdentifierPolicies.Invalid}\" (such a row is invalid).";
+        }
+
         var mapping = new ImportMapping(targets, hasHeader, (body?.Region ?? user.DefaultRegion).Trim().ToUpperInvariant())
         {
             Separators = MappingProposals.Separators(targets, body?.Separators, [.. analysis.Columns.Select(c => c.Samples)]),
+            BadIdentifier = badIdentifier,
         };
         if (errors.Count == 0)
         {
@@ -371,6 +383,11 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             {
                 errors[key] = messages;
             }
+        }
+
+        if (policyError is not null)
+        {
+            errors["badIdentifier"] = [policyError];
         }
 
         return (mapping, errors);

@@ -116,8 +116,61 @@ public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, [propert
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string?>? Separators { get; init; }
 
+    /// <summary>
+    /// What a row with a bad phone or email but another valid one becomes: imported by its valid identifiers, each bad value
+    /// a warning on the row (<see cref="BadIdentifierPolicy.Import"/>, the default, not written in the JSON), or invalid as a
+    /// whole (<see cref="BadIdentifierPolicy.Invalid"/>). A row with no valid phone or email is invalid either way.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(BadIdentifierPolicyJsonConverter))]
+    public BadIdentifierPolicy BadIdentifier { get; init; }
+
     /// <summary>The separator chosen for column <paramref name="index"/>, or null.</summary>
     public string? SeparatorOf(int index) => Separators is { } s && index < s.Count && !string.IsNullOrEmpty(s[index]) ? s[index] : null;
+}
+
+/// <summary>What a row with one bad identifier (a phone or email that is not valid, with another that is) becomes.</summary>
+public enum BadIdentifierPolicy
+{
+    /// <summary>Imported by its valid phones and email; each bad value is a warning on the row. API spelling "import".</summary>
+    Import,
+
+    /// <summary>Invalid as a whole, with each bad value among its reasons (the behaviour before the choice existed). API spelling "invalid".</summary>
+    Invalid,
+}
+
+/// <summary>The API spellings of <see cref="BadIdentifierPolicy"/>.</summary>
+public static class BadIdentifierPolicies
+{
+    public const string Import = "import";
+    public const string Invalid = "invalid";
+
+    public static string ToText(this BadIdentifierPolicy policy) => policy == BadIdentifierPolicy.Invalid ? Invalid : Import;
+
+    /// <summary>Reads "import" or "invalid" (case-insensitive, surrounding spaces ignored).</summary>
+    public static bool TryParse(string? text, out BadIdentifierPolicy policy)
+    {
+        policy = BadIdentifierPolicy.Import;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case Import:
+                return true;
+            case Invalid:
+                policy = BadIdentifierPolicy.Invalid;
+                return true;
+            default:
+                return false;
+        }
+    }
+}
+
+/// <summary>A <see cref="BadIdentifierPolicy"/> as its API spelling; a spelling no longer known reads as the default.</summary>
+public sealed class BadIdentifierPolicyJsonConverter : JsonConverter<BadIdentifierPolicy>
+{
+    public override BadIdentifierPolicy Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        BadIdentifierPolicies.TryParse(reader.GetString(), out var policy) ? policy : BadIdentifierPolicy.Import;
+
+    public override void Write(Utf8JsonWriter writer, BadIdentifierPolicy value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToText());
 }
 
 /// <summary>

@@ -6,7 +6,9 @@ namespace VeloConnect.ContactRules.Imports;
 
 /// <summary>
 /// Reads data rows through a confirmed mapping into normalised contacts. A blank cell is "not given", so a merge keeps the
-/// existing value; every reason a row is invalid is reported, each naming its column.
+/// existing value; every reason a row is invalid is reported, each naming its column. A phone or email that is not valid,
+/// in a row with another valid one, is left out with a warning (the mapping's <see cref="ImportMapping.BadIdentifier"/>
+/// <see cref="BadIdentifierPolicy.Import"/>, the default) or makes the row invalid (<see cref="BadIdentifierPolicy.Invalid"/>).
 /// </summary>
 public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields)
 {
@@ -58,6 +60,9 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         var phoneOrEmailGiven = false;
         var tags = new List<string>();
         var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Phones and emails that are not valid (also in errors): warnings instead when they are the row's only errors, the row
+        // has another valid phone or email and the mapping imports such rows.
+        var badIdentifiers = new List<string>();
 
         for (var i = 0; i < columnCount; i++)
         {
@@ -84,6 +89,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                         if (!Phones.TryNormalize(part, _region, out var e164, out var error))
                         {
                             errors.Add($"column '{column}': {error}");
+                            badIdentifiers.Add(errors[^1]);
                         }
                         else if (e164 is not null)
                         {
@@ -107,6 +113,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                     if (!Emails.TryNormalize(cell, out var normalized, out var emailError))
                     {
                         errors.Add($"column '{column}': {emailError}");
+                        badIdentifiers.Add(errors[^1]);
                     }
                     else
                     {
@@ -149,7 +156,9 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             errors.Add("no phone and no email: a contact needs one of them (the phone and email cells of this row are blank).");
         }
 
-        if (errors.Count > 0)
+        var importedBy = ImportedBy(phones.Count > 0, email is not null);
+        var onlyBadIdentifiers = errors.Count == badIdentifiers.Count && importedBy is not null && mapping.BadIdentifier == BadIdentifierPolicy.Import;
+        if (errors.Count > 0 && !onlyBadIdentifiers)
         {
             return RowResult.Invalid(errors);
         }
@@ -157,8 +166,18 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         var name = nameParts.Count == 0 ? null : string.Join(' ', nameParts);
         var primary = primaryFound ? phones[0] : null;
         var additional = primaryFound ? phones.Skip(1).ToList() : phones;
-        return RowResult.Valid(new ContactInput(name, primary, additional, email, Contacts.Tags.Distinct(tags), custom));
+        var warnings = badIdentifiers.Select(bad => $"{bad.TrimEnd('.')}; left out, the row was imported by its {importedBy}.").ToList();
+        return RowResult.Valid(new ContactInput(name, primary, additional, email, Contacts.Tags.Distinct(tags), custom), warnings);
     }
+
+    /// <summary>What a row with a bad identifier is imported by ("phone", "email", "phone and email"), or null when it has no valid one.</summary>
+    private static string? ImportedBy(bool phone, bool email) => (phone, email) switch
+    {
+        (true, true) => "phone and email",
+        (true, false) => "phone",
+        (false, true) => "email",
+        _ => null,
+    };
 
     private void ReadCustom(string? key, string cell, string column, Dictionary<string, string> custom, List<string> errors)
     {

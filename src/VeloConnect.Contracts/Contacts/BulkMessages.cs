@@ -8,7 +8,7 @@ public sealed record BulkItem(
 
 /// <summary>
 /// One row of a command-line import's bulk request, read through the import's mapping: its number in the file, and
-/// either its contact, or the reasons it is invalid, and the earlier row of the file it duplicates (the importer reads
+/// either its contact (with what reading it warned of: a bad phone or email left out), or the reasons it is invalid, and the earlier row of the file it duplicates (the importer reads
 /// the whole file, so only it can tell).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("velo.ImportRowItem")]
@@ -16,7 +16,8 @@ public sealed record ImportRowItem(
     [property: Id(0)] int Row,
     [property: Id(1)] ContactWrite? Contact,
     [property: Id(2)] IReadOnlyList<string> Errors,
-    [property: Id(3)] int? DuplicateOf);
+    [property: Id(3)] int? DuplicateOf,
+    [property: Id(4)] IReadOnlyList<string>? Warnings = null);
 
 /// <summary>
 /// The lease under which one attempt applies a bulk request sent with an Idempotency-Key: the request (its row in

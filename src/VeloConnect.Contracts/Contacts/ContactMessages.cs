@@ -31,11 +31,12 @@ public sealed record WriteContext(
     [property: Id(1)] Guid? UserId,
     [property: Id(2)] ImportRowRef? Row = null);
 
-/// <summary>One row of one import.</summary>
+/// <summary>One row of one import, and what reading it warned of (values left out), recorded with the row before the write's own warnings.</summary>
 [GenerateSerializer, Immutable, Alias("velo.ImportRowRef")]
 public sealed record ImportRowRef(
     [property: Id(0)] Guid ImportId,
-    [property: Id(1)] int RowNumber);
+    [property: Id(1)] int RowNumber,
+    [property: Id(2)] IReadOnlyList<string>? Warnings = null);
 
 [GenerateSerializer, Alias("velo.WriteOutcome")]
 public enum WriteOutcome

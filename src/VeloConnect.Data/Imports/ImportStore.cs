@@ -317,6 +317,10 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<string> outcomes, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(id, "outcome = any(@filter)", outcomes.ToArray(), cancellationToken);
 
+    /// <summary>The rows of the error report: those with one of <paramref name="outcomes"/>, and the others recorded with warnings, in file order.</summary>
+    public Task<IReadOnlyList<ImportRowResult>> RowsToReportAsync(Guid id, IReadOnlyList<string> outcomes, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(id, "(outcome = any(@filter) or cardinality(warnings) > 0)", outcomes.ToArray(), cancellationToken);
+
     /// <summary>The recorded results of some rows (those not recorded yet are absent), in file order.</summary>
     public Task<IReadOnlyList<ImportRowResult>> RowsAsync(Guid id, IReadOnlyList<int> rowNumbers, CancellationToken cancellationToken = default) =>
         ReadRowsAsync(id, "row_number = any(@filter)", rowNumbers.ToArray(), cancellationToken);

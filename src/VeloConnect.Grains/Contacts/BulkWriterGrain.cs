@@ -163,7 +163,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
 
     private static PlannedRow ToPlannedRow(ImportRowItem item) => new(
         new CsvRow(item.Row, [], ""),
-        item.Contact is { } contact ? RowResult.Valid(contact.ToInput()) : RowResult.Invalid(item.Errors),
+        item.Contact is { } contact ? RowResult.Valid(contact.ToInput(), item.Warnings) : RowResult.Invalid(item.Errors),
         item.DuplicateOf);
 
     /// <summary>A recorded import row as a bulk result (invalid rows are errors), indexed by its row number.</summary>

@@ -152,7 +152,7 @@ public sealed partial class ContactGrain(ContactStore store, ContactDeletion del
                 return new WriteResult(WriteOutcome.Unchanged, _id, claim.Warnings);
             }
 
-            var warnings = await WithConsentWarningsAsync(claim, existing is not null);
+            IReadOnlyList<string> warnings = [.. context.Row?.Warnings ?? [], .. await WithConsentWarningsAsync(claim, existing is not null)];
             var now = clock.GetUtcNow();
             var removed = before.Identifiers().Except(data.Identifiers()).ToList();
             try

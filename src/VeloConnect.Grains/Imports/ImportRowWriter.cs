@@ -66,7 +66,8 @@ internal static class ImportRowWriter
     {
         var contact = row.Result.Contact!;
         var write = new ContactWrite(contact.Name, contact.PrimaryPhone, contact.AdditionalPhones, contact.Email, contact.Tags, contact.Custom, null);
-        var context = new WriteContext(source, import.UserId, new ImportRowRef(import.Id, row.Row.RowNumber));
+        // The row's own warnings travel with it: the contact write records them with the row (before its own).
+        var context = new WriteContext(source, import.UserId, new ImportRowRef(import.Id, row.Row.RowNumber, row.Result.Warnings));
         // A failure to reach the grains (a silo going away) is not the row's fault: it propagates, the job stops with
         // the row unrecorded, and the resumed job writes it again.
         var result = await writer.UpsertAsync(write, UpsertMode.Merge, context);
@@ -74,8 +75,8 @@ internal static class ImportRowWriter
         {
             WriteOutcome.Created => (ImportOutcome.Added, null),
             WriteOutcome.Updated => (ImportOutcome.Updated, null),
-            WriteOutcome.Unchanged => (ImportOutcome.Updated, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], result.Warnings)),
-            _ => (ImportOutcome.Invalid, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], result.Warnings)),
+            WriteOutcome.Unchanged => (ImportOutcome.Updated, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Updated, result.ContactId, null, [], [.. row.Result.Warnings, .. result.Warnings])),
+            _ => (ImportOutcome.Invalid, new ImportRowResult(row.Row.RowNumber, ImportOutcome.Invalid, null, null, [result.Error ?? "The row could not be written."], [.. row.Result.Warnings, .. result.Warnings])),
         };
     }
 }

@@ -85,7 +85,8 @@ public sealed class ImportBatchPlan
         else
         {
             var match = _matcher.Apply(row.Result.Contact!, newId);
-            planned = new PlannedOutcome(row, match.IsNew ? ImportOutcome.Added : ImportOutcome.Updated, match.ContactId, match.Warnings);
+            // The row's own warnings (a bad phone left out of a row imported by its email) come before the match's.
+            planned = new PlannedOutcome(row, match.IsNew ? ImportOutcome.Added : ImportOutcome.Updated, match.ContactId, [.. row.Result.Warnings, .. match.Warnings]);
         }
 
         _outcomes.Add(planned);

@@ -24,6 +24,10 @@ public sealed class RowReaderTests
 
     private static RowResult Read(params string[] cells) => new RowReader(Mapping, Headers, MappingTestFields.All).Read(cells);
 
+    private static readonly ImportMapping InvalidPolicy = Mapping with { BadIdentifier = BadIdentifierPolicy.Invalid };
+
+    private static RowResult ReadInvalidPolicy(params string[] cells) => ReadWith(InvalidPolicy, Headers, cells);
+
     private static RowResult ReadWith(ImportMapping mapping, string[] headers, params string[] cells) =>
         new RowReader(mapping, headers, MappingTestFields.All).Read(cells);
 
@@ -100,9 +104,9 @@ public sealed class RowReaderTests
     }
 
     [Fact]
-    public void Invalid_phone_makes_the_row_invalid_with_its_reason()
+    public void Invalid_phone_makes_the_row_invalid_with_its_reason_when_the_mapping_says_invalid()
     {
-        var result = Read("Ann", "555-01", "", "ann@example.com");
+        var result = ReadInvalidPolicy("Ann", "555-01", "", "ann@example.com");
 
         Assert.False(result.IsValid);
         Assert.Null(result.Contact);
@@ -111,19 +115,90 @@ public sealed class RowReaderTests
     }
 
     [Fact]
-    public void Invalid_additional_phone_makes_the_row_invalid()
+    public void Invalid_additional_phone_makes_the_row_invalid_when_the_mapping_says_invalid()
     {
-        var result = Read("Ann", "+1 415 555 0100", "call me", "");
+        var result = ReadInvalidPolicy("Ann", "+1 415 555 0100", "call me", "");
 
         Assert.StartsWith("column 'Other phone': 'call me' is not a phone number", Assert.Single(result.Errors));
     }
 
     [Fact]
-    public void Malformed_email_makes_the_row_invalid_with_its_reason()
+    public void Malformed_email_makes_the_row_invalid_with_its_reason_when_the_mapping_says_invalid()
+    {
+        var result = ReadInvalidPolicy("Ann", "+1 415 555 0100", "", "ann@example");
+
+        Assert.Equal(["column 'Email': 'ann@example' is not a valid email address (expected name@example.com)."], result.Errors);
+    }
+
+    [Fact]
+    public void By_default_a_row_with_a_bad_phone_and_a_good_email_is_imported_by_its_email_with_a_warning()
+    {
+        var result = Read("Ann", "555-01", "", "ann@example.com", "vip");
+
+        Assert.True(result.IsValid);
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Contact!.PrimaryPhone);
+        Assert.Empty(result.Contact.AdditionalPhones);
+        Assert.Equal("ann@example.com", result.Contact.Email);
+        Assert.Equal(["vip"], result.Contact.Tags);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("column 'Phone': '555-01' is not", warning);
+        Assert.EndsWith("; left out, the row was imported by its email.", warning);
+    }
+
+    [Fact]
+    public void By_default_a_row_with_a_bad_email_and_a_good_phone_is_imported_by_its_phone_with_a_warning()
     {
         var result = Read("Ann", "+1 415 555 0100", "", "ann@example");
 
-        Assert.Equal(["column 'Email': 'ann@example' is not a valid email address (expected name@example.com)."], result.Errors);
+        Assert.Equal("+14155550100", result.Contact!.PrimaryPhone);
+        Assert.Null(result.Contact.Email);
+        Assert.Equal(["column 'Email': 'ann@example' is not a valid email address (expected name@example.com); left out, the row was imported by its phone."], result.Warnings);
+    }
+
+    [Fact]
+    public void By_default_a_bad_additional_phone_is_left_out_with_a_warning()
+    {
+        var result = Read("Ann", "+1 415 555 0100", "call me", "ann@example.com");
+
+        Assert.Equal("+14155550100", result.Contact!.PrimaryPhone);
+        Assert.Empty(result.Contact.AdditionalPhones);
+        Assert.StartsWith("column 'Other phone': 'call me' is not a phone number", Assert.Single(result.Warnings));
+        Assert.EndsWith("the row was imported by its phone and email.", result.Warnings[0]);
+    }
+
+    [Fact]
+    public void A_row_with_no_valid_phone_or_email_stays_invalid_under_either_choice()
+    {
+        foreach (var result in new[] { Read("Ann", "12", "", "not-an-email"), ReadInvalidPolicy("Ann", "12", "", "not-an-email") })
+        {
+            Assert.False(result.IsValid);
+            Assert.Equal(2, result.Errors.Count);
+            Assert.Empty(result.Warnings);
+        }
+    }
+
+    [Fact]
+    public void A_bad_phone_with_another_error_keeps_the_row_invalid_with_every_reason()
+    {
+        var result = Read("Ann", "12", "", "ann@example.com", "", "Platinum");
+
+        Assert.False(result.IsValid);
+        Assert.Equal(2, result.Errors.Count);
+        Assert.StartsWith("column 'Phone'", result.Errors[0]);
+        Assert.StartsWith("column 'Tier'", result.Errors[1]);
+    }
+
+    [Fact]
+    public void The_choice_is_stored_in_the_mapping_json_only_when_it_is_not_the_default()
+    {
+        var invalid = System.Text.Json.JsonSerializer.Serialize(InvalidPolicy);
+        var byDefault = System.Text.Json.JsonSerializer.Serialize(Mapping);
+
+        Assert.Contains("\"BadIdentifier\":\"invalid\"", invalid);
+        Assert.DoesNotContain("BadIdentifier", byDefault);
+        Assert.Equal(BadIdentifierPolicy.Invalid, System.Text.Json.JsonSerializer.Deserialize<ImportMapping>(invalid)!.BadIdentifier);
+        Assert.Equal(BadIdentifierPolicy.Import, System.Text.Json.JsonSerializer.Deserialize<ImportMapping>(byDefault)!.BadIdentifier);
     }
 
     [Fact]
@@ -320,7 +395,7 @@ public sealed class RowReaderTests
     {
         var mapping = new ImportMapping([new(TargetKind.Name), new(TargetKind.PrimaryPhone)], false, "US");
 
-        var result = ReadWith(mapping, ["Ann", "12"], "Bob", "34");
+        var result = ReadWith(mapping with { BadIdentifier = BadIdentifierPolicy.Invalid }, ["Ann", "12"], "Bob", "34");
 
         Assert.StartsWith("column 'Column 2': '34' is not", Assert.Single(result.Errors));
     }
