@@ -46,7 +46,7 @@ public sealed class BadIdentifierImportTests(ApiFixture fixture)
 
         var lines = await ErrorReportAsync(ws.Http, id);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("2,added,column 'Phone': '12'", lines[1]);
+        Assert.StartsWith("2,added,\"column 'Phone': '12'", lines[1]);
         Assert.Contains("imported by its email", lines[1]);
         Assert.StartsWith("4,invalid,", lines[2]);
     }
@@ -64,7 +64,7 @@ public sealed class BadIdentifierImportTests(ApiFixture fixture)
         Assert.Equal(ImportTestSupport.Counts(review), ImportTestSupport.Counts(done));
         var lines = await ErrorReportAsync(ws.Http, id);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("2,invalid,column 'Phone': '12'", lines[1]);
+        Assert.StartsWith("2,invalid,\"column 'Phone': '12'", lines[1]);
 
         var again = await ReadAsync(await ws.Http.UploadAsync(Csv), HttpStatusCode.Created);
         Assert.Equal("remembered", again["mapping"]!["source"]!.GetValue<string>());
