@@ -117,10 +117,12 @@ public sealed class InvariantCheckTests
     public void Rows_are_expected_invalid_skipped_blank_or_written_by_the_wizard_rules()
     {
         RowSpec Row(int[] phones, int? email, bool bad = false) => new(new ContactSpec(null, phones, email, false, [], null), bad, false);
-        var rows = new[] { Row([0], 1), Row([], null), Row([2], 1), Row([], null, bad: true), Row([3, 0], null), Row([4], null), new RowSpec(new ContactSpec(0, [], null, false, [], null), false, false) };
+        var rows = new[] { Row([0], 1), Row([], null), Row([2], 1), Row([], null, bad: true), Row([3, 0], null), Row([4], null), new RowSpec(new ContactSpec(0, [], null, false, [], null), false, false),
+            Row([5], 6, bad: true), Row([7], null, bad: true) };
 
+        // Row 9: its unreadable phone is left out, it is imported by its email; row 10 has nothing readable.
         Assert.Equal(
-            [("write", null), ("blank", null), ("skipped", 2), ("invalid", null), ("skipped", 2), ("write", null), ("invalid", (int?)null)],
+            [("write", null), ("blank", null), ("skipped", 2), ("invalid", null), ("skipped", 2), ("write", null), ("invalid", null), ("write", null), ("invalid", (int?)null)],
             OpRunner.ExpectedRows(rows));
     }
 

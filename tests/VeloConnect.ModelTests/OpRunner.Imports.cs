@@ -19,8 +19,8 @@ public sealed partial class OpRunner
         cell.Contains(',', StringComparison.Ordinal) || cell.Contains('"', StringComparison.Ordinal) ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
     /// <summary>
-    /// What each row must come to, by the wizard's rules: nothing for a blank line; invalid without a phone or email or with
-    /// an unreadable phone; skipped when a phone
+    /// What each row must come to, by the wizard's rules: nothing for a blank line; invalid without a readable phone or email
+    /// (an unreadable phone beside a readable one is left out with a warning); skipped when a phone
     /// or the email appeared in an earlier valid, non-skipped row (that row's number); otherwise written (added or updated).
     /// </summary>
     public static (string Outcome, int? DuplicateOf)[] ExpectedRows(IReadOnlyList<RowSpec> rows)

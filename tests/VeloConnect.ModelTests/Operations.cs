@@ -107,14 +107,16 @@ public sealed record RowSpec(ContactSpec Contact, bool BadPhone, bool National)
     ];
 
     /// <summary>The row's phones and email, as the import matches them (none for an invalid row).</summary>
-    public IReadOnlyList<string> ValidAddresses => Valid ? [.. Contact.Addresses] : [];
+    public IReadOnlyList<string> ValidAddresses => Valid ? [.. Readable.Addresses] : [];
 
     /// <summary>
-    /// A row is imported when it has a phone or an email and no unreadable one. (docs/spec/product.md says a row with one bad
-    /// identifier and another good one is imported by the good one with a warning; today's RowReader, which the wizard
-    /// and velo share, refuses the row. The model follows the code.)
+    /// A row is imported when it has a readable phone or email: a row with an unreadable phone is imported by its other
+    /// phone and email with a warning (the mapping's default <c>badIdentifier</c>, "import", which the model sends).
     /// </summary>
-    public bool Valid => !BadPhone && Contact.Addresses.Any();
+    public bool Valid => Readable.Addresses.Any();
+
+    /// <summary>What the file holds of the contact: with <see cref="BadPhone"/>, its first phone is not in the file (the Phone cell is unreadable).</summary>
+    private ContactSpec Readable => BadPhone ? Contact with { Phones = [.. Contact.Phones.Skip(1)] } : Contact;
 
     /// <summary>Every cell empty: a blank line, which imports skip (it still counts in row numbers, as a spreadsheet shows it).</summary>
     public bool Blank => Cells().All(c => c.Length == 0);
