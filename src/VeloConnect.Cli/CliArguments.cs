@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using VeloConnect.ContactRules.Imports;
 
 namespace VeloConnect.Cli;
 
@@ -18,7 +19,8 @@ public sealed record ImportArguments(
     int Parallel,
     bool Yes,
     bool Restart,
-    string? Sheet = null);
+    string? Sheet = null,
+    string? BadIdentifier = null);
 
 /// <summary>
 /// The command line, parsed: the import's arguments, a request for help, or what is wrong with it. When neither an import
@@ -58,17 +60,23 @@ public static class CliArguments
         $"--parallel takes a number of requests in flight from 1 to {MaxParallel}.");
     private static readonly Option<string> Sheet = Value("--sheet", "name",
         "the sheet of an Excel workbook to import (default: the first)", "--sheet needs the name of a sheet of the workbook, e.g. --sheet Contacts");
+    private static readonly Option<string> BadIdentifier = Choice("--bad-identifier", "import|invalid",
+        "a row with a bad phone or email and another valid one: import (imported by its valid ones, each bad value a warning on the row and in the errors file) "
+        + "or invalid (the whole row is invalid). Default: the remembered mapping's choice, else import",
+        "--bad-identifier takes import (a row with a bad phone or email and another valid one is imported by the valid one, with a warning) "
+        + "or invalid (such a row is invalid as a whole), e.g. --bad-identifier invalid",
+        BadIdentifierPolicies.Import, BadIdentifierPolicies.Invalid);
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "do not ask to confirm the mapping" };
     private static readonly Option<bool> Restart = new("--restart") { Description = "ignore the progress of an interrupted import of this file and start a new one" };
 
     private static readonly Command Import = new("import", """
         Imports a CSV, an Excel workbook or a vCard file of any size into VeloConnect Contacts: the wizard's analysis and mapping, sent in batches through the
         bulk API. Interrupted? Run the same command again: it resumes where it stopped.
-        Writes <file.csv>.errors.csv (rows not imported, with the reasons) and, while it runs, <file.csv>.velo-import.json
+        Writes <file.csv>.errors.csv (rows not imported, with the reasons, and rows imported with warnings) and, while it runs, <file.csv>.velo-import.json
         (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
         """)
     {
-        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, Batch, Parallel, Yes, Restart,
+        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, BadIdentifier, Batch, Parallel, Yes, Restart,
     };
 
     /// <summary>velo's commands; <c>velo</c> alone shows the help. Completion: the [suggest] directive (dotnet-suggest).</summary>
@@ -107,7 +115,7 @@ public static class CliArguments
         bool? hasHeader = result.Tokens.LastOrDefault(t => t.Value is "--header" or "--no-header")?.Value switch { "--header" => true, null => null, _ => false };
         return new(new ImportArguments(result.GetValue(File)!, api.TrimEnd('/'), key.Trim(), result.GetValue(Mapping), hasHeader,
             result.GetValue(Region)?.ToUpperInvariant(), result.GetValue(ConvertFrom), result.GetValue(Batch), result.GetValue(Parallel),
-            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet)), false, null, result);
+            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet), result.GetValue(BadIdentifier)?.ToLowerInvariant()), false, null, result);
     }
 
     private static ParsedCommandLine Fail(string error, ParseResult result) => new(null, false, error, result);
@@ -153,6 +161,21 @@ public static class CliArguments
             }
         });
         Messages[option] = message;
+        return option;
+    }
+
+    /// <summary>A text option that takes one of <paramref name="choices"/> (case-insensitive, offered as completions); anything else is refused with <paramref name="message"/>.</summary>
+    private static Option<string> Choice(string name, string helpName, string description, string message, params string[] choices)
+    {
+        var option = Value(name, helpName, description, message);
+        option.CompletionSources.Add(choices);
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { Length: > 0 } value && !choices.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                r.AddError(message);
+            }
+        });
         return option;
     }
 

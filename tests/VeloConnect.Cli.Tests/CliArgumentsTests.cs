@@ -36,6 +36,17 @@ public sealed class CliArgumentsTests
     }
 
     [Theory]
+    [InlineData("import", "import")]
+    [InlineData(" Invalid ", "invalid")]
+    public void The_bad_identifier_choice_is_read_in_either_case(string given, string expected)
+    {
+        var parsed = CliArguments.Parse(["import", "a.csv", "--key", "vc_x", "--bad-identifier", given], NoEnvironment);
+
+        Assert.Equal(expected, Assert.IsType<ImportArguments>(parsed.Import).BadIdentifier);
+        Assert.Null(CliArguments.Parse(["import", "a.csv", "--key", "vc_x"], NoEnvironment).Import!.BadIdentifier);
+    }
+
+    [Theory]
     [InlineData(new[] { "import" }, "Name the CSV file")]
     [InlineData(new[] { "export", "a.csv" }, "Unknown command 'export'")]
     [InlineData(new[] { "import", "a.csv", "--frobnicate" }, "Unknown option '--frobnicate'")]
@@ -45,6 +56,8 @@ public sealed class CliArgumentsTests
     [InlineData(new[] { "import", "a.csv", "--parallel", "0" }, "--parallel takes")]
     [InlineData(new[] { "import", "a.csv", "--api", "ftp://x" }, "is not an http(s) address")]
     [InlineData(new[] { "import", "a.csv", "--mapping" }, "--mapping needs a list")]
+    [InlineData(new[] { "import", "a.csv", "--bad-identifier", "skip" }, "--bad-identifier takes import (a row with a bad phone or email and another valid one is imported")]
+    [InlineData(new[] { "import", "a.csv", "--bad-identifier" }, "--bad-identifier takes import")]
     public void Bad_usage_says_what_is_wrong(string[] args, string expected)
     {
         var parsed = CliArguments.Parse([args[0], "--key", "vc_x", .. args[1..]], NoEnvironment);
@@ -78,7 +91,7 @@ public sealed class CliArgumentsTests
         Assert.Equal(0, await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output }));
         var help = output.ToString();
         foreach (var option in new[] { "--api <url>", "--key <key>", "--mapping <list>", "--header", "--no-header", "--region <CC>", "--convert-from <enc>",
-                     "--sheet <name>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
+                     "--sheet <name>", "--bad-identifier <import|invalid>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }

@@ -3,7 +3,8 @@ using VeloConnect.Client;
 namespace VeloConnect.Cli.Imports;
 
 /// <summary>
-/// Takes the answers of batches sent in parallel and commits them in file order: counts, the errors file, then the
+/// Takes the answers of batches sent in parallel and commits them in file order: counts, the errors file (rows not
+/// imported, and rows imported with warnings, as the server's error report has them), then the
 /// progress file (so what the progress file calls acknowledged is always a prefix of the file whose errors are written).
 /// A slot of the sender is given back only when its batch is committed, so at most that many batches are held at once.
 /// </summary>
@@ -66,16 +67,24 @@ public sealed class BatchCommitter(ErrorsFile errors, ResumeState start, string 
             var row = batch.Rows[result.Index];
             counts = counts.Add(result.Status);
             var reasons = result.Reasons ?? [];
+            var warnings = result.Warnings ?? [];
             if (result.Status == "error")
             {
-                errors.Add(row.Row, "invalid", reasons);
+                errors.Add(row.Row, "invalid", reasons.Concat(warnings));
             }
             else if (result.Status == "skipped")
             {
                 var duplicateOf = result.DuplicateOf ?? row.DuplicateOf;
-                errors.Add(row.Row, "skipped", reasons.Count > 0 || duplicateOf is null
+                errors.Add(row.Row, "skipped", (reasons.Count > 0 || duplicateOf is null
                     ? reasons
-                    : [$"Duplicate of row {duplicateOf} (same phone or email); only the first is imported."]);
+                    : [$"Duplicate of row {duplicateOf} (same phone or email); only the first is imported."]).Concat(warnings));
+            }
+            else if (warnings.Count > 0)
+            {
+                // Imported with warnings (a bad phone or email left out, an identifier that stayed with another contact, …):
+                // listed as the error report lists it, its outcome and the warnings, so every line's fate is in the file.
+                errors.Add(row.Row, result.Status == "created" ? "added" : result.Status, reasons.Concat(warnings));
+                counts = counts.AddWarned();
             }
         }
 

@@ -5,7 +5,8 @@ using VeloConnect.ContactRules.Imports;
 namespace VeloConnect.Cli.Imports;
 
 /// <summary>
-/// <c>&lt;input&gt;.errors.csv</c>: the rows that were not imported, as the wizard's error report has them (UTF-8 with a BOM
+/// <c>&lt;input&gt;.errors.csv</c>: the rows that were not imported (outcome invalid or skipped) and those imported with
+/// warnings (outcome added or updated, the warnings as the reasons), as the wizard's error report has them (UTF-8 with a BOM
 /// for spreadsheets; Row, Outcome, Reasons joined by " | ", and the original row exactly as in the file). Written in row
 /// order as batches are acknowledged; <see cref="Length"/> is recorded in the progress file, and a resumed run cuts the
 /// file back to it, so rows are never listed twice.

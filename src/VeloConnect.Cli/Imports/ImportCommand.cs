@@ -217,7 +217,8 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 
         var hasHeader = csv ? args.HasHeader ?? import.HasHeader : true;
         var region = args.Region ?? proposed.Region;
-        ShowMapping(name, sniff, import, headers, columns, source, hasHeader, region);
+        var badIdentifier = args.BadIdentifier ?? proposed.BadIdentifier ?? BadIdentifierPolicies.Import;
+        ShowMapping(name, sniff, import, headers, columns, source, hasHeader, region, badIdentifier);
         if (!args.Yes && !Confirm(sniff.DataRowCount))
         {
             return (null, import);
@@ -226,7 +227,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         ImportResponse confirmed;
         try
         {
-            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest { Columns = columns, HasHeader = hasHeader, Region = region }, cancellationToken);
+            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest { Columns = columns, HasHeader = hasHeader, Region = region, BadIdentifier = badIdentifier }, cancellationToken);
         }
         catch (ApiException e) when (e.Status == HttpStatusCode.BadRequest)
         {
@@ -234,9 +235,9 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
                 + "Give a valid one with --mapping \"Header=target,...\" (targets: name, phone, phone_additional, email, tags, field:<key>, ignore).");
         }
 
-        var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed" };
+        var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed", BadIdentifier = badIdentifier };
         var progress = new ResumeState(ResumeState.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
-            mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero);
+            mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier);
         return (progress, confirmed);
     }
 
@@ -269,7 +270,12 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     private async Task<ResumeState> SendRowsAsync(string path, SniffResult sniff, ResumeState progress, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields,
         ErrorsFile errors, string progressPath, Action<int> acknowledged, CancellationToken cancellationToken)
     {
-        var mapping = new ImportMapping([.. progress.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], progress.HasHeader, progress.Region);
+        // Read with the confirmed choice for a row with one bad phone or email, so the in-file duplicates are the server's.
+        _ = BadIdentifierPolicies.TryParse(progress.BadIdentifier, out var badIdentifier);
+        var mapping = new ImportMapping([.. progress.Columns.Select(c => ColumnTarget.TryParse(c, out var t) ? t : ColumnTarget.Ignore)], progress.HasHeader, progress.Region)
+        {
+            BadIdentifier = badIdentifier,
+        };
         using var slots = new SemaphoreSlim(args.Parallel);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var committer = new BatchCommitter(errors, progress, progressPath, slots, acknowledged);
@@ -334,7 +340,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     }
 
     private void ShowMapping(string name, SniffResult sniff, ImportResponse import, IReadOnlyList<string> headers, IReadOnlyList<string> columns, string source,
-        bool hasHeader, string region)
+        bool hasHeader, string region, string badIdentifier)
     {
         var labels = (import.Targets ?? []).GroupBy(t => t.Value, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.OrdinalIgnoreCase);
         var err = console.Error;
@@ -350,6 +356,10 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             var sample = import.Columns[i].Samples.FirstOrDefault();
             err.WriteLine($"  {headers[i].PadRight(width)}  ->  {label,-20}{(sample is null ? "" : "  e.g. " + sample)}");
         }
+
+        err.WriteLine(badIdentifier == BadIdentifierPolicies.Invalid
+            ? "A row with a bad phone or email is invalid, even with another valid one (--bad-identifier invalid)."
+            : "A row with a bad phone or email and another valid one is imported by the valid one, the bad value a warning in the errors file (--bad-identifier import).");
     }
 
     private static string SourceText(string source) => source switch
@@ -383,6 +393,9 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
     private int Summary(string name, ImportResponse import, ResumeState progress, string? timing)
     {
         var counts = import.Counts ?? new ImportCounts { Added = progress.Counts.Added, Updated = progress.Counts.Updated, Skipped = progress.Counts.Skipped, Invalid = progress.Counts.Invalid };
+
+        // Rows imported with warnings: counted by velo from the answers (the import's counts have outcomes only).
+        var warned = progress.Counts.Warned;
         if (console.OutIsTerminal)
         {
             console.Out.WriteLine($"Imported {name} (import {import.Id}):");
@@ -392,18 +405,27 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
                 table.AddRow(outcome, rows.ToString("N0", CultureInfo.InvariantCulture));
             }
 
+            // Not an outcome of its own: added or updated rows that came with warnings (in the errors file).
+            table.AddRow("of which imported with warnings", warned.ToString("N0", CultureInfo.InvariantCulture));
+
             CliConsole.Terminal(console.Out).Write(table);
         }
         else
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Imported {name} (import {import.Id}): {counts.Sum():N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid."));
+                $"Imported {name} (import {import.Id}): {counts.Sum():N0} rows: {counts.Added:N0} added, {counts.Updated:N0} updated, {counts.Skipped:N0} skipped, {counts.Invalid:N0} invalid. "
+                + $"{warned:N0} imported with warnings."));
         }
 
         // Under the table too, on a line of its own: a table cell or caption would wrap a long path.
-        if (counts.Skipped + counts.Invalid > 0)
+        var errorsPath = ErrorsFile.PathFor(Path.GetFullPath(args.File));
+        if (warned > 0)
         {
-            console.Out.WriteLine($"Rows not imported, with the reasons: {ErrorsFile.PathFor(Path.GetFullPath(args.File))}");
+            console.Out.WriteLine($"Rows not imported and rows imported with warnings, with the reasons: {errorsPath}");
+        }
+        else if (counts.Skipped + counts.Invalid > 0)
+        {
+            console.Out.WriteLine($"Rows not imported, with the reasons: {errorsPath}");
         }
 
         var local = progress.Counts;

@@ -3,8 +3,11 @@ using VeloConnect.Cli.Api;
 
 namespace VeloConnect.Cli.Imports;
 
-/// <summary>Rows by outcome, as the import counts them (the bulk endpoint's created and error are added and invalid).</summary>
-public sealed record RowCounts(int Added, int Updated, int Skipped, int Invalid)
+/// <summary>
+/// Rows by outcome, as the import counts them (the bulk endpoint's created and error are added and invalid); Warned: the
+/// added or updated rows that came with warnings (a bad phone or email left out, …), already counted in Added or Updated.
+/// </summary>
+public sealed record RowCounts(int Added, int Updated, int Skipped, int Invalid, int Warned = 0)
 {
     public static readonly RowCounts Zero = new(0, 0, 0, 0);
 
@@ -18,13 +21,18 @@ public sealed record RowCounts(int Added, int Updated, int Skipped, int Invalid)
         "error" => this with { Invalid = Invalid + 1 },
         _ => throw new InvalidOperationException($"The API answered a row status '{bulkStatus}' that this version of velo does not know; update velo."),
     };
+
+    /// <summary>One more row imported with warnings.</summary>
+    public RowCounts AddWarned() => this with { Warned = Warned + 1 };
 }
 
 /// <summary>
 /// <c>&lt;input&gt;.velo-import.json</c>: what a resumed run needs. The file is recognised by its size and the SHA-256 of its
 /// first megabyte; the import, its confirmed mapping and the batch size are reused (so every batch is cut and keyed as
 /// before); RowsAcknowledged data rows (whole batches, in order) have their results counted and their errors written up
-/// to ErrorsLength bytes of the errors file.
+/// to ErrorsLength bytes of the errors file. BadIdentifier: the confirmed mapping's choice for a row with one bad phone or
+/// email ("import" or "invalid"; missing in a file written before it, which reads as the default, "import"), so the rows are
+/// read for in-file duplicates as the server reads them.
 /// </summary>
 public sealed record ResumeState(
     int Version,
@@ -40,7 +48,8 @@ public sealed record ResumeState(
     string? ConvertFrom,
     int RowsAcknowledged,
     long ErrorsLength,
-    RowCounts Counts)
+    RowCounts Counts,
+    string? BadIdentifier = null)
 {
     public const int CurrentVersion = 1;
 
