@@ -55,6 +55,12 @@ public sealed partial class CliEndToEndTests
         Assert.Equal("invalid", errors[0].Cells[1]);
         Assert.Contains("'12'", errors[0].Cells[2], StringComparison.Ordinal);
         Assert.Equal("Bob Badphone,12,bob@example.com", errors[0].Cells[3]);
+
+        // The choice is remembered with the mapping: the next file with these headers, without the option, keeps it.
+        var next = _files.Write("one-bad-phone-next.csv", "Name,Mobile,E-mail\r\nCy Badphone,13,cy@example.com\r\nDee Good,+1 415 555 0801,dee@example.com\r\n");
+        var nextOutput = await RunVeloAsync(next, apiKey, OneBadPhoneMapping);
+        Assert.Contains("(--bad-identifier invalid)", nextOutput, StringComparison.Ordinal);
+        Assert.Contains("2 rows: 1 added, 0 updated, 0 skipped, 1 invalid. 0 imported with warnings.", nextOutput, StringComparison.Ordinal);
     }
 
     [Fact]
