@@ -1,6 +1,9 @@
-// Writes the awkward-CSV corpus next to this file: `dotnet run tests/corpus/make-corpus.cs` from the repository root.
+// Writes the awkward-file corpus (CSV, .xlsx, .vcf) next to this file: `dotnet run tests/corpus/make-corpus.cs` from the repository root.
 // Deterministic (fixed seeds), so re-running it changes nothing; README.md lists what each file must produce.
+using System.Globalization;
+using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Security;
 using System.Text;
 
 Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -62,6 +65,73 @@ Text("title-row-outlook-style.csv",
     "Contacts exported from Outlook\r\n\r\nFirst Name,Last Name,Mobile Phone,E-mail Address,Categories\r\n"
     + "Ann,Lee,+1 415 555 0100,ann@example.com,Pro;Wholesale\r\nBob,Stone,(415) 555-0101,,\r\nCara,Diaz,,cara@example.com,Pro\r\n");
 
+// Real layouts, written from the tools' public documentation of their export columns (no exported file copied).
+Text("outlook-export.csv",
+    "\"First Name\",\"Middle Name\",\"Last Name\",\"Title\",\"Company\",\"E-mail Address\",\"E-mail Display Name\",\"Primary Phone\",\"Mobile Phone\",\"Business Phone\",\"Categories\",\"Notes\"\r\n"
+    + "\"Ann\",\"B.\",\"Lee\",\"\",\"Lee Cycles\",\"ann@example.com\",\"Ann Lee (ann@example.com)\",\"\",\"+1 415 555 0100\",\"+1 415 555 0190\",\"Pro;Wholesale\",\"\"\r\n"
+    + "\"Bob\",\"\",\"Stone\",\"Mr.\",\"\",\"bob@example.com\",\"Bob Stone (bob@example.com)\",\"\",\"(415) 555-0101\",\"\",\"Pro\",\"Met at the expo\"\r\n"
+    + "\"Cara\",\"\",\"Diaz\",\"\",\"\",\"cara@example.com\",\"\",\"\",\"415.555.0102\",\"\",\"Wholesale;Newsletter;Pro\",\"\"\r\n"
+    + "\"Dan\",\"\",\"Wu\",\"\",\"Wu & Co\",\"\",\"\",\"\",\"+1 415 555 0103\",\"\",\"\",\"\"\r\n");
+Text("google-contacts-export.csv",
+    "Name,Given Name,Additional Name,Family Name,Nickname,Birthday,Notes,Group Membership,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value,Organization 1 - Name\n"
+    + "Ann Lee,Ann,,Lee,,1985-04-12,,* myContacts ::: VIP,* Home,ann@example.com,Mobile,+1 415-555-0100,Work,+1 415-555-0190,Lee Cycles\n"
+    + "Bob Stone,Bob,,Stone,Bobby,,likes gravel,* myContacts,* Work,bob@example.com,Mobile,+1 415-555-0101,,,\n"
+    + "Cara Diaz,Cara,,Diaz,,,,* starred ::: * myContacts ::: VIP ::: Wholesale,* Home,cara@example.com,Home,+1 415-555-0102,,,\n");
+Text("dates-day-first.csv",
+    "Name,Phone,Email,Birthday\n"
+    + "Ann Lee,+44 20 7946 0100,ann@example.co.uk,31/12/1985\n"
+    + "Bob Stone,+44 20 7946 0101,bob@example.co.uk,05/04/1990\n"
+    + "Cara Diaz,+44 20 7946 0102,cara@example.co.uk,17/08/2001\n"
+    + "Dan Wu,+44 20 7946 0103,dan@example.co.uk,\n");
+Text("select-unmatched-values.csv",
+    "Name,Phone,Loyalty tier\n"
+    + "Ann Lee,+1 415 555 0100,Gold\n"
+    + "Bob Stone,+1 415 555 0101,gold\n"
+    + "Cara Diaz,+1 415 555 0102,GOLD \n"
+    + "Dan Wu,+1 415 555 0103,Platinum+\n"
+    + "Eve Adams,+1 415 555 0104,Bronze\n"
+    + "Finn Olsen,+1 415 555 0105,Brónze\n");
+Bytes("phones-as-numbers.xlsx", Workbook(("Contacts", [
+    ["Name", "Phone", "Email", "Signed up"],
+    ["Ann Lee", 14155550100d, "ann@example.com", new DateTime(2024, 3, 1)],
+    ["Bob Stone", "+1 415 555 0101", "bob@example.com", new DateTime(2024, 12, 31)],
+    ["Cara Diaz", 4155550102d, "cara@example.com", new DateTime(2025, 1, 15)],
+    ["Dan Wu", new Scientific(4155550000d), "dan@example.com", null],
+    ["Eve Adams", 7700900123d, "eve@example.co.uk", new DateTime(2023, 7, 4)],
+    ["Finn Olsen", "+44 7700 900124", "finn@example.co.uk", new DateTime(2023, 7, 5)],
+])));
+Bytes("multi-sheet.xlsx", Workbook(
+    ("Customers", [
+        ["Name", "Phone", "Email"],
+        ["Ann Lee", "+1 415 555 0100", "ann@example.com"],
+        ["Bob Stone", "+1 415 555 0101", "bob@example.com"],
+        ["Cara Diaz", "+1 415 555 0102", "cara@example.com"],
+    ]),
+    ("Leads", [
+        ["Leads from the spring fair"],
+        null,
+        ["Full name", "Mobile", "E-mail"],
+        ["Dan Wu", "+1 415 555 0103", "dan@example.com"],
+        ["Eve Adams", "+1 415 555 0104", "eve@example.com"],
+    ]),
+    ("Notes", [])));
+Text("several-contacts.vcf", string.Join("\r\n",
+    "BEGIN:VCARD", "VERSION:3.0", "PRODID:-//Apple Inc.//iPhone OS 17.0//EN", "N:Lee;Ann;B.;;", "FN:Ann Lee",
+    "ORG:Lee Cycles;", "TEL;type=CELL;type=VOICE;type=pref:+1 415 555 0100", "TEL;type=WORK;type=VOICE:+1 415 555 0190",
+    "EMAIL;type=INTERNET;type=HOME;type=pref:ann@example.com", "CATEGORIES:VIP,Pro",
+    // A line folded after 75 octets (RFC 6350 3.2): the continuation starts with one space.
+    "NOTE:Met at the spring fair in San Francisco; wants a quote for twelve road bi",
+    " kes before the season starts.", "END:VCARD",
+    "BEGIN:VCARD", "VERSION:2.1", "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen;;;",
+    "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen M=C3=BCller", "TEL;CELL:+49 30 1234567", "TEL;HOME:+49 30 7654321",
+    "EMAIL;INTERNET:jurgen@example.de",
+    // A quoted-printable value continued with a soft line break (= at the end of the line), as vCard 2.1 writes long notes.
+    "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Gr=C3=B6=C3=9Fe L, f=C3=A4hrt Gravel und Stra=C3=9Fe; rief am Montag=",
+    " an.", "END:VCARD",
+    "BEGIN:VCARD", "VERSION:4.0", "FN:Cara Diaz", "N:Diaz;Cara;;;", "TEL;TYPE=\"cell,voice\";VALUE=uri:tel:+1-415-555-0102",
+    "EMAIL;TYPE=work:cara@example.com", "CATEGORIES:Wholesale", "END:VCARD",
+    "BEGIN:VCARD", "VERSION:3.0", "FN:Dan Wu", "N:Wu;Dan;;;", "TEL;TYPE=CELL:+1 415 555 0103", "EMAIL:dan@example.com", "END:VCARD") + "\r\n");
+
 void Text(string name, string text) => Bytes(name, utf8.GetBytes(text));
 
 void Bytes(string name, byte[] bytes) => File.WriteAllBytes(Path.Combine(folder, name), bytes);
@@ -106,4 +176,78 @@ static string Cyrillic()
     return text.ToString();
 }
 
+// A minimal .xlsx as ECMA-376 describes SpreadsheetML: texts inline, numbers as numbers, DateTime as a serial with a date
+// format (style 1), Scientific with Excel's 0.00E+00 (style 2). Stored without compression, so the bytes depend on
+// nothing but this script (no zlib version), and every entry dated 1980-01-01: re-running it changes nothing.
+static byte[] Workbook(params (string Name, object?[]?[] Rows)[] sheets)
+{
+    using var stream = new MemoryStream();
+    using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+    {
+        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        Part(zip, "[Content_Types].xml",
+            """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"""
+            + string.Concat(sheets.Select((_, i) => $"""<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>""")) + "</Types>");
+        Part(zip, "_rels/.rels",
+            $"""<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+        Part(zip, "xl/workbook.xml",
+            $"""<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{Relationships}"><sheets>"""
+            + string.Concat(sheets.Select((s, i) => $"""<sheet name="{SecurityElement.Escape(s.Name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>""")) + "</sheets></workbook>");
+        Part(zip, "xl/_rels/workbook.xml.rels",
+            """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+            + string.Concat(sheets.Select((_, i) => $"""<Relationship Id="rId{i + 1}" Type="{Relationships}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>"""))
+            + $"""<Relationship Id="rId{sheets.Length + 1}" Type="{Relationships}/styles" Target="styles.xml"/></Relationships>""");
+        Part(zip, "xl/styles.xml",
+            """<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="11" applyNumberFormat="1"/></cellXfs></styleSheet>""");
+        for (var i = 0; i < sheets.Length; i++)
+        {
+            Part(zip, $"xl/worksheets/sheet{i + 1}.xml", SheetXml(sheets[i].Rows));
+        }
+    }
+
+    return stream.ToArray();
+
+    static void Part(ZipArchive zip, string path, string xml)
+    {
+        var entry = zip.CreateEntry(path, CompressionLevel.NoCompression);
+        entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false));
+        writer.Write("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>""" + xml);
+    }
+}
+
+static string SheetXml(object?[]?[] rows)
+{
+    var xml = new StringBuilder("""<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""");
+    for (var r = 0; r < rows.Length; r++)
+    {
+        if (rows[r] is not { } row)
+        {
+            continue;
+        }
+
+        xml.Append(CultureInfo.InvariantCulture, $"""<row r="{r + 1}">""");
+        for (var c = 0; c < row.Length; c++)
+        {
+            var at = $"{(char)('A' + c)}{r + 1}";
+            xml.Append(row[c] switch
+            {
+                null => "",
+                string text => $"""<c r="{at}" t="inlineStr"><is><t>{SecurityElement.Escape(text)}</t></is></c>""",
+                DateTime date => $"""<c r="{at}" s="1"><v>{date.ToOADate().ToString(CultureInfo.InvariantCulture)}</v></c>""",
+                Scientific number => $"""<c r="{at}" s="2"><v>{number.Value.ToString("R", CultureInfo.InvariantCulture)}</v></c>""",
+                double number => $"""<c r="{at}"><v>{number.ToString("R", CultureInfo.InvariantCulture)}</v></c>""",
+                var other => throw new ArgumentException($"No cell for {other}"),
+            });
+        }
+
+        xml.Append("</row>");
+    }
+
+    return xml.Append("</sheetData></worksheet>").ToString();
+}
+
 static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+
+/// <summary>A number shown in Excel's scientific format (0.00E+00), as a phone column Excel reformatted shows it.</summary>
+internal sealed record Scientific(double Value);

@@ -1,13 +1,14 @@
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 using Xunit;
 using static VeloConnect.ContactRules.Tests.Imports.SniffTestFiles;
 
 namespace VeloConnect.ContactRules.Tests.Imports;
 
-/// <summary>Every file of tests/corpus against its row in tests/corpus/README.md.</summary>
+/// <summary>Every awkward CSV of tests/corpus against its row in tests/corpus/README.md (the real-layout files: <see cref="RealLayoutCorpusTests"/>).</summary>
 public sealed class SniffCorpusTests
 {
-    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "corpus");
+    private static readonly string Folder = CorpusFiles.Folder;
 
     private static readonly Lazy<Dictionary<string, Expected>> Table = new(ReadTable);
 
@@ -32,6 +33,32 @@ public sealed class SniffCorpusTests
         Assert.Equal(expected.Warnings, result.Warnings.Select(w => w.Code));
         Assert.All(result.Errors.Concat(result.Warnings).Append(new SniffProblem("encoding", result.Encoding.Message)),
             problem => Assert.False(string.IsNullOrWhiteSpace(problem.Message)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Corpus_file_gives_the_same_outcome_through_the_api_entry_point(string file)
+    {
+        // The API tells the format by content first: a CSV goes to the same sniff; a zip or OLE signature to the
+        // spreadsheet reader, which refuses a file that only starts like one.
+        var expected = Table.Value[file];
+        var sniff = Sniff(File.ReadAllBytes(Path.Combine(Folder, file)));
+
+        var (format, analysis) = CorpusFiles.Analyse(file);
+
+        Assert.Equal(expected.Format, format);
+        if (format == ImportFormats.Csv)
+        {
+            Assert.Equal(ImportFormats.Csv, analysis.Format);
+            Assert.Equal(sniff with { Format = ImportFormats.Csv, Columns = analysis.Columns, Errors = analysis.Errors, Warnings = analysis.Warnings }, analysis);
+            Assert.Equal(sniff.Columns.Select(c => (c.Header, string.Join("|", c.Samples))), analysis.Columns.Select(c => (c.Header, string.Join("|", c.Samples))));
+            Assert.Equal(expected.Errors, analysis.Errors.Select(e => e.Code));
+            Assert.Equal(expected.Warnings, analysis.Warnings.Select(w => w.Code));
+        }
+        else
+        {
+            Assert.Equal([SpreadsheetCodes.NotSpreadsheet], analysis.Errors.Select(e => e.Code));
+        }
     }
 
     [Theory]
@@ -72,9 +99,9 @@ public sealed class SniffCorpusTests
     [Fact]
     public void Every_corpus_file_is_in_the_table()
     {
-        var files = Directory.GetFiles(Folder, "*.csv").Select(Path.GetFileName).Order();
+        var files = Directory.GetFiles(Folder).Select(Path.GetFileName).Where(f => f != "README.md").Order();
 
-        Assert.Equal(Table.Value.Keys.Order(), files);
+        Assert.Equal(Table.Value.Keys.Concat(RealLayoutCorpusTests.Names).Order(), files);
     }
 
     [Fact]
@@ -86,15 +113,14 @@ public sealed class SniffCorpusTests
     }
 
     private sealed record Expected(
-        EncodingVerdict Verdict, string Encoding, long? BadLine, string Delimiter, bool Header, int Rows, string[] Errors, string[] Warnings);
+        EncodingVerdict Verdict, string Encoding, long? BadLine, string Delimiter, bool Header, int Rows, string[] Errors, string[] Warnings, string Format);
 
-    // | `file` | Verdict | Encoding | Bad line | Delimiter | Header | Rows | Errors | Warnings | What it checks |
+    // | `file` | Verdict | Encoding | Bad line | Delimiter | Header | Rows | Errors | Warnings | Format | What it checks |
     private static Dictionary<string, Expected> ReadTable()
     {
         var table = new Dictionary<string, Expected>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(Path.Combine(Folder, "README.md")).Where(l => l.StartsWith("| `", StringComparison.Ordinal)))
+        foreach (var cells in CorpusFiles.TableRows("Awkward CSV files"))
         {
-            var cells = line.Split('|').Skip(1).Select(c => c.Trim()).ToArray();
             table.Add(cells[0].Trim('`'), new Expected(
                 Enum.Parse<EncodingVerdict>(cells[1]),
                 cells[2],
@@ -103,7 +129,8 @@ public sealed class SniffCorpusTests
                 cells[5] switch { "yes" => true, "no" => false, var other => throw new FormatException($"Header is yes or no, not '{other}'.") },
                 int.Parse(cells[6]),
                 Codes(cells[7]),
-                Codes(cells[8])));
+                Codes(cells[8]),
+                cells[9]));
         }
 
         return table;
