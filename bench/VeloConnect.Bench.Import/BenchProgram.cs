@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
 using VeloConnect.Bench.Support;
+using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 using VeloConnect.TestSupport;
 using static VeloConnect.Bench.Support.BenchConsole;
 
@@ -16,12 +18,17 @@ public static class BenchProgram
     private const double ReviewGoalSeconds = 1.0;
     private const double PeakMemoryGoalMegabytes = 400;
     private const int BaselineRuns = 3;
-    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Import [-- --rows 50000] [--warmup 500] [--timeout 150] [--environment Production]";
+    private const double XlsxGoalRatio = 2.0;
+    private const string XlsxFlag = "--xlsx";
+    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Import [-- --rows 50000] [--warmup 500] [--timeout 150] [--environment Production] [--xlsx]";
 
     public static Task<int> Main(string[] args) =>
-        MainAsync(args, new BenchOptions(50_000, 500, 150, "Production"), Usage, [], RunAsync);
+        MainAsync(args, new BenchOptions(50_000, 500, 150, "Production"), Usage, [XlsxFlag], RunAsync);
 
-    private static async Task<int> RunAsync(BenchOptions options, Action<Stack?> started)
+    private static Task<int> RunAsync(BenchOptions options, Action<Stack?> started) =>
+        options.Flags.Contains(XlsxFlag) ? RunXlsxAsync(options, started) : RunCsvAsync(options, started);
+
+    private static async Task<int> RunCsvAsync(BenchOptions options, Action<Stack?> started)
     {
         var n = options.Rows;
         var label = Label(n);
@@ -59,17 +66,13 @@ public static class BenchProgram
         await Console.Error.WriteLineAsync(FormattableString.Invariant(
             $"bench: baseline for {n} rows (median of {BaselineRuns}): new {baselineNew:0.000} s, merge {baselineMerge:0.000} s"));
 
-        PrintMachine(serverVersion, options.Environment, n);
-
-        var stack = await Stack.StartAsync(options.Environment);
-        started(stack);
+        var stack = await StartStackAsync(options, serverVersion, started);
         var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
 
         if (options.WarmupRows > 0)
         {
             // JIT and first connections, in a workspace of its own, through every step the measures use.
-            var warmRows = BenchData.Rows(options.WarmupRows, 3_000_000, "warm");
-            var warm = new ImportDriver(await stack.NewWorkspaceClientAsync("Bench warm-up"), timeout);
+            var (warm, warmRows) = await WarmUpAsync(stack, options, timeout);
             var first = await warm.UploadAndMapAsync(BenchData.Csv(warmRows), "warm-up.csv");
             ImportDriver.CheckCounts("warm-up review (new)", await warm.ReviewAsync(first), options.WarmupRows, 0);
             ImportDriver.CheckCounts("warm-up import (new)", await warm.RunToEndAsync(first), options.WarmupRows, 0);
@@ -117,5 +120,122 @@ public static class BenchProgram
         var peak = stack.Silo.PeakMegabytes();
         Print(FormattableString.Invariant($"silo-peak-memory: {peak:0} MB, goal {PeakMemoryGoalMegabytes:0} MB, ratio {peak / PeakMemoryGoalMegabytes:0.0}"));
         return 0;
+    }
+
+    /// <summary>
+    /// --xlsx: the same N new rows from a CSV and from an .xlsx, each into a fresh workspace through upload, the suggested
+    /// mapping and the run (as import-N-new), twice each after one CSV import not counted; each format's figure is the mean of its two imports.
+    /// </summary>
+    private static async Task<int> RunXlsxAsync(BenchOptions options, Action<Stack?> started)
+    {
+        var n = options.Rows;
+        var label = Label(n);
+        var rows = BenchData.Rows(n, 2_000_000, "user");
+        var csv = BenchData.Csv(rows);
+        var clock = Stopwatch.StartNew();
+        var xlsx = BenchWorkbook.Xlsx(rows);
+        await Console.Error.WriteLineAsync(FormattableString.Invariant(
+            $"bench: files for {n} rows: CSV {csv.Length / 1024.0:0} KB, .xlsx {xlsx.Length / 1024.0:0} KB (written in {clock.Elapsed.TotalSeconds:0.00} s)"));
+
+        // Where the upload step's time goes, not a goal: each file's analysis alone, in this process (median of 3 after one not counted).
+        await Console.Error.WriteLineAsync(FormattableString.Invariant(
+            $"bench: analysis alone (ImportFiles.Analyse, no row limit): CSV {AnalysisSeconds(csv):0.000} s, .xlsx {AnalysisSeconds(xlsx):0.000} s"));
+
+        string serverVersion;
+        await using (var data = NpgsqlDataSource.Create(await TestPostgres.CreateDatabaseAsync("bench_version")))
+        await using (var version = data.CreateCommand("show server_version"))
+        {
+            serverVersion = (string)(await version.ExecuteScalarAsync())!;
+        }
+
+        var stack = await StartStackAsync(options, serverVersion, started);
+        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+
+        if (options.WarmupRows > 0)
+        {
+            // JIT and first connections through both readers: the CSV new, then the same contacts again from an .xlsx.
+            var (warm, warmRows) = await WarmUpAsync(stack, options, timeout);
+            ImportDriver.CheckCounts("warm-up import (CSV)", await warm.RunToEndAsync(await warm.UploadAndMapAsync(BenchData.Csv(warmRows), "warm-up.csv")), options.WarmupRows, 0);
+            var again = BenchData.Again(warmRows);
+            ImportDriver.CheckCounts("warm-up import (.xlsx)", await warm.RunToEndAsync(await warm.UploadAndMapAsync(BenchWorkbook.Xlsx(again), "warm-up.xlsx")), 0, options.WarmupRows);
+        }
+
+        // The first import of N rows into a stack takes up to twice as long as the next ones whatever follows it: one CSV
+        // import first, not counted (on stderr). Then two rounds, the order swapped in the second (.xlsx, CSV, CSV, .xlsx),
+        // each import into a fresh workspace after a vacuum of what the one before wrote, so that a slow spell of the
+        // shared machine or the growing tables fall on both formats.
+        await ImportNewAsync(stack, "csv (first, not counted)", csv, $"bench-{label}-first.csv");
+        double csvSeconds = 0, xlsxSeconds = 0;
+        foreach (var fromXlsx in new[] { true, false, false, true })
+        {
+            await using (var vacuum = stack.DataSource.CreateCommand("vacuum analyze contacts, contact_identifiers, import_rows"))
+            {
+                await vacuum.ExecuteNonQueryAsync();
+            }
+
+            if (fromXlsx)
+            {
+                xlsxSeconds += await ImportNewAsync(stack, "xlsx", xlsx, $"bench-{label}.xlsx") / 2;
+            }
+            else
+            {
+                csvSeconds += await ImportNewAsync(stack, "csv", csv, $"bench-{label}.csv") / 2;
+            }
+        }
+
+        var ratio = xlsxSeconds / csvSeconds;
+        Print(FormattableString.Invariant($"import-{label}-xlsx: {xlsxSeconds:0.00} s, csv {csvSeconds:0.00} s, ratio {ratio:0.00}, goal {XlsxGoalRatio:0}"));
+        var peak = stack.Silo.PeakMegabytes();
+        Print(FormattableString.Invariant($"silo-peak-memory: {peak:0} MB, goal {PeakMemoryGoalMegabytes:0} MB, ratio {peak / PeakMemoryGoalMegabytes:0.0}"));
+        return 0;
+
+        async Task<double> ImportNewAsync(Stack on, string what, byte[] file, string fileName)
+        {
+            var driver = new ImportDriver(await on.NewWorkspaceClientAsync($"Bench {what}"), timeout);
+            var watch = Stopwatch.StartNew();
+            var id = await driver.UploadAndMapAsync(file, fileName);
+            var uploaded = watch.Elapsed.TotalSeconds;
+            var done = await driver.RunToEndAsync(id);
+            var seconds = watch.Elapsed.TotalSeconds;
+            ImportDriver.CheckCounts($"import-{label}-{what}", done, n, 0);
+            await Console.Error.WriteLineAsync(FormattableString.Invariant(
+                $"bench: import-{label} from {what}: upload and mapping {uploaded:0.00} s, run to finished {seconds - uploaded:0.00} s"));
+            return seconds;
+        }
+    }
+
+    /// <summary>Prints the machine line, then starts the stack and hands it to the caller to stop.</summary>
+    private static async Task<Stack> StartStackAsync(BenchOptions options, string serverVersion, Action<Stack?> started)
+    {
+        PrintMachine(serverVersion, options.Environment, options.Rows);
+        var stack = await Stack.StartAsync(options.Environment);
+        started(stack);
+        return stack;
+    }
+
+    /// <summary>The warm-up's workspace and rows (phones apart from the measured ones).</summary>
+    private static async Task<(ImportDriver Driver, BenchRow[] Rows)> WarmUpAsync(Stack stack, BenchOptions options, TimeSpan timeout) =>
+        (new ImportDriver(await stack.NewWorkspaceClientAsync("Bench warm-up"), timeout), BenchData.Rows(options.WarmupRows, 3_000_000, "warm"));
+
+    private static double AnalysisSeconds(byte[] file)
+    {
+        var times = new List<TimeSpan>();
+        for (var run = 0; run <= BaselineRuns; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var stream = new MemoryStream(file, writable: false);
+            var analysis = ImportFiles.Analyse(stream, ImportFiles.Detect(stream), new SniffOptions(MaxDataRows: int.MaxValue));
+            if (!analysis.CanImport)
+            {
+                throw new BenchFailure($"The generated file's analysis has errors: {string.Join("; ", analysis.Errors.Select(e => e.Message))}");
+            }
+
+            if (run > 0)
+            {
+                times.Add(clock.Elapsed);
+            }
+        }
+
+        return Median(times).TotalSeconds;
     }
 }

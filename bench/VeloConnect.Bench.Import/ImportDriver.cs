@@ -12,11 +12,13 @@ namespace VeloConnect.Bench.Import;
 internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
 {
     /// <summary>Step 1 and 2: uploads the file (multipart field 'file') and confirms the suggested mapping; returns the import id.</summary>
-    public async Task<string> UploadAndMapAsync(byte[] csv, string fileName)
+    public async Task<string> UploadAndMapAsync(byte[] content, string fileName)
     {
         using var body = new MultipartFormDataContent();
-        var file = new ByteArrayContent(csv);
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            : "text/csv");
         body.Add(file, "file", fileName);
         var upload = await ExpectAsync(await http.PostAsync("/api/imports", body), HttpStatusCode.Created);
         var id = upload["id"]?.GetValue<string>() ?? throw new BenchFailure($"POST /api/imports answered 201 without an id: {Shorten(upload)}");
