@@ -34,6 +34,9 @@ public static class ImportsApi
         api.MapPut("/{id:guid}/mapping", SetMapping).WithName("SetImportMapping")
             .WithSummary("Step 2: a target per column (name, phone, phone_additional, email, tags, field:<key>, ignore), header on/off and the default phone region. Remembered for files with the same headers.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/{id:guid}/columns/{index:int}", ColumnValues).WithName("GetImportColumnValues")
+            .WithSummary("Step 2's detail for one column (0-based index) and a target (e.g. target=field:born): its distinct values over the whole file, most frequent first (at most 500), the option each matches for a select target, the detected date format (null when ambiguous: dateFormatChoices lists the formats to choose from) and decimal separator.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport")
             .WithSummary("Step 3: a dry run against the current contacts: counts added/updated/skipped/invalid, warnings and the first rows of each kind. Changes nothing.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
@@ -93,6 +96,12 @@ public static class ImportsApi
             { Errors: { } errors } => ApiProblems.Invalid(errors.ToDictionary()),
             var refused => refused.ToProblem(),
         };
+    }
+
+    public static async Task<Results<Ok<ColumnValuesResponse>, ProblemHttpResult>> ColumnValues(Guid id, int index, [FromQuery] string? target, HttpContext http, ImportWorkflow workflow)
+    {
+        var values = await workflow.ColumnValuesAsync(CurrentUser.From(http.User), id, index, target, http.RequestAborted);
+        return values.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(values.Value);
     }
 
     public static async Task<Results<Ok<ReviewResult>, ProblemHttpResult>> Review(Guid id, HttpContext http, ImportWorkflow workflow)

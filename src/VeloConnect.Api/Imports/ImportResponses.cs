@@ -18,7 +18,9 @@ public sealed record ProblemResponse(string Code, string Message, long? Line);
 /// <c>knownSource</c>/<c>knownSourceMessage</c>: the tool the file looks exported from and what that means for the mapping
 /// ("Looks like an Outlook export: …"); <c>notes</c>: what the user should know (values left out). <c>badIdentifier</c>: what a
 /// row with a bad phone or email and another valid one becomes: "import" (imported by its valid ones, each bad value a
-/// warning on the row) or "invalid" (the whole row).
+/// warning on the row) or "invalid" (the whole row). <c>dateFormats</c>, <c>decimalSeparators</c>, <c>valueMaps</c>: per column,
+/// the date format a date column is read with, the decimal separator of a number column, and the table of a select column's
+/// values that match no option (value as in the file → option, or null for blank); each list null when no column has one.
 /// </summary>
 public sealed record MappingResponse(
     IReadOnlyList<string> Columns,
@@ -29,10 +31,14 @@ public sealed record MappingResponse(
     string? KnownSource = null,
     string? KnownSourceMessage = null,
     IReadOnlyList<string>? Notes = null,
-    string BadIdentifier = BadIdentifierPolicies.Import)
+    string BadIdentifier = BadIdentifierPolicies.Import,
+    IReadOnlyList<string?>? DateFormats = null,
+    IReadOnlyList<string?>? DecimalSeparators = null,
+    IReadOnlyList<IReadOnlyDictionary<string, string?>?>? ValueMaps = null)
 {
     public static MappingResponse From(ImportMapping mapping, string source) =>
-        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source, mapping.Separators, BadIdentifier: mapping.BadIdentifier.ToText());
+        new([.. mapping.Columns.Select(c => c.ToString())], mapping.HasHeader, mapping.Region, source, mapping.Separators, BadIdentifier: mapping.BadIdentifier.ToText(),
+            DateFormats: mapping.DateFormats, DecimalSeparators: mapping.DecimalSeparators, ValueMaps: mapping.ValueMaps);
 
     public static MappingResponse From(ImportMapping mapping, string source, MappingProposal proposal) =>
         From(mapping, source) with { KnownSource = proposal.KnownSource, KnownSourceMessage = proposal.KnownSourceMessage, Notes = proposal.Notes };
@@ -161,9 +167,36 @@ public sealed record ImportResponse(
 /// sample cells use. <c>badIdentifier</c> (optional): "import" (the default: a row with a bad phone or email and another
 /// valid one is imported by its valid ones, each bad value a warning on the row and in the error report) or "invalid" (such
 /// a row is invalid as a whole). A row with no valid phone or email is invalid either way.
+/// <c>dateFormats</c> (optional): per column, a date column's format (yyyy-MM-dd, dd/MM/yyyy, MM/dd/yyyy, dd.MM.yyyy,
+/// dd-MM-yyyy); null: detected over the whole column, and a column that reads both day-first and month-first is refused
+/// until one is chosen. ISO cells are always read as ISO. <c>decimalSeparators</c> (optional): per column, a number column's
+/// "." or ","; null: detected. <c>valueMaps</c> (optional): per column, a select column's values that match no option
+/// (case- and accent-insensitively) mapped to an option, or to null to leave the field blank for that row.
 /// </summary>
 public sealed record MappingRequest(IReadOnlyList<string>? Columns, bool? HasHeader = null, string? Region = null, IReadOnlyList<string?>? Separators = null,
-    string? BadIdentifier = null);
+    string? BadIdentifier = null, IReadOnlyList<string?>? DateFormats = null, IReadOnlyList<string?>? DecimalSeparators = null,
+    IReadOnlyList<IReadOnlyDictionary<string, string?>?>? ValueMaps = null);
+
+/// <summary>
+/// A column's distinct values over the whole file, for the mapping step: <c>dateFormat</c> detected (null when ambiguous or
+/// not dates), <c>dateFormatChoices</c> every format that reads all its non-blank values (two or more: ask),
+/// <c>decimalSeparator</c> for a number-like column, <c>values</c> the distinct non-blank values, most frequent first (at most
+/// 500), each with the option it matches for a select target (null when none, and for other targets); <c>distinctCount</c>
+/// all distinct values, <c>unmatchedCount</c> those matching no option (select targets).
+/// </summary>
+public sealed record ColumnValuesResponse(
+    int Column,
+    string Header,
+    string Target,
+    string? DateFormat,
+    IReadOnlyList<string> DateFormatChoices,
+    string? DecimalSeparator,
+    IReadOnlyList<ColumnValueResponse> Values,
+    int DistinctCount,
+    int UnmatchedCount);
+
+/// <summary>One distinct value of a column, how many rows hold it, and the option it matches (select targets; else null).</summary>
+public sealed record ColumnValueResponse(string Value, int Count, string? Option);
 
 /// <summary>
 /// For the OpenAPI document: the upload's multipart form (the handler reads the form itself). <c>commandLine</c> and

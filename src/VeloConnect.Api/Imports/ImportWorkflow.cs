@@ -163,6 +163,68 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         return ImportResponse.From(updated, Confirmed(updated.Mapping!), workspaceFields, liveness.Value);
     }
 
+    /// <summary>
+    /// A column's values over the whole stored file for a target (the wizard's value table and date-format question): the
+    /// target as given, else the confirmed mapping's, else Don't import.
+    /// </summary>
+    public async Task<Outcome<ColumnValuesResponse>> ColumnValuesAsync(CurrentUser user, Guid id, int index, string? targetText, CancellationToken cancellationToken)
+    {
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        var columns = import.Analysis.Columns;
+        if (index < 0 || index >= columns.Count)
+        {
+            return new ImportRefusal(StatusCodes.Status404NotFound, "Column not found",
+                $"This import has {columns.Count} columns, numbered 0 to {columns.Count - 1} as in its analysis; ask for one of them.");
+        }
+
+        var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        var target = import.Mapping is { } mapping && index < mapping.Columns.Count ? mapping.Columns[index] : ColumnTarget.Ignore;
+        if (targetText is not null && !ColumnTarget.TryParse(targetText, out target))
+        {
+            return UnknownTarget($"'{targetText}' is not a target; use name, phone, phone_additional, email, tags, field:<key> or ignore.");
+        }
+
+        var field = workspaceFields.FirstOrDefault(f => target.Kind == TargetKind.CustomField && f.Key == target.FieldKey);
+        if (target.Kind == TargetKind.CustomField && field is null)
+        {
+            return UnknownTarget($"There is no custom field '{target.FieldKey}' in this workspace; choose one of the targets the import lists, or create the field in Settings → Contact fields.");
+        }
+
+        var summary = (await SummariseColumnsAsync(import, [(index, field)], cancellationToken))[index];
+        return new ColumnValuesResponse(index, columns[index].Header, target.ToString(), summary.Dates.Format, summary.Dates.Choices, summary.DecimalSeparator,
+            [.. summary.Values.Select(v => new ColumnValueResponse(v.Value, v.Count, v.Option))], summary.DistinctCount, summary.UnmatchedCount);
+    }
+
+    private static ImportRefusal UnknownTarget(string detail) => new(StatusCodes.Status422UnprocessableEntity, "Unknown target", detail);
+
+    /// <summary>Summarises columns over the whole stored file in one pass (a command-line import stores the head of its file only).</summary>
+    private async Task<Dictionary<int, ColumnSummary>> SummariseColumnsAsync(ImportRecord import, IReadOnlyList<(int Index, FieldDefinition? Field)> wanted,
+        CancellationToken cancellationToken)
+    {
+        var cells = wanted.ToDictionary(w => w.Index, _ => new List<string>());
+        if (cells.Count > 0)
+        {
+            await using var stored = await imports.OpenFileAsync(import.Id, cancellationToken);
+            await using var file = await ImportFileStreams.ReadableAsync(stored, import.Analysis.Format, cancellationToken);
+            foreach (var row in ImportFiles.Rows(file, import.Analysis, import.ConvertFrom, import.Analysis.HasHeader))
+            {
+                foreach (var (index, list) in cells)
+                {
+                    if (index < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[index]))
+                    {
+                        list.Add(row.Cells[index]);
+                    }
+                }
+            }
+        }
+
+        return wanted.ToDictionary(w => w.Index, w => TypedColumns.Summarise(cells[w.Index], w.Field));
+    }
+
     public async Task<Outcome<ReviewResult>> ReviewAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
         if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)

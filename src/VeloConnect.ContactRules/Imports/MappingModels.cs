@@ -125,6 +125,43 @@ public sealed record ImportMapping(IReadOnlyList<ColumnTarget> Columns, [propert
     [JsonConverter(typeof(BadIdentifierPolicyJsonConverter))]
     public BadIdentifierPolicy BadIdentifier { get; init; }
 
+    /// <summary>
+    /// Per column, a date column's format (one of <see cref="Sources.LocaleDates.Formats"/>, or <see cref="Sources.LocaleDates.ExcelSerial"/>),
+    /// chosen or detected over the whole column when the mapping was confirmed. Null: ISO dates only, as before formats were chosen.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string?>? DateFormats { get; init; }
+
+    /// <summary>Per column, a number column's decimal separator ("." or ","); null: a dot, as before separators were chosen.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string?>? DecimalSeparators { get; init; }
+
+    /// <summary>
+    /// Per column, a select column's values that match no option, each mapped to an option or to null (the field is left blank
+    /// for that row). Keys are matched case- and accent-insensitively.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyDictionary<string, string?>?>? ValueMaps { get; init; }
+
+    /// <summary>The sheet the file was read from when the mapping was confirmed (a spreadsheet), remembered for the next file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sheet { get; init; }
+
+    /// <summary>The row the header was on when the mapping was confirmed (above 1 only), remembered for the next file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? HeaderRow { get; init; }
+
+    /// <summary>The date format of column <paramref name="index"/>, or null.</summary>
+    public string? DateFormatOf(int index) => At(DateFormats, index);
+
+    /// <summary>The decimal separator of column <paramref name="index"/>: ',' when chosen, else '.'.</summary>
+    public char DecimalSeparatorOf(int index) => At(DecimalSeparators, index) == "," ? ',' : '.';
+
+    /// <summary>The value map of column <paramref name="index"/>, or null.</summary>
+    public IReadOnlyDictionary<string, string?>? ValueMapOf(int index) => ValueMaps is { } m && index < m.Count ? m[index] : null;
+
+    private static string? At(IReadOnlyList<string?>? list, int index) => list is { } l && index < l.Count && !string.IsNullOrEmpty(l[index]) ? l[index] : null;
+
     /// <summary>The separator chosen for column <paramref name="index"/>, or null.</summary>
     public string? SeparatorOf(int index) => Separators is { } s && index < s.Count && !string.IsNullOrEmpty(s[index]) ? s[index] : null;
 }
