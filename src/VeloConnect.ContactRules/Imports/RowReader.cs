@@ -9,6 +9,7 @@ namespace VeloConnect.ContactRules.Imports;
 /// existing value; every reason a row is invalid is reported, each naming its column. A phone or email that is not valid,
 /// in a row with another valid one, is left out with a warning (the mapping's <see cref="ImportMapping.BadIdentifier"/>
 /// <see cref="BadIdentifierPolicy.Import"/>, the default) or makes the row invalid (<see cref="BadIdentifierPolicy.Invalid"/>).
+/// Custom field cells are read through the column's typed options (<see cref="TypedColumns.TryRead"/>).
 /// </summary>
 public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> headers, IReadOnlyList<FieldDefinition> fields)
 {
@@ -136,7 +137,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
 
                     break;
                 case TargetKind.CustomField:
-                    ReadCustom(target.FieldKey, cell, column, custom, errors);
+                    ReadCustom(i, target.FieldKey, cell, column, custom, errors);
                     break;
             }
         }
@@ -179,7 +180,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         _ => null,
     };
 
-    private void ReadCustom(string? key, string cell, string column, Dictionary<string, string> custom, List<string> errors)
+    private void ReadCustom(int index, string? key, string cell, string column, Dictionary<string, string> custom, List<string> errors)
     {
         // The mapping was validated when confirmed; a field deleted since then must not silently drop the column's values.
         if (key is null || !_fields.TryGetValue(key, out var field))
@@ -188,7 +189,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             return;
         }
 
-        if (!FieldValues.TryParseText(field, cell, out var value, out var error))
+        // Read in the column's own format: its date format, decimal separator and value map (see TypedColumns).
+        if (!TypedColumns.TryRead(field, cell, mapping.DateFormatOf(index), mapping.DecimalSeparatorOf(index), mapping.ValueMapOf(index), out var value, out var error))
         {
             var reason = error!.StartsWith(field.Label + ": ", StringComparison.Ordinal) ? error[(field.Label.Length + 2)..] : error;
             errors.Add($"column '{column}' (field {field.Label}): {reason}");

@@ -74,7 +74,27 @@ public static class TypedColumns
         }
 
         var separator = LocaleNumbers.DetectDecimal(cells);
-        return cells.All(c => LocaleNumbers.TryParse(c, separator, out _)) ? separator.ToString() : null;
+        return cells.All(c => TryNumber(c, separator, out _)) ? separator.ToString() : null;
+    }
+
+    /// <summary>
+    /// Reads a number written with the given decimal separator (<see cref="LocaleNumbers.TryParse"/>), its thousands groups
+    /// checked: three digits after each separator, so "1,5" is not read as 15 when the decimal separator is a dot.
+    /// </summary>
+    public static bool TryNumber(string text, char decimalSeparator, out string invariant)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        invariant = "";
+        var trimmed = text.Trim();
+        var decimalAt = trimmed.LastIndexOf(decimalSeparator);
+        var whole = decimalAt < 0 ? trimmed : trimmed[..decimalAt];
+        var groups = whole.TrimStart('-', '+').Split([decimalSeparator == ',' ? '.' : ',', ' ', '\u00A0', '\u202F', '\'']);
+        if (groups.Length > 1 && (groups[0].Length is 0 or > 3 || groups.Skip(1).Any(g => g.Length != 3)))
+        {
+            return false;
+        }
+
+        return LocaleNumbers.TryParse(trimmed, decimalSeparator, out invariant);
     }
 
     /// <summary>A value as compared with options and value-map keys: trimmed, lower-case, accents removed ("Élite " → "elite").</summary>
@@ -169,14 +189,26 @@ public static class TypedColumns
                     return true;
                 }
 
+                // What imports read before formats were chosen (yyyy/MM/dd, ISO date-times) still reads.
+                if (FieldValues.TryParseText(field, text, out canonicalJson, out _))
+                {
+                    return true;
+                }
+
                 error = dateFormat is null
                     ? $"'{text}' is not a date in yyyy-MM-dd (choose the column's date format in the mapping, e.g. dd/MM/yyyy, or fix the value)."
                     : $"'{text}' is not a date written {DateFormatName(dateFormat)} like the rest of the column (fix the value, or choose another date format for the column).";
                 return false;
             case FieldType.Number:
-                if (LocaleNumbers.TryParse(text, decimalSeparator, out var invariant))
+                if (TryNumber(text, decimalSeparator, out var invariant))
                 {
                     return FieldValues.TryParseText(field, invariant, out canonicalJson, out error);
+                }
+
+                // What imports read before separators were chosen (an exponent, 1e3) still reads.
+                if (decimalSeparator == '.' && FieldValues.TryParseText(field, text, out canonicalJson, out _))
+                {
+                    return true;
                 }
 
                 error = $"'{text}' is not a number with '{decimalSeparator}' as the decimal separator (e.g. {(decimalSeparator == ',' ? "1.234,5" : "1,234.5")}): fix the value or choose the column's decimal separator.";

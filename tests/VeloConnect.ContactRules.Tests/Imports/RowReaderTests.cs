@@ -252,7 +252,7 @@ public sealed class RowReaderTests
         var result = Read("Ann", "+1 415 555 0100", "", "", "", "", "lots");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("column 'Score' (field Score): 'lots' is not a number (use digits with '.' as the decimal point, e.g. 1234.5).", error);
+        Assert.Equal("column 'Score' (field Score): 'lots' is not a number with '.' as the decimal separator (e.g. 1,234.5): fix the value or choose the column's decimal separator.", error);
     }
 
     [Fact]
