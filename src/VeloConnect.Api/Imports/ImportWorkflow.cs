@@ -49,6 +49,10 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             }
 
             analysis = Analyse(readable, upload.Reading, upload.CommandLine, format);
+            if (upload.Reading is { HasHeader: null, HeaderRow: null, Sheet: null } && format != ImportFormats.VCard && readable.CanSeek)
+            {
+                analysis = await RememberedReadingAsync(user, readable, upload, format, analysis);
+            }
         }
 
         if (!analysis.CanImport)
@@ -66,6 +70,39 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         return await ResponseAsync(import, user, cancellationToken);
     }
+
+    /// <summary>
+    /// When the default reading of a file finds no remembered mapping for its headers, the workspace's remembered reading
+    /// choices (a sheet, a header row below a title) are tried in turn, newest first: the first whose headers have a
+    /// remembered mapping is the file's analysis, so a file like one mapped before comes read and mapped the same way.
+    /// </summary>
+    private async Task<SniffResult> RememberedReadingAsync(CurrentUser user, Stream readable, ImportUpload upload, string format, SniffResult analysis)
+    {
+        if (!analysis.CanImport || (analysis.HasHeader && await memory.RecallAsync(user.WorkspaceId, HeaderSetKey(analysis)) is not null))
+        {
+            return analysis;
+        }
+
+        foreach (var reading in await memory.ReadingsAsync(user.WorkspaceId))
+        {
+            if ((reading.Sheet is not null && !ImportFormats.IsSpreadsheet(format))
+                || (reading.HeaderRow == analysis.HeaderRow && string.Equals(reading.Sheet ?? analysis.Sheet, analysis.Sheet, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            readable.Position = 0;
+            var other = Analyse(readable, upload.Reading with { HeaderRow = reading.HeaderRow, Sheet = reading.Sheet }, upload.CommandLine, format);
+            if (other.CanImport && other.HasHeader && await memory.RecallAsync(user.WorkspaceId, HeaderSetKey(other)) is not null)
+            {
+                return other;
+            }
+        }
+
+        return analysis;
+    }
+
+    private static string HeaderSetKey(SniffResult analysis) => MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]);
 
     /// <summary>
     /// Reads the same stored file again with other options (delimiter, header row, conversion): the import keeps its id,
@@ -143,10 +180,17 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
-        var (mapping, errors) = ReadMapping(body, hasHeader, user, analysis, workspaceFields);
+        var (asked, errors) = ReadMapping(body, hasHeader, user, analysis, workspaceFields);
         if (errors.Count > 0)
         {
             return new ImportRefusal(StatusCodes.Status400BadRequest, "Invalid mapping", "", Errors: errors);
+        }
+
+        var (mapping, typedErrors) = await CompleteTypedAsync(import, analysis, asked, workspaceFields, cancellationToken);
+        if (typedErrors.Count > 0)
+        {
+            return new ImportRefusal(StatusCodes.Status422UnprocessableEntity, "The mapping needs a choice", typedErrors.First().Value[0],
+                new Dictionary<string, object?> { ["errors"] = typedErrors });
         }
 
         if (!await imports.SetMappingAsync(user.WorkspaceId, id, mapping, analysis, cancellationToken))
@@ -156,7 +200,14 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         if (hasHeader)
         {
-            await memory.RememberAsync(user.WorkspaceId, MappingRules.HeaderSetKey([.. analysis.Columns.Select(c => c.Header)]), mapping);
+            // Remembered with the sheet and header row the file was read with, so the next file like it is read the same way.
+            var reading = mapping with { Sheet = analysis.Sheet, HeaderRow = analysis.HeaderRow > 1 ? analysis.HeaderRow : null };
+            await memory.RememberAsync(user.WorkspaceId, HeaderSetKey(analysis), reading);
+            var otherSheet = analysis.Sheet is not null && analysis.Sheets is { Count: > 0 } sheets && !string.Equals(sheets[0], analysis.Sheet, StringComparison.OrdinalIgnoreCase);
+            if (analysis.HeaderRow > 1 || otherSheet)
+            {
+                await memory.RememberReadingAsync(user.WorkspaceId, new RememberedReading(otherSheet ? analysis.Sheet : null, analysis.HeaderRow));
+            }
         }
 
         var updated = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
@@ -198,6 +249,29 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         return new ColumnValuesResponse(index, columns[index].Header, target.ToString(), summary.Dates.Format, summary.Dates.Choices, summary.DecimalSeparator,
             [.. summary.Values.Select(v => new ColumnValueResponse(v.Value, v.Count, v.Option))], summary.DistinctCount, summary.UnmatchedCount);
     }
+
+    /// <summary>
+    /// The typed options of a mapping checked (an unknown format, separator or option) and completed from the whole stored file:
+    /// a date column without a format gets the one its values are written in, and is refused when they read both day-first
+    /// and month-first; a number column gets its decimal separator. Errors keyed "dateFormats[i]" etc.
+    /// </summary>
+    private async Task<(ImportMapping Mapping, Dictionary<string, string[]> Errors)> CompleteTypedAsync(ImportRecord import, SniffResult analysis, ImportMapping mapping,
+        IReadOnlyList<FieldDefinition> workspaceFields, CancellationToken cancellationToken)
+    {
+        var names = ColumnNames(analysis);
+        var errors = TypedMapping.Validate(mapping, names, workspaceFields);
+        if (errors.Count > 0)
+        {
+            return (mapping, errors);
+        }
+
+        var summaries = await SummariseColumnsAsync(import with { Analysis = analysis }, [.. TypedMapping.ColumnsToDetect(mapping, workspaceFields).Select(c => (c.Index, (FieldDefinition?)c.Field))],
+            cancellationToken);
+        return TypedMapping.Complete(mapping, names, workspaceFields, summaries);
+    }
+
+    private static IReadOnlyList<string> ColumnNames(SniffResult analysis) =>
+        [.. analysis.Columns.Select(c => analysis.HasHeader && !string.IsNullOrWhiteSpace(c.Header) ? c.Header : $"Column {c.Index + 1}")];
 
     private static ImportRefusal UnknownTarget(string detail) => new(StatusCodes.Status422UnprocessableEntity, "Unknown target", detail);
 
@@ -401,7 +475,8 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         var proposal = MappingProposals.Suggest(headers, samples, hasHeader, workspaceFields, user.DefaultRegion, import.Analysis.Format);
         if (hasHeader && await memory.RecallAsync(user.WorkspaceId, MappingRules.HeaderSetKey(headers)) is { } remembered
             && remembered.Columns.Count == headers.Count
-            && MappingRules.Validate(remembered with { HasHeader = hasHeader }, headers.Count, workspaceFields).Count == 0)
+            && MappingRules.Validate(remembered with { HasHeader = hasHeader }, headers.Count, workspaceFields).Count == 0
+            && TypedMapping.Validate(remembered, headers, workspaceFields).Count == 0)
         {
             return MappingResponse.From(remembered with { HasHeader = hasHeader }, "remembered", proposal);
         }
@@ -438,6 +513,9 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         {
             Separators = MappingProposals.Separators(targets, body?.Separators, [.. analysis.Columns.Select(c => c.Samples)]),
             BadIdentifier = badIdentifier,
+            DateFormats = body?.DateFormats,
+            DecimalSeparators = body?.DecimalSeparators,
+            ValueMaps = body?.ValueMaps,
         };
         if (errors.Count == 0)
         {

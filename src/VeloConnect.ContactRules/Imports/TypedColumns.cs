@@ -36,8 +36,8 @@ public static class TypedColumns
     public static readonly IReadOnlyList<string> DecimalSeparators = [".", ","];
 
     /// <summary>
-    /// The date format of a column from its distinct non-blank values (ISO ones set aside, they read as ISO anyway); Excel serial
-    /// numbers only when <paramref name="allowSerial"/> and no written format fits.
+    /// The date format of a column from its distinct non-blank values (ISO ones set aside, they read as ISO anyway, and so are
+    /// values no format reads); Excel serial numbers only when <paramref name="allowSerial"/> and every value is one.
     /// </summary>
     public static ColumnDateFormat DetectDates(IEnumerable<string> values, bool allowSerial = true)
     {
@@ -54,8 +54,11 @@ public static class TypedColumns
             return new("yyyy-MM-dd", ["yyyy-MM-dd"]);
         }
 
-        List<string> fitting = [.. LocaleDates.Formats.Skip(1).Where(f => notIso.All(c => LocaleDates.TryParse(c, f, out _)))];
-        if (fitting.Count == 0 && allowSerial && notIso.All(c => LocaleDates.TryParse(c, LocaleDates.ExcelSerial, out _)))
+        // A value no format reads (a typo, 31/02) is an invalid row whatever the format: it does not stop the others deciding.
+        var written = LocaleDates.Formats.Skip(1).ToList();
+        var readable = notIso.Where(c => written.Any(f => LocaleDates.TryParse(c, f, out _))).ToList();
+        List<string> fitting = readable.Count == 0 ? [] : [.. written.Where(f => readable.All(c => LocaleDates.TryParse(c, f, out _)))];
+        if (readable.Count == 0 && allowSerial && notIso.All(c => LocaleDates.TryParse(c, LocaleDates.ExcelSerial, out _)))
         {
             fitting.Add(LocaleDates.ExcelSerial);
         }

@@ -134,9 +134,9 @@ public sealed class TypedColumnsTests
     }
 
     [Fact]
-    public void Detection_over_the_whole_column_finds_the_day_first_format_from_one_late_value()
+    public void Detection_over_the_whole_column_finds_the_day_first_format_from_one_late_value_past_a_typo()
     {
-        var dates = TypedColumns.DetectDates(["03/04/2024", "05/06/2024", "2024-01-02", "25/12/2024"]);
+        var dates = TypedColumns.DetectDates(["03/04/2024", "05/06/2024", "2024-01-02", "31/02/2024", "25/12/2024"]);
 
         Assert.Equal("dd/MM/yyyy", dates.Format);
         Assert.False(dates.Ambiguous);
