@@ -185,4 +185,23 @@ public sealed class TypedValuesImportTests(ApiFixture fixture)
         Assert.Equal("Customers", again["sheet"]!.GetValue<string>());
         Assert.Equal("remembered", again["mapping"]!["source"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_next_file_like_one_mapped_before_is_read_from_the_remembered_header_row()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        // A CRM export with its internal names above the labels: the user reads the labels (row 2) as the header.
+        const string csv = "c_name,c_mobile,c_mail\nFull name,Mobile,E-mail address\nAnn Lee,+14155550660,ann@example.com\n";
+        var upload = await ReadAsync(await ws.Http.UploadAsync(csv), HttpStatusCode.Created);
+        var id = upload["id"]!.GetValue<string>();
+        Assert.Equal(1, upload["headerRow"]!.GetValue<int>());
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/analysis", new { headerRow = 2 }), HttpStatusCode.OK);
+        await MapAsync(ws.Http, id, new { columns = new[] { "name", "phone", "ignore" }, region = "US" });
+
+        var again = await ReadAsync(await ws.Http.UploadAsync(csv, "export-2.csv"), HttpStatusCode.Created);
+
+        Assert.Equal(2, again["headerRow"]!.GetValue<int>());
+        Assert.Equal("remembered", again["mapping"]!["source"]!.GetValue<string>());
+        Assert.Equal(["name", "phone", "ignore"], Strings(again["mapping"]!["columns"]));
+    }
 }
