@@ -204,4 +204,21 @@ public sealed class TypedValuesImportTests(ApiFixture fixture)
         Assert.Equal("remembered", again["mapping"]!["source"]!.GetValue<string>());
         Assert.Equal(["name", "phone", "ignore"], Strings(again["mapping"]!["columns"]));
     }
+
+    [Fact]
+    public async Task The_column_endpoint_reads_every_contact_of_a_vcf()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        await CreateFieldsAsync(ws.Http);
+        var vcf = string.Concat(new[] { "gold", "Platin", "GOLD", "gold" }.Select((level, i) =>
+            $"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nTEL;TYPE=CELL:+1415555067{i}\r\nCATEGORIES:{level}\r\nEND:VCARD\r\n"));
+        var upload = await ReadAsync(await ws.Http.UploadBytesAsync(System.Text.Encoding.UTF8.GetBytes(vcf), "contacts.vcf"), HttpStatusCode.Created);
+        var index = upload["columns"]!.AsArray().Single(c => c!["header"]!.GetValue<string>() == "Categories")!["index"]!.GetValue<int>();
+
+        var values = await ReadAsync(await ws.Http.GetAsync($"/api/imports/{upload["id"]}/columns/{index}?target=field:level"), HttpStatusCode.OK);
+
+        Assert.Equal([("gold", 2, "Gold"), ("GOLD", 1, "Gold"), ("Platin", 1, null)],
+            values["values"]!.AsArray().Select(v => (v!["value"]!.GetValue<string>(), v["count"]!.GetValue<int>(), v["option"]?.GetValue<string>())));
+        Assert.Equal((3, 1), (values["distinctCount"]!.GetValue<int>(), values["unmatchedCount"]!.GetValue<int>()));
+    }
 }
