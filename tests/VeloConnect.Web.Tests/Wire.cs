@@ -22,6 +22,17 @@ internal static class Wire
     public static MappingResponse Mapping(IReadOnlyList<string> columns, bool hasHeader, string region, string source) =>
         new() { Columns = columns, HasHeader = hasHeader, Region = region, Source = source };
 
+    public static ColumnValueResponse Value(string value, int count, string? option) => new() { Value = value, Count = count, Option = option };
+
+    public static ColumnValuesResponse ColumnValues(
+        int column, string header, string target, string? dateFormat, IReadOnlyList<string> dateFormatChoices, string? decimalSeparator,
+        IReadOnlyList<ColumnValueResponse> values) =>
+        new()
+        {
+            Column = column, Header = header, Target = target, DateFormat = dateFormat, DateFormatChoices = dateFormatChoices,
+            DecimalSeparator = decimalSeparator, Values = values, DistinctCount = values.Count, UnmatchedCount = values.Count(v => v.Option is null),
+        };
+
     public static ReviewRow Row(int rowNumber, IReadOnlyList<string> cells, Guid? contactId, int? duplicateOf, IReadOnlyList<string> reasons) =>
         new() { RowNumber = rowNumber, Cells = cells, ContactId = contactId, DuplicateOf = duplicateOf, Reasons = reasons };
 

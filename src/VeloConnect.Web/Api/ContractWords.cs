@@ -64,6 +64,39 @@ public static class ContractWords
         (" ::: ", "Google groups ( ::: )"),
     ];
 
+    /// <summary>The choice for rows with one bad phone or email (MappingRequest.BadIdentifier), with its label.</summary>
+    public const string BadIdentifierImport = "import";
+
+    public const string BadIdentifierInvalid = "invalid";
+
+    public static readonly IReadOnlyList<(string Value, string Label)> BadIdentifierChoices =
+    [
+        (BadIdentifierImport, "Import them by their valid phone or email, with a warning on the row (default)"),
+        (BadIdentifierInvalid, "Mark them invalid: they are not imported"),
+    ];
+
+    /// <summary>The date formats the mapping takes (MappingRequest.DateFormats), with the order a user reads.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> DateFormats =
+    [
+        ("yyyy-MM-dd", "year-month-day"),
+        ("dd/MM/yyyy", "day/month/year"),
+        ("MM/dd/yyyy", "month/day/year"),
+        ("dd.MM.yyyy", "day.month.year"),
+        ("dd-MM-yyyy", "day-month-year"),
+    ];
+
+    /// <summary>A number column's decimal separators (MappingRequest.DecimalSeparators), with their labels.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> DecimalSeparators =
+    [
+        (".", "Dot (1234.5)"),
+        (",", "Comma (1234,5)"),
+    ];
+
+    public static string DateFormatLabel(string format) =>
+        DateFormats.FirstOrDefault(f => f.Value == format).Label is { } label ? $"{label} ({format})" : format;
+
+    public static string DecimalSeparatorLabel(string separator) => DecimalSeparators.FirstOrDefault(s => s.Value == separator).Label ?? separator;
+
     extension(EncodingResponse encoding)
     {
         public bool IsUtf8 => encoding.Verdict is "utf-8" or "utf-8-bom";

@@ -230,6 +230,177 @@ public sealed class ImportWizardTests : BunitContext
         Assert.Equal(["name", "name", "phone", "tags"], mappings[1].GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
     }
 
+    [Fact]
+    public void A_column_changed_to_an_ambiguous_date_field_blocks_the_review_until_its_format_is_chosen_and_sends_it()
+    {
+        var mappings = new List<JsonElement>();
+        AnswerTyped(mappings, Typed() with { Mapping = TypedMapping() with { Columns = ["name", "phone", "ignore", "field:tier", "field:score"] } });
+        _api.On($"GET /api/imports/{ImportId}/columns/2", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            2, "Born", "field:born", null, ["dd/MM/yyyy", "MM/dd/yyyy"], null, [Wire.Value("03/04/2024", 2, null), Wire.Value("05/06/1990", 1, null)])));
+
+        var wizard = ToTypedMapping();
+        Assert.Empty(wizard.FindAll("#typed-column-2"));
+        Assert.DoesNotContain(_api.Requests, r => r.Key.EndsWith("/columns/2", StringComparison.Ordinal));
+
+        wizard.Find("select[aria-label='Map column Born']").Change("field:born");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#typed-column-2-date-format")));
+        Assert.Equal("?target=field:born", _api.Requests.Single(r => r.Key == $"GET /api/imports/{ImportId}/columns/2").Query);
+        Assert.Equal(
+            ["Choose the format…", "day/month/year (dd/MM/yyyy): 03/04/2024 → 3 April 2024", "month/day/year (MM/dd/yyyy): 03/04/2024 → 4 March 2024"],
+            wizard.FindAll("#typed-column-2-date-format option").Select(o => o.TextContent.Trim()));
+        Assert.Contains("read both day-first and month-first", wizard.Find("#typed-column-2-date-needed").TextContent);
+        Assert.Contains("Choose the date format of column 'Born'", wizard.Find("#mapping-date-format-needed").TextContent);
+        Assert.True(NextReview(wizard).HasAttribute("disabled"));
+
+        wizard.Find("#typed-column-2-date-format").Change("MM/dd/yyyy");
+        Assert.Empty(wizard.FindAll("#mapping-date-format-needed"));
+        Assert.False(NextReview(wizard).HasAttribute("disabled"));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.Equal([null, null, "MM/dd/yyyy", null, null], mappings[0].GetProperty("dateFormats").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void Select_values_matching_no_option_get_a_choice_prefilled_from_the_remembered_mapping_and_are_sent()
+    {
+        var mappings = new List<JsonElement>();
+        AnswerTyped(mappings, Typed());
+
+        var wizard = ToTypedMapping();
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#typed-column-3-unmatched")));
+        Assert.Equal("?target=field:tier", _api.Requests.Single(r => r.Key == $"GET /api/imports/{ImportId}/columns/3").Query);
+        Assert.Equal("2 values match an option.", wizard.Find("#typed-column-3-matched").TextContent.Trim());
+        Assert.Equal(["platinum", "vip"], wizard.FindAll("#typed-column-3-unmatched tbody tr").Select(r => r.GetAttribute("data-value")));
+        Assert.Equal(["", "option:Gold", "option:Silver", "option:Bronze", "blank"], wizard.FindAll("#typed-column-3-value-1 option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("option:Gold", wizard.Find("#typed-column-3-value-0 option[selected]").GetAttribute("value"));
+        Assert.Equal("", wizard.Find("#typed-column-3-value-1 option[selected]").GetAttribute("value"));
+
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.Equal("""[null,null,null,{"platinum":"Gold"},null]""", mappings[0].GetProperty("valueMaps").GetRawText());
+
+        wizard.Find("#typed-column-3-value-0").Change("option:Silver");
+        wizard.Find("#typed-column-3-value-1").Change("blank");
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal(2, mappings.Count));
+        Assert.Equal("""[null,null,null,{"platinum":"Silver","vip":null},null]""", mappings[1].GetProperty("valueMaps").GetRawText());
+    }
+
+    [Fact]
+    public void A_detected_date_format_and_decimal_separator_are_shown_and_a_changed_separator_is_sent()
+    {
+        var mappings = new List<JsonElement>();
+        AnswerTyped(mappings, Typed());
+
+        var wizard = ToTypedMapping();
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#typed-column-4-decimal")));
+        Assert.Equal("Dates read as day/month/year (dd/MM/yyyy): 31/12/2024 → 31 December 2024.", wizard.Find("#typed-column-2-date-detected").TextContent.Trim());
+        Assert.Empty(wizard.FindAll("#typed-column-2-date-format"));
+        Assert.Equal("As detected: Comma (1234,5)", wizard.Find("#typed-column-4-decimal option[selected]").TextContent.Trim());
+        Assert.Equal("Column Score → Score (Number)", wizard.Find("#typed-column-4 legend").TextContent.Trim());
+        Assert.False(NextReview(wizard).HasAttribute("disabled"));
+
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.False(mappings[0].TryGetProperty("decimalSeparators", out _));
+        Assert.False(mappings[0].TryGetProperty("dateFormats", out _));
+
+        wizard.Find("#typed-column-4-decimal").Change(".");
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal(2, mappings.Count));
+        Assert.Equal([null, null, null, null, "."], mappings[1].GetProperty("decimalSeparators").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public void The_bad_identifier_choice_is_prefilled_from_the_mapping_and_sent_with_it()
+    {
+        var mappings = new List<JsonElement>();
+        AnswerTyped(mappings, Typed());
+
+        var wizard = ToTypedMapping();
+        Assert.Equal("Rows with one bad phone or email", wizard.Find("#import-bad-identifier legend").TextContent.Trim());
+        Assert.True(wizard.Find("#import-bad-identifier-invalid").HasAttribute("checked"), "the remembered mapping said invalid");
+        Assert.False(wizard.Find("#import-bad-identifier-import").HasAttribute("checked"));
+        Assert.Contains("valid phone or email, with a warning", wizard.Find("label[for='import-bad-identifier-import']").TextContent);
+
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.Equal("invalid", mappings[0].GetProperty("badIdentifier").GetString());
+
+        wizard.Find("#import-bad-identifier-import").Change("import");
+        Assert.True(wizard.Find("#import-bad-identifier-import").HasAttribute("checked"));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal(2, mappings.Count));
+        Assert.Equal("import", mappings[1].GetProperty("badIdentifier").GetString());
+    }
+
+    [Fact]
+    public void Without_a_remembered_choice_rows_with_one_bad_identifier_are_imported()
+    {
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, Array.Empty<VeloConnect.Client.FieldResponse>()));
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\n", "people.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-bad-identifier")));
+
+        Assert.True(wizard.Find("#import-bad-identifier-import").HasAttribute("checked"));
+        Assert.False(wizard.Find("#import-bad-identifier-invalid").HasAttribute("checked"));
+        Assert.Empty(wizard.FindAll(".typed-column"));
+    }
+
+    /// <summary>The upload, the fields (a date, a select and a number field), each typed column's values and a mapping PUT that is recorded then refused.</summary>
+    private void AnswerTyped(List<JsonElement> mappings, ImportResponse import)
+    {
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, import));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, new[]
+        {
+            new VeloConnect.Client.FieldResponse { Key = "born", Label = "Born", Type = "date", Options = [] },
+            new VeloConnect.Client.FieldResponse { Key = "tier", Label = "Tier", Type = "single_select", Options = ["Gold", "Silver", "Bronze"] },
+            new VeloConnect.Client.FieldResponse { Key = "score", Label = "Score", Type = "number", Options = [] },
+        }));
+        _api.On($"GET /api/imports/{ImportId}/columns/2", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            2, "Born", "field:born", "dd/MM/yyyy", ["dd/MM/yyyy"], null, [Wire.Value("31/12/2024", 1, null), Wire.Value("15/01/1990", 1, null)])));
+        _api.On($"GET /api/imports/{ImportId}/columns/3", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            3, "Tier", "field:tier", null, [], null, [Wire.Value("gold", 12, "Gold"), Wire.Value("Silver", 3, "Silver"), Wire.Value("platinum", 2, null), Wire.Value("vip", 1, null)])));
+        _api.On($"GET /api/imports/{ImportId}/columns/4", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            4, "Score", "field:score", null, [], ",", [Wire.Value("1,5", 4, null)])));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", body =>
+        {
+            mappings.Add(JsonDocument.Parse(body).RootElement.Clone());
+            return Problem(HttpStatusCode.BadRequest, """{"title":"One or more validation errors occurred.","status":400,"errors":{"region":["Stop here."]}}""");
+        });
+    }
+
+    private IRenderedComponent<ImportWizard> ToTypedMapping()
+    {
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Born,Tier,Score\n", "typed.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#mapping-table")));
+        return wizard;
+    }
+
+    private static AngleSharp.Dom.IElement NextReview(IRenderedComponent<ImportWizard> wizard) =>
+        wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == "Next: review");
+
+    private static ImportResponse Typed() => Uploaded() with
+    {
+        Columns = [Wire.Column(0, "Name", ["Ann"]), Wire.Column(1, "Mobile", ["+1 415 555 0100"]), Wire.Column(2, "Born", ["31/12/2024"]), Wire.Column(3, "Tier", ["gold"]), Wire.Column(4, "Score", ["1,5"])],
+        Targets = [Wire.Target("name", "Name"), Wire.Target("phone", "Phone (primary)"), Wire.Target("ignore", "Don't import")],
+        Mapping = TypedMapping(),
+    };
+
+    private static MappingResponse TypedMapping() =>
+        Wire.Mapping(["name", "phone", "field:born", "field:tier", "field:score"], true, "US", "remembered") with
+        {
+            BadIdentifier = "invalid",
+            ValueMaps = [null!, null!, null!, new Dictionary<string, string> { ["platinum"] = "Gold" }, null!],
+        };
+
     private static void Click(IRenderedComponent<ImportWizard> wizard, string text) =>
         wizard.FindAll("fluent-button").Single(b => b.TextContent.Trim() == text).Click();
 
@@ -246,7 +417,7 @@ public sealed class ImportWizardTests : BunitContext
     private static HttpResponseMessage Problem(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/problem+json") };
 
-    private sealed record Sent(string Key, string Body, string? Authorization);
+    private sealed record Sent(string Key, string Body, string? Authorization, string Query = "");
 
     /// <summary>Answers by method and path; keeps every request with its body as text.</summary>
     private sealed class StubApi : HttpMessageHandler
@@ -273,7 +444,7 @@ public sealed class ImportWizardTests : BunitContext
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
             lock (_requests)
             {
-                _requests.Add(new Sent(key, body, request.Headers.Authorization?.ToString()));
+                _requests.Add(new Sent(key, body, request.Headers.Authorization?.ToString(), Uri.UnescapeDataString(request.RequestUri.Query)));
             }
 
             return _routes.TryGetValue(key, out var answer)
