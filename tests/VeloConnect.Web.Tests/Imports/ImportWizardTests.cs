@@ -351,6 +351,30 @@ public sealed class ImportWizardTests : BunitContext
         Assert.Empty(wizard.FindAll(".typed-column"));
     }
 
+    [Fact]
+    public void Every_typed_value_choice_is_labelled_and_grouped_under_its_column()
+    {
+        AnswerTyped([], Typed());
+        _api.On($"GET /api/imports/{ImportId}/columns/2", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            2, "Born", "field:born", null, ["dd/MM/yyyy", "MM/dd/yyyy"], null, [Wire.Value("03/04/2024", 1, null)])));
+
+        var wizard = ToTypedMapping();
+        wizard.WaitForAssertion(() => Assert.Empty(wizard.FindAll(".typed-column [role=status]")));
+
+        Assert.Equal(
+            ["Column Born → Born (Date)", "Column Tier → Tier (Single select)", "Column Score → Score (Number)"],
+            wizard.FindAll("fieldset.typed-column > legend").Select(l => l.TextContent.Trim()));
+        var controls = wizard.FindAll(".typed-column select, #import-bad-identifier input");
+        Assert.Equal(6, controls.Count);
+        Assert.All(controls, control => Assert.True(
+            control.HasAttribute("aria-label") || wizard.FindAll($"label[for='{control.Id}']").Count == 1,
+            $"{control.Id} has no label"));
+        Assert.NotEmpty(wizard.Find("#typed-column-3-unmatched caption").TextContent.Trim());
+        Assert.All(wizard.FindAll("#typed-column-3-unmatched th"), th => Assert.True(th.HasAttribute("scope")));
+        Assert.Equal("true", wizard.Find("#typed-column-2-date-format").GetAttribute("aria-invalid"));
+        Assert.Equal("typed-column-2-date-needed", wizard.Find("#typed-column-2-date-format").GetAttribute("aria-describedby"));
+    }
+
     /// <summary>The upload, the fields (a date, a select and a number field), each typed column's values and a mapping PUT that is recorded then refused.</summary>
     private void AnswerTyped(List<JsonElement> mappings, ImportResponse import)
     {
