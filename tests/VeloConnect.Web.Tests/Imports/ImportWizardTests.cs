@@ -261,6 +261,25 @@ public sealed class ImportWizardTests : BunitContext
     }
 
     [Fact]
+    public void A_remembered_date_format_is_preselected_for_an_ambiguous_column_and_sent_again()
+    {
+        var mappings = new List<JsonElement>();
+        AnswerTyped(mappings, Typed() with { Mapping = TypedMapping() with { DateFormats = [null!, null!, "dd/MM/yyyy", null!, null!] } });
+        _api.On($"GET /api/imports/{ImportId}/columns/2", _ => Json(HttpStatusCode.OK, Wire.ColumnValues(
+            2, "Born", "field:born", null, ["dd/MM/yyyy", "MM/dd/yyyy"], null, [Wire.Value("03/04/2024", 2, null)])));
+
+        var wizard = ToTypedMapping();
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#typed-column-2-date-format")));
+        Assert.Equal("dd/MM/yyyy", wizard.Find("#typed-column-2-date-format option[selected]").GetAttribute("value"));
+        Assert.Empty(wizard.FindAll("#typed-column-2-date-needed"));
+        Assert.False(NextReview(wizard).HasAttribute("disabled"));
+
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Single(mappings));
+        Assert.Equal([null, null, "dd/MM/yyyy", null, null], mappings[0].GetProperty("dateFormats").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public void Select_values_matching_no_option_get_a_choice_prefilled_from_the_remembered_mapping_and_are_sent()
     {
         var mappings = new List<JsonElement>();
