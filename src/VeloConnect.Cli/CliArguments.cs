@@ -20,7 +20,8 @@ public sealed record ImportArguments(
     bool Yes,
     bool Restart,
     string? Sheet = null,
-    string? BadIdentifier = null);
+    string? BadIdentifier = null,
+    string? DateFormats = null);
 
 /// <summary>
 /// The command line, parsed: the import's arguments, a request for help, or what is wrong with it. When neither an import
@@ -66,6 +67,10 @@ public static class CliArguments
         "--bad-identifier takes import (a row with a bad phone or email and another valid one is imported by the valid one, with a warning) "
         + "or invalid (such a row is invalid as a whole), e.g. --bad-identifier invalid",
         BadIdentifierPolicies.Import, BadIdentifierPolicies.Invalid);
+    private static readonly Option<string> DateFormat = Value("--date-format", "list",
+        "the date format of date columns, \"Header=format,...\" (formats: " + string.Join(", ", ContactRules.Imports.Sources.LocaleDates.Formats)
+        + "). Needed for a column whose dates read both day-first and month-first (03/04/2024); default: detected, else the remembered mapping's",
+        "--date-format needs a list such as \"Born=dd/MM/yyyy\".");
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "do not ask to confirm the mapping" };
     private static readonly Option<bool> Restart = new("--restart") { Description = "ignore the progress of an interrupted import of this file and start a new one" };
 
@@ -76,7 +81,7 @@ public static class CliArguments
         (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
         """)
     {
-        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, BadIdentifier, Batch, Parallel, Yes, Restart,
+        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, BadIdentifier, DateFormat, Batch, Parallel, Yes, Restart,
     };
 
     /// <summary>velo's commands; <c>velo</c> alone shows the help. Completion: the [suggest] directive (dotnet-suggest).</summary>
@@ -115,7 +120,7 @@ public static class CliArguments
         bool? hasHeader = result.Tokens.LastOrDefault(t => t.Value is "--header" or "--no-header")?.Value switch { "--header" => true, null => null, _ => false };
         return new(new ImportArguments(result.GetValue(File)!, api.TrimEnd('/'), key.Trim(), result.GetValue(Mapping), hasHeader,
             result.GetValue(Region)?.ToUpperInvariant(), result.GetValue(ConvertFrom), result.GetValue(Batch), result.GetValue(Parallel),
-            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet), result.GetValue(BadIdentifier)?.ToLowerInvariant()), false, null, result);
+            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet), result.GetValue(BadIdentifier)?.ToLowerInvariant(), result.GetValue(DateFormat)), false, null, result);
     }
 
     private static ParsedCommandLine Fail(string error, ParseResult result) => new(null, false, error, result);

@@ -91,7 +91,7 @@ public sealed class CliArgumentsTests
         Assert.Equal(0, await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output }));
         var help = output.ToString();
         foreach (var option in new[] { "--api <url>", "--key <key>", "--mapping <list>", "--header", "--no-header", "--region <CC>", "--convert-from <enc>",
-                     "--sheet <name>", "--bad-identifier <import|invalid>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
+                     "--sheet <name>", "--bad-identifier <import|invalid>", "--date-format <list>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }

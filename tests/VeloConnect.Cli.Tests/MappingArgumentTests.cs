@@ -36,4 +36,24 @@ public sealed class MappingArgumentTests
 
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Date_formats_are_read_per_named_column()
+    {
+        Assert.True(MappingArgument.TryParseDateFormats("notes=dd/mm/yyyy, 2=MM/dd/yyyy", Headers, out var formats, out var error));
+
+        Assert.Null(error);
+        Assert.Equal(new Dictionary<int, string> { [3] = "dd/MM/yyyy", [1] = "MM/dd/yyyy" }, formats);
+    }
+
+    [Theory]
+    [InlineData("Notes=d/m/y", "is not Header=format; the formats are yyyy-MM-dd, dd/MM/yyyy")]
+    [InlineData("Notes", "is not Header=format")]
+    [InlineData("Born=dd/MM/yyyy", "names a column 'Born' that the file does not have")]
+    public void A_wrong_date_format_says_what_is_wrong(string text, string expected)
+    {
+        Assert.False(MappingArgument.TryParseDateFormats(text, Headers, out _, out var error));
+
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
 }

@@ -215,6 +215,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             source = "given";
         }
 
+        var typed = TypedChoices(proposed, columns, headers);
         var hasHeader = csv ? args.HasHeader ?? import.HasHeader : true;
         var region = args.Region ?? proposed.Region;
         var badIdentifier = args.BadIdentifier ?? proposed.BadIdentifier ?? BadIdentifierPolicies.Import;
@@ -227,18 +228,59 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         ImportResponse confirmed;
         try
         {
-            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest { Columns = columns, HasHeader = hasHeader, Region = region, BadIdentifier = badIdentifier }, cancellationToken);
+            confirmed = await api.SetMappingAsync(import.Id, new MappingRequest
+            {
+                Columns = columns, HasHeader = hasHeader, Region = region, BadIdentifier = badIdentifier,
+                // Lists with a null per column that has no choice (the generated client types their items as not null).
+                Separators = typed.Separators!, DateFormats = typed.DateFormats!, DecimalSeparators = typed.DecimalSeparators!, ValueMaps = typed.ValueMaps!,
+            }, cancellationToken);
         }
         catch (ApiException e) when (e.Status == HttpStatusCode.BadRequest)
         {
             throw new CliFailure($"The mapping is not valid, nothing was imported:{Environment.NewLine}{e.Message}{Environment.NewLine}"
                 + "Give a valid one with --mapping \"Header=target,...\" (targets: name, phone, phone_additional, email, tags, field:<key>, ignore).");
         }
+        catch (ApiException e) when (e.Status == HttpStatusCode.UnprocessableEntity)
+        {
+            throw new CliFailure($"The mapping cannot be used as it is, nothing was imported:{Environment.NewLine}{e.Message}{Environment.NewLine}"
+                + "Give a date column's format with --date-format \"Header=dd/MM/yyyy\", or fix the mapping in the wizard (it is remembered for the next run).");
+        }
 
         var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed", BadIdentifier = badIdentifier };
         var progress = new ResumeState(ResumeState.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
             mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier);
         return (progress, confirmed);
+    }
+
+    /// <summary>
+    /// The per-column choices sent with the mapping: the proposal's (remembered or detected: separators, date formats, decimal
+    /// separators, value maps) for each column whose target is the proposal's, then <c>--date-format</c>'s. A column given
+    /// another target by <c>--mapping</c> gets none: the server detects them again for its new target.
+    /// </summary>
+    private (List<string?>? Separators, List<string?>? DateFormats, List<string?>? DecimalSeparators, List<IDictionary<string, string>?>? ValueMaps) TypedChoices(
+        MappingResponse proposed, IReadOnlyList<string> columns, IReadOnlyList<string> headers)
+    {
+        IReadOnlyDictionary<int, string> given = new Dictionary<int, string>();
+        if (args.DateFormats is not null && !MappingArgument.TryParseDateFormats(args.DateFormats, headers, out given, out var error))
+        {
+            throw new CliFailure(error!);
+        }
+
+        bool Same(int i) => i < proposed.Columns.Count && proposed.Columns[i] == columns[i];
+        List<T?>? Kept<T>(IReadOnlyList<T>? list) where T : class =>
+            list is null ? null : [.. columns.Select((_, i) => Same(i) && i < list.Count ? list[i] : null)];
+
+        var dateFormats = Kept(proposed.DateFormats);
+        if (given.Count > 0)
+        {
+            dateFormats ??= [.. columns.Select(_ => (string?)null)];
+            foreach (var (index, format) in given)
+            {
+                dateFormats[index] = format;
+            }
+        }
+
+        return (Kept(proposed.Separators), dateFormats, Kept(proposed.DecimalSeparators), Kept(proposed.ValueMaps));
     }
 
     private async Task<ImportResponse> ResumeImportAsync(ResumeState progress, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using VeloConnect.ContactRules.Imports;
+using VeloConnect.ContactRules.Imports.Sources;
 
 namespace VeloConnect.Cli.Imports;
 
@@ -47,6 +48,41 @@ public static class MappingArgument
             }
 
             targets[index] = target.ToString();
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>--date-format "Born=dd/MM/yyyy,Joined=MM/dd/yyyy"</c>: the date format of named columns (by header or 1-based number),
+    /// for a date column whose values read both day-first and month-first. The formats are <see cref="LocaleDates.Formats"/>.
+    /// </summary>
+    public static bool TryParseDateFormats(string text, IReadOnlyList<string> headers, out IReadOnlyDictionary<int, string> formats, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(headers);
+        var found = new Dictionary<int, string>();
+        formats = found;
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.LastIndexOf('=');
+            var format = eq <= 0 ? null : LocaleDates.Formats.FirstOrDefault(f => string.Equals(f, part[(eq + 1)..].Trim(), StringComparison.OrdinalIgnoreCase));
+            if (format is null)
+            {
+                error = $"'{part}' in --date-format is not Header=format; the formats are {string.Join(", ", LocaleDates.Formats)} (e.g. Born=dd/MM/yyyy).";
+                return false;
+            }
+
+            var column = part[..eq].Trim();
+            var index = FindColumn(column, headers);
+            if (index < 0)
+            {
+                error = $"--date-format names a column '{column}' that the file does not have. Its columns: {string.Join(", ", headers.Select(h => $"'{h}'"))}.";
+                return false;
+            }
+
+            found[index] = format;
         }
 
         error = null;
