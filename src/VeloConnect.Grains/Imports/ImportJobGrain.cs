@@ -19,10 +19,12 @@ namespace VeloConnect.Grains.Imports;
 /// <summary>
 /// Runs one import in the background of its activation. Rows are read in file order (so in-file duplicates are
 /// decided the same way as in the review) in batches of a few thousand; each batch is planned against the contacts
-/// it matches and written in one transaction together with every row's result and the job's progress (see
-/// <see cref="ImportBatchPlan"/> and <see cref="ImportBatchStore"/>). A batch that meets a concurrent change goes row
-/// by row through the contact grains instead, which apply merges one at a time per contact. Rows already recorded
-/// are skipped, which is what makes a resumed job count every row exactly once.
+/// it matches and what the batches still in flight will have written, and written in one transaction together with
+/// every row's result and the job's progress (see <see cref="ImportBatchPlanner"/> and <see cref="ImportBatchStore"/>).
+/// Up to <see cref="ImportOptions.WritesInFlight"/> batches are written at once and commit in file order; a batch that
+/// reads what one in flight writes waits for it. A batch that meets a concurrent change goes row by row through the
+/// contact grains instead, which apply merges one at a time per contact, and the batches after it are planned again.
+/// Rows already recorded are skipped, which is what makes a resumed job count every row exactly once.
 /// </summary>
 public sealed partial class ImportJobGrain(
     ImportStore imports,
@@ -166,44 +168,74 @@ public sealed partial class ImportJobGrain(
         _progress = done.Count > 0 ? await imports.UpdateProgressAsync(importId) : ImportCounts.Zero;
 
         // Three stages overlap: reading and normalising the rows (a thread of its own), planning a batch (this
-        // activation) and writing the batch before it (the database). Batches commit in file order, one at a time; a
-        // batch is planned against what the one in flight will have written.
+        // activation) and writing the batches before it (the database, up to WritesInFlight at once). A batch is planned
+        // on what the batches in flight will have written; it is written at once when it reads nothing they write, else
+        // once the last of those it reads from has committed; batches commit in file order (see ImportBatchStore.WriteInOrderAsync).
         var batches = Channel.CreateBounded<List<PlannedRow>>(1);
         using var stop = new CancellationTokenSource();
         var batchRows = options.Value.BatchRows;
+        var writesInFlight = Math.Max(1, options.Value.WritesInFlight);
         var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batchRows, batches.Writer, stop.Token));
-        PendingWrite? inFlight = null;
+        var inFlight = new List<InFlightWrite>();
+        // Rows of batches withdrawn (planned on a batch that did not commit), in file order: planned again before any new batch.
+        var again = new List<List<PlannedRow>>();
         try
         {
-            await foreach (var rows in batches.Reader.ReadAllAsync())
+            while (true)
             {
-                var plan = await PlanAsync(import, rows, inFlight);
-                if (inFlight is not null && !await CompleteAsync(import, inFlight))
+                var rows = again.Count > 0 ? Take(again) : await NextAsync(batches.Reader);
+                if (rows is null)
                 {
-                    // The batch before went row by row through the grains: plan this one again against what is stored.
-                    plan = await PlanAsync(import, rows, null);
+                    if (inFlight.Count == 0)
+                    {
+                        break;
+                    }
+
+                    await SettleOldestAsync(import, inFlight, again, null);
+                    continue;
                 }
 
-                inFlight = StartWrite(import, rows, plan);
-            }
+                var batch = await PlanAsync(import, rows, inFlight);
+                if (inFlight.Count >= writesInFlight && !await SettleOldestAsync(import, inFlight, again, rows))
+                {
+                    // Nothing in flight any more, and this batch's rows wait in line to be planned again.
+                    continue;
+                }
 
-            if (inFlight is not null)
-            {
-                await CompleteAsync(import, inFlight);
-                inFlight = null;
+                inFlight.Add(StartWrite(import, batch, inFlight));
             }
         }
         finally
         {
             await stop.CancelAsync();
-            if (inFlight is not null)
+            // Stopped by a failure: let the writes in flight end (their transactions commit or not) before leaving.
+            foreach (var pending in inFlight)
             {
-                // Stopped by a failure: let the write in flight end (its transaction commits or not) before leaving.
-                await inFlight.Written.ContinueWith(static _ => { }, TaskScheduler.Current);
+                await pending.Written.ContinueWith(static _ => { }, TaskScheduler.Current);
             }
         }
 
         await reading;
+    }
+
+    private static List<PlannedRow> Take(List<List<PlannedRow>> again)
+    {
+        var rows = again[0];
+        again.RemoveAt(0);
+        return rows;
+    }
+
+    private static async Task<List<PlannedRow>?> NextAsync(ChannelReader<List<PlannedRow>> reader)
+    {
+        while (await reader.WaitToReadAsync())
+        {
+            if (reader.TryRead(out var rows))
+            {
+                return rows;
+            }
+        }
+
+        return null;
     }
 
     private static async Task ReadBatchesAsync(byte[] file, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions,
@@ -248,111 +280,88 @@ public sealed partial class ImportJobGrain(
     }
 
     /// <summary>
-    /// Plans a batch against the contacts its rows match: one query for the owners of its phones and emails, one for
-    /// those contacts; what the batch in flight changes (owners, contacts) is taken from its plan, whether or not it has
-    /// committed yet.
+    /// Plans a batch against the contacts its rows match and what the batches in flight change (owners, contacts),
+    /// whether or not they have committed yet (<see cref="ImportBatchPlanner"/>).
     /// </summary>
-    private async Task<ImportBatchPlan> PlanAsync(ImportRecord import, List<PlannedRow> rows, PendingWrite? inFlight)
+    private async Task<ImportBatch> PlanAsync(ImportRecord import, List<PlannedRow> rows, List<InFlightWrite> inFlight)
     {
         using var span = ImportTelemetry.Start("import.merge-batch", import.Id);
         span?.SetTag("import.batch.rows", rows.Count);
         span?.SetTag("import.batch.first_row", rows[0].Row.RowNumber);
-        var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
-        var owners = await contacts.OwnersAsync(import.WorkspaceId, identifiers);
-        var known = new Dictionary<Guid, ContactRecord>();
-        if (inFlight is not null)
-        {
-            foreach (var (identifier, owner) in inFlight.Plan.OwnerChanges)
-            {
-                if (owner is { } id)
-                {
-                    owners[identifier] = id;
-                }
-                else
-                {
-                    owners.Remove(identifier);
-                }
-            }
-
-            foreach (var change in inFlight.Changes)
-            {
-                known[change.Id] = change.AsWritten(import.WorkspaceId, Source, inFlight.Now);
-            }
-        }
-
-        var missing = owners.Values.Distinct().Where(id => !known.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var contact in await contacts.LoadManyAsync(import.WorkspaceId, missing))
-            {
-                known[contact.Id] = contact;
-            }
-        }
-
-        // For the rows' warnings: a row whose contact takes an opted-out phone or email says so (the database applies it).
-        var optOuts = await contacts.OptOutsAsync(import.WorkspaceId, identifiers, owners.Values);
-        var plan = new ImportBatchPlan(owners, known, optOuts);
-        foreach (var row in rows)
-        {
-            plan.Apply(row, Guid.NewGuid);
-        }
-
-        return plan;
+        span?.SetTag("import.batch.after", inFlight.Count);
+        var plan = await new ImportBatchPlanner(contacts).PlanAsync(import.WorkspaceId, Source, rows, inFlight.Select(w => w.Batch));
+        return new ImportBatch(rows, plan, support.Clock.GetUtcNow());
     }
 
-    /// <summary>Starts writing a planned batch (one transaction with its rows' results and the progress after it).</summary>
-    private PendingWrite StartWrite(ImportRecord import, List<PlannedRow> rows, ImportBatchPlan plan)
-    {
-        var progress = plan.Outcomes.Aggregate(_progress, (counts, o) => counts.Add(o.Outcome, 1));
-        var changes = plan.Changes().ToList();
-        var now = support.Clock.GetUtcNow();
-        // On the thread pool, not this activation's scheduler: the COPY streams while the activation plans the next
-        // batch (the write touches no grain state).
-        return new PendingWrite(rows, plan, changes, progress, now, Task.Run(WriteAsync));
-
-        async Task<bool> WriteAsync()
-        {
-            using var persist = ImportTelemetry.Start("import.persist", import.Id);
-            persist?.SetTag("import.batch.first_row", rows[0].Row.RowNumber);
-            persist?.SetTag("import.batch.contacts", changes.Count);
-            var written = await batchStore.WriteAsync(import, Source, changes, [.. plan.Outcomes.Select(ImportBatchPlan.Result)], progress, now);
-            persist?.SetTag("import.batch.contended", !written);
-            return written;
-        }
-    }
+    /// <summary>Starts writing a planned batch after the ones in flight (<see cref="InFlightWrite.Start"/>).</summary>
+    private InFlightWrite StartWrite(ImportRecord import, ImportBatch batch, List<InFlightWrite> inFlight) =>
+        InFlightWrite.Start(batchStore, import, Source, batch, _progress, inFlight);
 
     /// <summary>
-    /// Waits for a batch's write. If a contact or identifier of the batch changed since it was planned (another import,
-    /// an edit), nothing of it was written: its rows go one by one through the contact grains, which apply each merge
-    /// to what is really stored, one at a time per contact. Returns whether the planned write landed.
+    /// Waits for the oldest batch in flight. Answers true when it committed. Otherwise nothing of it, nor of any batch
+    /// after it, was written (they commit after it): those are let end and their rows (and <paramref name="planned"/>'s,
+    /// planned on them) are put first in line to be planned again against what is stored. If a contact or identifier of
+    /// the oldest changed since it was planned (another import, an edit), its rows go one by one through the contact
+    /// grains, which apply each merge to what is really stored, one at a time per contact.
     /// </summary>
-    private async Task<bool> CompleteAsync(ImportRecord import, PendingWrite pending)
+    private async Task<bool> SettleOldestAsync(ImportRecord import, List<InFlightWrite> inFlight, List<List<PlannedRow>> again, List<PlannedRow>? planned)
     {
-        var written = await pending.Written;
-        if (written)
+        var oldest = inFlight[0];
+        inFlight.RemoveAt(0);
+        var written = await oldest.Written;
+        // The run lives in the background of this activation: keep it alive while there is work.
+        DelayDeactivation(TimeSpan.FromMinutes(5));
+        if (written == ImportBatchWrite.Written)
         {
-            _progress = pending.Progress;
-            foreach (var group in pending.Plan.Outcomes.GroupBy(o => o.Outcome))
+            Account(oldest);
+            return true;
+        }
+
+        var replan = new List<List<PlannedRow>>();
+        foreach (var later in inFlight)
+        {
+            if (await later.Written == ImportBatchWrite.Written)
             {
-                ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+                throw new InvalidOperationException($"Import {import.Id}: the batch from row {later.Batch.Rows[0].Row.RowNumber} committed after one before it did not.");
             }
 
-            var created = pending.Changes.Count(c => c.IsNew);
-            var updated = pending.Changes.Count - created;
-            CountWrites(created, updated, pending.Plan.Outcomes.Count(o => o.Outcome == ImportOutcome.Updated) - updated);
+            replan.Add(later.Batch.Rows);
+        }
+
+        inFlight.Clear();
+        if (planned is not null)
+        {
+            replan.Add(planned);
+        }
+
+        if (written == ImportBatchWrite.Contended)
+        {
+            LogContended(support.Logger, import.Id, oldest.Batch.Rows[0].Row.RowNumber);
+            await WriteOneByOneAsync(import, oldest.Batch.Rows);
         }
         else
         {
-            LogContended(support.Logger, import.Id, pending.Rows[0].Row.RowNumber);
-            await WriteOneByOneAsync(import, pending.Rows);
+            replan.Insert(0, oldest.Batch.Rows);
         }
 
-        // The run lives in the background of this activation: keep it alive while there is work.
-        DelayDeactivation(TimeSpan.FromMinutes(5));
-        return written;
+        again.InsertRange(0, replan);
+        return false;
     }
 
-    private sealed record PendingWrite(List<PlannedRow> Rows, ImportBatchPlan Plan, IReadOnlyList<PlannedContact> Changes, ImportCounts Progress, DateTimeOffset Now, Task<bool> Written);
+    /// <summary>Counts a committed batch: the progress after it, and its rows and writes in the meters.</summary>
+    private void Account(InFlightWrite pending)
+    {
+        _progress = pending.Progress;
+        var plan = pending.Batch.Plan;
+        foreach (var group in plan.Outcomes.GroupBy(o => o.Outcome))
+        {
+            ImportTelemetry.Rows.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key));
+        }
+
+        var created = pending.Batch.Changes.Count(c => c.IsNew);
+        var updated = pending.Batch.Changes.Count - created;
+        CountWrites(created, updated, plan.Outcomes.Count(o => o.Outcome == ImportOutcome.Updated) - updated);
+    }
 
     private static void CountWrites(int created, int updated, int unchanged)
     {

@@ -8,6 +8,12 @@ public sealed class ImportOptions
     /// <summary>Rows planned and written per transaction. Tests make it small so that files cross batch boundaries.</summary>
     public int BatchRows { get; set; } = 5_000;
 
+    /// <summary>
+    /// Batches of one import written at once (each in its own transaction, committed in file order) while the next is
+    /// planned: PostgreSQL works on each in its own process. 1 writes one batch at a time.
+    /// </summary>
+    public int WritesInFlight { get; set; } = 2;
+
     /// <summary>Journal entries a revert decides and writes per round. Tests make it small so that reverts cross chunks.</summary>
     public int RevertChunk { get; set; } = 1_000;
 
