@@ -8,6 +8,7 @@ using VeloConnect.Data.Jobs;
 using VeloConnect.Workflows.Telemetry;
 using Xunit;
 using Xunit.Abstractions;
+using static VeloConnect.Api.Tests.ApiTestExtensions;
 
 namespace VeloConnect.Api.Tests;
 
@@ -38,6 +39,53 @@ public sealed class JobTraceTests(ApiFixture fixture, ITestOutputHelper output)
         Assert.Equal(3, root.GetTagItem("import.added"));
         var phases = spans.Recorded.Where(a => a.TraceId == root.TraceId).Select(a => a.OperationName).ToHashSet();
         Assert.Superset(new HashSet<string> { "import.load", "import.merge-batch", "import.persist" }, phases);
+    }
+
+    [Fact]
+    public async Task Rows_of_one_contact_in_batches_written_together_merge_in_file_order_each_batch_whole()
+    {
+        // Batches of 7 rows (the fixture's), two written while the next is planned. Each stored contact is met three
+        // times, in three consecutive batches: by its phone, by its other phone, then by its email with a new phone.
+        using var spans = new SpanRecorder();
+        var ws = await fixture.NewWorkspaceAsync();
+        var csv = new System.Text.StringBuilder("Name,Phone,Email,Tags\n");
+        for (var i = 0; i < 7; i++)
+        {
+            await ws.Http.CreateContactAsync(new { name = $"Stored {i}", phones = new[] { $"+1415555{2100 + i}", $"+1415555{2200 + i}" }, email = $"s{i}@example.com", tags = new[] { "stored" } });
+        }
+
+        foreach (var (name, cells) in new[] { ("First", "+1415555{0},,first"), ("Second", "+1415555{1},,second"), ("Third", "+1415555{2},s{3}@example.com,third") })
+        {
+            for (var i = 0; i < 7; i++)
+            {
+                csv.Append(name).Append(' ').Append(i).Append(',')
+                    .Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, cells, 2100 + i, 2200 + i, 2300 + i, i)).Append('\n');
+            }
+        }
+
+        var id = await ws.Http.UploadAndMapAsync(csv.ToString());
+        var review = await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        var done = await ws.Http.RunToEndAsync(id);
+
+        Assert.Equal((0, 21, 0, 0), ImportTestSupport.Counts(review));
+        Assert.Equal((0, 21, 0, 0), ImportTestSupport.Counts(done));
+        for (var i = 0; i < 7; i++)
+        {
+            var contact = await ws.Http.ContactByPhoneAsync($"+1415555{2300 + i}");
+            Assert.Equal($"Third {i}", contact["name"]!.GetValue<string>());
+            Assert.Equal(["first", "second", "stored", "third"], contact["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Order(StringComparer.Ordinal));
+            Assert.Equal([$"+1415555{2100 + i}", $"+1415555{2200 + i}", $"+1415555{2300 + i}"],
+                contact["phones"]!.AsArray().Select(p => p!.GetValue<string>()).Order(StringComparer.Ordinal));
+        }
+
+        // The third batch was planned while the first two were in flight; the second and third each waited for the
+        // batch before (they read its contacts) and were written whole, not row by row.
+        var root = await spans.WaitForRootAsync("import.id", id);
+        var trace = spans.Recorded.Where(a => a.TraceId == root.TraceId).ToList();
+        Assert.Contains(trace, a => a.OperationName == "import.merge-batch" && Equals(a.GetTagItem("import.batch.after"), 2));
+        var persisted = trace.Where(a => a.OperationName == "import.persist").OrderBy(a => a.GetTagItem("import.batch.first_row")).ToList();
+        Assert.Equal(["Written", "Written", "Written"], persisted.Select(a => a.GetTagItem("import.batch.outcome")));
+        Assert.Equal([false, true, true], persisted.Select(a => a.GetTagItem("import.batch.waited")));
     }
 
     [Fact]
