@@ -110,6 +110,28 @@ public sealed class ImportJournalGrainPathTests(ContactClusterFixture fixture)
         Assert.False(await reverts.CreateAsync(import, user));
     }
 
+    [Fact]
+    public async Task Grain_path_records_a_rows_reading_warnings_before_the_writes_own()
+    {
+        // A row imported by its valid email while its phone was not one (the bad-identifier choice "import") that meets a
+        // concurrent change goes through the contact grain: the reading's warning must reach import_rows as the batch path's does.
+        var (workspace, user) = await NewWorkspaceAsync();
+        var import = await CreateImportAsync(workspace, user);
+        var writer = fixture.Client.ContactWriter(workspace);
+        const string Reading = "Column 'Mobile': '12' is not a phone number; the row is imported by its other phone or email.";
+        var context = new WriteContext("CSV import", import.UserId, new ImportRowRef(import.Id, 2, [Reading]));
+
+        var written = await writer.UpsertAsync(new ContactWrite("Bob", null, [], "bob.grain@example.com", [], new Dictionary<string, string>(), null), UpsertMode.Merge, context);
+
+        Assert.Equal(WriteOutcome.Created, written.Outcome);
+        await using var command = fixture.DataSource.CreateCommand("select outcome, warnings from import_rows where import_id = @id and row_number = 2");
+        command.Parameters.AddWithValue("id", import.Id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "the row is recorded by the contact write");
+        Assert.Equal("added", reader.GetString(0));
+        Assert.Equal(Reading, Assert.Single(reader.GetFieldValue<string[]>(1)));
+    }
+
     private static async Task<ImportRevertRecord> FinishedRevertAsync(ImportRevertStore reverts, Guid workspace, Guid importId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
