@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using VeloConnect.ContactRules.Fields;
@@ -24,40 +25,88 @@ public abstract class ExportFileWriter : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// Cells go straight into the stream writer's buffer, neutralised and quoted as <see cref="SpreadsheetCells.Neutralise"/>
+    /// and <see cref="CsvText.AppendField"/> would, without a string per cell or per record.
+    /// </summary>
     private sealed class CsvFileWriter : ExportFileWriter
     {
         private readonly IReadOnlyList<ExportColumn> _columns;
-        private readonly StreamWriter _writer;
-        private readonly StringBuilder _record = new();
+        private readonly Record _record;
 
         public CsvFileWriter(Stream stream, IReadOnlyList<ExportColumn> columns)
         {
             _columns = columns;
-            _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
-            CsvText.AppendRecord(_record, columns.Select(c => SpreadsheetCells.Neutralise(c.Header)));
-            Drain();
+            _record = new Record(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true));
+            foreach (var column in columns)
+            {
+                _record.Cell(column.Header);
+            }
+
+            _record.End();
         }
 
         public override void Write(ExportContact contact)
         {
-            CsvText.AppendRecord(_record, ExportLayout.Cells(_columns, contact));
-            Drain();
+            ExportLayout.WriteCells(_columns, contact, _record);
+            _record.End();
         }
 
-        public override Task FlushAsync(CancellationToken cancellationToken = default) => _writer.FlushAsync(cancellationToken);
+        public override Task FlushAsync(CancellationToken cancellationToken = default) => _record.Writer.FlushAsync(cancellationToken);
 
-        public override Task CompleteAsync(CancellationToken cancellationToken = default) => _writer.FlushAsync(cancellationToken);
+        public override Task CompleteAsync(CancellationToken cancellationToken = default) => _record.Writer.FlushAsync(cancellationToken);
 
-        public override ValueTask DisposeAsync() => _writer.DisposeAsync();
+        public override ValueTask DisposeAsync() => _record.Writer.DisposeAsync();
 
-        private void Drain()
+        private sealed class Record(StreamWriter writer) : ExportCells
         {
-            foreach (var chunk in _record.GetChunks())
+            private static readonly SearchValues<char> Special = SearchValues.Create(",\"\r\n");
+            private bool _first = true;
+
+            public StreamWriter Writer => writer;
+
+            public override void Cell(ReadOnlySpan<char> value)
             {
-                _writer.Write(chunk.Span);
+                if (!_first)
+                {
+                    writer.Write(',');
+                }
+
+                _first = false;
+                var quoted = value.ContainsAny(Special);
+                if (quoted)
+                {
+                    writer.Write('"');
+                }
+
+                if (SpreadsheetCells.NeedsQuote(value))
+                {
+                    writer.Write('\'');
+                }
+
+                if (!quoted)
+                {
+                    writer.Write(value);
+                    return;
+                }
+
+                // Quotes doubled (RFC 4180).
+                for (var quote = value.IndexOf('"'); quote >= 0; quote = value.IndexOf('"'))
+                {
+                    writer.Write(value[..(quote + 1)]);
+                    writer.Write('"');
+                    value = value[(quote + 1)..];
+                }
+
+                writer.Write(value);
+                writer.Write('"');
             }
 
-            _record.Clear();
+            public void End()
+            {
+                writer.Write("\r\n");
+                _first = true;
+            }
         }
     }
 

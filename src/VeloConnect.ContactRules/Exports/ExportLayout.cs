@@ -1,4 +1,3 @@
-using System.Globalization;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
@@ -70,11 +69,58 @@ public static class ExportLayout
     }
 
     /// <summary>One contact's cells in column order, neutralised for spreadsheets; multi-values joined with ", ".</summary>
-    public static IEnumerable<string> Cells(IReadOnlyList<ExportColumn> columns, ExportContact contact)
+    public static IReadOnlyList<string> Cells(IReadOnlyList<ExportColumn> columns, ExportContact contact)
     {
+        var cells = new Texts();
+        WriteCells(columns, contact, cells);
+        return cells.Values;
+    }
+
+    /// <summary>One contact's cells in column order into <paramref name="cells"/> (not yet neutralised); multi-values joined with ", ".</summary>
+    public static void WriteCells(IReadOnlyList<ExportColumn> columns, ExportContact contact, ExportCells cells)
+    {
+        var data = contact.Data;
         foreach (var column in columns)
         {
-            yield return SpreadsheetCells.Neutralise(Cell(column, contact));
+            switch (column.Kind)
+            {
+                case ExportColumnKind.Name:
+                    cells.Cell(data.Name);
+                    break;
+                case ExportColumnKind.Phone:
+                    cells.Cell(data.PrimaryPhone);
+                    break;
+                case ExportColumnKind.AdditionalPhones:
+                    cells.Joined(data.Phones, skip: 1);
+                    break;
+                case ExportColumnKind.Email:
+                    cells.Cell(data.Email);
+                    break;
+                case ExportColumnKind.Tags:
+                    cells.Joined(data.Tags);
+                    break;
+                case ExportColumnKind.CustomField:
+                    cells.Cell(data.Custom.TryGetValue(column.Field!.Key, out var value) ? CustomCell(value) : default);
+                    break;
+                case ExportColumnKind.Created:
+                    cells.Time(contact.CreatedAt);
+                    break;
+                case ExportColumnKind.LastActivity:
+                    cells.Time(contact.LastActivityAt);
+                    break;
+                case ExportColumnKind.Source:
+                    cells.Cell(contact.Source);
+                    break;
+                case ExportColumnKind.AssignedAgent:
+                    cells.Cell(contact.AssignedAgentName);
+                    break;
+                case ExportColumnKind.OptIn:
+                    cells.Cell(OptIns.Name(contact.OptIn(column.Channel!.Value).Status));
+                    break;
+                default:
+                    cells.Cell(default);
+                    break;
+            }
         }
     }
 
@@ -86,26 +132,31 @@ public static class ExportLayout
     };
 
     /// <summary>Times in UTC, to the second, in the ISO 8601 form spreadsheets recognise.</summary>
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => ExportCells.Format(time);
 
-    private static string? Cell(ExportColumn column, ExportContact contact)
+    /// <summary>
+    /// A custom value's cell (<see cref="FieldValues.ToCell"/>) without parsing the common canonical forms: a string
+    /// with nothing escaped is its text between the quotes, a number or boolean its JSON as it stands.
+    /// </summary>
+    private static ReadOnlySpan<char> CustomCell(string canonicalJson)
     {
-        var data = contact.Data;
-        return column.Kind switch
+        var json = canonicalJson.AsSpan();
+        if (json.Length >= 2 && json[0] == '"' && json[^1] == '"' && !json[1..^1].ContainsAny('"', '\\'))
         {
-            ExportColumnKind.Name => data.Name,
-            ExportColumnKind.Phone => data.PrimaryPhone,
-            ExportColumnKind.AdditionalPhones => string.Join(", ", data.Phones.Skip(1)),
-            ExportColumnKind.Email => data.Email,
-            ExportColumnKind.Tags => string.Join(", ", data.Tags),
-            ExportColumnKind.CustomField => data.Custom.TryGetValue(column.Field!.Key, out var value) ? FieldValues.ToCell(value) : null,
-            ExportColumnKind.Created => Time(contact.CreatedAt),
-            ExportColumnKind.LastActivity => Time(contact.LastActivityAt),
-            ExportColumnKind.Source => contact.Source,
-            ExportColumnKind.AssignedAgent => contact.AssignedAgentName,
-            ExportColumnKind.OptIn => OptIns.Name(contact.OptIn(column.Channel!.Value).Status),
-            _ => null,
-        };
+            return json[1..^1];
+        }
+
+        return json.Length > 0 && (char.IsAsciiDigit(json[0]) || json[0] == '-' || json.SequenceEqual("true") || json.SequenceEqual("false"))
+            ? json
+            : FieldValues.ToCell(canonicalJson);
+    }
+
+    /// <summary>The cells as neutralised strings.</summary>
+    private sealed class Texts : ExportCells
+    {
+        public List<string> Values { get; } = [];
+
+        public override void Cell(ReadOnlySpan<char> value) => Values.Add(SpreadsheetCells.Neutralise(value.ToString()));
     }
 
     private static string Compact(string header) => HeaderWords.Of(header).Compact;

@@ -20,13 +20,19 @@ public static partial class SpreadsheetCells
             return "";
         }
 
-        var firstUnquoted = value.AsSpan().IndexOfAnyExcept(Quote);
-        if (firstUnquoted < 0 || !IsTrigger(value[firstUnquoted]))
+        return NeedsQuote(value) ? Quote + value : value;
+    }
+
+    /// <summary>Whether <see cref="Neutralise"/> puts a quote before this cell (the export writes it without building the string).</summary>
+    public static bool NeedsQuote(ReadOnlySpan<char> value)
+    {
+        var firstUnquoted = value.IndexOfAnyExcept(Quote);
+        if (value.IsEmpty || firstUnquoted < 0 || !IsTrigger(value[firstUnquoted]))
         {
-            return value;
+            return false;
         }
 
-        return firstUnquoted == 0 && IsInert(value) ? value : Quote + value;
+        return firstUnquoted != 0 || !IsInert(value);
     }
 
     /// <summary>Undoes <see cref="Neutralise"/> (imports read exported files, and files where a user typed the quote to force text).</summary>
@@ -43,7 +49,11 @@ public static partial class SpreadsheetCells
 
     private static bool IsTrigger(char c) => c is '=' or '+' or '-' or '@' or '\t' or '\r';
 
-    private static bool IsInert(string value) => Number().IsMatch(value) || E164().IsMatch(value);
+    private static bool IsInert(ReadOnlySpan<char> value) => IsOnePhone(value) || Number().IsMatch(value) || E164().IsMatch(value);
+
+    /// <summary>The common case without a regex: one E.164 phone (what <see cref="E164"/> matches without a comma).</summary>
+    private static bool IsOnePhone(ReadOnlySpan<char> value) =>
+        value.Length is >= 8 and <= 16 && value[0] == '+' && value[1] is >= '1' and <= '9' && !value[2..].ContainsAnyExceptInRange('0', '9');
 
     [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
