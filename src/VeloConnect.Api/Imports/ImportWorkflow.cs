@@ -128,7 +128,9 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         // Another sheet has its own header row: found again unless one is given.
         var sheetChanged = reading.Sheet is not null && !string.Equals(reading.Sheet.Trim(), import.Analysis.Sheet, StringComparison.OrdinalIgnoreCase);
-        var asked = new ReadingOptions(reading.HasHeader ?? import.Analysis.HasHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom,
+        // A spreadsheet given a header row or another sheet is read with a header found again, unless "no header" is asked.
+        var keptHeader = ImportFormats.IsSpreadsheet(format) && (reading.HeaderRow is not null || sheetChanged) ? (bool?)null : import.Analysis.HasHeader;
+        var asked = new ReadingOptions(reading.HasHeader ?? keptHeader, reading.Delimiter ?? import.Analysis.Delimiter, reading.ConvertFrom ?? import.ConvertFrom,
             reading.HeaderRow ?? (sheetChanged || reading.HasHeader is not null || import.Analysis.HeaderRow <= 1 ? null : import.Analysis.HeaderRow),
             reading.Sheet ?? import.Analysis.Sheet);
         SniffResult analysis;

@@ -171,7 +171,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         }
 
         var sniff = ImportFiles.Analyse(file, format,
-            new SniffOptions(format == ImportFormats.Csv ? hasHeader : null, convertFrom, MaxDataRows: int.MaxValue, Sheet: args.Sheet));
+            new SniffOptions(format == ImportFormats.VCard ? null : hasHeader, convertFrom, MaxDataRows: int.MaxValue, Sheet: args.Sheet));
         if (!sniff.CanImport)
         {
             var problems = string.Join(Environment.NewLine, sniff.Errors.Select(e => "  " + e.Message));
@@ -248,7 +248,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 
         var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed", BadIdentifier = badIdentifier };
         var progress = new ResumeState(ResumeState.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
-            mapping.Columns, mapping.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier);
+            mapping.Columns, csv ? mapping.HasHeader : sniff.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier);
         return (progress, confirmed);
     }
 

@@ -97,6 +97,46 @@ public sealed class ImportFilesTests
         Assert.Equal([1, 2], ImportFiles.Rows(file, result, null, true).Select(r => r.RowNumber));
     }
 
+    [Fact]
+    public void A_workbook_read_without_a_header_reads_every_row_from_row_1_as_data_in_numbered_columns()
+    {
+        using var workbook = TestWorkbook.Create([["Name", "Phone"], ["Ann", "+14155550100"], null, ["Bob", 4155550101d, "bob@example.com"]]);
+
+        // As a CSV read without a header: a chosen header row is not applied, a row that looks like a header is data.
+        var result = ImportFiles.Analyse(workbook, ImportFormats.Xlsx, new SniffOptions(HasHeader: false, HeaderRow: 2));
+
+        Assert.False(result.HasHeader);
+        Assert.Equal(1, result.HeaderRow);
+        Assert.Equal(["Column 1", "Column 2", "Column 3"], result.Columns.Select(c => c.Header));
+        Assert.Equal(["Name", "Ann", "Bob"], result.Columns[0].Samples);
+        Assert.Equal(3, result.DataRowCount);
+        Assert.Single(result.Warnings, w => w.Code == SniffCodes.BlankLinesSkipped);
+        Assert.DoesNotContain(result.Warnings, w => w.Code == SniffCodes.HeaderRowFound);
+        workbook.Position = 0;
+        var rows = ImportFiles.Rows(workbook, result, null, result.HasHeader).ToList();
+        Assert.Equal([1, 2, 4], rows.Select(r => r.RowNumber));
+        Assert.Equal(["Bob", "4155550101", "bob@example.com"], rows[2].Cells);
+        Assert.Equal(result.DataRowCount, rows.Count);
+    }
+
+    [Fact]
+    public void A_workbook_read_with_a_header_takes_its_first_row_even_when_it_holds_values()
+    {
+        using var workbook = TestWorkbook.Create([["Ann", "+14155550100"], ["Bob", "+14155550101"]]);
+
+        var detected = ImportFiles.Analyse(workbook, ImportFormats.Xlsx, new SniffOptions());
+        Assert.False(detected.HasHeader);
+        Assert.Equal(2, detected.DataRowCount);
+
+        workbook.Position = 0;
+        var chosen = ImportFiles.Analyse(workbook, ImportFormats.Xlsx, new SniffOptions(HasHeader: true));
+        Assert.True(chosen.HasHeader);
+        Assert.Equal(["Ann", "+14155550100"], chosen.Columns.Select(c => c.Header));
+        Assert.Equal(1, chosen.DataRowCount);
+        workbook.Position = 0;
+        Assert.Equal([2], ImportFiles.Rows(workbook, chosen, null, chosen.HasHeader).Select(r => r.RowNumber));
+    }
+
     private static SniffResult Analyse(string text, string format, SniffOptions options)
     {
         using var file = new MemoryStream(Encoding.UTF8.GetBytes(text));

@@ -49,7 +49,7 @@ public static class ImportFiles
         return format switch
         {
             ImportFormats.Xlsx or ImportFormats.Xls => FromSpreadsheet(SpreadsheetReader.Analyze(file,
-                new SpreadsheetOptions(options.Sheet, options.HeaderRow, options.MaxDataRows, options.SampleRows)), format, options.HeaderRow),
+                new SpreadsheetOptions(options.Sheet, options.HeaderRow, options.MaxDataRows, options.SampleRows, options.HasHeader)), format, options.HeaderRow),
             ImportFormats.VCard => FromVCard(VCardReader.Read(file, options), options.SampleRows),
             _ => CsvSniffer.Sniff(file, options) with { Format = ImportFormats.Csv },
         };
@@ -57,7 +57,8 @@ public static class ImportFiles
 
     /// <summary>
     /// The data rows of the file as its analysis read it (format, sheet, header row, delimiter and encoding); hasHeader: the
-    /// mapping's choice for a CSV (a spreadsheet's and a vCard's header are the analysis's). The stream is left open.
+    /// mapping's choice for a CSV (a spreadsheet's header is its analysis's, read with or without one; a vCard's columns are its
+    /// own). The stream is left open.
     /// </summary>
     public static IEnumerable<CsvRow> Rows(Stream file, SniffResult analysis, string? convertFrom, bool hasHeader)
     {

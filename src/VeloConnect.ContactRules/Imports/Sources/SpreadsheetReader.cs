@@ -5,8 +5,11 @@ namespace VeloConnect.ContactRules.Imports.Sources;
 /// <summary>
 /// Sheet: null for the first sheet, else a name from <see cref="SpreadsheetAnalysis.Sheets"/> (case-insensitive). HeaderRow:
 /// null to detect (<see cref="HeaderRows.Propose"/>), else the user's choice (1-based, as the spreadsheet numbers rows).
+/// HasHeader: null to detect; false reads every row from row 1 as data (columns "Column 1", "Column 2" …) whatever HeaderRow
+/// says, as a CSV read without a header; true takes the proposed row (the first non-blank one when none looks like a header).
 /// </summary>
-public sealed record SpreadsheetOptions(string? Sheet = null, int? HeaderRow = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5);
+public sealed record SpreadsheetOptions(
+    string? Sheet = null, int? HeaderRow = null, int MaxDataRows = SniffOptions.WizardMaxDataRows, int SampleRows = 5, bool? HasHeader = null);
 
 /// <summary>
 /// A column of phone numbers that Excel holds as numbers: a leading "+" or "0" is gone from every such cell (Rows, the
@@ -170,7 +173,10 @@ public static class SpreadsheetReader
         var warnings = new List<SniffProblem>();
         var top = new List<(List<string> Cells, List<bool> Numbers)>();
         var number = 0;
-        HeaderRowProposal? proposal = options.HeaderRow is { } chosen ? new(chosen, true, $"Row {chosen} is the header, as you chose.") : null;
+        // "No header" reads every row from row 1: a header row (chosen or found) is where a header is.
+        HeaderRowProposal? proposal = options.HasHeader == false
+            ? new(1, false, "You chose no header row: every row is data, from row 1.")
+            : options.HeaderRow is { } chosen ? new(chosen, true, $"Row {chosen} is the header, as you chose.") : null;
         List<string>? header = null;
         var samples = new List<List<string>>();
         var tallies = new Dictionary<int, NumberTally>();
@@ -198,7 +204,7 @@ public static class SpreadsheetReader
                     continue;
                 }
 
-                proposal ??= HeaderRows.Propose([.. top.Select(t => (IReadOnlyList<string>)t.Cells)]);
+                proposal ??= Proposed();
                 if (number >= proposal.Row)
                 {
                     header = TakeHeader(proposal);
@@ -213,7 +219,7 @@ public static class SpreadsheetReader
         if (header is null)
         {
             // Fewer rows than the scan (or than the chosen header row): the proposal is made on what there is.
-            proposal ??= HeaderRows.Propose([.. top.Select(t => (IReadOnlyList<string>)t.Cells)]);
+            proposal ??= Proposed();
             header = TakeHeader(proposal);
         }
 
@@ -272,6 +278,13 @@ public static class SpreadsheetReader
         }
 
         return new(sheets, sheet, proposal!, columns, dataRows, findings, errors, warnings);
+
+        // The proposal on the rows read; with a header asked for, the proposed row is the header even when it holds values.
+        HeaderRowProposal Proposed()
+        {
+            var found = HeaderRows.Propose([.. top.Select(t => (IReadOnlyList<string>)t.Cells)]);
+            return options.HasHeader == true && !found.LooksLikeHeader ? new(found.Row, true, $"Row {found.Row} is the header, as you chose.") : found;
+        }
 
         // The header is found: the rows read past it are data (without a header, the data starts at the proposed row).
         List<string> TakeHeader(HeaderRowProposal found)
