@@ -173,6 +173,59 @@ public sealed class ImportFormatTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_headerless_xlsx_is_read_from_row_1_in_numbered_columns_on_upload_and_reanalysis()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        // Row 1 is a contact without identifiers: its cells look like a header, so only "no header" reads it as data.
+        using var workbook = TestWorkbook.Create(("Sheet1", [
+            ["Mo Chan", null, null, "vip"],
+            ["Jo Park", "+1 415 555 0700", "jo@example.com", "pro, vip"],
+            null,
+            ["Kim Lo", "(415) 555-0701", null, null],
+            ["Jo P.", null, "JO@example.com", null],
+        ]));
+        string[] numbered = ["Column 1", "Column 2", "Column 3", "Column 4"];
+
+        var upload = await ReadAsync(await ws.Http.UploadBytesAsync(workbook.ToArray(), "book.xlsx", new() { ["hasHeader"] = "false" }), HttpStatusCode.Created);
+        Assert.Equal("xlsx", upload["format"]!.GetValue<string>());
+        Assert.False(upload["hasHeader"]!.GetValue<bool>());
+        Assert.Equal(1, upload["headerRow"]!.GetValue<int>());
+        Assert.Equal(4, upload["rowCount"]!.GetValue<int>());
+        Assert.Equal(numbered, upload["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>()));
+        Assert.Equal(["Mo Chan", "Jo Park", "Kim Lo", "Jo P."], upload["columns"]![0]!["samples"]!.AsArray().Select(c => c!.GetValue<string>()));
+        var id = upload["id"]!.GetValue<string>();
+
+        // Re-analysed with a header, row 1 is the header; without one again, every row is data.
+        var header = await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/analysis", new { hasHeader = true }), HttpStatusCode.OK);
+        Assert.True(header["hasHeader"]!.GetValue<bool>());
+        Assert.Equal(3, header["rowCount"]!.GetValue<int>());
+        Assert.Equal("Mo Chan", header["columns"]![0]!["header"]!.GetValue<string>());
+        var none = await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/analysis", new { hasHeader = false }), HttpStatusCode.OK);
+        Assert.False(none["hasHeader"]!.GetValue<bool>());
+        Assert.Equal(4, none["rowCount"]!.GetValue<int>());
+        Assert.Equal(numbered, none["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>()));
+
+        await ReadAsync(await ws.Http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns = new[] { "name", "phone", "email", "tags" }, hasHeader = false }), HttpStatusCode.OK);
+        var review = await ReadAsync(await ws.Http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
+        var done = await ws.Http.RunToEndAsync(id);
+        Assert.Equal((2, 0, 1, 1), ImportTestSupport.Counts(done));
+        Assert.Equal(ImportTestSupport.Counts(done), ImportTestSupport.Counts(review));
+        Assert.Equal(5, review["skipped"]![0]!["rowNumber"]!.GetValue<int>());
+        Assert.Equal(2, review["skipped"]![0]!["duplicateOf"]!.GetValue<int>());
+
+        var jo = await ws.Http.ContactByPhoneAsync("+14155550700");
+        Assert.Equal("Jo Park", jo["name"]!.GetValue<string>());
+        Assert.Equal("jo@example.com", jo["email"]!.GetValue<string>());
+        Assert.Equal(["pro", "vip"], jo["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("Kim Lo", (await ws.Http.ContactByPhoneAsync("+14155550701"))["name"]!.GetValue<string>());
+
+        // The rows keep the spreadsheet's numbers, row 1 included.
+        var report = await (await ws.Http.GetAsync($"/api/imports/{id}/errors.csv")).Content.ReadAsStringAsync();
+        Assert.Contains("\n1,invalid,", report, StringComparison.Ordinal);
+        Assert.Contains("\n5,skipped,", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_phone_column_held_as_numbers_is_reported_with_its_rows()
     {
         var ws = await fixture.NewWorkspaceAsync();
