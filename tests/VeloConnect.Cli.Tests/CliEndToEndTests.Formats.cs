@@ -34,6 +34,29 @@ public sealed partial class CliEndToEndTests
     }
 
     [Fact]
+    public async Task A_headerless_xlsx_is_imported_by_velo_with_no_header_from_row_1()
+    {
+        var (_, apiKey) = await stack.NewWorkspaceAsync();
+        // Row 1 is a contact without identifiers whose cells look like a header: --no-header reads it as data.
+        using var workbook = TestWorkbook.Create([
+            ["Mo Chan", null, null, "vip"],
+            ["Jo Park", "+1 415 555 0720", "jo@example.com", "pro, vip"],
+            null,
+            ["Kim Lo", "(415) 555-0721", null, null],
+            ["Jo P.", null, "JO@example.com", null],
+        ]);
+        var path = _files.Write("book.xlsx", workbook.ToArray());
+
+        var output = await RunVeloAsync(path, apiKey, "Column 1=name,Column 2=phone,Column 3=email,Column 4=tags", "--no-header");
+        Assert.Contains("no header row", output, StringComparison.Ordinal);
+        Assert.Contains("4 rows: 2 added, 0 updated, 1 skipped, 1 invalid.", output, StringComparison.Ordinal);
+        var jo = await ContactAsync(apiKey, "+14155550720");
+        Assert.Equal("Jo Park", jo["name"]!.GetValue<string>());
+        Assert.Equal(["pro", "vip"], jo["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("Kim Lo", (await ContactAsync(apiKey, "+14155550721"))["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_vcf_is_imported_by_velo_with_its_folded_lines()
     {
         var (_, apiKey) = await stack.NewWorkspaceAsync();

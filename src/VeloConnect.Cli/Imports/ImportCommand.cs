@@ -219,7 +219,8 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         var hasHeader = csv ? args.HasHeader ?? import.HasHeader : true;
         var region = args.Region ?? proposed.Region;
         var badIdentifier = args.BadIdentifier ?? proposed.BadIdentifier ?? BadIdentifierPolicies.Import;
-        ShowMapping(name, sniff, import, headers, columns, source, hasHeader, region, badIdentifier);
+        // A spreadsheet's head goes up with its columns' names as a header line; whether the sheet has one is velo's reading.
+        ShowMapping(name, sniff, import, headers, columns, source, csv ? hasHeader : sniff.HasHeader, region, badIdentifier);
         if (!args.Yes && !Confirm(sniff.DataRowCount))
         {
             return (null, import);
