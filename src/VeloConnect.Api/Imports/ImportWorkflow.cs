@@ -273,7 +273,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     }
 
     private static IReadOnlyList<string> ColumnNames(SniffResult analysis) =>
-        [.. analysis.Columns.Select(c => analysis.HasHeader && !string.IsNullOrWhiteSpace(c.Header) ? c.Header : $"Column {c.Index + 1}")];
+        [.. analysis.Columns.Select(c => analysis.HasHeader ? c.Header : "")]; // a blank name reads "Column n" (HeaderNames.Display)
 
     private static ImportRefusal UnknownTarget(string detail) => new(StatusCodes.Status422UnprocessableEntity, "Unknown target", detail);
 

@@ -3,6 +3,10 @@ namespace VeloConnect.ContactRules.Imports;
 /// <summary>The names the wizard shows for a file's columns: one per column, no two equal (case-insensitively).</summary>
 public static class HeaderNames
 {
+    /// <summary>How messages name column <paramref name="index"/> (0-based): its header, trimmed, or "Column n" when it has none.</summary>
+    public static string Display(IReadOnlyList<string>? headers, int index) =>
+        headers is not null && index < headers.Count && !string.IsNullOrWhiteSpace(headers[index]) ? headers[index].Trim() : $"Column {index + 1}";
+
     /// <summary>
     /// The names as given, except that a name already used (case-insensitively) by an earlier column gets the next free
     /// " (n)" from 2: "Email", "email (2)", "EMAIL (3)"; a suffixed name a real header already holds is skipped. Each name

@@ -150,6 +150,5 @@ public static class MappingProposals
 
     private static IReadOnlyList<string> Samples(IReadOnlyList<IReadOnlyList<string>> samples, int column) => column < samples.Count ? samples[column] ?? [] : [];
 
-    private static string Header(IReadOnlyList<string> headers, int column) =>
-        column < headers.Count && !string.IsNullOrWhiteSpace(headers[column]) ? headers[column].Trim() : $"Column {column + 1}";
+    private static string Header(IReadOnlyList<string> headers, int column) => HeaderNames.Display(headers, column);
 }

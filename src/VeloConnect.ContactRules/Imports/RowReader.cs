@@ -201,8 +201,5 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         }
     }
 
-    private string ColumnName(int index) =>
-        mapping.HasHeader && index < headers.Count && !string.IsNullOrWhiteSpace(headers[index])
-            ? headers[index].Trim()
-            : $"Column {index + 1}";
+    private string ColumnName(int index) => HeaderNames.Display(mapping.HasHeader ? headers : null, index);
 }

@@ -141,6 +141,5 @@ public static class TypedMapping
 
     private static string? At(IReadOnlyList<string?>? list, int index) => list is { } l && index < l.Count && !string.IsNullOrEmpty(l[index]) ? l[index] : null;
 
-    private static string Name(IReadOnlyList<string> columnNames, int index) =>
-        index < columnNames.Count && !string.IsNullOrWhiteSpace(columnNames[index]) ? columnNames[index].Trim() : $"Column {index + 1}";
+    private static string Name(IReadOnlyList<string> columnNames, int index) => HeaderNames.Display(columnNames, index);
 }
