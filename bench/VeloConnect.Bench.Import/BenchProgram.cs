@@ -86,8 +86,10 @@ public static class BenchProgram
         // All new: upload, mapping, run, until the import reads finished.
         var clock = Stopwatch.StartNew();
         var firstId = await driver.UploadAndMapAsync(csvNew, $"bench-{label}.csv");
+        var firstSteps = driver.LastSteps;
         var firstDone = await driver.RunToEndAsync(firstId);
         var importNew = clock.Elapsed.TotalSeconds;
+        PrintSteps($"import-{label}-new", firstSteps, importNew);
         ImportDriver.CheckCounts($"import-{label}-new", firstDone, n, 0);
         PrintRatio($"import-{label}-new", importNew, "baseline", baselineNew);
         PrintRatio($"import-{label}-new-vs-schema", importNew, "same tables by COPY", schemaNew);
@@ -113,11 +115,16 @@ public static class BenchProgram
         clock.Restart();
         var secondDone = await driver.RunToEndAsync(secondId);
         var importUpdate = uploadAndMap + clock.Elapsed.TotalSeconds;
+        PrintSteps($"import-{label}-update", driver.LastSteps, importUpdate);
         ImportDriver.CheckCounts($"import-{label}-update", secondDone, 0, n);
         PrintRatio($"import-{label}-update", importUpdate, "baseline", baselineMerge);
         PrintRatio($"import-{label}-update-vs-schema", importUpdate, "same tables by COPY", schemaMerge);
 
         var peak = stack.Silo.PeakMegabytes();
+        static void PrintSteps(string what, (double Upload, double Mapping) steps, double total) =>
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"bench: {what} steps: upload {steps.Upload:0.00} s, mapping {steps.Mapping:0.00} s, run to finished {total - steps.Upload - steps.Mapping:0.00} s"));
+
         Print(FormattableString.Invariant($"silo-peak-memory: {peak:0} MB, goal {PeakMemoryGoalMegabytes:0} MB, ratio {peak / PeakMemoryGoalMegabytes:0.0}"));
         return 0;
     }

@@ -11,6 +11,9 @@ namespace VeloConnect.Bench.Import;
 /// <summary>The import wizard over HTTP, step by step, as a client drives it.</summary>
 internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
 {
+    /// <summary>How long the last upload and the last mapping took (diagnosis: printed to stderr with the run's own time).</summary>
+    public (double Upload, double Mapping) LastSteps { get; private set; }
+
     /// <summary>Step 1 and 2: uploads the file (multipart field 'file') and confirms the suggested mapping; returns the import id.</summary>
     public async Task<string> UploadAndMapAsync(byte[] content, string fileName)
     {
@@ -20,11 +23,14 @@ internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
             ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             : "text/csv");
         body.Add(file, "file", fileName);
+        var clock = Stopwatch.StartNew();
         var upload = await ExpectAsync(await http.PostAsync("/api/imports", body), HttpStatusCode.Created);
         var id = upload["id"]?.GetValue<string>() ?? throw new BenchFailure($"POST /api/imports answered 201 without an id: {Shorten(upload)}");
         var columns = upload["mapping"]?["columns"]?.AsArray().Select(c => c!.GetValue<string>()).ToArray()
             ?? throw new BenchFailure($"POST /api/imports answered 201 without mapping.columns: {Shorten(upload)}");
+        var uploaded = clock.Elapsed.TotalSeconds;
         await ExpectAsync(await http.PutAsJsonAsync($"/api/imports/{id}/mapping", new { columns, hasHeader = true }), HttpStatusCode.OK);
+        LastSteps = (uploaded, clock.Elapsed.TotalSeconds - uploaded);
         return id;
     }
 

@@ -80,8 +80,26 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // Asked to stop first (SIGTERM: the host stops, the silo leaves the cluster and a diagnostics trace of it, if
+            // any, is written whole); killed when it has not stopped within a few seconds.
+            if (OperatingSystem.IsLinux() && Kill(_process.Id, 15) == 0)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Killed below.
+                }
+            }
+
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process.Dispose();
@@ -108,4 +126,7 @@ public sealed class SiloProcess : IAsyncDisposable
             output.TryDequeue(out _);
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }
