@@ -84,12 +84,14 @@ public static class BenchProgram
         var driver = new ImportDriver(await stack.NewWorkspaceClientAsync("Bench"), timeout);
 
         // All new: upload, mapping, run, until the import reads finished.
+        var cpu = (Silo: stack.Silo.CpuSeconds(), Api: ProcessCpu.OwnSeconds());
         var clock = Stopwatch.StartNew();
         var firstId = await driver.UploadAndMapAsync(csvNew, $"bench-{label}.csv");
         var firstSteps = driver.LastSteps;
         var firstDone = await driver.RunToEndAsync(firstId);
         var importNew = clock.Elapsed.TotalSeconds;
         PrintSteps($"import-{label}-new", firstSteps, importNew);
+        PrintCpu($"import-{label}-new");
         ImportDriver.CheckCounts($"import-{label}-new", firstDone, n, 0);
         PrintRatio($"import-{label}-new", importNew, "baseline", baselineNew);
         PrintRatio($"import-{label}-new-vs-schema", importNew, "same tables by COPY", schemaNew);
@@ -106,21 +108,28 @@ public static class BenchProgram
         var secondId = await driver.UploadAndMapAsync(csvAgain, $"bench-{label}-again.csv");
         var uploadAndMap = clock.Elapsed.TotalSeconds;
 
+        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
         clock.Restart();
         var review = await driver.ReviewAsync(secondId);
         var reviewSeconds = clock.Elapsed.TotalSeconds;
+        PrintCpu($"review-{label}");
         ImportDriver.CheckCounts($"review-{label}", review, 0, n);
         PrintRatio($"review-{label}", reviewSeconds, "goal", ReviewGoalSeconds);
 
+        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
         clock.Restart();
         var secondDone = await driver.RunToEndAsync(secondId);
         var importUpdate = uploadAndMap + clock.Elapsed.TotalSeconds;
         PrintSteps($"import-{label}-update", driver.LastSteps, importUpdate);
+        PrintCpu($"import-{label}-update (run only)");
         ImportDriver.CheckCounts($"import-{label}-update", secondDone, 0, n);
         PrintRatio($"import-{label}-update", importUpdate, "baseline", baselineMerge);
         PrintRatio($"import-{label}-update-vs-schema", importUpdate, "same tables by COPY", schemaMerge);
 
         var peak = stack.Silo.PeakMegabytes();
+        // Diagnosis on stderr: the processor time the silo and this process (the API, and the bench's own polling) used.
+        void PrintCpu(string what) => Console.Error.WriteLine(FormattableString.Invariant(
+            $"bench: {what} cpu: silo {stack.Silo.CpuSeconds() - cpu.Silo:0.00} s, api and bench {ProcessCpu.OwnSeconds() - cpu.Api:0.00} s"));
         static void PrintSteps(string what, (double Upload, double Mapping) steps, double total) =>
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"bench: {what} steps: upload {steps.Upload:0.00} s, mapping {steps.Mapping:0.00} s, run to finished {total - steps.Upload - steps.Mapping:0.00} s"));

@@ -76,6 +76,12 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new BenchFailure("/proc gives no VmHWM for the silo process.");
     }
 
+    /// <summary>
+    /// The processor time the silo process has used so far (user and system, <c>/proc/&lt;pid&gt;/stat</c>), in seconds: a
+    /// diagnosis less sensitive than wall time to other work on the machine.
+    /// </summary>
+    public double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

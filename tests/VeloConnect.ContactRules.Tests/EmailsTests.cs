@@ -1,3 +1,5 @@
+using System.Net.Mail;
+using CsCheck;
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
 
@@ -102,5 +104,36 @@ public sealed class EmailsTests
 
         Assert.True(Emails.TryNormalize("   " + raw + "   ", out var email, out _));
         Assert.Equal(raw, email);
+    }
+
+    // The check decides common addresses without .NET's parser (a fast path): over generated addresses, shaped like the
+    // common ones and not, it accepts and refuses exactly what the parser-only check does.
+    [Fact]
+    public void The_fast_path_accepts_exactly_what_the_parser_accepts()
+    {
+        var plain = Gen.Char["abcXYZ019._%+-"];
+        var odd = Gen.Char["abc0._-+@ \"'(),:;<>[]é!#$&*/=?^`{|}~"];
+        var part = Gen.Frequency((4, Gen.String[plain, 0, 8]), (1, Gen.String[odd, 0, 6]));
+        var domain = Gen.Frequency((4, Gen.String[Gen.Char["abz09-"], 0, 6].List[1, 4].Select(labels => string.Join('.', labels))),
+            (1, Gen.String[odd, 0, 8]));
+        Gen.Select(part, domain, Gen.Int[0, 9]).Select((local, host, shape) => shape switch
+        {
+            0 => local + host,
+            1 => local + "@@" + host,
+            _ => local + "@" + host,
+        }).Sample(address =>
+        {
+            var valid = Emails.TryNormalize(address, out var email, out _);
+            return valid == ParserAccepts(address.Trim()) && (!valid || email == address.Trim() || address.Trim().Length == 0);
+        }, iter: 20_000);
+    }
+
+    // What the check was before its fast path: the rules with .NET's parser deciding every address.
+    private static bool ParserAccepts(string trimmed)
+    {
+        var at = trimmed.IndexOf('@');
+        return trimmed.Length == 0 || (trimmed.Length <= Emails.MaxLength && at > 0 && at == trimmed.LastIndexOf('@') && at < trimmed.Length - 1
+            && !trimmed.Any(char.IsWhiteSpace) && trimmed[(at + 1)..].Contains('.') && !trimmed.EndsWith('.')
+            && MailAddress.TryCreate(trimmed, out var parsed) && parsed.Address == trimmed);
     }
 }
