@@ -21,10 +21,12 @@ public static class BenchProgram
     private const string Runs = "--runs";
     private const string InFlight = "--in-flight";
     private const string Cli = "--cli";
-    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Bulk [-- --rows 100000] [--runs 3] [--in-flight 2[,1,4…]] [--cli PATH-TO-velo] [--warmup 10000] [--timeout 300] [--environment Production]";
+    private const string CliOnly = "--cli-only";
+    private const string CompareRows = "--compare-rows";
+    private const string Usage = "usage: dotnet run -c Release --project bench/VeloConnect.Bench.Bulk [-- --rows 100000] [--runs 3] [--in-flight 2[,1,4…]] [--cli PATH-TO-velo [--cli-only] [--compare-rows 100000]] [--warmup 10000] [--timeout 300] [--environment Production]";
 
     public static Task<int> Main(string[] args) =>
-        MainAsync(args, new BenchOptions(100_000, BulkDriver.BatchSize, 300, "Production"), Usage, [], RunAsync, [Runs, InFlight, Cli]);
+        MainAsync(args, new BenchOptions(100_000, BulkDriver.BatchSize, 300, "Production"), Usage, [CliOnly], RunAsync, [Runs, InFlight, Cli, CompareRows]);
 
     private static async Task<int> RunAsync(BenchOptions options, Action<Stack?> started)
     {
@@ -34,6 +36,15 @@ public static class BenchProgram
             ? r : throw new BenchFailure($"{Runs} takes a whole number of runs, at least 1.\n{Usage}");
         var inFlight = ParseInFlight(options.Values.GetValueOrDefault(InFlight, "2"));
         var cli = options.Values.GetValueOrDefault(Cli);
+        var cliOnly = options.Flags.Contains(CliOnly);
+        int? compareRows = options.Values.TryGetValue(CompareRows, out var compare)
+            ? int.TryParse(compare, CultureInfo.InvariantCulture, out var m) && m > 0 && m < n ? m : throw new BenchFailure($"{CompareRows} takes a number of rows smaller than --rows.\n{Usage}")
+            : null;
+        if ((cliOnly || compareRows is not null) && cli is null)
+        {
+            throw new BenchFailure($"{CliOnly} and {CompareRows} measure the command-line importer: give its path with {Cli}.\n{Usage}");
+        }
+
         var generating = Stopwatch.StartNew();
         var contacts = BulkData.Contacts(n, 2_000_000, "");
         var again = BulkData.Again(contacts);
@@ -54,15 +65,18 @@ public static class BenchProgram
             var baseline = new UpsertBaseline(baselineData);
             await baseline.CreateTableAsync();
             baselineNew = (await baseline.NewAsync(BulkData.ForBaseline(contacts), BaselineRuns)).TotalSeconds;
-            baselineMerge = (await baseline.MergeAsync(BulkData.ForBaseline(contacts), BulkData.ForBaseline(again), BaselineRuns)).TotalSeconds;
+            baselineMerge = cliOnly ? double.NaN : (await baseline.MergeAsync(BulkData.ForBaseline(contacts), BulkData.ForBaseline(again), BaselineRuns)).TotalSeconds;
         }
 
         // For the diagnosis, not the goal: the same rows PostgreSQL's own way into VeloConnect's own tables.
-        double schemaNew, schemaUpdate;
+        double schemaNew = double.NaN, schemaUpdate = double.NaN;
+        if (!cliOnly)
+        {
         await using (var schemaData = NpgsqlDataSource.Create(await TestPostgres.CreateDatabaseAsync("bench_schema")))
         {
             var (created, updated) = await new SchemaBaseline(schemaData).MeasureAsync(BulkData.ForBaseline(contacts), BulkData.ForBaseline(again), BaselineRuns);
             (schemaNew, schemaUpdate) = (created.TotalSeconds, updated.TotalSeconds);
+        }
         }
 
         // On stderr too, so a run that fails later still shows them.
@@ -83,12 +97,19 @@ public static class BenchProgram
             await warm.Driver.SendAsync(BulkData.Again(warmContacts), inFlight[0], "updated");
         }
 
+        // --compare-rows M: the importer's and the silo's peak memory for M rows first, to compare with N's (flat memory).
+        CliRun? smaller = null;
+        if (compareRows is { } fewer)
+        {
+            smaller = await CliImportAsync(stack, cli!, BulkData.Contacts(fewer, 2_000_000, ""), options.TimeoutSeconds, $"{Label(fewer)} for comparison");
+        }
+
         var times = inFlight.ToDictionary(k => k, _ => (New: new List<TimeSpan>(), Update: new List<TimeSpan>()));
-        List<TimeSpan> cliTimes = [];
+        List<CliRun> cliRuns = [];
         for (var run = 1; run <= runs; run++)
         {
             // Each level of parallelism in turn within a run, so that a slower spell of a shared machine falls on all of them.
-            foreach (var k in inFlight)
+            foreach (var k in cliOnly ? [] : inFlight)
             {
                 var (created, updated) = await MeasureAsync(stack, contacts, again, k, $"run {run}, {k} in flight");
                 times[k].New.Add(TimeSpan.FromSeconds(created));
@@ -97,23 +118,39 @@ public static class BenchProgram
 
             if (cli is not null)
             {
-                cliTimes.Add(TimeSpan.FromSeconds(await CliImportAsync(stack, cli, contacts, options.TimeoutSeconds, $"run {run}")));
+                cliRuns.Add(await CliImportAsync(stack, cli, contacts, options.TimeoutSeconds, $"run {run}"));
             }
         }
 
-        foreach (var k in inFlight)
+        foreach (var k in cliOnly ? [] : inFlight)
         {
             var suffix = k == inFlight[0] ? "" : $"-{k}-in-flight";
             PrintRatio($"bulk-{label}{suffix}", Median(times[k].New).TotalSeconds, "baseline", baselineNew);
             PrintRatio($"bulk-{label}-update{suffix}", Median(times[k].Update).TotalSeconds, "baseline", baselineMerge);
         }
 
-        PrintRatio($"bulk-{label}-vs-schema", Median(times[inFlight[0]].New).TotalSeconds, "same tables by COPY", schemaNew);
-        PrintRatio($"bulk-{label}-update-vs-schema", Median(times[inFlight[0]].Update).TotalSeconds, "same tables by COPY", schemaUpdate);
+        if (!cliOnly)
+        {
+            PrintRatio($"bulk-{label}-vs-schema", Median(times[inFlight[0]].New).TotalSeconds, "same tables by COPY", schemaNew);
+            PrintRatio($"bulk-{label}-update-vs-schema", Median(times[inFlight[0]].Update).TotalSeconds, "same tables by COPY", schemaUpdate);
+        }
 
         if (cli is not null)
         {
-            PrintRatio($"cli-{label}", Median(cliTimes).TotalSeconds, "baseline", baselineNew);
+            PrintRatio($"cli-{label}", Median([.. cliRuns.Select(c => TimeSpan.FromSeconds(c.Seconds))]).TotalSeconds, "baseline", baselineNew);
+            var velo = cliRuns.Max(c => c.VeloPeakMegabytes);
+            var silo = cliRuns.Max(c => c.SiloPeakMegabytes);
+            if (smaller is { } compared)
+            {
+                // The silo's peak is the process's since its start, so the comparison's is included in N's: the ratio says how far N's run raised it.
+                var ratio = Math.Max(velo / compared.VeloPeakMegabytes, silo / compared.SiloPeakMegabytes);
+                Print(FormattableString.Invariant(
+                    $"cli-{label}-memory: velo {velo:0} MB, silo {silo:0} MB; {Label(compareRows!.Value)}: velo {compared.VeloPeakMegabytes:0} MB, silo {compared.SiloPeakMegabytes:0} MB; goal 1.3, ratio {ratio:0.00}"));
+            }
+            else
+            {
+                Print(FormattableString.Invariant($"cli-{label}-memory: velo {velo:0} MB, silo {silo:0} MB"));
+            }
         }
 
         return 0;
@@ -163,7 +200,7 @@ public static class BenchProgram
     /// fresh workspace, timed from the process's start to its exit, then checked in the database. PATH is the
     /// <c>velo</c> executable, or its .dll (run with <c>dotnet</c>).
     /// </summary>
-    private static async Task<double> CliImportAsync(Stack stack, string path, BulkContact[] contacts, int timeoutSeconds, string what)
+    private static async Task<CliRun> CliImportAsync(Stack stack, string path, BulkContact[] contacts, int timeoutSeconds, string what)
     {
         var workspace = await NewWorkspaceAsync(stack, $"Bench CLI {what}");
         var file = Path.Combine(Directory.CreateTempSubdirectory("veloconnect-bench-cli-").FullName, "contacts.csv");
@@ -181,9 +218,18 @@ public static class BenchProgram
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        // The importer's peak resident memory (VmHWM), read every 50 ms while it runs: /proc forgets it once it has exited.
+        var veloPeak = 0.0;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            var exited = process.WaitForExitAsync(timeout.Token);
+            while (!exited.IsCompleted)
+            {
+                veloPeak = Math.Max(veloPeak, Support.SiloProcess.PeakMegabytes(process.Id) ?? 0);
+                await Task.WhenAny(exited, Task.Delay(50));
+            }
+
+            await exited;
         }
         catch (OperationCanceledException)
         {
@@ -207,9 +253,14 @@ public static class BenchProgram
         }
 
         File.Delete(file);
-        await Console.Error.WriteLineAsync(FormattableString.Invariant($"bench: cli ({what}): {seconds:0.00} s; its last output: {BenchHttp.Shorten((await output).Trim().Split('\n')[^1])}"));
-        return seconds;
+        var siloPeak = stack.Silo.PeakMegabytes();
+        await Console.Error.WriteLineAsync(FormattableString.Invariant(
+            $"bench: cli ({what}): {seconds:0.00} s, velo peak {veloPeak:0} MB, silo peak so far {siloPeak:0} MB; its last output: {BenchHttp.Shorten((await output).Trim().Split('\n')[^1])}"));
+        return new CliRun(seconds, veloPeak, siloPeak);
     }
+
+    /// <summary>One run of the command-line importer: its time, its own peak memory, and the silo's peak since its start.</summary>
+    private sealed record CliRun(double Seconds, double VeloPeakMegabytes, double SiloPeakMegabytes);
 
     /// <summary>A new workspace with the custom fields the contacts use (Company: text, Plan: single select), its API key and a driver holding it.</summary>
     private static async Task<(Guid Id, string Key, BulkDriver Driver)> NewWorkspaceAsync(Stack stack, string name)

@@ -63,17 +63,27 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The most memory the silo process has held resident so far (VmHWM).</summary>
-    public double PeakMegabytes()
+    public double PeakMegabytes() => PeakMegabytes(_process.Id) ?? throw new BenchFailure("/proc gives no VmHWM for the silo process.");
+
+    /// <summary>A process's peak resident memory so far (VmHWM), or null when /proc no longer has it (the process has ended).</summary>
+    public static double? PeakMegabytes(int pid)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        try
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+                }
             }
         }
+        catch (IOException)
+        {
+            // Gone (DirectoryNotFoundException, FileNotFoundException, or ESRCH while reading).
+        }
 
-        throw new BenchFailure("/proc gives no VmHWM for the silo process.");
+        return null;
     }
 
     /// <summary>
