@@ -23,6 +23,7 @@ public static class DataServices
         .AddSingleton<WorkspaceStore>()
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
+        .AddSingleton<ImportReviewRows>()
         .AddSingleton<ImportBatchStore>()
         .AddSingleton<CommandLineBatchStore>()
         .AddSingleton<ImportRevertStore>()

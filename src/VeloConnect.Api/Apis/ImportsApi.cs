@@ -40,6 +40,9 @@ public static class ImportsApi
         api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport")
             .WithSummary("Step 3: a dry run against the current contacts: counts added/updated/skipped/invalid, warnings and the first rows of each kind. Changes nothing.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapGet("/{id:guid}/review/rows", ReviewRows).WithName("GetImportReviewRows")
+            .WithSummary("Step 3's rows: every row of the current review, a page at a time by row number (after: the previous page's next; limit 1-500, default 100), filtered by outcome (added|updated|skipped|invalid|warning), reason (text in a reason or warning) and q (text in a cell); an updated row's change says what it will do to its contact. 409 before a review.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithSummary("Runs the import (202); follow it with GET /api/imports/{id}")
             .WithDescription("A command-line import may send {\"totalRows\": N} (the file's data rows, shown as its progress); a wizard import takes no body.")
             .Accepts<StartCommandLineImportRequest>(isOptional: true, "application/json")
@@ -108,6 +111,16 @@ public static class ImportsApi
     {
         var reviewed = await workflow.ReviewAsync(CurrentUser.From(http.User), id, http.RequestAborted);
         return reviewed.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(reviewed.Value);
+    }
+
+    public static async Task<Results<Ok<ReviewRowsResponse>, ProblemHttpResult>> ReviewRows(Guid id, [FromQuery] string? outcome, [FromQuery] string? reason, [FromQuery] string? q,
+        [FromQuery] int? after, [FromQuery] int? limit, HttpContext http, ImportWorkflow workflow)
+    {
+        var filter = new ReviewRowFilter(Blank(outcome), Blank(reason), Blank(q));
+        var page = await workflow.ReviewRowsAsync(CurrentUser.From(http.User), id, filter, after, limit, http.RequestAborted);
+        return page.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(page.Value);
+
+        static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
 
     /// <summary>A command-line import may send {"totalRows": N}; the body is read only for one.</summary>

@@ -211,3 +211,22 @@ public sealed record UploadImportFormDoc(
     string? ConvertFrom = null,
     bool? CommandLine = null,
     long? FileSize = null);
+
+/// <summary>
+/// One row of a review: its outcome (added, updated, skipped, invalid), its cells as read, reasons (invalid, skipped) and
+/// warnings, the contact it updates, the earlier row it duplicates (skipped), what it will change (<c>change</c>: updated
+/// rows, against the contact as stored when the page is read) and whether the review's edits changed it.
+/// </summary>
+public sealed record ReviewRowResponse(int RowNumber, string Outcome, IReadOnlyList<string> Cells, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings,
+    Guid? ContactId, int? DuplicateOf, ReviewChange? Change, bool Edited)
+{
+    public static ReviewRowResponse From(ReviewedRow row, ReviewChange? change) =>
+        new(row.RowNumber, row.Outcome, row.Cells, row.Reasons, row.Warnings, row.ContactId, row.DuplicateOf, change, row.Edited);
+}
+
+/// <summary>A page of a review's rows by row number; <c>next</c>: pass it as <c>after</c> for the next page (null: the last page); <c>total</c>: the rows matching the filter.</summary>
+public sealed record ReviewRowsResponse(IReadOnlyList<ReviewRowResponse> Rows, int? Next, int Total)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+}

@@ -33,8 +33,8 @@ public sealed record ImportErrorReport(string FileName, Func<Stream, Cancellatio
 /// <see cref="ImportLifecycle"/>'s; a wizard import's run is its <see cref="IImportJobGrain"/>'s, a command-line import's
 /// rows and finish are <see cref="CommandLineImportWorkflow"/>'s. Endpoint handlers only translate HTTP to these calls.
 /// </summary>
-public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportReview review, FieldStore fields, MappingMemory memory,
-    IOptions<JobLivenessOptions> liveness, TimeProvider clock)
+public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportReview review, ImportReviewRows reviewRows, ReviewChanges reviewChanges,
+    FieldStore fields, MappingMemory memory, IOptions<JobLivenessOptions> liveness, TimeProvider clock)
 {
     public async Task<Outcome<ImportResponse>> UploadAsync(CurrentUser user, ImportUpload upload, CancellationToken cancellationToken)
     {
@@ -315,15 +315,46 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         using var activity = ImportTelemetry.Start("import.review", id);
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
-        ReviewResult result;
-        await using (var file = await imports.OpenFileAsync(id, cancellationToken))
+        // Kept and marked reviewed, unless the mapping changed or the import started meanwhile (then the review is an answer only).
+        await using var file = await imports.OpenFileAsync(id, cancellationToken);
+        return await review.ReviewAsync(import, file, import.Mapping!, workspaceFields, cancellationToken);
+    }
+
+    /// <summary>
+    /// A page of the current review's rows (row number ascending, after row <paramref name="after"/>), filtered, with the
+    /// change each updated row of the page makes to its contact as stored now (<see cref="ReviewChanges"/>).
+    /// </summary>
+    public async Task<Outcome<ReviewRowsResponse>> ReviewRowsAsync(CurrentUser user, Guid id, ReviewRowFilter filter, int? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (filter.Outcome is { } outcome && !ReviewRowFilter.Outcomes.Contains(outcome))
         {
-            result = await review.ReviewAsync(import, file, import.Mapping!, workspaceFields, cancellationToken);
+            return ImportRefusal.BadRequest("Bad outcome",
+                $"'{outcome}' is not an outcome; use added, updated, skipped, invalid or warning (rows imported with a warning), or leave 'outcome' out for every row.");
         }
 
-        // Reviewed, unless the mapping changed or the import started meanwhile (then the review stays an answer only).
-        await imports.MarkReviewedAsync(user.WorkspaceId, id, import.Mapping!, cancellationToken);
-        return result;
+        if (limit is < 1 or > ReviewRowsResponse.MaxLimit)
+        {
+            return ImportRefusal.BadRequest("Bad limit", $"'limit' is the number of rows of a page: 1 to {ReviewRowsResponse.MaxLimit} ({ReviewRowsResponse.DefaultLimit} when left out).");
+        }
+
+        if (after is < 0)
+        {
+            return ImportRefusal.BadRequest("Bad after", "'after' is the last row number of the previous page (its 'next'); leave it out for the first page.");
+        }
+
+        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        {
+            return ImportRefusal.NotFound(id);
+        }
+
+        if (ImportLifecycle.CanReadReviewRows(import) is { } refused)
+        {
+            return refused;
+        }
+
+        var page = await reviewRows.PageAsync(id, filter, after ?? 0, limit ?? ReviewRowsResponse.DefaultLimit, cancellationToken);
+        var changes = await reviewChanges.ForAsync(import, page.Rows, await fields.ListAsync(user.WorkspaceId), cancellationToken);
+        return new ReviewRowsResponse([.. page.Rows.Select(r => ReviewRowResponse.From(r, changes.GetValueOrDefault(r.RowNumber)))], page.Next, page.Total);
     }
 
     /// <summary>

@@ -18,23 +18,29 @@ internal static class OutcomeRows
         foreach (var row in rows)
         {
             await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(ownerId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(row.Number, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
-            await ContactBatchWriter.WriteUuidAsync(copy, row.ContactId, cancellationToken);
-            if (row.DuplicateOf is { } duplicateOf)
-            {
-                await copy.WriteAsync(duplicateOf, NpgsqlDbType.Integer, cancellationToken);
-            }
-            else
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-
-            await copy.WriteAsync(row.Reasons.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(row.Warnings.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await WriteAsync(copy, ownerId, row, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Writes one outcome's seven columns (owner, number, outcome, contact, duplicate of, reasons, warnings) into a started COPY row.</summary>
+    public static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid ownerId, OutcomeRow row, CancellationToken cancellationToken)
+    {
+        await copy.WriteAsync(ownerId, NpgsqlDbType.Uuid, cancellationToken);
+        await copy.WriteAsync(row.Number, NpgsqlDbType.Integer, cancellationToken);
+        await copy.WriteAsync(row.Outcome, NpgsqlDbType.Text, cancellationToken);
+        await ContactBatchWriter.WriteUuidAsync(copy, row.ContactId, cancellationToken);
+        if (row.DuplicateOf is { } duplicateOf)
+        {
+            await copy.WriteAsync(duplicateOf, NpgsqlDbType.Integer, cancellationToken);
+        }
+        else
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+
+        await copy.WriteAsync(row.Reasons.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(row.Warnings.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
     }
 }

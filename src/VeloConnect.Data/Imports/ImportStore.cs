@@ -167,15 +167,18 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// The condition on an import's row for a review of <c>@mapping</c> to count: not run yet and <c>@mapping</c> is still its
+    /// confirmed mapping. A mapping stored before the header flag left it still carries "hasHeader": compared without it.
+    /// </summary>
+    internal const string ReviewableSql = "status = 'uploaded' and mapping - 'hasHeader' = @mapping::jsonb";
+
+    /// <summary>
     /// Marks the import reviewed: only before the run and only while <paramref name="mapping"/> is still its confirmed
     /// mapping (a review that raced a new mapping reviewed a mapping that is gone). False when it did not apply.
     /// </summary>
     public async Task<bool> MarkReviewedAsync(Guid workspaceId, Guid id, ImportMapping mapping, CancellationToken cancellationToken = default)
     {
-        // A mapping stored before the header flag left it still carries "hasHeader": compared without it.
-        await using var command = dataSource.CreateCommand("""
-            update imports set reviewed_at = now() where id = @id and workspace_id = @ws and status = 'uploaded' and mapping - 'hasHeader' = @mapping::jsonb
-            """);
+        await using var command = dataSource.CreateCommand($"update imports set reviewed_at = now() where id = @id and workspace_id = @ws and {ReviewableSql}");
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("mapping", JsonSerializer.Serialize(mapping, ImportJson.Options));

@@ -78,6 +78,11 @@ public static class ImportLifecycle
         ? ImportRefusal.BadRequest("No mapping yet", $"Confirm the mapping first: PUT /api/imports/{import.Id}/mapping with a target per column.")
         : null;
 
+    /// <summary>Reading the review's rows: the import has a current review (a new mapping, analysis or edit clears it).</summary>
+    public static ImportRefusal? CanReadReviewRows(ImportRecord import) => import.ReviewedAt is null
+        ? ImportRefusal.Conflict("Not reviewed", $"Review the import first: POST /api/imports/{import.Id}/review. A new mapping, analysis or edit clears the review's rows.")
+        : null;
+
     /// <summary>Running: a confirmed mapping; a wizard import runs once, a command-line import may be started again while it runs (the importer resuming).</summary>
     public static ImportRefusal? CanRun(ImportRecord import)
     {

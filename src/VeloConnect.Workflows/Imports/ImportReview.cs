@@ -10,7 +10,11 @@ public sealed record ReviewRow(int RowNumber, IReadOnlyList<string> Cells, Guid?
 
 public sealed record ReviewWarning(int RowNumber, string Message);
 
-/// <summary>What running the import would do now: the counts, the warnings, and the first rows of each kind.</summary>
+/// <summary>
+/// What running the import would do now: the counts, the warnings, and the first rows of each kind. <c>rowsUrl</c>: every row's
+/// result, a page at a time (GET /api/imports/{id}/review/rows); null when the review was not kept (the import started or
+/// its mapping changed meanwhile).
+/// </summary>
 public sealed record ReviewResult(
     int Rows,
     ImportCounts Counts,
@@ -19,14 +23,17 @@ public sealed record ReviewResult(
     IReadOnlyList<ReviewRow> Added,
     IReadOnlyList<ReviewRow> Updated,
     IReadOnlyList<ReviewRow> Skipped,
-    IReadOnlyList<ReviewRow> Invalid);
+    IReadOnlyList<ReviewRow> Invalid,
+    string? RowsUrl = null);
 
 /// <summary>
 /// The dry run: reads every row as the run will and plans them with the run's own <see cref="ImportBatchPlan"/>
 /// against the current contacts (the owners of the file's phones and emails, and those contacts, a few queries in
-/// all). Changes nothing; when nothing else changes in between, the run produces these counts.
+/// all). Changes no contact; when nothing else changes in between, the run produces these counts. Every row's result is kept
+/// with the import as the review goes (<see cref="ImportReviewRows"/>: one binary COPY streamed in the transaction that marks
+/// the import reviewed), replacing the previous review's.
 /// </summary>
-public sealed class ImportReview(ContactStore contacts)
+public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewRows)
 {
     public const int ExamplesPerKind = 5;
     public const int MaxWarnings = 100;
@@ -37,6 +44,8 @@ public sealed class ImportReview(ContactStore contacts)
     {
         // The file is read (CPU) a chunk at a time while the contacts of the chunk before are looked up (the database);
         // each chunk is planned once its lookup is in, then dropped: the review keeps counts and examples, not rows.
+        // Each row's result goes to the COPY as it is decided: the review holds no more rows than before.
+        await using var kept = await reviewRows.BeginAsync(import.Id, mapping, cancellationToken);
         var plan = new ImportBatchPlan([], new Dictionary<Guid, ContactRecord>());
         var total = 0;
         var counts = ImportCounts.Zero;
@@ -56,7 +65,13 @@ public sealed class ImportReview(ContactStore contacts)
 
         await NextAsync();
         await NextAsync();
-        return new ReviewResult(total, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows);
+        if (kept is not null)
+        {
+            await kept.CommitAsync(cancellationToken);
+        }
+
+        return new ReviewResult(total, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows,
+            kept is null ? null : RowsUrl(import.Id));
 
         async Task NextAsync()
         {
@@ -66,7 +81,7 @@ public sealed class ImportReview(ContactStore contacts)
                 plan.Learn(owners, found, optOuts);
                 foreach (var row in previous.Rows)
                 {
-                    Count(row, plan.Apply(row, Guid.NewGuid));
+                    await CountAsync(row, plan.Apply(row, Guid.NewGuid));
                 }
 
                 plan.ForgetOutcomes();
@@ -76,7 +91,7 @@ public sealed class ImportReview(ContactStore contacts)
             chunk = new List<PlannedRow>(ChunkRows);
         }
 
-        void Count(PlannedRow row, PlannedOutcome planned)
+        async Task CountAsync(PlannedRow row, PlannedOutcome planned)
         {
             total++;
             counts = counts.Add(planned.Outcome, 1);
@@ -87,10 +102,18 @@ public sealed class ImportReview(ContactStore contacts)
                 ImportOutcome.Skipped => skippedRows,
                 _ => invalidRows,
             };
+            var result = ImportBatchPlan.Result(planned);
+            var contactId = planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null;
             if (examples.Count < ExamplesPerKind)
             {
-                var result = ImportBatchPlan.Result(planned);
-                examples.Add(new ReviewRow(row.Row.RowNumber, row.Row.Cells, planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null, result.DuplicateOf, result.Reasons));
+                examples.Add(new ReviewRow(row.Row.RowNumber, row.Row.Cells, contactId, result.DuplicateOf, result.Reasons));
+            }
+
+            if (kept is not null)
+            {
+                // Edited stays false until the review reads edited rows (issue 14's edits).
+                await kept.WriteAsync(new ReviewedRow(row.Row.RowNumber, planned.Outcome, contactId, result.DuplicateOf, result.Reasons, result.Warnings, row.Row.Cells, Edited: false),
+                    cancellationToken);
             }
 
             foreach (var warning in planned.Warnings)
@@ -103,6 +126,9 @@ public sealed class ImportReview(ContactStore contacts)
             }
         }
     }
+
+    /// <summary>The first page of a kept review's rows.</summary>
+    public static string RowsUrl(Guid importId) => $"/api/imports/{importId}/review/rows";
 
     private async Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> LookUpAsync(Guid workspaceId, List<PlannedRow> rows, CancellationToken cancellationToken)
     {
