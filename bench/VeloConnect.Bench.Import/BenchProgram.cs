@@ -16,6 +16,8 @@ namespace VeloConnect.Bench.Import;
 public static class BenchProgram
 {
     private const double ReviewGoalSeconds = 1.0;
+    private const double FirstPageGoalMilliseconds = 300;
+    private const int FirstPageRuns = 5;
     private const double PeakMemoryGoalMegabytes = 400;
     private const int BaselineRuns = 3;
     private const double XlsxGoalRatio = 2.0;
@@ -115,6 +117,10 @@ public static class BenchProgram
         PrintCpu($"review-{label}");
         ImportDriver.CheckCounts($"review-{label}", review, 0, n);
         PrintRatio($"review-{label}", reviewSeconds, "goal", ReviewGoalSeconds);
+
+        // The first page of the review's rows (100, every one an update whose change is computed), alone.
+        var firstPage = (await driver.FirstPageAsync(review, FirstPageRuns, Math.Min(n, 100))).TotalMilliseconds;
+        Print(FormattableString.Invariant($"review-first-page-{label}: {firstPage:0} ms, goal {FirstPageGoalMilliseconds:0} ms, ratio {firstPage / FirstPageGoalMilliseconds:0.0}"));
 
         cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
         clock.Restart();

@@ -38,6 +38,33 @@ internal sealed class ImportDriver(HttpClient http, TimeSpan runTimeout)
     public async Task<JsonObject> ReviewAsync(string id) =>
         await ExpectAsync(await http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK);
 
+    /// <summary>
+    /// Step 3's rows: the first page of a review's rows (the review's <c>rowsUrl</c>), timed alone: the median of
+    /// <paramref name="runs"/> after one not counted. The page must hold <paramref name="expected"/> rows.
+    /// </summary>
+    public async Task<TimeSpan> FirstPageAsync(JsonObject review, int runs, int expected)
+    {
+        var url = review["rowsUrl"]?.GetValue<string>() ?? throw new BenchFailure($"The review answered no rowsUrl: {Shorten(review)}");
+        List<TimeSpan> times = [];
+        for (var i = 0; i <= runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var page = await ExpectAsync(await http.GetAsync(url), HttpStatusCode.OK);
+            var elapsed = clock.Elapsed;
+            if (page["rows"]?.AsArray().Count != expected)
+            {
+                throw new BenchFailure($"GET {url} answered {page["rows"]?.AsArray().Count} rows, expected {expected}: {Shorten(page)}");
+            }
+
+            if (i > 0)
+            {
+                times.Add(elapsed);
+            }
+        }
+
+        return BenchConsole.Median(times);
+    }
+
     /// <summary>Step 4: runs the import and polls its state until it has finished; a failed import or a timeout is a <see cref="BenchFailure"/>.</summary>
     public async Task<JsonObject> RunToEndAsync(string id)
     {
