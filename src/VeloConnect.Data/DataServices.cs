@@ -24,6 +24,7 @@ public static class DataServices
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportReviewRows>()
+        .AddSingleton<ImportEditStore>()
         .AddSingleton<ImportBatchStore>()
         .AddSingleton<CommandLineBatchStore>()
         .AddSingleton<ImportRevertStore>()

@@ -48,6 +48,12 @@ public sealed record ImportRecord(
     /// never waits for a silo.
     /// </summary>
     public bool IsRunBySilo => Status == ImportStatus.Running && !IsCommandLine;
+
+    /// <summary>
+    /// The edits over the uploaded file, in seq order, when loaded (<see cref="ImportEditStore.WithEditsAsync"/>): every
+    /// reader of the rows (review, run, error report) loads them, so all read the edited rows. Empty when not loaded.
+    /// </summary>
+    public IReadOnlyList<ImportEdit> Edits { get; init; } = [];
 }
 
 public sealed record ImportCounts(int Added, int Updated, int Skipped, int Invalid)

@@ -28,6 +28,7 @@ namespace VeloConnect.Grains.Imports;
 /// </summary>
 public sealed partial class ImportJobGrain(
     ImportStore imports,
+    ImportEditStore edits,
     ImportBatchStore batchStore,
     ContactStore contacts,
     FieldStore fields,
@@ -156,6 +157,8 @@ public sealed partial class ImportJobGrain(
         using (ImportTelemetry.Start("import.load", importId))
         {
             file = await imports.ReadFileAsync(importId);
+            // The edits made in the review apply as the rows are read; none can be added once it runs, so a resumed run reads the same rows.
+            import = await edits.WithEditsAsync(import);
             done = await imports.RecordedRowsAsync(importId);
             fieldDefinitions = await fields.ListAsync(import.WorkspaceId);
         }

@@ -98,7 +98,7 @@ public sealed class ImportBatchPlan
     {
         ImportOutcome.Invalid => new ImportRowResult(planned.Row.Row.RowNumber, ImportOutcome.Invalid, null, null, planned.Row.Result.Errors, []),
         ImportOutcome.Skipped => new ImportRowResult(planned.Row.Row.RowNumber, ImportOutcome.Skipped, null, planned.Row.DuplicateOf,
-            [ImportPlan.SkippedReason(planned.Row.DuplicateOf!.Value)], []),
+            [ImportPlan.SkippedReason(planned.Row)], []),
         _ => new ImportRowResult(planned.Row.Row.RowNumber, planned.Outcome, planned.ContactId, null, [], planned.Warnings),
     };
 }

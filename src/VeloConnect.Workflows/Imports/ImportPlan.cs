@@ -6,14 +6,25 @@ using VeloConnect.Data.Imports;
 
 namespace VeloConnect.Workflows.Imports;
 
-/// <summary>One data row read through the mapping: its contact or reasons, and the earlier row it duplicates, if any.</summary>
+/// <summary>
+/// One data row read through the mapping (after the import's edits): its contact or reasons, and the earlier row it
+/// duplicates, if any. A row dropped in the review (<see cref="DroppedBy"/>) is skipped whatever it reads as.
+/// </summary>
 public sealed record PlannedRow(CsvRow Row, RowResult Result, int? DuplicateOf)
 {
-    public bool IsInvalid => !Result.IsValid;
+    /// <summary>Who dropped the row in the review (an edit); null when it is imported.</summary>
+    public string? DroppedBy { get; init; }
 
-    public bool IsSkipped => Result.IsValid && DuplicateOf is not null;
+    /// <summary>An edit changed the row's cells or dropped it.</summary>
+    public bool Edited { get; init; }
 
-    public bool IsWrite => Result.IsValid && DuplicateOf is null;
+    public bool IsDropped => DroppedBy is not null;
+
+    public bool IsInvalid => !IsDropped && !Result.IsValid;
+
+    public bool IsSkipped => IsDropped || (Result.IsValid && DuplicateOf is not null);
+
+    public bool IsWrite => !IsDropped && Result.IsValid && DuplicateOf is null;
 }
 
 /// <summary>
@@ -34,26 +45,40 @@ public static class ImportPlan
 
     /// <summary>
     /// The rows of the file as the stream gives it (e.g. <see cref="ImportStore.OpenFileAsync"/>), read by the stored format's
-    /// reader (<see cref="ImportFiles.Rows"/>: CSV, spreadsheet sheet and header row, vCard); the stream is left open.
+    /// reader (<see cref="ImportFiles.Rows"/>: CSV, spreadsheet sheet and header row, vCard); the stream is left open. The
+    /// import's loaded edits (<see cref="ImportRecord.Edits"/>) apply to each row's cells before it is read; a dropped row
+    /// takes no part in the in-file duplicates (it is not imported).
     /// </summary>
     public static IEnumerable<PlannedRow> Rows(Stream file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields)
     {
-        var headers = import.Analysis.Columns.Select(c => c.Header).ToList();
-        var reader = new RowReader(mapping, headers, fields);
+        var reader = Reader(import, mapping, fields);
+        var edits = ImportEditIndex.Build(import.Edits);
         var duplicates = new InFileDuplicates();
         var readable = ImportFileStreams.Readable(file, import.Analysis.Format);
         using var copy = readable == file ? null : readable;
-        foreach (var row in ImportFiles.Rows(readable, import.Analysis, import.ConvertFrom, mapping.HasHeader))
+        foreach (var original in ImportFiles.Rows(readable, import.Analysis, import.ConvertFrom, mapping.HasHeader))
         {
+            var (row, droppedBy, edited) = edits.Apply(original);
             var result = reader.Read(row.Cells);
-            var duplicateOf = result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;
-            yield return new PlannedRow(row, result, duplicateOf);
+            var duplicateOf = droppedBy is null && result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;
+            yield return new PlannedRow(row, result, duplicateOf) { DroppedBy = droppedBy, Edited = edited };
         }
     }
+
+    /// <summary>The reader of an import's rows through its mapping (row-local: no duplicates).</summary>
+    public static RowReader Reader(ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields) =>
+        new(mapping, [.. import.Analysis.Columns.Select(c => c.Header)], fields);
 
     /// <summary>The reason recorded for a skipped row.</summary>
     public static string SkippedReason(int duplicateOf) =>
         $"Duplicate of row {duplicateOf} (same phone or email); only the first is imported.";
+
+    /// <summary>The reason recorded for a row dropped in the review.</summary>
+    public static string DroppedReason(string droppedBy) => $"Dropped in the review by {droppedBy}.";
+
+    /// <summary>The reason recorded for a skipped row: dropped in the review, or a duplicate of an earlier row.</summary>
+    public static string SkippedReason(PlannedRow row) =>
+        row.DroppedBy is { } droppedBy ? DroppedReason(droppedBy) : SkippedReason(row.DuplicateOf!.Value);
 
     /// <summary>The identifiers of a row in matching order (phones first, then email).</summary>
     public static IReadOnlyList<Identifier> Identifiers(ContactInput contact) => [.. contact.IdentifiersInMatchOrder()];
