@@ -25,6 +25,7 @@ builder.Services.AddSingleton<MappingMemory>();
 builder.Services.AddSingleton<ImportWorkflow>();
 builder.Services.AddSingleton<CommandLineImportWorkflow>();
 builder.Services.AddSingleton<ImportRevertWorkflow>();
+builder.Services.AddSingleton<ImportEditWorkflow>();
 builder.UseOrleansClient(client => client
     .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
     // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.

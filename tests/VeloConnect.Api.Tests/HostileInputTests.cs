@@ -154,11 +154,11 @@ public sealed class HostileInputTests(ApiFixture fixture)
         Assert.Null(report.Content.Headers.ContentLength);
         var lines = (await report.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(rows + 1, lines.Length);
-        Assert.Equal("Row,Outcome,Reasons,Original row", lines[0]);
+        Assert.Equal("Row,Outcome,Reasons,Original row,Edited", lines[0]);
         Assert.StartsWith("2,invalid,", lines[1]);
-        Assert.EndsWith(",\"Person 0,,\"\"note 0, with a comma\"\"\"", lines[1]);
+        Assert.EndsWith(",\"Person 0,,\"\"note 0, with a comma\"\"\",", lines[1]);
         Assert.StartsWith($"{rows + 1},invalid,", lines[^1]);
-        Assert.EndsWith($",\"Person {rows - 1},,\"\"note {rows - 1}, with a comma\"\"\"", lines[^1]);
+        Assert.EndsWith($",\"Person {rows - 1},,\"\"note {rows - 1}, with a comma\"\"\",", lines[^1]);
     }
 
     [Fact]

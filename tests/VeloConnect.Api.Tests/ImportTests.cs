@@ -186,10 +186,10 @@ public sealed class ImportTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("text/csv", report.Content.Headers.ContentType!.MediaType);
         var lines = (await report.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Row,Outcome,Reasons,Original row", lines[0]);
+        Assert.Equal("Row,Outcome,Reasons,Original row,Edited", lines[0]);
         Assert.Equal(5, lines.Length);
         Assert.StartsWith("3,invalid,", lines[1]);
-        Assert.EndsWith(",\"No id,,\"", lines[1]);
+        Assert.EndsWith(",\"No id,,\",", lines[1]); // the Edited column: blank, no edit
         Assert.StartsWith("4,invalid,", lines[2]);
         Assert.Contains("'12'", lines[2]);
         Assert.StartsWith("5,skipped,Duplicate of row 2", lines[3]);

@@ -33,8 +33,8 @@ public sealed record ImportErrorReport(string FileName, Func<Stream, Cancellatio
 /// <see cref="ImportLifecycle"/>'s; a wizard import's run is its <see cref="IImportJobGrain"/>'s, a command-line import's
 /// rows and finish are <see cref="CommandLineImportWorkflow"/>'s. Endpoint handlers only translate HTTP to these calls.
 /// </summary>
-public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportReview review, ImportReviewRows reviewRows, ReviewChanges reviewChanges,
-    FieldStore fields, MappingMemory memory, IOptions<JobLivenessOptions> liveness, TimeProvider clock)
+public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportEditStore edits, ImportReview review, ImportReviewRows reviewRows,
+    ReviewChanges reviewChanges, FieldStore fields, MappingMemory memory, IOptions<JobLivenessOptions> liveness, TimeProvider clock)
 {
     public async Task<Outcome<ImportResponse>> UploadAsync(CurrentUser user, ImportUpload upload, CancellationToken cancellationToken)
     {
@@ -315,6 +315,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         using var activity = ImportTelemetry.Start("import.review", id);
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
+        import = await edits.WithEditsAsync(import, cancellationToken);
         // Kept and marked reviewed, unless the mapping changed or the import started meanwhile (then the review is an answer only).
         await using var file = await imports.OpenFileAsync(id, cancellationToken);
         return await review.ReviewAsync(import, file, import.Mapping!, workspaceFields, cancellationToken);
@@ -448,7 +449,8 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// <summary>
     /// The rows that were not imported (invalid or skipped) and those imported with warnings (a bad phone left out, an
     /// identifier that stayed with another contact, an opt-out taken on), written as the stored file streams past: neither
-    /// is ever held whole. The Reasons column holds a row's reasons, then its warnings.
+    /// is ever held whole. The Reasons column holds a row's reasons, then its warnings; the Edited column a row's cells as
+    /// the review's edits left them (as CSV), blank when no edit changed the row.
     /// </summary>
     public async Task<Outcome<ImportErrorReport>> ErrorReportAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
@@ -458,6 +460,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
         }
 
         var rows = (await imports.RowsToReportAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
+        var edited = ImportEditIndex.Build(await edits.ListAsync(id, cancellationToken));
         if (import.Analysis.Format == ImportFormats.Csv)
         {
             _ = CsvSniffer.ReadingEncoding(import.Analysis, import.ConvertFrom); // a CSV that cannot be decoded refuses here, before the answer starts
@@ -469,12 +472,13 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             await using var file = await ImportFileStreams.ReadableAsync(stored, import.Analysis.Format, aborted);
             await using var output = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
             var record = new StringBuilder("\uFEFF");
-            CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row"]);
+            CsvText.AppendRecord(record, ["Row", "Outcome", "Reasons", "Original row", "Edited"]);
             foreach (var row in ImportFiles.Rows(file, import.Analysis, import.ConvertFrom, import.Analysis.HasHeader))
             {
                 if (rows.TryGetValue(row.RowNumber, out var result))
                 {
-                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons.Concat(result.Warnings)), row.Raw]);
+                    CsvText.AppendRecord(record, [row.RowNumber.ToString(CultureInfo.InvariantCulture), result.Outcome, string.Join(" | ", result.Reasons.Concat(result.Warnings)), row.Raw,
+                        EditedCells(edited.Apply(row))]);
                     if (record.Length >= 32 * 1024)
                     {
                         await output.WriteAsync(record, aborted);
@@ -485,6 +489,19 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
             await output.WriteAsync(record, aborted);
         });
+    }
+
+    /// <summary>A row's cells after the edits, as one CSV line; blank when no edit changed them.</summary>
+    private static string EditedCells(EditedRow row)
+    {
+        if (!row.Edited)
+        {
+            return "";
+        }
+
+        var line = new StringBuilder();
+        CsvText.AppendRecord(line, row.Row.Cells);
+        return line.ToString().TrimEnd('\r', '\n');
     }
 
     /// <summary>The import as the wizard sees it, with its confirmed mapping, else the one remembered for these headers, else a suggestion.</summary>
