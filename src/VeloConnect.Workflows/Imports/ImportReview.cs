@@ -111,8 +111,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
 
             if (kept is not null)
             {
-                // Edited stays false until the review reads edited rows (issue 14's edits).
-                await kept.WriteAsync(new ReviewedRow(row.Row.RowNumber, planned.Outcome, contactId, result.DuplicateOf, result.Reasons, result.Warnings, row.Row.Cells, Edited: false),
+                await kept.WriteAsync(new ReviewedRow(row.Row.RowNumber, planned.Outcome, contactId, result.DuplicateOf, result.Reasons, result.Warnings, row.Row.Cells, row.Edited),
                     cancellationToken);
             }
 
