@@ -15,6 +15,8 @@ using VeloConnect.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+// ASP.NET Core's request log writes whole query strings (a signed link's token): RedactedRequestLog writes requests instead.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.AddNpgsqlDataSource("contactsdb");
 // The API migrates too (under the same advisory lock as the silos), so it never serves an older schema.
 builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString("contactsdb"));
@@ -65,10 +67,13 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 // Every endpoint needs a key unless it says otherwise (health, the OpenAPI document).
 builder.Services.AddAuthorizationBuilder()
-    .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+    // And each declares the permission it needs (Permissions.Requires): a policy per permission checks the key's role.
+    .AddPermissionPolicies();
 builder.Services.AddOpenApi(VeloConnect.Api.OpenApi.ApiDocument.Configure);
 
 var app = builder.Build();
+app.UseMiddleware<RedactedRequestLog>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -91,6 +96,7 @@ app.MapImportsApi();
 app.MapCommandLineImportsApi();
 app.MapImportRevertApi();
 app.MapExportsApi();
+app.MapKeysApi();
 app.Run();
 
 public partial class Program;

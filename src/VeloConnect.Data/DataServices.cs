@@ -21,6 +21,7 @@ public static class DataServices
         .AddSingleton<AuditLog>()
         .AddSingleton<NotificationStore>()
         .AddSingleton<WorkspaceStore>()
+        .AddSingleton<ApiKeyStore>()
         .AddSingleton<FieldStore>()
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportReviewRows>()

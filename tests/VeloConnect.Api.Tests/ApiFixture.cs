@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data.Workspaces;
@@ -35,6 +36,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Receives the export emails the silo sends (links start at the test server's address, http://localhost).</summary>
     public TestSmtpServer Mail { get; } = new();
 
+    /// <summary>What the API host logged during the run (the log-redaction test reads it).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("api");
@@ -63,6 +67,7 @@ public sealed class ApiFixture : IAsyncLifetime
             }
 
             web.UseSetting("VeloConnect:DemoApiKey", DemoKey);
+            web.ConfigureLogging(logging => logging.AddProvider(Logs));
         });
         _ = _api.Server;
         await _api.Services.GetRequiredService<NotificationHub>().Listening.WaitAsync(TimeSpan.FromSeconds(30));

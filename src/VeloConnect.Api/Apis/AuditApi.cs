@@ -11,7 +11,7 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/audit").WithTags("Audit log")
+        app.MapGroup("/api/audit").WithTags("Audit log").Requires(Permission.ReadAudit)
             .MapGet("/", ListAudit).WithName("ListAudit")
             .WithSummary("Lists the audit log, newest first. Filters: action (e.g. contacts.deleted, or a prefix such as import), userId, entityId, from, to; paging: limit and before (the nextBefore of the previous page).");
         return app;

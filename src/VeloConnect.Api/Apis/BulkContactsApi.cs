@@ -44,7 +44,7 @@ public static class BulkContactsApi
 
     public static IEndpointRouteBuilder MapBulkContactsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/contacts/bulk", Bulk).WithTags("Contacts").WithName("BulkContacts").WithIdempotencyKeyHeader()
+        app.MapPost("/api/contacts/bulk", Bulk).WithTags("Contacts").WithName("BulkContacts").Requires(Permission.Contacts).WithIdempotencyKeyHeader()
             .WithSummary($"Creates or updates up to {BulkBodyReader.MaxItems:N0} contacts (a JSON array of contact bodies), answering per item: created, updated, skipped or error")
             .WithDescription("Each item is a contact body as for POST /api/contacts (name, phones, email, tags, custom, assignedAgentId, region). "
                 + "An item matches the contact that owns its first phone, else its email, and is merged into it as an import row would be "

@@ -31,7 +31,7 @@ public static class CommandLineImportsApi
 {
     public static IEndpointRouteBuilder MapCommandLineImportsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/imports/{id:guid}/rows", Rows).WithTags("Imports").WithName("AddCommandLineImportRows").WithIdempotencyKeyHeader()
+        app.MapPost("/api/imports/{id:guid}/rows", Rows).WithTags("Imports").WithName("AddCommandLineImportRows").Requires(Permission.Imports).WithIdempotencyKeyHeader()
             .WithSummary($"Command-line imports: up to {BulkBodyReader.MaxItems:N0} of the file's rows, each read through the import's mapping as the wizard reads a row, written and recorded in the import")
             .WithDescription("Each item is one row of the file: {\"row\": <its number in the file, as the wizard numbers rows>, \"cells\": [<the row's cells as text>], "
                 + "\"duplicateOf\": <an earlier row with the same phone or email, or leave it out>}. Rows are matched and merged exactly as the wizard's rows are; a row already "
@@ -42,7 +42,7 @@ public static class CommandLineImportsApi
             .Produces<BulkResponse>(StatusCodes.Status200OK, "application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status422UnprocessableEntity, StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
-        app.MapPost("/api/imports/{id:guid}/finish", Finish).WithTags("Imports").WithName("FinishCommandLineImport")
+        app.MapPost("/api/imports/{id:guid}/finish", Finish).WithTags("Imports").WithName("FinishCommandLineImport").Requires(Permission.Imports)
             .WithSummary("Command-line imports: ends the import once every row of the file is recorded (body {\"totalRows\": N}); counts, notification and audit as for a wizard import")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;

@@ -40,29 +40,29 @@ public static partial class ContactsApi
     public static IEndpointRouteBuilder MapContactsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/contacts").WithTags("Contacts");
-        api.MapGet("/", ListContacts).WithName("ListContacts")
+        api.MapGet("/", ListContacts).WithName("ListContacts").Requires(Permission.Contacts)
             .WithSummary("Lists contacts, newest first, with filters and cursor paging")
             .WithDescription("Filters: tag (repeatable, all must match), source, assignedAgent (user id or 'none'), createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=opted_in|opted_out|unknown, q (text search). Paging: limit (1-500, default 50) and the nextCursor of the previous page.")
             .WithContactFilterParameters();
-        api.MapGet("/count", CountContacts).WithName("CountContacts")
+        api.MapGet("/count", CountContacts).WithName("CountContacts").Requires(Permission.Contacts)
             .WithSummary("How many contacts the filter selects (same filters as the list): what a delete or export of the filter would take")
             .WithContactFilterParameters();
-        api.MapPost("/", CreateContact).WithName("CreateContact")
+        api.MapPost("/", CreateContact).WithName("CreateContact").Requires(Permission.Contacts)
             .WithSummary("Creates a contact; 409 if one of its phones or its email already belongs to a contact")
             .Accepts<ContactBodyDoc>("application/json").ProducesProblems(StatusCodes.Status409Conflict);
-        api.MapGet("/{id:guid}", GetContact).WithName("GetContact").WithSummary("Gets one contact with its opt-ins")
+        api.MapGet("/{id:guid}", GetContact).WithName("GetContact").Requires(Permission.Contacts).WithSummary("Gets one contact with its opt-ins")
             .ProducesProblems(StatusCodes.Status404NotFound);
-        api.MapPatch("/{id:guid}", UpdateContact).WithName("UpdateContact")
+        api.MapPatch("/{id:guid}", UpdateContact).WithName("UpdateContact").Requires(Permission.Contacts)
             .WithSummary("Edits a contact: given properties replace, null clears; custom values are merged per key (null removes one). Opt-ins are not changed here.")
             .Accepts<ContactBodyDoc>("application/json").ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapDelete("/{id:guid}", DeleteContact).WithName("DeleteContact").WithSummary("Deletes one contact (audited); its opt-outs are kept for its phones and email")
+        api.MapDelete("/{id:guid}", DeleteContact).WithName("DeleteContact").Requires(Permission.Contacts).WithSummary("Deletes one contact (audited); its opt-outs are kept for its phones and email")
             .ProducesProblems(StatusCodes.Status404NotFound);
-        api.MapPost("/delete", DeleteContactsByIds).WithName("DeleteContactsByIds").WithSummary("Deletes the contacts with the given ids (audited with the count)")
+        api.MapPost("/delete", DeleteContactsByIds).WithName("DeleteContactsByIds").Requires(Permission.Contacts).WithSummary("Deletes the contacts with the given ids (audited with the count)")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
-        api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter")
+        api.MapDelete("/", DeleteContactsByFilter).WithName("DeleteContactsByFilter").Requires(Permission.DeleteContactsByFilter)
             .WithSummary("Deletes every contact the filter selects (same filters as the list; audited with the count and the filter). Without any filter, add confirm=all.")
             .WithContactFilterParameters().ProducesProblems(StatusCodes.Status503ServiceUnavailable);
-        api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn")
+        api.MapPut("/{id:guid}/opt-ins/{channel}", SetOptIn).WithName("SetOptIn").Requires(Permission.Contacts)
             .WithSummary("Sets a channel's consent (whatsapp, sms, email) to opted_in, opted_out or unknown, with its source; audited. The only way opt-ins change.")
             .WithDescription("An opt-out is recorded on the contact and on each of its phones and its email, and follows them to any contact that takes them later. opted_in lifts the opt-outs of the contact's phones and email; unknown is refused (409) while the contact is opted out.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);

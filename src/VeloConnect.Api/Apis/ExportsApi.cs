@@ -10,14 +10,17 @@ using VeloConnect.Data.Audit;
 using VeloConnect.Data.Exports;
 using VeloConnect.Data.Fields;
 using VeloConnect.Data.Jobs;
+using VeloConnect.Data.Workspaces;
 
 using VeloConnect.Api.OpenApi;
 
 namespace VeloConnect.Api.Apis;
 
 public sealed class ExportServices(IClusterClient orleans, ExportStore exports, FieldStore fields, AuditLog audit, ExportLinkSigner signer, IOptions<ExportOptions> options, TimeProvider clock,
-    IOptions<JobLivenessOptions> liveness)
+    IOptions<JobLivenessOptions> liveness, ApiKeyStore keys)
 {
+    public ApiKeyStore Keys { get; } = keys;
+
     public IClusterClient Orleans { get; } = orleans;
     public ExportStore Exports { get; } = exports;
     public FieldStore Fields { get; } = fields;
@@ -36,14 +39,14 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/exports").WithTags("Exports");
-        api.MapPost("/", StartExport).WithName("StartExport")
+        api.MapPost("/", StartExport).WithName("StartExport").Requires(Permission.Exports)
             .WithSummary("Exports the contacts the filter selects as a file built in the background (202); follow it with GET /api/exports/{id}")
             .WithDescription("format=csv|json (default csv), and exactly the contact list's filters: tag (repeatable), source, assignedAgent, createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=<status>, q.")
-            .WithExportFormatParameter().WithContactFilterParameters();
-        api.MapGet("/", ListExports).WithName("ListExports").WithSummary("My exports, newest first: status, rows, size and, once ready, the download links");
-        api.MapGet("/{id:guid}", GetExport).WithName("GetExport").WithSummary("One export's status, progress and download links")
+            .WithExportFormatParameter().WithContactFilterParameters().ProducesProblems(StatusCodes.Status403Forbidden);
+        api.MapGet("/", ListExports).WithName("ListExports").Requires(Permission.Exports).WithSummary("My exports, newest first: status, rows, size and, once ready, the download links");
+        api.MapGet("/{id:guid}", GetExport).WithName("GetExport").Requires(Permission.Exports).WithSummary("One export's status, progress and download links")
             .ProducesProblems(StatusCodes.Status404NotFound);
-        api.MapGet("/{id:guid}/download", Download).WithName("DownloadExport")
+        api.MapGet("/{id:guid}/download", Download).WithName("DownloadExport").Requires(Permission.Exports)
             .WithSummary("The export's file (audited); 409 while it is being written, 410 once expired")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/json")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
@@ -54,7 +57,7 @@ public static class ExportsApi
         return app;
     }
 
-    public static Task<Results<Accepted<ExportResponse>, ValidationProblem>> StartExport(HttpContext http, ExportStarter starter) =>
+    public static Task<Results<Accepted<ExportResponse>, ValidationProblem, ProblemHttpResult>> StartExport(HttpContext http, ExportStarter starter) =>
         starter.StartAsync(CurrentUser.From(http.User), http.Request.Query, http.RequestAborted);
 
     public static async Task<Ok<IReadOnlyList<ExportResponse>>> ListExports(HttpContext http, [AsParameters] ExportRequest request)
@@ -70,7 +73,7 @@ public static class ExportsApi
     {
         var services = request.Services;
         var user = CurrentUser.From(http.User);
-        return await services.Exports.GetAsync(user.WorkspaceId, id, http.RequestAborted) is { } export
+        return await services.Exports.GetAsync(user.WorkspaceId, id, http.RequestAborted) is { } export && MayRead(user, export)
             ? TypedResults.Ok(ExportResponse.From(export, services.Signer, services.Clock.GetUtcNow(), services.Liveness))
             : ExportNotFound(id);
     }
@@ -78,7 +81,7 @@ public static class ExportsApi
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(Guid id, HttpContext http, [AsParameters] ExportRequest request)
     {
         var user = CurrentUser.From(http.User);
-        return await ServeAsync(request.Services, user.WorkspaceId, id, user.UserId, "api", http.RequestAborted);
+        return await ServeAsync(request.Services, user.WorkspaceId, id, user, "api", http.RequestAborted);
     }
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadWithLink(string? token, HttpContext http, [AsParameters] ExportRequest request)
@@ -92,14 +95,18 @@ public static class ExportsApi
             case ExportLinkCheck.Expired:
                 return Gone(link!.ExportId);
             default:
-                return await ServeAsync(services, link!.WorkspaceId, link.ExportId, null, "link", http.RequestAborted);
+                // A link lives as long as the key the export was started with: revoking that key (or its expiry) ends its links.
+                return !await services.Keys.ExportLinkRevokedAsync(link!.WorkspaceId, link.ExportId, http.RequestAborted)
+                    ? await ServeAsync(services, link.WorkspaceId, link.ExportId, null, "link", http.RequestAborted)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Download link revoked",
+                        detail: "The API key this export was started with has been revoked or has expired, so its download links no longer work. Ask for a new export, or download it from your export history with a live key.");
         }
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ServeAsync(
-        ExportServices services, Guid workspaceId, Guid id, Guid? userId, string via, CancellationToken cancellationToken)
+        ExportServices services, Guid workspaceId, Guid id, CurrentUser? user, string via, CancellationToken cancellationToken)
     {
-        if (await services.Exports.GetAsync(workspaceId, id, cancellationToken) is not { } export)
+        if (await services.Exports.GetAsync(workspaceId, id, cancellationToken) is not { } export || (user is not null && !MayRead(user, export)))
         {
             return ExportNotFound(id);
         }
@@ -123,10 +130,13 @@ public static class ExportsApi
             return Gone(id);
         }
 
-        await services.Audit.WriteAsync(workspaceId, userId ?? export.UserId, "export.downloaded", "export", id.ToString(),
+        await services.Audit.WriteAsync(workspaceId, user?.UserId ?? export.UserId, "export.downloaded", "export", id.ToString(),
             new Dictionary<string, object?> { ["via"] = via, ["format"] = ExportFormats.Name(export.Format), ["rows"] = export.Rows }, cancellationToken);
         return TypedResults.PhysicalFile(path, ExportFormats.ContentType(export.Format), ExportResponse.DownloadName(export));
     }
+
+    /// <summary>An agent reads its own exports; an admin any of the workspace's. Another user's export answers 404 to an agent, as if it did not exist.</summary>
+    private static bool MayRead(CurrentUser user, ExportRecord export) => user.IsAdmin || export.UserId == user.UserId;
 
     private static ProblemHttpResult Gone(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Export expired",

@@ -24,13 +24,13 @@ public static class FieldsApi
     public static IEndpointRouteBuilder MapFieldsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/fields").WithTags("Contact fields");
-        api.MapGet("/", ListFields).WithName("ListFields").WithSummary("Lists the workspace's custom contact fields in display order");
-        api.MapPost("/", CreateField).WithName("CreateField")
+        api.MapGet("/", ListFields).WithName("ListFields").Requires(Permission.ReadFields).WithSummary("Lists the workspace's custom contact fields in display order");
+        api.MapPost("/", CreateField).WithName("CreateField").Requires(Permission.ManageFields)
             .WithSummary("Creates a custom field: key, label, type (text, number, date, boolean, single_select, multi_select) and, for selects, options")
             .ProducesProblems(StatusCodes.Status409Conflict);
-        api.MapPut("/{key}", UpdateField).WithName("UpdateField").WithSummary("Changes a field's label or options (the type cannot change)")
+        api.MapPut("/{key}", UpdateField).WithName("UpdateField").Requires(Permission.ManageFields).WithSummary("Changes a field's label or options (the type cannot change)")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapDelete("/{key}", DeleteField).WithName("DeleteField").WithSummary("Deletes a field and its values on every contact (audited)")
+        api.MapDelete("/{key}", DeleteField).WithName("DeleteField").Requires(Permission.ManageFields).WithSummary("Deletes a field and its values on every contact (audited)")
             .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }

@@ -12,11 +12,11 @@ public static class ImportRevertApi
     public static IEndpointRouteBuilder MapImportRevertApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/imports").WithTags("Imports");
-        api.MapPost("/{id:guid}/revert", Revert).WithName("RevertImport")
+        api.MapPost("/{id:guid}/revert", Revert).WithName("RevertImport").Requires(Permission.RevertImports)
             .WithSummary("Reverts a finished import (up to 30 days after it finished): deletes the contacts it created and restores what it changed on others, "
                 + "except contacts changed since, which are kept and listed. Opt-ins are never touched. 202 with the revert's state; asking again returns the same revert.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);
-        api.MapGet("/{id:guid}/revert", GetRevert).WithName("GetImportRevert")
+        api.MapGet("/{id:guid}/revert", GetRevert).WithName("GetImportRevert").Requires(Permission.Imports)
             .WithSummary("The revert of an import: status, progress, counts and the contacts kept with the reasons")
             .ProducesProblems(StatusCodes.Status404NotFound);
         return app;

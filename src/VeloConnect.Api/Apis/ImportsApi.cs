@@ -18,7 +18,7 @@ public static class ImportsApi
 
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/imports").WithTags("Imports");
+        var api = app.MapGroup("/api/imports").WithTags("Imports").Requires(Permission.Imports);
         api.MapPost("/", Upload).WithName("UploadImport").DisableAntiforgery()
             // 50,000 rows of a wide export can pass Kestrel's default 30 MB; the row limit is what bounds a file.
             .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })

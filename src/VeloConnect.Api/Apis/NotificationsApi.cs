@@ -21,14 +21,14 @@ public static class NotificationsApi
 {
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/notifications").WithTags("Notifications");
+        var api = app.MapGroup("/api/notifications").WithTags("Notifications").Requires(Permission.Notifications);
         api.MapGet("/", ListNotifications).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (unread=true for unread only)");
         api.MapPost("/read", MarkRead).WithName("MarkNotificationsRead").WithSummary("Marks notifications read: {\"ids\": [...]} or {\"all\": true}")
             .ProducesProblems(StatusCodes.Status400BadRequest);
         api.MapGet("/stream", Stream).WithName("StreamNotifications")
             .WithSummary("Server-sent events: each new notification of the caller as it happens (event 'notification', id: the notification's id). "
                 + "Resume with the Last-Event-ID header (or ?after=<id>) to receive first what came after that id; when more than 100 are pending, one event 'refetch' "
-                + "(data: {\"latestId\": …}) says to re-read the list instead. Browsers may pass the key as ?access_token=.");
+                + "(data: {\"latestId\": …}) says to re-read the list instead. The key goes in the Authorization header, as everywhere (a key in the URL answers 401).");
         return app;
     }
 

@@ -10,7 +10,7 @@ public static class WorkspaceApi
 {
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Workspace");
+        var api = app.MapGroup("/api").WithTags("Workspace").Requires(Permission.Workspace);
         api.MapGet("/me", GetMe).WithName("GetMe").WithSummary("Who the API key speaks for: workspace, default phone region and user");
         api.MapGet("/users", ListUsers).WithName("ListUsers").WithSummary("The workspace's users (agents), for assigning contacts");
         return app;

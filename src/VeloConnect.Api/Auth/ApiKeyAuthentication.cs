@@ -11,23 +11,26 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    WorkspaceStore workspaces,
+    ApiKeyStore keys,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
+    public const string AccessTokenParameter = "access_token";
+
+    private const string QueryKeyRefused = "API keys are not accepted in the URL (?access_token=): URLs end up in logs.";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        // A key in a URL ends up in logs, proxies and browser history: no endpoint takes one (the web's notification stream
+        // is opened server-side with the header). Refused even alongside a header, so a client that sends it learns at once.
+        if (Request.Query.ContainsKey(AccessTokenParameter))
         {
-            // Browsers cannot set headers on an EventSource: the live stream may pass the key as ?access_token=.
-            header = Request.Path.StartsWithSegments("/api/notifications/stream") && Request.Query["access_token"] is { Count: 1 } token
-                ? "Bearer " + token
-                : null;
+            return AuthenticateResult.Fail(QueryKeyRefused);
         }
 
+        string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
             return AuthenticateResult.NoResult();
@@ -38,10 +41,12 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
         }
 
-        var owner = await workspaces.FindKeyOwnerAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var (owner, expired) = await keys.LookupAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (owner is null)
         {
-            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+            return AuthenticateResult.Fail(expired
+                ? "The API key has expired: ask an admin of your workspace for a new one (POST /api/keys)."
+                : "The API key is unknown or revoked.");
         }
 
         var identity = new ClaimsIdentity(
@@ -50,6 +55,8 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(CurrentUser.UserClaim, owner.UserId.ToString()),
             new Claim(ClaimTypes.Name, owner.UserName),
             new Claim(CurrentUser.RegionClaim, owner.DefaultRegion),
+            new Claim(CurrentUser.KeyClaim, owner.KeyId.ToString()),
+            new Claim(CurrentUser.RoleClaim, ApiKeyRoles.Name(owner.Role)),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
@@ -71,20 +78,51 @@ public sealed class ApiKeyAuthenticationHandler(
             },
         });
     }
+
+    /// <summary>A live key whose role lacks the endpoint's permission: 403, saying which role it needs.</summary>
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var permission = Context.GetEndpoint()?.Metadata.GetMetadata<PermissionMetadata>()?.Permission;
+        var roles = permission is { } p ? string.Join(" or ", Permissions.RolesFor(p).Select(ApiKeyRoles.Name)) : "another";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Not allowed for your role",
+                Detail = $"Your API key's role ({Context.User.FindFirstValue(CurrentUser.RoleClaim)}) cannot do this ({permission}): it needs the {roles} role. "
+                    + "Ask an admin of your workspace to do it, or for a key with that role.",
+            },
+        });
+    }
 }
 
-/// <summary>The caller: a user (agent) of one workspace, from the API key.</summary>
+/// <summary>The caller: a user of one workspace, from the API key (which key, and the key's role).</summary>
 public sealed record CurrentUser(Guid WorkspaceId, Guid UserId, string Name, string DefaultRegion)
 {
     public const string WorkspaceClaim = "velo:workspace";
     public const string UserClaim = "velo:user";
     public const string RegionClaim = "velo:region";
+    public const string KeyClaim = "velo:key";
+    public const string RoleClaim = "velo:role";
+
+    public Guid KeyId { get; init; }
+
+    public ApiKeyRole Role { get; init; }
+
+    public bool IsAdmin => Role == ApiKeyRole.Admin;
 
     public static CurrentUser From(ClaimsPrincipal principal) => new(
         Guid.Parse(principal.FindFirstValue(WorkspaceClaim)!),
         Guid.Parse(principal.FindFirstValue(UserClaim)!),
         principal.FindFirstValue(ClaimTypes.Name)!,
-        principal.FindFirstValue(RegionClaim)!);
+        principal.FindFirstValue(RegionClaim)!)
+    {
+        KeyId = Guid.Parse(principal.FindFirstValue(KeyClaim)!),
+        Role = ApiKeyRoles.TryParse(principal.FindFirstValue(RoleClaim), out var role) ? role : ApiKeyRole.Agent,
+    };
 
     public static ValueTask<CurrentUser?> BindAsync(HttpContext context) =>
         ValueTask.FromResult<CurrentUser?>(From(context.User));

@@ -17,7 +17,7 @@ public sealed class ExportStarter(ExportServices services)
     private static readonly string[] NotForExports = ["cursor", "limit", "confirm"];
 
     /// <summary>Reads the format and the contact list's filters from <paramref name="query"/>, records and audits the export, starts its job, and waits briefly for a small one.</summary>
-    public async Task<Results<Accepted<ExportResponse>, ValidationProblem>> StartAsync(CurrentUser user, IQueryCollection query, CancellationToken cancellationToken)
+    public async Task<Results<Accepted<ExportResponse>, ValidationProblem, ProblemHttpResult>> StartAsync(CurrentUser user, IQueryCollection query, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var format = ExportFormat.Csv;
@@ -38,10 +38,17 @@ public sealed class ExportStarter(ExportServices services)
             return ApiProblems.Invalid(errors);
         }
 
+        if (!user.IsAdmin && !filterQuery.Any(p => p.Value.Any(v => !string.IsNullOrWhiteSpace(v))))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Whole-workspace export needs an admin",
+                detail: "An export without a filter holds every contact of the workspace, which only an admin key may export. Add a filter (e.g. tag=, assignedAgent=, q=) or ask an admin.");
+        }
+
         var described = JsonSerializer.SerializeToElement(ContactFilterReader.Describe(filterQuery));
         var export = new ExportRecord(Guid.NewGuid(), user.WorkspaceId, user.UserId, format, filter, described, ExportStatus.Running,
             null, 0, null, null, services.Clock.GetUtcNow(), null, null, null);
         await services.Exports.CreateAsync(export, cancellationToken);
+        await services.Keys.StampExportAsync(export.Id, user.KeyId, cancellationToken);
         await services.Audit.WriteAsync(user.WorkspaceId, user.UserId, "export.requested", "export", export.Id.ToString(),
             new Dictionary<string, object?> { ["format"] = ExportFormats.Name(format), ["filter"] = described });
         await services.Orleans.GetGrain<IExportJobGrain>(export.Id).StartAsync();

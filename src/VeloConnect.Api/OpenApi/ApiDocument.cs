@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
+using VeloConnect.Data.Workspaces;
 
 namespace VeloConnect.Api.OpenApi;
 
@@ -19,9 +20,6 @@ public static class ApiDocument
 {
     public const string SecuritySchemeName = "ApiKey";
 
-    /// <summary>The live notification stream also takes the key as <c>?access_token=</c> (browsers cannot set headers on an EventSource).</summary>
-    public const string QuerySecuritySchemeName = "ApiKeyQuery";
-
     private const string ProblemSchema = "ProblemDetails";
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -32,6 +30,7 @@ public static class ApiDocument
         ["Notifications"] = "The caller's notifications (imports and exports that ended), as a list and as a live stream.",
         ["Workspace"] = "Who the API key speaks for, and the workspace's users (agents).",
         ["Imports"] = "CSV imports: the wizard's steps (upload, mapping, review, run), the command-line importer's, history, error reports and reverts.",
+        ["API keys"] = "The workspace's API keys (admin keys only): list, create with a role and an optional expiry (the secret shown once), revoke.",
         ["Exports"] = "Exports of the contacts a filter selects, as CSV or JSON files built in the background, with their downloads.",
     };
 
@@ -154,13 +153,6 @@ public static class ApiDocument
             Scheme = "bearer",
             Description = "The workspace's API key: 'Authorization: Bearer <api key>'. The key names a user of one workspace; in Development the demo key is printed when the API starts.",
         };
-        document.Components.SecuritySchemes[QuerySecuritySchemeName] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Query,
-            Name = "access_token",
-            Description = "The API key as a query parameter: only the live notification stream takes it (an EventSource cannot set headers).",
-        };
         foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description))
@@ -189,11 +181,6 @@ public static class ApiDocument
 
         var document = context.Document!;
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, document)] = [] }];
-        if (context.Description.RelativePath == "api/notifications/stream")
-        {
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(QuerySecuritySchemeName, document)] = [] });
-        }
-
         if (document.Components?.Schemas?.ContainsKey(ProblemSchema) != true)
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), cancellationToken: cancellationToken);
@@ -209,6 +196,18 @@ public static class ApiDocument
                 ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
             },
         };
+        if (metadata.OfType<PermissionMetadata>().LastOrDefault() is { } declared && !Permissions.RolesFor(declared.Permission).Contains(ApiKeyRole.Agent))
+        {
+            operation.Description = (operation.Description is { Length: > 0 } text ? text + " " : "") + "Admin keys only.";
+            operation.Responses["403"] = new OpenApiResponse
+            {
+                Description = "The API key's role cannot do this: it needs an admin key.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+                },
+            };
+        }
     }
 
     /// <summary>

@@ -7,7 +7,13 @@ namespace VeloConnect.Data.Workspaces;
 public sealed record Workspace(Guid Id, string Name, string DefaultRegion);
 
 /// <summary>Who an API key speaks for: a user (agent) of one workspace.</summary>
-public sealed record ApiKeyOwner(Guid WorkspaceId, Guid UserId, string UserName, string DefaultRegion);
+public sealed record ApiKeyOwner(Guid WorkspaceId, Guid UserId, string UserName, string DefaultRegion)
+{
+    /// <summary>The key itself (its row in api_keys): what the key list shows and revokes, and what export links are checked against.</summary>
+    public Guid KeyId { get; init; }
+
+    public ApiKeyRole Role { get; init; } = ApiKeyRole.Admin;
+}
 
 public sealed record User(Guid Id, Guid WorkspaceId, string Name, string? Email);
 
@@ -83,19 +89,20 @@ public sealed class WorkspaceStore(NpgsqlDataSource dataSource)
         return (workspace, user, key);
     }
 
-    /// <summary>Adds a user (agent) with an API key to a workspace; returns the key.</summary>
-    public async Task<(User User, string ApiKey)> AddUserAsync(Guid workspaceId, string name, string? email, CancellationToken cancellationToken = default)
+    /// <summary>Adds a user with an API key of <paramref name="role"/> to a workspace; returns the key.</summary>
+    public async Task<(User User, string ApiKey)> AddUserAsync(Guid workspaceId, string name, string? email, CancellationToken cancellationToken = default, ApiKeyRole role = ApiKeyRole.Admin)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await InsertUserAsync(connection, null, workspaceId, name, email, NewKey(), cancellationToken);
+        return await InsertUserAsync(connection, null, workspaceId, name, email, NewKey(), cancellationToken, role);
     }
 
-    private static async Task<(User User, string ApiKey)> InsertUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid workspaceId, string name, string? email, string apiKey, CancellationToken cancellationToken)
+    // A workspace's first user holds an admin key (someone must be able to manage keys).
+    private static async Task<(User User, string ApiKey)> InsertUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid workspaceId, string name, string? email, string apiKey, CancellationToken cancellationToken, ApiKeyRole role = ApiKeyRole.Admin)
     {
         var user = new User(Guid.NewGuid(), workspaceId, name, email);
         await using var command = new NpgsqlCommand("""
             insert into users (id, workspace_id, name, email) values (@user, @ws, @name, @email);
-            insert into api_keys (id, workspace_id, user_id, key_hash, name) values (@key_id, @ws, @user, @hash, 'default');
+            insert into api_keys (id, workspace_id, user_id, key_hash, name, role, prefix) values (@key_id, @ws, @user, @hash, 'default', @role, @prefix);
             """, connection, transaction);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("user", user.Id);
@@ -103,6 +110,8 @@ public sealed class WorkspaceStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("email", (object?)email ?? DBNull.Value);
         command.Parameters.AddWithValue("key_id", Guid.NewGuid());
         command.Parameters.AddWithValue("hash", Hash(apiKey));
+        command.Parameters.AddWithValue("role", ApiKeyRoles.Name(role));
+        command.Parameters.AddWithValue("prefix", apiKey[..Math.Min(ApiKeyStore.PrefixLength, apiKey.Length)]);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return (user, apiKey);
     }
@@ -123,7 +132,7 @@ public sealed class WorkspaceStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             insert into workspaces (id, name, default_region) values (@ws, 'Demo workspace', 'US') on conflict do nothing;
             insert into users (id, workspace_id, name, email) values (@user, @ws, 'Demo admin', 'admin@demo.example') on conflict do nothing;
-            insert into api_keys (id, workspace_id, user_id, key_hash, name) values (gen_random_uuid(), @ws, @user, @hash, 'demo')
+            insert into api_keys (id, workspace_id, user_id, key_hash, name, role) values (gen_random_uuid(), @ws, @user, @hash, 'demo', 'admin')
                 on conflict (key_hash) do nothing;
             """);
         command.Parameters.AddWithValue("ws", workspaceId);
