@@ -79,6 +79,10 @@ public sealed class EndpointPermissionTests(ApiFixture fixture)
         new("POST /api/imports/{id:guid}/run", "/api/imports/{random}/run", NotFound, NotFound, NotFound, "{}"),
         new("GET /api/imports/{id:guid}", "/api/imports/{random}", NotFound, NotFound, NotFound),
         new("GET /api/imports/", "/api/imports", Ok, Ok, Ok),
+        new("GET /api/imports/{id:guid}/review/rows", "/api/imports/{random}/review/rows", NotFound, NotFound, NotFound),
+        new("POST /api/imports/{id:guid}/edits", "/api/imports/{random}/edits", NotFound, NotFound, NotFound, """{"kind": "drop", "row": 2}"""),
+        new("GET /api/imports/{id:guid}/edits", "/api/imports/{random}/edits", NotFound, NotFound, NotFound),
+        new("DELETE /api/imports/{id:guid}/edits/{seq:long}", "/api/imports/{random}/edits/1", NotFound, NotFound, NotFound),
         new("GET /api/imports/{id:guid}/errors.csv", "/api/imports/{random}/errors.csv", NotFound, NotFound, NotFound),
         // An empty batch of rows is refused before the import is looked up.
         new("POST /api/imports/{id:guid}/rows", "/api/imports/{random}/rows", Bad, Bad, Bad, "[]"),
