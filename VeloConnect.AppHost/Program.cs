@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using VeloConnect.AppHost;
+using VeloConnect.AppHost.Deployment;
 using VeloConnect.AppHost.Infrastructure;
 using VeloConnect.AppHost.Orleans;
 
@@ -15,7 +16,6 @@ var infrastructure = InfrastructureSelection.Choose(builder);
 IResourceBuilder<IResourceWithConnectionString> postgres;
 IResourceBuilder<IResourceWithConnectionString> contactsDb;
 IResourceBuilder<IResourceWithConnectionString> redis;
-IResourceBuilder<IResourceWithConnectionString> mail;
 if (infrastructure.Kind == InfrastructureKind.Containers)
 {
     var postgresServer = builder.AddPostgres("postgres");
@@ -26,12 +26,16 @@ if (infrastructure.Kind == InfrastructureKind.Containers)
         postgresServer.WithDataVolume();
         redisServer.WithDataVolume();
     }
+    else
+    {
+        // A deployment keeps its data across container restarts: the database, and Redis (the web's data-protection keys).
+        postgresServer.WithDataVolume("veloconnect-postgres-data");
+        redisServer.WithDataVolume("veloconnect-redis-data");
+    }
 
     postgres = postgresServer;
     contactsDb = postgresServer.AddDatabase("contactsdb");
     redis = redisServer;
-    // A development SMTP server whose web inbox the dashboard links to; in a deployment, point mail at a real server.
-    mail = builder.AddMailPit("mail");
 }
 else
 {
@@ -41,16 +45,20 @@ else
     postgres = postgresServer;
     contactsDb = postgresServer.AddLocalDatabase("contactsdb");
     redis = builder.AddLocalRedis("redis", dataDirectory);
-    mail = builder.AddLocalSmtp4dev("mail", dataDirectory);
 }
+
+// Mail catchers only in run mode (MailPit's container, or smtp4dev without an engine); a deployment names its real SMTP
+// server with parameters, and the silo requires TLS to it outside Development.
+var smtp = SmtpServer.Add(builder, infrastructure.Kind);
+var mail = smtp.Server;
 
 // Download links are signed by the API and by the silo (in its emails): one key for both. Generated once and kept in
 // the AppHost's user secrets, so links survive restarts with zero set-up; a deployment supplies its own.
 var exportSigningKey = builder.AddParameter("export-signing-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-// The silo writes export files and the API serves them: one folder for both (.data/exports when run here; in a
-// deployment, mount one shared volume at this path in both).
+// The silo writes export files and the API serves them: one folder for both (.data/exports when run here; in the
+// manifest, one named volume mounted at this path in both containers).
 var exportsDirectory = builder.ExecutionContext.IsRunMode
     ? Path.Combine(LocalDataDirectory.Resolve(builder), "exports")
     : "/var/lib/veloconnect/exports";
@@ -80,6 +88,8 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     .WithReference(mail).WaitFor(mail)
     .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
+    .WithSmtpLogin(smtp)
+    .PublishAsContainerWithVolume("VeloConnect.Silo", SharedVolumePublishing.ExportsVolume, exportsDirectory)
     .WithHttpHealthCheck("/health")
     // A silo that crashes is started again (local run only; the dashboard shows the restarts): its jobs say "waiting for
     // a silo" meanwhile and resume once it is back. In a deployment, the platform's restart policy does this.
@@ -95,13 +105,16 @@ var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WaitFor(silo)
     .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
+    .PublishAsContainerWithVolume("VeloConnect.Api", SharedVolumePublishing.ExportsVolume, exportsDirectory)
     .WithHttpHealthCheck("/health");
 
-// The web frontend: uses only the API's public HTTP contract, reached through service discovery.
+// The web frontend: uses only the API's public HTTP contract, reached through service discovery; its data-protection
+// keys (the sign-in cookie's) live in Redis, so sign-ins survive restarts and hold across replicas.
 var web = builder.AddProject<Projects.VeloConnect_Web>("web")
     .WithHttpEndpointIfMissing()
     .WithExternalHttpEndpoints()
     .WithReference(api).WaitFor(api)
+    .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
 // The silo's emails link to the API where users reach it.
@@ -126,3 +139,4 @@ if (builder.ExecutionContext.IsRunMode)
 }
 
 builder.Build().Run();
+

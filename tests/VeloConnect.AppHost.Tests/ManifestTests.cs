@@ -59,7 +59,8 @@ public sealed class ManifestTests
         var offending = Strings(manifest)
             .Where(value => machinePaths.Any(path => path.Length > 1 && value.Contains(path, StringComparison.Ordinal)))
             .Concat((manifest["resources"]?.AsObject() ?? [])
-                .Select(pair => pair.Value?["path"]?.GetValue<string>())
+                .SelectMany(pair => new[] { pair.Value?["path"], pair.Value?["build"]?["context"], pair.Value?["build"]?["dockerfile"] })
+                .Select(path => path?.GetValue<string>())
                 .OfType<string>()
                 .Where(Path.IsPathRooted))
             .ToList();
@@ -68,7 +69,7 @@ public sealed class ManifestTests
     }
 
     /// <summary>Runs the AppHost in publish mode, exactly as the regenerate command does, minus the build.</summary>
-    private static async Task GenerateAsync(string outputPath)
+    internal static async Task GenerateAsync(string outputPath)
     {
         var configuration = typeof(ManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var info = new ProcessStartInfo("dotnet")
@@ -104,17 +105,20 @@ public sealed class ManifestTests
     }
 
     /// <summary>
-    /// Parses a manifest and makes its project paths absolute: they are written relative to the manifest's own
-    /// folder, and the generated one lives in a temporary folder.
+    /// Parses a manifest and makes its project paths and image build paths absolute: they are written relative to the
+    /// manifest's own folder, and the generated one lives in a temporary folder.
     /// </summary>
     private static JsonNode Normalize(string json, string manifestDirectory)
     {
         var manifest = JsonNode.Parse(json)!;
         foreach (var (_, resource) in manifest["resources"]?.AsObject() ?? [])
         {
-            if (resource?["path"] is JsonValue path && path.TryGetValue<string>(out var relative))
+            foreach (var (owner, key) in new[] { (resource, "path"), (resource?["build"], "context"), (resource?["build"], "dockerfile") })
             {
-                resource["path"] = Path.GetFullPath(Path.Combine(manifestDirectory, relative));
+                if (owner?[key] is JsonValue path && path.TryGetValue<string>(out var relative))
+                {
+                    owner[key] = Path.GetFullPath(Path.Combine(manifestDirectory, relative));
+                }
             }
         }
 
