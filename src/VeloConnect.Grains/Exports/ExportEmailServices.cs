@@ -19,6 +19,7 @@ public static class ExportEmailServices
             .Configure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
             {
                 options.Server = MailOptions.ParseConnectionString(configuration.GetConnectionString(MailOptions.ConnectionName));
+                options.RequireTls ??= !environment.IsDevelopment();
                 var baseUrl = configuration[MailOptions.PublicBaseUrlSetting];
                 if (string.IsNullOrWhiteSpace(baseUrl) && environment.IsDevelopment())
                 {

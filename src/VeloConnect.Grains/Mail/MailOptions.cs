@@ -18,6 +18,19 @@ public sealed class MailOptions
     /// <summary>How long one send may take (connect, send, quit) before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether the connection must be encrypted: <c>smtp://</c> servers must offer STARTTLS (a server that does not is
+    /// refused before anything is sent), <c>smtps://</c> ones use TLS from the first byte. Unset: required outside
+    /// Development, where a mail catcher without TLS is the norm. Set <c>false</c> only for a relay on a trusted network.
+    /// </summary>
+    public bool? RequireTls { get; set; }
+
+    /// <summary>The SMTP login's user (a deployment passes it apart from the connection string); blank: no login, or the one in the connection string.</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>The SMTP login's password, with <see cref="UserName"/>.</summary>
+    public string? Password { get; set; }
+
     /// <summary>The server from the <c>mail</c> connection string; null when email is off.</summary>
     public Uri? Server { get; set; }
 

@@ -23,9 +23,12 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options)
         timeout.CancelAfter(options.Value.Timeout);
 
         using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
-        var security = server.Scheme == "smtps" ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
-        await client.ConnectAsync(server.Host, server.IsDefaultPort ? 0 : server.Port, security, timeout.Token);
-        if (server.UserInfo.Split(':', 2) is [{ Length: > 0 } user, var password])
+        await client.ConnectAsync(server.Host, server.IsDefaultPort ? 0 : server.Port, Security(options.Value), timeout.Token);
+        if (!string.IsNullOrEmpty(options.Value.UserName))
+        {
+            await client.AuthenticateAsync(options.Value.UserName, options.Value.Password ?? "", timeout.Token);
+        }
+        else if (server.UserInfo.Split(':', 2) is [{ Length: > 0 } user, var password])
         {
             await client.AuthenticateAsync(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password), timeout.Token);
         }
@@ -33,4 +36,13 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options)
         await client.SendAsync(message, timeout.Token);
         await client.DisconnectAsync(quit: true, timeout.Token);
     }
+
+    /// <summary>
+    /// TLS from the first byte for <c>smtps://</c>; otherwise STARTTLS, required unless <see cref="MailOptions.RequireTls"/>
+    /// is false (MailKit then refuses a server that does not offer it, before the login and the message).
+    /// </summary>
+    public static SecureSocketOptions Security(MailOptions options) =>
+        options.Server?.Scheme == "smtps" ? SecureSocketOptions.SslOnConnect
+        : options.RequireTls ?? true ? SecureSocketOptions.StartTls
+        : SecureSocketOptions.StartTlsWhenAvailable;
 }
