@@ -36,6 +36,7 @@ builder.Services.AddHttpClient(NotificationFeed.ClientName, client =>
     .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 builder.Services.AddScoped<ApiKeySource>();
+builder.AddSignInProtection();
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
@@ -43,6 +44,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         options.Cookie.Name = "velo.session";
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Lax;
+        // Sent over HTTPS only, outside Development (behind a TLS-terminating proxy too: the cookie is marked Secure either way).
+        options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         options.LoginPath = AccountEndpoints.SignInPath;
         options.Events.OnRedirectToLogin = context =>
         {

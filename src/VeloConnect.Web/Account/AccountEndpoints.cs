@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -22,8 +23,15 @@ public static class AccountEndpoints
         var account = app.MapGroup("/account").AllowAnonymous();
         account.MapPost("/signin", SignInAsync);
         account.MapGet("/demo", DemoAsync);
-        account.MapPost("/signout", async (HttpContext http) =>
+        // The page's sign-out button posts a form with the antiforgery token: another site cannot sign a user out.
+        account.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign-out not confirmed",
+                    detail: "Sign out with the Sign out button of the page (reload the page first if it has been open for long).");
+            }
+
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect(SignInPath);
         });
@@ -92,8 +100,5 @@ public static class AccountEndpoints
     private static IResult Refused(string message, string? returnUrl) =>
         Results.LocalRedirect($"{SignInPath}?error={Uri.EscapeDataString(message)}&returnUrl={Uri.EscapeDataString(Local(returnUrl))}");
 
-    private static string Local(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    private static string Local(string? returnUrl) => SignInProtection.LocalReturnUrl(returnUrl);
 }
