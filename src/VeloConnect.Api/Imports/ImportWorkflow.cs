@@ -459,6 +459,13 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return ImportRefusal.NotFound(id);
         }
 
+        if (!await imports.HasFileAsync(id, cancellationToken))
+        {
+            return new ImportRefusal(StatusCodes.Status410Gone, "Import file deleted",
+                $"The file of import {id} was deleted once its undo window ended, so its error report cannot be rebuilt. "
+                + $"The import's counts and rows stay: see GET /api/imports/{id}.");
+        }
+
         var rows = (await imports.RowsToReportAsync(id, [ImportOutcome.Invalid, ImportOutcome.Skipped], cancellationToken)).ToDictionary(r => r.RowNumber);
         var edited = ImportEditIndex.Build(await edits.ListAsync(id, cancellationToken));
         if (import.Analysis.Format == ImportFormats.Csv)

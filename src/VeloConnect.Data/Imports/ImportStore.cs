@@ -202,6 +202,30 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the uploaded bytes of imports that ended before <paramref name="endedBefore"/> (past the undo window: nothing
+    /// reads them again but the error report, which then answers 410); the import's record, its rows and its journal stay.
+    /// Never while a revert of the import runs. Returns the files deleted.
+    /// </summary>
+    public async Task<int> PurgeFilesAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            delete from import_files f using imports i
+            where f.import_id = i.id and i.status in ('finished', 'failed') and i.finished_at < @ended
+              and not exists (select 1 from import_reverts r where r.import_id = i.id and r.status = 'running')
+            """);
+        command.Parameters.AddWithValue("ended", endedBefore);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Whether the import's uploaded file is still stored (it is purged after the undo window).</summary>
+    public async Task<bool> HasFileAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select exists (select 1 from import_files where import_id = @id)");
+        command.Parameters.AddWithValue("id", id);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Moves an uploaded import to running (once); false when it is not in the uploaded state.</summary>
     public async Task<bool> MarkRunningAsync(Guid id, CancellationToken cancellationToken = default)
     {

@@ -12,8 +12,8 @@ namespace VeloConnect.Grains.Imports;
 /// Runs in every silo: a running import (or import revert) whose job has stopped beating its heart for
 /// <see cref="JobLivenessOptions.SilentAfter"/> (its silo died; meanwhile the API shows it waiting for a silo) is resumed
 /// by activating its job grain again, on whichever silo Orleans places it. Several silos may ask at once; the grain runs one job.
-/// It also purges the journals of imports past the revert window, and the jobs' start traces as old, and discards the
-/// uploads never run within <see cref="ImportOptions.UploadExpiry"/>.
+/// It also purges the journals and the uploaded files of imports past the revert window, and the jobs' start traces as old,
+/// and discards the uploads never run within <see cref="ImportOptions.UploadExpiry"/>.
 /// </summary>
 public sealed partial class ImportSupervisor(
     ImportStore imports,
@@ -36,18 +36,7 @@ public sealed partial class ImportSupervisor(
     {
         if (IsDue(ref _nextPurge, PurgeInterval))
         {
-            var purged = await reverts.PurgeJournalsAsync(ImportRevertStore.Window, cancellationToken);
-            if (purged > 0)
-            {
-                LogPurged(Logger, purged);
-            }
-
-            await traces.PurgeAsync(ImportRevertStore.Window, cancellationToken);
-            var expired = await imports.DiscardExpiredAsync(options.Value.UploadExpiry, cancellationToken);
-            if (expired > 0)
-            {
-                LogExpired(Logger, expired);
-            }
+            await PurgeAsync(cancellationToken);
         }
 
         await ResumeSilentAsync(imports.StalledAsync(liveness.Value.SilentAfter, cancellationToken),
@@ -55,6 +44,35 @@ public sealed partial class ImportSupervisor(
         await ResumeSilentAsync(reverts.StalledAsync(liveness.Value.SilentAfter, cancellationToken),
             id => LogResumingRevert(Logger, id), id => grains.GetGrain<IImportRevertGrain>(id).ResumeAsync());
     }
+
+    /// <summary>
+    /// The hourly purge: journals and uploaded files of imports past the revert window (by this silo's clock; the import
+    /// and its rows stay), old start traces, and uploads never run.
+    /// </summary>
+    public async Task PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        var purged = await reverts.PurgeJournalsAsync(ImportRevertStore.Window, cancellationToken);
+        if (purged > 0)
+        {
+            LogPurged(Logger, purged);
+        }
+
+        var files = await imports.PurgeFilesAsync(Clock.GetUtcNow() - ImportRevertStore.Window, cancellationToken);
+        if (files > 0)
+        {
+            LogFilesPurged(Logger, files);
+        }
+
+        await traces.PurgeAsync(ImportRevertStore.Window, cancellationToken);
+        var expired = await imports.DiscardExpiredAsync(options.Value.UploadExpiry, cancellationToken);
+        if (expired > 0)
+        {
+            LogExpired(Logger, expired);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the uploaded files of {Imports} imports past the revert window")]
+    private static partial void LogFilesPurged(ILogger logger, int imports);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} stopped reporting; resuming it")]
     private static partial void LogResuming(ILogger logger, Guid importId);
