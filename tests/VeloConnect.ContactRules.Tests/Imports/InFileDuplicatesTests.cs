@@ -1,3 +1,4 @@
+using CsCheck;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Imports;
 using Xunit;
@@ -100,5 +101,37 @@ public sealed class InFileDuplicatesTests
 
         Assert.Equal(2, duplicates.Check(Contact("+14155550101"), 3));
         Assert.Equal(2, duplicates.Check(Contact(null, "ann@example.com"), 4));
+    }
+
+    // The compact table answers as a dictionary of the identifiers themselves does, over generated files (few phones and
+    // emails, so rows meet often; rows counted from 0, as a bulk request's items are), through its growth from a small table.
+    [Fact]
+    public void Answers_as_a_dictionary_of_the_identifiers_would()
+    {
+        var phone = Gen.Int[0, 40].Select(i => $"+1415555{i:0000}");
+        var email = Gen.Int[0, 40].Select(i => $"u{i}@example.com");
+        var row = Gen.Select(phone.Null(0.3), email.Null(0.3), phone.Array[0, 2]).Where((p, e, more) => p is not null || e is not null || more.Length > 0);
+        row.Array[1, 300].Sample(rows =>
+        {
+            var table = new InFileDuplicates();
+            var model = new Dictionary<Identifier, int>();
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var contact = Contact(rows[i].Item1, rows[i].Item2, [.. rows[i].Item3.OfType<string>()]);
+                var identifiers = contact.IdentifiersInMatchOrder().ToList();
+                int? expected = identifiers.Select(id => model.TryGetValue(id, out var r) ? r : (int?)null).FirstOrDefault(r => r is not null);
+                if (expected is null)
+                {
+                    identifiers.ForEach(id => model.TryAdd(id, i));
+                }
+
+                if (table.Check(contact, i) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
     }
 }
