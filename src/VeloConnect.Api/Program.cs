@@ -8,6 +8,7 @@ using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Exports;
 using VeloConnect.Api.Fields;
 using VeloConnect.Api.Imports;
+using VeloConnect.Api.Limits;
 using VeloConnect.Api.Notifications;
 using VeloConnect.Data;
 using VeloConnect.Data.Exports;
@@ -70,6 +71,8 @@ builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
     // And each declares the permission it needs (Permissions.Requires): a policy per permission checks the key's role.
     .AddPermissionPolicies();
+// Limits per workspace: requests (a token bucket), reviews at once, jobs running at once per kind (VeloConnect:Limits).
+builder.Services.AddWorkspaceLimits();
 builder.Services.AddOpenApi(VeloConnect.Api.OpenApi.ApiDocument.Configure);
 
 var app = builder.Build();
@@ -77,6 +80,8 @@ app.UseMiddleware<RedactedRequestLog>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+// After authentication, so a request counts against its key's workspace; before authorization, so refused keys count too.
+app.UseRateLimiter();
 app.UseAuthorization();
 
 if (app.Environment.IsDevelopment())

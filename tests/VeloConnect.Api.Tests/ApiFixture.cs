@@ -18,7 +18,7 @@ namespace VeloConnect.Api.Tests;
 /// Orleans configured the way the AppHost configures it: clustering and grain storage in PostgreSQL) and the API (an Orleans client) in a
 /// <see cref="WebApplicationFactory{TEntryPoint}"/>. Two workspaces with a user and an API key each.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public const string DemoKey = "vc_demo_test_key_0123456789";
 
@@ -56,6 +56,7 @@ public sealed class ApiFixture : IAsyncLifetime
         shared["VeloConnect:Exports:ChunkRows"] = "7";
         shared["ConnectionStrings:mail"] = Mail.ConnectionString;
         shared["VeloConnect:PublicBaseUrl"] = "http://localhost";
+        Configure(shared);
         _silo = await LocalCluster.StartSiloAsync(shared);
 
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -75,6 +76,11 @@ public sealed class ApiFixture : IAsyncLifetime
         var workspaces = new WorkspaceStore(DataSource);
         A = await CreateWorkspaceAsync(workspaces, "Workspace A");
         B = await CreateWorkspaceAsync(workspaces, "Workspace B");
+    }
+
+    /// <summary>Settings of a derived fixture, given to the silo and the API (e.g. lower limits).</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings)
+    {
     }
 
     public HttpClient Client(string? apiKey)

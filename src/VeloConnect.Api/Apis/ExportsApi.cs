@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Contacts;
 using VeloConnect.Api.Exports;
+using VeloConnect.Api.Limits;
 using VeloConnect.ContactRules.Exports;
 using VeloConnect.Contracts.Exports;
 using VeloConnect.Data.Audit;
@@ -39,7 +40,7 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/exports").WithTags("Exports");
-        api.MapPost("/", StartExport).WithName("StartExport").Requires(Permission.Exports)
+        api.MapPost("/", StartExport).WithName("StartExport").Requires(Permission.Exports).WithJobCap(JobKind.Export)
             .WithSummary("Exports the contacts the filter selects as a file built in the background (202); follow it with GET /api/exports/{id}")
             .WithDescription("format=csv|json (default csv), and exactly the contact list's filters: tag (repeatable), source, assignedAgent, createdFrom/createdTo, lastActivityFrom/lastActivityTo, field.<key>=<value>, optIn.<channel>=<status>, q.")
             .WithExportFormatParameter().WithContactFilterParameters().ProducesProblems(StatusCodes.Status403Forbidden);

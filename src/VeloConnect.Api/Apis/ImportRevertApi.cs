@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
+using VeloConnect.Api.Limits;
 using VeloConnect.Api.OpenApi;
 using VeloConnect.Workflows.Imports;
 
@@ -12,7 +13,7 @@ public static class ImportRevertApi
     public static IEndpointRouteBuilder MapImportRevertApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/imports").WithTags("Imports");
-        api.MapPost("/{id:guid}/revert", Revert).WithName("RevertImport").Requires(Permission.RevertImports)
+        api.MapPost("/{id:guid}/revert", Revert).WithName("RevertImport").Requires(Permission.RevertImports).WithJobCap(JobKind.Revert)
             .WithSummary("Reverts a finished import (up to 30 days after it finished): deletes the contacts it created and restores what it changed on others, "
                 + "except contacts changed since, which are kept and listed. Opt-ins are never touched. 202 with the revert's state; asking again returns the same revert.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone);

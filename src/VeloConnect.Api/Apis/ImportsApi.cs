@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using VeloConnect.Api.Auth;
 using VeloConnect.Api.Imports;
+using VeloConnect.Api.Limits;
 using VeloConnect.Api.OpenApi;
 using VeloConnect.Data.Imports;
 using VeloConnect.Workflows.Imports;
@@ -37,9 +38,9 @@ public static class ImportsApi
         api.MapGet("/{id:guid}/columns/{index:int}", ColumnValues).WithName("GetImportColumnValues")
             .WithSummary("Step 2's detail for one column (0-based index) and a target (e.g. target=field:born): its distinct values over the whole file, most frequent first (at most 500), the option each matches for a select target, the detected date format (null when ambiguous: dateFormatChoices lists the formats to choose from) and decimal separator.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
-        api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport")
+        api.MapPost("/{id:guid}/review", Review).WithName("ReviewImport").RequireRateLimiting(RequestLimits.ReviewPolicy)
             .WithSummary("Step 3: a dry run against the current contacts: counts added/updated/skipped/invalid, warnings and the first rows of each kind. Changes nothing.")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         api.MapGet("/{id:guid}/review/rows", ReviewRows).WithName("GetImportReviewRows")
             .WithSummary("Step 3's rows: every row of the current review, a page at a time by row number (after: the previous page's next; limit 1-500, default 100), filtered by outcome (added|updated|skipped|invalid|warning), reason (text in a reason or warning) and q (text in a cell); an updated row's change says what it will do to its contact. 409 before a review.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
@@ -52,7 +53,7 @@ public static class ImportsApi
         api.MapDelete("/{id:guid}/edits/{seq:long}", UndoEdit).WithName("UndoImportEdit")
             .WithSummary("Undoes one edit (it stays listed as undone); clears the review; only before the run")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithSummary("Runs the import (202); follow it with GET /api/imports/{id}")
+        api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithJobCap(JobKind.Import).WithSummary("Runs the import (202); follow it with GET /api/imports/{id}")
             .WithDescription("A command-line import may send {\"totalRows\": N} (the file's data rows, shown as its progress); a wizard import takes no body.")
             .Accepts<StartCommandLineImportRequest>(isOptional: true, "application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
