@@ -4,7 +4,7 @@ using Xunit;
 
 namespace VeloConnect.Api.Tests;
 
-/// <summary>The stack of <see cref="ApiFixture"/> with the default request limit and one job of each kind at a time per workspace.</summary>
+/// <summary>The stack of <see cref="ApiFixture"/> with the default request limit, and one review and one job of each kind at a time per workspace.</summary>
 public sealed class LimitsFixture : ApiFixture
 {
     protected override void Configure(IDictionary<string, string?> settings)
@@ -12,6 +12,7 @@ public sealed class LimitsFixture : ApiFixture
         settings["VeloConnect:Limits:RunningImports"] = "1";
         settings["VeloConnect:Limits:RunningExports"] = "1";
         settings["VeloConnect:Limits:RunningReverts"] = "1";
+        settings["VeloConnect:Limits:ConcurrentReviews"] = "1";
     }
 }
 
@@ -97,6 +98,32 @@ public sealed class LimitsTests(LimitsFixture api)
 
         await SqlAsync("update imports set status = 'failed', error = 'test' where id = @id and workspace_id = @ws", Guid.Parse(first), ws);
         await ws.Http.RunToEndAsync(second);
+    }
+
+    [Fact]
+    public async Task Reviews_past_the_workspace_cap_at_once_answer_429_and_the_review_itself_is_served()
+    {
+        var ws = await api.NewWorkspaceAsync();
+        // Big enough that a review lasts far longer than the moment four requests take to arrive.
+        var csv = "name,phone\n" + string.Concat(Enumerable.Range(0, 10_000).Select(i => $"Person {i},+1415555{i:D4}\n"));
+        var imports = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            imports.Add(await ws.Http.UploadAndMapAsync(csv));
+        }
+
+        var answers = await Task.WhenAll(imports.Select(id => ws.Http.PostAsync($"/api/imports/{id}/review", null)));
+
+        Assert.All(answers, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"Unexpected {(int)r.StatusCode}"));
+        Assert.Contains(answers, r => r.StatusCode == HttpStatusCode.OK);
+        var refused = answers.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.Equal(RequestLimits.ReviewRetryAfter, refused[0].Headers.RetryAfter?.Delta);
+        await refused[0].AssertProblemAsync(HttpStatusCode.TooManyRequests, "already has 1 import review(s) in progress");
+
+        // Once the review has ended, the refused one is served.
+        var again = imports[Array.FindIndex(answers, r => r.StatusCode == HttpStatusCode.TooManyRequests)];
+        Assert.Equal(HttpStatusCode.OK, (await ws.Http.PostAsync($"/api/imports/{again}/review", null)).StatusCode);
     }
 
     private async Task SqlAsync(string sql, Guid id, TestWorkspace ws)
