@@ -54,6 +54,10 @@ public sealed class Stack : IAsyncDisposable
         shared["VeloConnect:Exports:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var exportsDirectory = Directory.CreateTempSubdirectory("veloconnect-bench-exports-").FullName;
         shared["VeloConnect:Exports:Directory"] = exportsDirectory;
+        // The benches measure the server's speed, not its per-workspace request policy (LimitsTests cover that): the list
+        // bench alone sends a few hundred requests a second from one key.
+        shared["VeloConnect:Limits:RequestBurst"] = "1000000";
+        shared["VeloConnect:Limits:RequestsPerSecond"] = "1000000";
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var silo = await SiloProcess.StartAsync(shared, environment, dataSource);
 
