@@ -151,7 +151,14 @@ public static class ImportsApi
     /// <summary>A command-line import may send {"totalRows": N}; the body is read only for one.</summary>
     public static async Task<Results<Accepted<ImportResponse>, ProblemHttpResult>> Run(Guid id, HttpContext http, ImportWorkflow workflow)
     {
-        var run = await workflow.RunAsync(CurrentUser.From(http.User), id, () => ReadTotalRowsAsync(http.Request), http.RequestAborted);
+        // Read before the run starts, so an unreadable body is refused even where it is not used (a wizard import takes none).
+        var totalRows = await ReadTotalRowsAsync(http.Request);
+        if (totalRows.Refusal is { } unreadable)
+        {
+            return unreadable.ToProblem();
+        }
+
+        var run = await workflow.RunAsync(CurrentUser.From(http.User), id, () => Task.FromResult(totalRows), http.RequestAborted);
         return run.Refusal is { } refused ? refused.ToProblem() : TypedResults.Accepted($"/api/imports/{id}", run.Value);
     }
 

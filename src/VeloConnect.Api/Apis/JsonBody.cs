@@ -40,7 +40,12 @@ internal static class JsonBody
 
             ReadOnlySpan<byte> json = read.Buffer.ToArray();
             var node = JsonNode.Parse(json.StartsWith("\uFEFF"u8) ? json[3..] : json);
-            return node is JsonObject body ? (body, null) : (null, "The body must be a JSON object, e.g. {\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}.");
+            if (node is not JsonObject body)
+            {
+                return (null, "The body must be a JSON object, e.g. {\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}.");
+            }
+
+            return StoredText.FirstUnstorable(body) is { } path ? (null, $"The text at {path} {StoredText.Unstorable}.") : (body, null);
         }
         catch (JsonException e)
         {

@@ -120,6 +120,11 @@ internal static class BulkBodyReader
             }
         }
 
+        if (StoredText.FirstUnstorable(items) is { } unstorable)
+        {
+            return (null, ApiProblems.BadRequest("Unstorable text", $"The text at {unstorable} {StoredText.Unstorable}. Nothing of this request was applied."));
+        }
+
         return items.Count == 0 ? (null, NoContacts()) : (new BulkBody(items, hash.GetHashAndReset()), null);
     }
 

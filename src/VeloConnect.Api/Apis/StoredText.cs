@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace VeloConnect.Api.Apis;
+
+/// <summary>
+/// Text a request may hold: no NUL character (PostgreSQL's text and jsonb cannot store one, so it would fail the write)
+/// and no unpaired surrogate (not text at all). Checked as bodies are read, typed or not, so such a value answers 400.
+/// </summary>
+internal static class StoredText
+{
+    public const string Unstorable =
+        "holds a NUL character (\\u0000) or an unpaired surrogate (\\ud800-\\udfff alone), which cannot be stored as text: remove it and send the request again";
+
+    /// <summary>The JSON path of the first unstorable text in the tree (names and values), or null.</summary>
+    public static string? FirstUnstorable(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return obj.GetPath();
+                    }
+
+                    if (FirstUnstorable(value) is { } inside)
+                    {
+                        return inside;
+                    }
+                }
+
+                return null;
+            case JsonArray array:
+                return array.Select(FirstUnstorable).FirstOrDefault(p => p is not null);
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    return value.GetValue<string>().Contains('\0', StringComparison.Ordinal) ? value.GetPath() : null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return value.GetPath();
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Typed bodies' strings: an unstorable one fails the read (a 400 through <see cref="UnreadableBodyHandler"/>).</summary>
+    public sealed class Converter : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(ref reader);
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(ref reader)!;
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+
+        private static string? Checked(ref Utf8JsonReader reader)
+        {
+            string? text;
+            try
+            {
+                text = reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                throw new JsonException("A text " + Unstorable);
+            }
+
+            return text is not null && text.Contains('\0', StringComparison.Ordinal) ? throw new JsonException("A text " + Unstorable) : text;
+        }
+    }
+}
