@@ -67,7 +67,6 @@ builder.Services.AddProblemDetails();
 // An unreadable typed body answers 400 with where and what to send, in every environment (not a 500 in Development, a bare 400 elsewhere).
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<UnreadableBodyHandler>();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new StoredText.Converter()));
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 // Every endpoint needs a key unless it says otherwise (health, the OpenAPI document).

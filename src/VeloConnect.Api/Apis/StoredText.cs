@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 
 namespace VeloConnect.Api.Apis;
 
 /// <summary>
 /// Text a request may hold: no NUL character (PostgreSQL's text and jsonb cannot store one, so it would fail the write)
-/// and no unpaired surrogate (not text at all). Checked as bodies are read, typed or not, so such a value answers 400.
+/// and no unpaired surrogate (not text at all). Checked as untyped bodies are read; a typed body's NUL is refused by
+/// <see cref="UnreadableBodyHandler"/> when PostgreSQL refuses it (the write's transaction rolled back).
 /// </summary>
 internal static class StoredText
 {
@@ -47,33 +47,6 @@ internal static class StoredText
 
             default:
                 return null;
-        }
-    }
-
-    /// <summary>Typed bodies' strings: an unstorable one fails the read (a 400 through <see cref="UnreadableBodyHandler"/>).</summary>
-    public sealed class Converter : JsonConverter<string>
-    {
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(ref reader);
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-
-        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(ref reader)!;
-
-        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
-
-        private static string? Checked(ref Utf8JsonReader reader)
-        {
-            string? text;
-            try
-            {
-                text = reader.GetString();
-            }
-            catch (InvalidOperationException)
-            {
-                throw new JsonException("A text " + Unstorable);
-            }
-
-            return text is not null && text.Contains('\0', StringComparison.Ordinal) ? throw new JsonException("A text " + Unstorable) : text;
         }
     }
 }

@@ -7,13 +7,29 @@ namespace VeloConnect.Api.Apis;
 /// A typed JSON body (or a parameter) that cannot be read (malformed, truncated, too deep, a value of the wrong type, an array where an
 /// object belongs) answers a 400 ProblemDetails that names where it went wrong and what to send, in every environment.
 /// Minimal APIs throw <see cref="BadHttpRequestException"/> for it (ThrowOnBadRequest), which without this handler the
-/// exception handler would answer as a 500.
+/// exception handler would answer as a 500. A text PostgreSQL cannot store (a NUL character) answers 400 too.
 /// </summary>
 internal sealed class UnreadableBodyHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad || http.Response.HasStarted)
+        if (http.Response.HasStarted)
+        {
+            return false;
+        }
+
+        if (exception is Npgsql.PostgresException { SqlState: "22021" or "22P05" })
+        {
+            // A typed body's text with a NUL character: PostgreSQL refuses it, and the write is rolled back whole.
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Unstorable text", Detail = "A text in the body " + StoredText.Unstorable + "." },
+            });
+        }
+
+        if (exception is not BadHttpRequestException bad)
         {
             return false;
         }
