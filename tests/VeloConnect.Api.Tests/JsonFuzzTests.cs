@@ -282,7 +282,7 @@ public sealed class JsonFuzzTests(ApiFixture fixture)
     private static readonly string[] NotJson =
     [
         "name=Ann&email=ann%40example.com", "<contact><name>Ann</name></contact>", "undefined", "{'name': 'Ann'}", "NaN", "{\"a\": 1}{\"b\": 2}",
-        "{\"a\": 1,}", "// a comment\n{}", "\uFEFF", "{\"a\": \"\u0001\"}", "{\"a\": 01}", "{\"a\": .5}", "{\"a\": 1e99999}", "\u0000\u0001\u00ff", "{\"a\":\"\\x41\"}",
+        "{\"a\": 1,}", "// a comment\n{}", "\uFEFF", "{\"a\": \"\u0001\"}", "{\"a\": 01}", "{\"a\": .5}", "{\"a\": 1e}", "\u0000\u0001\u00ff", "{\"a\":\"\\x41\"}",
     ];
 
     /// <summary>A value of another JSON type than the property's (or, for typed values, text that is not one).</summary>
@@ -291,7 +291,8 @@ public sealed class JsonFuzzTests(ApiFixture fixture)
         string[] values = kind switch
         {
             Kind.Text => ["42", "true", "{}", "[\"x\"]", "-1.5e300"],
-            Kind.Integer => ["\"12\"", "1.5", "1e400", "99999999999999999999", "true", "{}", "[1]", "-2147483649"],
+            // Not "12": a number in a string is read as the number (the API's JSON is System.Text.Json's web defaults), so it is no wrong type.
+            Kind.Integer => ["1.5", "1e400", "99999999999999999999", "true", "{}", "[1]", "-2147483649"],
             Kind.Boolean => ["\"true\"", "1", "{}", "[]", "\"yes\""],
             Kind.Texts => ["\"x\"", "{}", "[1, {}]", "[[]]", "5", "[true]"],
             Kind.Integers => ["[\"a\"]", "\"1\"", "[1.5]", "{}", "[99999999999999999999]"],

@@ -191,6 +191,12 @@ public static class ImportsApi
             {
                 return ImportRefusal.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send nothing, or {{\"totalRows\": N}} with the file's data rows.");
             }
+
+            // A body that is JSON null says nothing a client meant to send: refused, not read as "no body" (which runs the import).
+            if (body is null)
+            {
+                return ImportRefusal.BadRequest("Unreadable body", "The body is JSON null; send nothing, or {\"totalRows\": N} with the file's data rows.");
+            }
         }
 
         return body?.TotalRows is < 0
@@ -199,6 +205,5 @@ public static class ImportsApi
     }
 }
 
-/// <summary>Re-analysis of an upload: each left out keeps what the file was read with.</summary>
 /// <summary>A re-analysis: each field null keeps the analysis's choice. HeaderRow: the row (1-based) the header is on; Sheet: a spreadsheet's sheet by name.</summary>
 public sealed record AnalysisRequest(bool? HasHeader = null, string? Delimiter = null, string? ConvertFrom = null, int? HeaderRow = null, string? Sheet = null);
