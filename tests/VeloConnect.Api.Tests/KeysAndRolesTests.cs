@@ -21,7 +21,8 @@ public sealed class KeysAndRolesTests(ApiFixture fixture)
         Assert.Equal("agent", created["key"]!["role"]!.GetValue<string>());
 
         var agent = fixture.Client(secret);
-        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/me")).StatusCode);
+        Assert.Equal("agent", (await ApiTestExtensions.ReadAsync(await agent.GetAsync("/api/me"), HttpStatusCode.OK))["role"]!.GetValue<string>());
+        Assert.Equal("admin", (await ApiTestExtensions.ReadAsync(await ws.Http.GetAsync("/api/me"), HttpStatusCode.OK))["role"]!.GetValue<string>());
         await (await agent.GetAsync("/api/keys")).AssertProblemAsync(HttpStatusCode.Forbidden, "needs the admin role");
 
         var listed = await ws.Http.GetStringAsync("/api/keys");
