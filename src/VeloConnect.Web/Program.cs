@@ -47,6 +47,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         // Sent over HTTPS only, outside Development (behind a TLS-terminating proxy too: the cookie is marked Secure either way).
         options.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         options.LoginPath = AccountEndpoints.SignInPath;
+        options.Events.OnValidatePrincipal = AccountEndpoints.AddMissingRoleAsync;
         options.Events.OnRedirectToLogin = context =>
         {
             // In Development the demo workspace is signed in directly; elsewhere the key is asked for.

@@ -89,12 +89,43 @@ public static class AccountEndpoints
                 new Claim(ClaimTypes.NameIdentifier, me.UserId.ToString()),
                 new Claim(ClaimTypes.Name, me.UserName),
                 new Claim(SignInClaims.Workspace, me.WorkspaceName),
+                new Claim(SignInClaims.Role, me.Role),
                 new Claim(SignInClaims.ApiKey, apiKey),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
             new AuthenticationProperties { IsPersistent = false });
         return null;
+    }
+
+    /// <summary>
+    /// A session signed in before keys had roles has no role claim: its key's role is read once from <c>GET /api/me</c>
+    /// and the cookie renewed with it; a key the API no longer knows ends the session.
+    /// </summary>
+    public static async Task AddMissingRoleAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is not { } user || user.HasClaim(c => c.Type == SignInClaims.Role)
+            || user.FindFirst(SignInClaims.ApiKey)?.Value is not { } apiKey || user.Identity is not ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        using var client = context.HttpContext.RequestServices.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(VeloApi));
+        try
+        {
+            var me = await VeloApi.For(client, apiKey).GetMeAsync(context.HttpContext.RequestAborted);
+            identity.AddClaim(new Claim(SignInClaims.Role, me.Role));
+            context.ShouldRenew = true;
+        }
+        catch (ApiProblemException problem) when (problem.Status == System.Net.HttpStatusCode.Unauthorized)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+        catch (ApiProblemException)
+        {
+            // The API is unreachable for now: the session goes on as an agent's until a later request learns the role.
+        }
     }
 
     private static IResult Refused(string message, string? returnUrl) =>
