@@ -114,6 +114,13 @@ public sealed class ApiSteps : IDisposable
         await ReadAsync(response, HttpStatusCode.OK, "marking every notification read");
     }
 
+    /// <summary>Creates an API key for the demo user with this role (admin or agent); answers its secret (shown only once).</summary>
+    public async Task<string> CreateKeyAsync(string role, string name)
+    {
+        using var response = await _client.PostAsJsonAsync("/api/keys", new { role, name });
+        return (await ReadAsync(response, HttpStatusCode.Created, $"creating an {role} key")).GetProperty("secret").GetString()!;
+    }
+
     public void Dispose() => _client.Dispose();
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected, string doing)
