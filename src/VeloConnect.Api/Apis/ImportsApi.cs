@@ -191,12 +191,6 @@ public static class ImportsApi
             {
                 return ImportRefusal.BadRequest("Unreadable body", $"The body is not valid JSON ({e.Message}); send nothing, or {{\"totalRows\": N}} with the file's data rows.");
             }
-
-            // A body that is JSON null says nothing a client meant to send: refused, not read as "no body" (which runs the import).
-            if (body is null)
-            {
-                return ImportRefusal.BadRequest("Unreadable body", "The body is JSON null; send nothing, or {\"totalRows\": N} with the file's data rows.");
-            }
         }
 
         return body?.TotalRows is < 0
