@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
@@ -42,9 +43,9 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
     /// <summary>The review of the file as the stream gives it (read once, front to back; left open).</summary>
     public async Task<ReviewResult> ReviewAsync(ImportRecord import, Stream file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
     {
-        // The file is read (CPU) a chunk at a time while the contacts of the chunk before are looked up (the database);
-        // each chunk is planned once its lookup is in, then dropped: the review keeps counts and examples, not rows.
-        // Each row's result goes to the COPY as it is decided: the review holds no more rows than before.
+        // Three stages overlap: reading and normalising the rows (a thread of its own, a chunk ahead), looking up the
+        // contacts of a chunk (the database) and planning the chunk before it (this thread), whose rows go to the COPY as
+        // each is decided. Each chunk is dropped once planned: the review keeps counts and examples, not rows.
         await using var kept = await reviewRows.BeginAsync(import.Id, mapping, cancellationToken);
         var plan = new ImportBatchPlan([], new Dictionary<Guid, ContactRecord>());
         var total = 0;
@@ -53,18 +54,33 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
         List<ReviewRow> addedRows = [], updatedRows = [], skippedRows = [], invalidRows = [];
         List<ReviewWarning> warnings = [];
         (List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> Lookup)? pending = null;
-        var chunk = new List<PlannedRow>(ChunkRows);
-        foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
+        var chunks = System.Threading.Channels.Channel.CreateBounded<List<PlannedRow>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadChunksAsync(file, import, mapping, fields, chunks.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            chunk.Add(row);
-            if (chunk.Count == ChunkRows)
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
             {
-                await NextAsync();
+                var previous = pending;
+                pending = (chunk, LookUpAsync(import.WorkspaceId, chunk, stop.Token));
+                await PlanAsync(previous);
+            }
+
+            var last = pending;
+            pending = null;
+            await PlanAsync(last);
+        }
+        finally
+        {
+            // A failure here stops the reading (and the lookup in flight); the reading's own failure has already ended the loop above with it.
+            await stop.CancelAsync();
+            await reading.ContinueWith(static _ => { }, TaskScheduler.Current);
+            if (pending is { } unplanned)
+            {
+                await unplanned.Lookup.ContinueWith(static _ => { }, TaskScheduler.Current);
             }
         }
 
-        await NextAsync();
-        await NextAsync();
         if (kept is not null)
         {
             await kept.CommitAsync(cancellationToken);
@@ -73,22 +89,21 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
         return new ReviewResult(total, counts, warnings, warningCount, addedRows, updatedRows, skippedRows, invalidRows,
             kept is null ? null : RowsUrl(import.Id));
 
-        async Task NextAsync()
+        async Task PlanAsync((List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> Lookup)? chunk)
         {
-            if (pending is { } previous)
+            if (chunk is not { } previous)
             {
-                var (owners, found, optOuts) = await previous.Lookup;
-                plan.Learn(owners, found, optOuts);
-                foreach (var row in previous.Rows)
-                {
-                    await CountAsync(row, plan.Apply(row, Guid.NewGuid));
-                }
-
-                plan.ForgetOutcomes();
+                return;
             }
 
-            pending = chunk.Count == 0 ? null : (chunk, LookUpAsync(import.WorkspaceId, chunk, cancellationToken));
-            chunk = new List<PlannedRow>(ChunkRows);
+            var (owners, found, optOuts) = await previous.Lookup;
+            plan.Learn(owners, found, optOuts);
+            foreach (var row in previous.Rows)
+            {
+                await CountAsync(row, plan.Apply(row, Guid.NewGuid));
+            }
+
+            plan.ForgetOutcomes();
         }
 
         async Task CountAsync(PlannedRow row, PlannedOutcome planned)
@@ -123,6 +138,39 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
                     warnings.Add(new ReviewWarning(row.Row.RowNumber, warning));
                 }
             }
+        }
+    }
+
+    /// <summary>Reads the rows through the mapping into chunks, in file order; completes the channel (with the failure, if any).</summary>
+    private static async Task ReadChunksAsync(Stream file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields,
+        ChannelWriter<List<PlannedRow>> chunks, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var chunk = new List<PlannedRow>(ChunkRows);
+            foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
+            {
+                chunk.Add(row);
+                if (chunk.Count == ChunkRows)
+                {
+                    await chunks.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<PlannedRow>(ChunkRows);
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                await chunks.WriteAsync(chunk, cancellationToken);
+            }
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+        }
+        finally
+        {
+            chunks.TryComplete(failure);
         }
     }
 
