@@ -89,6 +89,8 @@ public static class Consent
 /// </summary>
 public sealed class ConsentTracker
 {
+    // A contact opted out of nothing; never changed (a contact's set is replaced, not changed, by Apply).
+    private static readonly HashSet<Channel> NoChannels = [];
     private readonly Dictionary<Identifier, HashSet<Channel>> _addresses = [];
     private readonly Dictionary<Guid, HashSet<Channel>> _contacts = [];
 
@@ -114,6 +116,14 @@ public sealed class ConsentTracker
     /// </summary>
     public IReadOnlyList<string> Apply(Guid contactId, IReadOnlyCollection<Identifier> had, IReadOnlyCollection<Identifier> holds)
     {
+        // The common case, decided without a set: no opt-out on the contact or on any address it had or holds, so no
+        // warning, and the contact stays opted out of nothing.
+        if (OptedOutOfNothing(contactId, had) && OptedOutOfNothing(holds))
+        {
+            _contacts[contactId] = NoChannels;
+            return [];
+        }
+
         var before = new HashSet<Channel>(_contacts.GetValueOrDefault(contactId) ?? []);
         foreach (var address in had)
         {
@@ -143,6 +153,22 @@ public sealed class ConsentTracker
         }
 
         return warnings;
+    }
+
+    private bool OptedOutOfNothing(Guid contactId, IReadOnlyCollection<Identifier> had) =>
+        (!_contacts.TryGetValue(contactId, out var own) || own.Count == 0) && OptedOutOfNothing(had);
+
+    private bool OptedOutOfNothing(IReadOnlyCollection<Identifier> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (Of(address).Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private IReadOnlySet<Channel> Of(Identifier address) => _addresses.TryGetValue(address, out var channels) ? channels : OptOutView.None.Of(address);

@@ -34,6 +34,12 @@ public static class ContactLimits
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(merged);
         ArgumentNullException.ThrowIfNull(warnings);
+        if (merged.Phones.Count <= MaxPhones && merged.Tags.Count <= MaxTags)
+        {
+            // Within both limits, whatever it had: nothing to leave out (the common case, decided without sets).
+            return merged;
+        }
+
         var (phones, phonesLeft) = Fit(before.Phones, merged.Phones, MaxPhones, StringComparer.Ordinal);
         var (tags, tagsLeft) = Fit(before.Tags, merged.Tags, MaxTags, Tags.Comparer);
         if (phonesLeft.Count > 0)

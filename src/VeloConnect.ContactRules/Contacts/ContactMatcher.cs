@@ -93,28 +93,36 @@ public sealed class ContactMatcher
         var id = match ?? newId();
         var before = (_current.TryGetValue(id, out var current) ? current : _stored.GetValueOrDefault(id)) ?? ContactData.Empty;
         var data = ContactMerge.Apply(before, input);
-        var had = before.Identifiers().ToHashSet();
+        // A contact holds a few identifiers: small arrays searched in order, not sets.
+        Identifier[] had = [.. before.Identifiers()];
         List<string> warnings = [];
-        data = IdentifierOwners.LeaveWithOwners(before, data, i => _owners.TryGetValue(i, out var other) && other != id ? other : null, warnings);
+        data = IdentifierOwners.LeaveWithOwners(had, before, data, i => _owners.TryGetValue(i, out var other) && other != id ? other : null, warnings);
 
         // After the identifiers left with their owners, so that none of them takes a place it does not get.
         data = ContactLimits.KeepWithin(before, data, warnings);
 
-        foreach (var identifier in data.Identifiers().Where(i => !had.Contains(i)))
+        Identifier[] holds = [.. data.Identifiers()];
+        foreach (var identifier in holds)
         {
-            _owners[identifier] = id;
-            _ownerChanges[identifier] = id;
+            if (Array.IndexOf(had, identifier) < 0)
+            {
+                _owners[identifier] = id;
+                _ownerChanges[identifier] = id;
+            }
         }
 
-        foreach (var identifier in had.Except(data.Identifiers()))
+        foreach (var identifier in had)
         {
-            _owners.Remove(identifier);
-            _ownerChanges[identifier] = null;
+            if (Array.IndexOf(holds, identifier) < 0)
+            {
+                _owners.Remove(identifier);
+                _ownerChanges[identifier] = null;
+            }
         }
 
         if (_consent is not null)
         {
-            warnings.AddRange(_consent.Apply(id, had, [.. data.Identifiers()]));
+            warnings.AddRange(_consent.Apply(id, had, holds));
         }
 
         if (!_current.ContainsKey(id))

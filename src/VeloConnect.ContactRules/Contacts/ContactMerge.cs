@@ -30,10 +30,16 @@ public static class ContactMerge
             }
         }
 
-        Dictionary<string, string> custom = new(existing.Custom);
-        foreach (var (key, value) in input.Custom)
+        var custom = existing.Custom;
+        if (input.Custom.Count > 0)
         {
-            custom[key] = value;
+            Dictionary<string, string> merged = new(existing.Custom);
+            foreach (var (key, value) in input.Custom)
+            {
+                merged[key] = value;
+            }
+
+            custom = merged;
         }
 
         return existing with

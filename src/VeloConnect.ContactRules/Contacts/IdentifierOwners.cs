@@ -11,9 +11,13 @@ public static class IdentifierOwners
     /// contact (<paramref name="otherOwner"/> names it, or null when nobody else owns the identifier); each one left
     /// with its owner adds <see cref="LeftWithOwner"/> to <paramref name="warnings"/>, in the order of the identifiers.
     /// </summary>
-    public static ContactData LeaveWithOwners(ContactData before, ContactData wanted, Func<Identifier, Guid?> otherOwner, ICollection<string> warnings)
+    public static ContactData LeaveWithOwners(ContactData before, ContactData wanted, Func<Identifier, Guid?> otherOwner, ICollection<string> warnings) =>
+        LeaveWithOwners([.. before.Identifiers()], before, wanted, otherOwner, warnings);
+
+    /// <inheritdoc cref="LeaveWithOwners(ContactData, ContactData, Func{Identifier, Guid?}, ICollection{string})"/>
+    /// <param name="had"><paramref name="before"/>'s identifiers.</param>
+    public static ContactData LeaveWithOwners(IReadOnlyCollection<Identifier> had, ContactData before, ContactData wanted, Func<Identifier, Guid?> otherOwner, ICollection<string> warnings)
     {
-        var had = before.Identifiers().ToHashSet();
         var data = wanted;
         foreach (var identifier in wanted.Identifiers().Where(i => !had.Contains(i)).ToList())
         {

@@ -15,7 +15,11 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
 {
     public const int MaxCellLength = FieldValues.MaxTextLength;
 
+    private static readonly Dictionary<string, string> NoCustom = new(StringComparer.Ordinal);
+
     private readonly string _region = (mapping.Region ?? "").Trim();
+
+    private readonly bool _customColumns = mapping.Columns.Any(c => c?.Kind == TargetKind.CustomField);
 
     private readonly Dictionary<string, FieldDefinition> _fields = fields
         .GroupBy(f => f.Key, StringComparer.Ordinal)
@@ -33,8 +37,13 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         var errors = new List<string>();
         var columnCount = mapping.Columns.Count;
 
-        var extra = cells.Skip(columnCount).Count(c => !string.IsNullOrWhiteSpace(c));
-        if (extra > 0)
+        var extra = false;
+        for (var i = columnCount; i < cells.Count && !extra; i++)
+        {
+            extra = !string.IsNullOrWhiteSpace(cells[i]);
+        }
+
+        if (extra)
         {
             var lastGiven = cells.Select((c, i) => (c, i)).Last(x => !string.IsNullOrWhiteSpace(x.c)).i + 1;
             errors.Add(mapping.HasHeader
@@ -43,12 +52,12 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         }
 
         // Checked on every cell, mapped or not: a huge cell usually means an unclosed quote swallowed the rows after it.
-        var oversized = new HashSet<int>();
+        HashSet<int>? oversized = null;
         for (var i = 0; i < cells.Count; i++)
         {
             if (cells[i] is { Length: > MaxCellLength } cell)
             {
-                oversized.Add(i);
+                (oversized ??= []).Add(i);
                 errors.Add(string.Create(CultureInfo.InvariantCulture,
                     $"cell in column '{ColumnName(i)}' is {cell.Length:N0} characters; the limit is {MaxCellLength:N0} (an unclosed double quote can swallow the rows after it)."));
             }
@@ -60,7 +69,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         var primaryFound = false;
         var phoneOrEmailGiven = false;
         var tags = new List<string>();
-        var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Most rows have no custom field column: they share one empty dictionary (nothing changes a row's custom values after this).
+        var custom = _customColumns ? new Dictionary<string, string>(StringComparer.Ordinal) : NoCustom;
         // Phones and emails that are not valid (also in errors): warnings instead when they are the row's only errors, the row
         // has another valid phone or email and the mapping imports such rows.
         var badIdentifiers = new List<string>();
@@ -69,15 +79,15 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         {
             var target = mapping.Columns[i];
             var cell = i < cells.Count ? cells[i] : null;
-            if (target is null || target.Kind == TargetKind.Ignore || string.IsNullOrWhiteSpace(cell) || oversized.Contains(i))
+            var tooLong = oversized?.Contains(i) == true;
+            if (target is null || target.Kind == TargetKind.Ignore || string.IsNullOrWhiteSpace(cell) || tooLong)
             {
-                phoneOrEmailGiven |= oversized.Contains(i) && target?.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email;
+                phoneOrEmailGiven |= tooLong && target?.Kind is TargetKind.PrimaryPhone or TargetKind.AdditionalPhone or TargetKind.Email;
                 continue;
             }
 
             // An exported cell that a spreadsheet would have run as a formula carries a leading quote: read the value.
             cell = Exports.SpreadsheetCells.Restore(cell);
-            var column = ColumnName(i);
             switch (target.Kind)
             {
                 case TargetKind.Name:
@@ -89,7 +99,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                     {
                         if (!Phones.TryNormalize(part, _region, out var e164, out var error))
                         {
-                            errors.Add($"column '{column}': {error}");
+                            errors.Add($"column '{ColumnName(i)}': {error}");
                             badIdentifiers.Add(errors[^1]);
                         }
                         else if (e164 is not null)
@@ -113,7 +123,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                     phoneOrEmailGiven = true;
                     if (!Emails.TryNormalize(cell, out var normalized, out var emailError))
                     {
-                        errors.Add($"column '{column}': {emailError}");
+                        errors.Add($"column '{ColumnName(i)}': {emailError}");
                         badIdentifiers.Add(errors[^1]);
                     }
                     else
@@ -128,7 +138,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
                         : Contacts.Tags.SplitCell(cell.Replace(":::", ",", StringComparison.Ordinal));
                     if (Contacts.Tags.Validate(cellTags) is { } tagError)
                     {
-                        errors.Add($"column '{column}': {tagError}");
+                        errors.Add($"column '{ColumnName(i)}': {tagError}");
                     }
                     else
                     {
@@ -137,7 +147,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
 
                     break;
                 case TargetKind.CustomField:
-                    ReadCustom(i, target.FieldKey, cell, column, custom, errors);
+                    ReadCustom(i, target.FieldKey, cell, custom, errors);
                     break;
             }
         }
@@ -147,7 +157,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
             errors.Add(tooManyPhones);
         }
 
-        if (ContactLimits.TooManyTags(Contacts.Tags.Distinct(tags).Count) is { } tooManyTags)
+        var distinctTags = Contacts.Tags.Distinct(tags);
+        if (ContactLimits.TooManyTags(distinctTags.Count) is { } tooManyTags)
         {
             errors.Add(tooManyTags);
         }
@@ -167,8 +178,8 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         var name = nameParts.Count == 0 ? null : string.Join(' ', nameParts);
         var primary = primaryFound ? phones[0] : null;
         var additional = primaryFound ? phones.Skip(1).ToList() : phones;
-        var warnings = badIdentifiers.Select(bad => $"{bad.TrimEnd('.')}; left out, the row was imported by its {importedBy}.").ToList();
-        return RowResult.Valid(new ContactInput(name, primary, additional, email, Contacts.Tags.Distinct(tags), custom), warnings);
+        List<string>? warnings = badIdentifiers.Count == 0 ? null : [.. badIdentifiers.Select(bad => $"{bad.TrimEnd('.')}; left out, the row was imported by its {importedBy}.")];
+        return RowResult.Valid(new ContactInput(name, primary, additional, email, distinctTags, custom), warnings);
     }
 
     /// <summary>What a row with a bad identifier is imported by ("phone", "email", "phone and email"), or null when it has no valid one.</summary>
@@ -180,12 +191,12 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         _ => null,
     };
 
-    private void ReadCustom(int index, string? key, string cell, string column, Dictionary<string, string> custom, List<string> errors)
+    private void ReadCustom(int index, string? key, string cell, Dictionary<string, string> custom, List<string> errors)
     {
         // The mapping was validated when confirmed; a field deleted since then must not silently drop the column's values.
         if (key is null || !_fields.TryGetValue(key, out var field))
         {
-            errors.Add($"column '{column}': custom field '{key}' no longer exists; create it in Settings → Contact fields, then re-run the import (or map the column to Don't import).");
+            errors.Add($"column '{ColumnName(index)}': custom field '{key}' no longer exists; create it in Settings → Contact fields, then re-run the import (or map the column to Don't import).");
             return;
         }
 
@@ -193,7 +204,7 @@ public sealed class RowReader(ImportMapping mapping, IReadOnlyList<string> heade
         if (!TypedColumns.TryRead(field, cell, mapping.DateFormatOf(index), mapping.DecimalSeparatorOf(index), mapping.ValueMapOf(index), out var value, out var error))
         {
             var reason = error!.StartsWith(field.Label + ": ", StringComparison.Ordinal) ? error[(field.Label.Length + 2)..] : error;
-            errors.Add($"column '{column}' (field {field.Label}): {reason}");
+            errors.Add($"column '{ColumnName(index)}' (field {field.Label}): {reason}");
         }
         else if (value is not null)
         {

@@ -86,7 +86,8 @@ public sealed class ImportBatchPlan
         {
             var match = _matcher.Apply(row.Result.Contact!, newId);
             // The row's own warnings (a bad phone left out of a row imported by its email) come before the match's.
-            planned = new PlannedOutcome(row, match.IsNew ? ImportOutcome.Added : ImportOutcome.Updated, match.ContactId, [.. row.Result.Warnings, .. match.Warnings]);
+            IReadOnlyList<string> warnings = row.Result.Warnings.Count == 0 ? match.Warnings : [.. row.Result.Warnings, .. match.Warnings];
+            planned = new PlannedOutcome(row, match.IsNew ? ImportOutcome.Added : ImportOutcome.Updated, match.ContactId, warnings);
         }
 
         _outcomes.Add(planned);
