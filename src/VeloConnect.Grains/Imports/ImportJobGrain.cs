@@ -178,7 +178,8 @@ public sealed partial class ImportJobGrain(
         using var stop = new CancellationTokenSource();
         var batchRows = options.Value.BatchRows;
         var writesInFlight = Math.Max(1, options.Value.WritesInFlight);
-        var reading = Task.Run(() => ReadBatchesAsync(file, import, fieldDefinitions, done, batchRows, batches.Writer, stop.Token));
+        var reading = Task.Run(() => ImportPlan.ReadChunksAsync(ImportPlan.Rows(file, import, import.Mapping!, fieldDefinitions).Where(r => !done.Contains(r.Row.RowNumber)),
+            batchRows, batches.Writer, stop.Token));
         var inFlight = new List<InFlightWrite>();
         // Rows of batches withdrawn (planned on a batch that did not commit), in file order: planned again before any new batch.
         var again = new List<List<PlannedRow>>();
@@ -239,47 +240,6 @@ public sealed partial class ImportJobGrain(
         }
 
         return null;
-    }
-
-    private static async Task ReadBatchesAsync(byte[] file, ImportRecord import, IReadOnlyList<ContactRules.Fields.FieldDefinition> fieldDefinitions,
-        HashSet<int> done, int batchRows, ChannelWriter<List<PlannedRow>> batches, CancellationToken cancellationToken)
-    {
-        Exception? failure = null;
-        try
-        {
-            var batch = new List<PlannedRow>(batchRows);
-            foreach (var row in ImportPlan.Rows(file, import, import.Mapping!, fieldDefinitions))
-            {
-                if (done.Contains(row.Row.RowNumber))
-                {
-                    continue;
-                }
-
-                batch.Add(row);
-                if (batch.Count == batchRows)
-                {
-                    await batches.WriteAsync(batch, cancellationToken);
-                    batch = new List<PlannedRow>(batchRows);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await batches.WriteAsync(batch, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The writing side stopped (and reports why).
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        finally
-        {
-            batches.TryComplete(failure);
-        }
     }
 
     /// <summary>

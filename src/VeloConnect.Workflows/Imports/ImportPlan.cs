@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.ContactRules.Imports;
@@ -62,6 +63,45 @@ public static class ImportPlan
             var result = reader.Read(row.Cells);
             var duplicateOf = droppedBy is null && result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;
             yield return new PlannedRow(row, result, duplicateOf) { DroppedBy = droppedBy, Edited = edited };
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="rows"/> into lists of <paramref name="size"/> (the last may be shorter), in order, for a consumer on
+    /// another thread; completes the channel, with the failure if reading failed (a cancellation by the consumer is no failure).
+    /// </summary>
+    public static async Task ReadChunksAsync(IEnumerable<PlannedRow> rows, int size, ChannelWriter<List<PlannedRow>> chunks, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var chunk = new List<PlannedRow>(size);
+            foreach (var row in rows)
+            {
+                chunk.Add(row);
+                if (chunk.Count == size)
+                {
+                    await chunks.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<PlannedRow>(size);
+                }
+            }
+
+            if (chunk.Count > 0)
+            {
+                await chunks.WriteAsync(chunk, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The consuming side stopped (and reports why).
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            chunks.TryComplete(failure);
         }
     }
 

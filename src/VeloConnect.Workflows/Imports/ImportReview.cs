@@ -56,7 +56,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
         (List<PlannedRow> Rows, Task<(Dictionary<Identifier, Guid>, IReadOnlyList<ContactRecord>, OptOutView)> Lookup)? pending = null;
         var chunks = System.Threading.Channels.Channel.CreateBounded<List<PlannedRow>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = Task.Run(() => ReadChunksAsync(file, import, mapping, fields, chunks.Writer, stop.Token), CancellationToken.None);
+        var reading = Task.Run(() => ImportPlan.ReadChunksAsync(ImportPlan.Rows(file, import, mapping, fields), ChunkRows, chunks.Writer, stop.Token), CancellationToken.None);
         try
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
@@ -138,39 +138,6 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
                     warnings.Add(new ReviewWarning(row.Row.RowNumber, warning));
                 }
             }
-        }
-    }
-
-    /// <summary>Reads the rows through the mapping into chunks, in file order; completes the channel (with the failure, if any).</summary>
-    private static async Task ReadChunksAsync(Stream file, ImportRecord import, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields,
-        ChannelWriter<List<PlannedRow>> chunks, CancellationToken cancellationToken)
-    {
-        Exception? failure = null;
-        try
-        {
-            var chunk = new List<PlannedRow>(ChunkRows);
-            foreach (var row in ImportPlan.Rows(file, import, mapping, fields))
-            {
-                chunk.Add(row);
-                if (chunk.Count == ChunkRows)
-                {
-                    await chunks.WriteAsync(chunk, cancellationToken);
-                    chunk = new List<PlannedRow>(ChunkRows);
-                }
-            }
-
-            if (chunk.Count > 0)
-            {
-                await chunks.WriteAsync(chunk, cancellationToken);
-            }
-        }
-        catch (Exception exception)
-        {
-            failure = exception;
-        }
-        finally
-        {
-            chunks.TryComplete(failure);
         }
     }
 
