@@ -29,10 +29,18 @@ builder.Services.AddSingleton<ImportWorkflow>();
 builder.Services.AddSingleton<CommandLineImportWorkflow>();
 builder.Services.AddSingleton<ImportRevertWorkflow>();
 builder.Services.AddSingleton<ImportEditWorkflow>();
-builder.UseOrleansClient(client => client
-    .UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
-    // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
-    .AddActivityPropagation());
+// With a cluster certificate configured (the AppHost always gives one), the gateway is reached over mutual TLS only.
+var clusterCertificate = ClusterCertificate.FromConfiguration(builder.Configuration);
+builder.UseOrleansClient(client =>
+{
+    client.UseConnectionRetryFilter(ClusterConnection.RetryFor(TimeSpan.FromSeconds(60)))
+        // Grain calls join the HTTP request's trace, so a request and the grains it reached read as one trace.
+        .AddActivityPropagation();
+    if (clusterCertificate is not null)
+    {
+        client.UseClusterTls(clusterCertificate);
+    }
+});
 
 builder.Services.AddVeloConnectData().AddVeloConnectWorkflows();
 builder.Services.AddSingleton<ContactServices>();

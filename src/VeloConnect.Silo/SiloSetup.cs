@@ -1,3 +1,4 @@
+using Orleans.Connections.Security;
 using VeloConnect.Data;
 using VeloConnect.Grains;
 
@@ -19,9 +20,30 @@ public static class SiloSetup
         builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString(DatabaseName));
 
         builder.Services.AddVeloConnectGrains();
-        builder.UseOrleans(silo => silo.AddActivityPropagation());
+        var cluster = ClusterCertificate.FromConfiguration(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.AddActivityPropagation();
+            if (cluster is not null)
+            {
+                silo.UseClusterTls(cluster);
+            }
+        });
         return builder;
     }
+
+    /// <summary>
+    /// Mutual TLS on every Orleans connection of this silo (from silos, to silos, from clients through the gateway): each
+    /// side presents the cluster certificate and accepts only a peer whose certificate the cluster trusts, so a stranger
+    /// who reaches the silo or gateway port cannot even complete a handshake (docs/decisions.md, "Orleans TLS (issue 15)").
+    /// </summary>
+    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, ClusterCertificate cluster) =>
+        silo.UseTls(cluster.Certificate, tls =>
+        {
+            // Required from silos and, at the gateway, from clients: the gateway's inbound connections take these same options.
+            tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            tls.RemoteCertificateValidation = (certificate, chain, _) => cluster.Trusts(certificate, chain);
+        });
 }
 
 /// <summary>Marks the silo assembly (for test hosts).</summary>
