@@ -57,6 +57,10 @@ var mail = smtp.Server;
 var exportSigningKey = builder.AddParameter("export-signing-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+// Silos and the API's Orleans client speak mutual TLS with this certificate: a stranger who reaches the silo or gateway
+// port cannot call grains. Generated once and kept in the user secrets when run here; a deployment supplies its own.
+var clusterCertificate = builder.AddClusterCertificate();
+
 // The silo writes export files and the API serves them: one folder for both (.data/exports when run here; in the
 // manifest, one named volume mounted at this path in both containers).
 var exportsDirectory = builder.ExecutionContext.IsRunMode
@@ -88,6 +92,7 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     .WithReference(mail).WaitFor(mail)
     .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
+    .WithClusterCertificate(clusterCertificate)
     .WithSmtpLogin(smtp)
     .PublishAsContainerWithVolume("VeloConnect.Silo", SharedVolumePublishing.ExportsVolume, exportsDirectory)
     .WithHttpHealthCheck("/health")
@@ -105,6 +110,7 @@ var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WaitFor(silo)
     .WithEnvironment("VeloConnect__Exports__SigningKey", exportSigningKey)
     .WithEnvironment("VeloConnect__Exports__Directory", exportsDirectory)
+    .WithClusterCertificate(clusterCertificate)
     .PublishAsContainerWithVolume("VeloConnect.Api", SharedVolumePublishing.ExportsVolume, exportsDirectory)
     .WithHttpHealthCheck("/health");
 

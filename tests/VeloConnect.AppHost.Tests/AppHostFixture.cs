@@ -61,12 +61,15 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>Completes once every resource is healthy; throws with states and logs when one fails or the deadline passes.</summary>
     public Task WaitUntilHealthyAsync() => _healthy ?? throw new InvalidOperationException("The AppHost has not been started.");
 
-    public async Task<string> DemoApiKeyAsync()
+    public Task<string> DemoApiKeyAsync() => ParameterAsync("demo-api-key");
+
+    /// <summary>The value the AppHost gave a parameter (generated or kept in its user secrets).</summary>
+    public async Task<string> ParameterAsync(string name)
     {
         var model = App.Services.GetRequiredService<DistributedApplicationModel>();
-        var parameter = model.Resources.OfType<ParameterResource>().Single(resource => resource.Name == "demo-api-key");
+        var parameter = model.Resources.OfType<ParameterResource>().Single(resource => resource.Name == name);
         return await parameter.GetValueAsync(CancellationToken.None)
-            ?? throw new InvalidOperationException("The demo-api-key parameter has no value.");
+            ?? throw new InvalidOperationException($"The {name} parameter has no value.");
     }
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");

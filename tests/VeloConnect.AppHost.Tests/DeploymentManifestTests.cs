@@ -29,7 +29,7 @@ public sealed class GeneratedManifest : IAsyncLifetime
 /// <summary>
 /// What a deployment from the manifest must keep: the database on a volume, the export files where both the silo (which
 /// writes them) and the API (which serves them) reach them, a real SMTP server named by parameters, and the cluster's
-/// endpoints inside the deployment.
+/// endpoints inside the deployment, reached over mutual TLS with a certificate the deployment supplies.
 /// </summary>
 public sealed class DeploymentManifestTests(GeneratedManifest manifest) : IClassFixture<GeneratedManifest>
 {
@@ -93,6 +93,24 @@ public sealed class DeploymentManifestTests(GeneratedManifest manifest) : IClass
         var silo = manifest.Resource("silo")["bindings"]!.AsObject();
         Assert.Contains("orleans-silo", silo.Select(pair => pair.Key));
         Assert.Contains("orleans-gateway", silo.Select(pair => pair.Key));
+    }
+
+    [Fact]
+    public void Silo_and_api_get_the_cluster_certificate_from_a_secret_the_deployment_supplies()
+    {
+        var parameter = manifest.Resource("cluster-certificate");
+        Assert.Equal("parameter.v0", parameter["type"]?.GetValue<string>());
+        Assert.True(parameter["inputs"]?["value"]?["secret"]?.GetValue<bool>() ?? false, "The cluster certificate is not a secret.");
+        // No generated default: a deployment brings its own certificate (the run-mode one never leaves this machine).
+        Assert.Null(parameter["inputs"]?["value"]?["default"]);
+
+        foreach (var name in new[] { "silo", "api" })
+        {
+            Assert.Equal("{cluster-certificate.value}", manifest.Resource(name)["env"]?["VeloConnect__Cluster__Certificate"]?.GetValue<string>());
+        }
+
+        Assert.DoesNotContain(manifest.Resources, pair => pair.Key != "silo" && pair.Key != "api"
+            && pair.Value?["env"]?["VeloConnect__Cluster__Certificate"] is not null);
     }
 
     private sealed record Volume(string Name, string Target, bool ReadOnly);

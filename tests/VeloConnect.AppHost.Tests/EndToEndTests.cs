@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Xunit;
@@ -59,6 +63,43 @@ public sealed class EndToEndTests(AppHostFixture fixture)
         Assert.Contains(
             page.RootElement.GetProperty("items").EnumerateArray(),
             item => item.GetProperty("id").GetRawText() == id.GetRawText() && item.GetProperty("name").GetString() == "Ann");
+    }
+
+    /// <summary>
+    /// The cluster runs over TLS: the gateway shows the cluster certificate the AppHost made (and the API, whose grain calls
+    /// the other tests make, reached it with that certificate), and a stranger who shows none is cut off.
+    /// </summary>
+    [Fact]
+    public async Task The_silos_gateway_speaks_tls_with_the_cluster_certificate_and_cuts_off_a_stranger()
+    {
+        await fixture.WaitUntilHealthyAsync();
+        using var cluster = X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(await fixture.ParameterAsync("cluster-certificate")), null);
+        var gateway = fixture.App.GetEndpoint("silo", "orleans-gateway");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(gateway.Host, gateway.Port, timeout.Token);
+        string? shown = null;
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
+        {
+            shown = certificate?.GetCertHashString();
+            return true;
+        });
+
+        // Without a client certificate the handshake itself may fail (TLS 1.2), or the gateway closes the connection right
+        // after it (TLS 1.3): either way nothing a stranger sends reaches Orleans.
+        var cutOff = false;
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "silo" }, timeout.Token);
+            cutOff = await tls.ReadAsync(new byte[1], timeout.Token) == 0;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            cutOff = true;
+        }
+
+        Assert.Equal(cluster.GetCertHashString(), shown);
+        Assert.True(cutOff, "The gateway kept a connection that showed no certificate.");
     }
 
     [Fact]
