@@ -1,17 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Aspire.Hosting.Publishing;
 
 namespace VeloConnect.AppHost.Orleans;
 
-/// <summary>
-/// The certificate silos and the API present to each other over Orleans' mutual TLS (docs/decisions.md, "Orleans TLS
-/// (issue 15)"), given to both as <c>VeloConnect__Cluster__Certificate</c> (a base64 PKCS#12 with its key).
-/// </summary>
+/// <summary>The certificate of the cluster's mutual TLS (docs/decisions.md, "Orleans TLS (issue 15)").</summary>
 internal static class ClusterCertificateParameter
 {
     public const string Name = "cluster-certificate";
-    public const string EnvironmentVariable = "VeloConnect__Cluster__Certificate";
 
     /// <summary>
     /// In run mode, a self-signed certificate made on the first run and kept in the AppHost's user secrets (as the export
@@ -23,10 +18,10 @@ internal static class ClusterCertificateParameter
             ? builder.AddParameter(Name, new SelfSignedClusterCertificate(), secret: true, persist: true)
             : builder.AddParameter(Name, secret: true);
 
-    /// <summary>Gives <paramref name="resource"/> the cluster certificate.</summary>
+    /// <summary>Gives <paramref name="resource"/> the cluster certificate, as a base64 PKCS#12 with its key.</summary>
     public static IResourceBuilder<T> WithClusterCertificate<T>(this IResourceBuilder<T> resource, IResourceBuilder<ParameterResource> certificate)
         where T : IResourceWithEnvironment =>
-        resource.WithEnvironment(EnvironmentVariable, certificate);
+        resource.WithEnvironment("VeloConnect__Cluster__Certificate", certificate);
 
     /// <summary>
     /// A cluster authority for this machine: self-signed, allowed to issue (so per-node certificates could chain to it),
@@ -48,7 +43,7 @@ internal static class ClusterCertificateParameter
         }
 
         /// <summary>Never written: the manifest declares the parameter without a default (a deployment brings its certificate).</summary>
-        public override void WriteToManifest(ManifestPublishingContext context) =>
+        public override void WriteToManifest(Aspire.Hosting.Publishing.ManifestPublishingContext context) =>
             throw new InvalidOperationException($"The {Name} parameter is generated in run mode only.");
     }
 }

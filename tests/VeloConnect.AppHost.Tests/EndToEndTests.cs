@@ -74,10 +74,10 @@ public sealed class EndToEndTests(AppHostFixture fixture)
     {
         await fixture.WaitUntilHealthyAsync();
         using var cluster = X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(await fixture.ParameterAsync("cluster-certificate")), null);
-        var gateway = fixture.App.GetEndpoint("silo", "orleans-gateway");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (address, port) = await GatewayAsync(timeout.Token);
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(gateway.Host, gateway.Port, timeout.Token);
+        await tcp.ConnectAsync(address, port, timeout.Token);
         string? shown = null;
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
         {
@@ -100,6 +100,20 @@ public sealed class EndToEndTests(AppHostFixture fixture)
 
         Assert.Equal(cluster.GetCertHashString(), shown);
         Assert.True(cutOff, "The gateway kept a connection that showed no certificate.");
+    }
+
+    /// <summary>The gateway as the API finds it: the address and gateway port the silo advertises in the membership table.</summary>
+    private async Task<(string Address, int Port)> GatewayAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = await fixture.App.GetConnectionStringAsync("contactsdb", cancellationToken)
+            ?? throw new InvalidOperationException("contactsdb has no connection string.");
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select address, proxy_port from orleans_membership where status = 3 and proxy_port > 0 limit 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        Assert.True(await reader.ReadAsync(cancellationToken), "No active silo with a gateway in the membership table.");
+        return (reader.GetString(0), reader.GetInt32(1));
     }
 
     [Fact]
