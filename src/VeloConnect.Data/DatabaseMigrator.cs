@@ -19,10 +19,21 @@ public static partial class DatabaseMigrator
     /// <summary>Creates the database named in the connection string if it is missing (a local server has none yet).</summary>
     public static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken = default)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
         var database = builder.Database ?? throw new InvalidOperationException("The connection string names no database.");
+        try
+        {
+            // Usually there: the application's role (issue 15) may reach only its own database, not the maintenance one.
+            await using var target = new NpgsqlConnection(builder.ConnectionString);
+            await target.OpenAsync(cancellationToken);
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            // Missing: create it from the maintenance database.
+        }
+
         builder.Database = "postgres";
-        builder.Pooling = false;
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);

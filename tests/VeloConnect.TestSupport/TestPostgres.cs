@@ -30,16 +30,24 @@ public sealed class TestPostgres
     /// <summary>Starts a separate server (for tests of the server's own life: stopping it, losing its owner).</summary>
     public static Task<TestPostgres> StartOwnAsync() => StartAsync();
 
+    /// <summary>The superuser's connection string: for the bootstrap, and tests of what only it may do.</summary>
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Include Error Detail=true";
 
-    /// <summary>Creates a fresh database, applies every migration, and returns its connection string.</summary>
+    /// <summary>The application role's connection string (the services never hold the superuser's).</summary>
+    public string AppConnectionString(string database) =>
+        DatabaseRole.ConnectionStringFor(ConnectionString(database), DatabaseRole.DefaultName, password: null);
+
+    /// <summary>
+    /// Creates a fresh database as the superuser, hands it to the application role (the bootstrap of issue 15), applies
+    /// every migration as that role, and returns the role's connection string: so every test proves the role suffices.
+    /// </summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
         var server = await InstanceAsync();
         var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}".ToLowerInvariant();
-        var connectionString = server.ConnectionString(name);
-        await DatabaseMigrator.EnsureDatabaseAsync(connectionString);
+        // Trust authentication: the role needs no password here.
+        var connectionString = await DatabaseRole.BootstrapAsync(server.ConnectionString(name), DatabaseRole.DefaultName, password: null);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await DatabaseMigrator.MigrateAsync(dataSource);
         return connectionString;
