@@ -13,9 +13,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 // servers; VeloConnect:Infrastructure = containers | local | auto forces the choice.
 var infrastructure = InfrastructureSelection.Choose(builder);
 
+// The services log in as the application's own role, which owns the database's schema and nothing else (issue 15); its
+// password is generated once and kept in the AppHost's user secrets, like the signing key below. A deployment supplies it.
+var contactsDbPassword = builder.AddParameter("contactsdb-password",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 IResourceBuilder<IResourceWithConnectionString> postgres;
 IResourceBuilder<IResourceWithConnectionString> contactsDb;
 IResourceBuilder<IResourceWithConnectionString> redis;
+IResourceBuilder<ProjectResource>? contactsDbBootstrap = null;
 if (infrastructure.Kind == InfrastructureKind.Containers)
 {
     var postgresServer = builder.AddPostgres("postgres");
@@ -31,10 +37,15 @@ if (infrastructure.Kind == InfrastructureKind.Containers)
         // A deployment keeps its data across container restarts: the database, and Redis (the web's data-protection keys).
         postgresServer.WithDataVolume("veloconnect-postgres-data");
         redisServer.WithDataVolume("veloconnect-redis-data");
+        // Only this one-shot step holds the superuser's credentials: it makes the role and hands it the database.
+        contactsDbBootstrap = builder.AddApplicationDatabaseBootstrap("contactsdb", postgresServer, contactsDbPassword);
     }
 
     postgres = postgresServer;
-    contactsDb = postgresServer.AddDatabase("contactsdb");
+    var endpoint = postgresServer.Resource.PrimaryEndpoint;
+    contactsDb = builder.AddApplicationDatabase("contactsdb", postgresServer,
+        ReferenceExpression.Create($"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)}"),
+        contactsDbPassword);
     redis = redisServer;
 }
 else
@@ -43,7 +54,9 @@ else
     var dataDirectory = LocalDataDirectory.Resolve(builder);
     var postgresServer = builder.AddLocalPostgres("postgres", dataDirectory);
     postgres = postgresServer;
-    contactsDb = postgresServer.AddLocalDatabase("contactsdb");
+    contactsDb = builder.AddApplicationDatabase("contactsdb", postgresServer,
+        ReferenceExpression.Create($"Host=127.0.0.1;Port={postgresServer.Resource.Endpoint.Property(EndpointProperty.TargetPort)}"),
+        contactsDbPassword);
     redis = builder.AddLocalRedis("redis", dataDirectory);
 }
 
@@ -100,6 +113,12 @@ var silo = builder.AddProject<Projects.VeloConnect_Silo>("silo")
     // a silo" meanwhile and resume once it is back. In a deployment, the platform's restart policy does this.
     .RestartOnCrash();
 
+// In a deployment the services start once the bootstrap has made their role (in run mode the AppHost makes it itself).
+if (contactsDbBootstrap is not null)
+{
+    silo.WaitForCompletion(contactsDbBootstrap);
+}
+
 var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WithHttpEndpointIfMissing()
     .WithExternalHttpEndpoints()
@@ -113,6 +132,11 @@ var api = builder.AddProject<Projects.VeloConnect_Api>("api")
     .WithClusterCertificate(clusterCertificate)
     .PublishAsContainerWithVolume("VeloConnect.Api", SharedVolumePublishing.ExportsVolume, exportsDirectory)
     .WithHttpHealthCheck("/health");
+
+if (contactsDbBootstrap is not null)
+{
+    api.WaitForCompletion(contactsDbBootstrap);
+}
 
 // The web frontend: uses only the API's public HTTP contract, reached through service discovery; its data-protection
 // keys (the sign-in cookie's) live in Redis, so sign-ins survive restarts and hold across replicas.

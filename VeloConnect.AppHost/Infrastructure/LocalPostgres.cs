@@ -84,55 +84,6 @@ internal static class LocalPostgresExtensions
             });
     }
 
-    /// <summary>
-    /// The application database: a connection string on the local server. Like <c>AddDatabase</c> on the container,
-    /// it creates the database once the server is ready, so the services (which also create it when missing, then
-    /// migrate it) never race each other to create it.
-    /// </summary>
-    public static IResourceBuilder<ConnectionStringResource> AddLocalDatabase(
-        this IResourceBuilder<LocalPostgresResource> server, [ResourceName] string name, string? databaseName = null)
-    {
-        var database = databaseName ?? name;
-        // Dependents wait for the ready handlers, not only for the health check.
-        server.OnResourceReady((resource, e, cancellationToken) => CreateDatabaseIfMissingAsync(
-            resource, database, e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource), cancellationToken));
-
-        return server.ApplicationBuilder
-            .AddConnectionString(name, ReferenceExpression.Create($"{server.Resource};Database={database}"))
-            .WaitFor(server);
-    }
-
-    private static async Task CreateDatabaseIfMissingAsync(
-        LocalPostgresResource server, string database, ILogger logger, CancellationToken cancellationToken)
-    {
-        var connectionString = new NpgsqlConnectionStringBuilder(await server.ConnectionStringExpression.GetValueAsync(cancellationToken))
-        {
-            Database = "postgres",
-            Timeout = 5,
-            Pooling = false,
-        };
-        await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
-        exists.Parameters.Add(new NpgsqlParameter { Value = database });
-        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-            logger.LogInformation("Created database {Database}", database);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
-        {
-            // Created by someone else in the meantime.
-        }
-    }
-
     private static async Task InitializeDataDirectoryAsync(string initdb, string dataDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))

@@ -113,6 +113,41 @@ public sealed class DeploymentManifestTests(GeneratedManifest manifest) : IClass
             && pair.Value?["env"]?["VeloConnect__Cluster__Certificate"] is not null);
     }
 
+    [Fact]
+    public void Services_log_in_as_the_application_role_and_only_the_bootstrap_holds_the_superuser()
+    {
+        var contactsDb = manifest.Resource("contactsdb");
+        Assert.Equal(
+            "Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=veloconnect_app;Password={contactsdb-password.value};Database=contactsdb",
+            contactsDb["connectionString"]?.GetValue<string>());
+        var password = manifest.Resource("contactsdb-password");
+        Assert.Equal("parameter.v0", password["type"]?.GetValue<string>());
+        Assert.True(password["inputs"]?["value"]?["secret"]?.GetValue<bool>());
+        Assert.NotNull(password["inputs"]?["value"]?["default"]?["generate"]);
+
+        foreach (var service in new[] { "silo", "api" })
+        {
+            Assert.Equal("{contactsdb.connectionString}", manifest.Resource(service)["env"]?["ConnectionStrings__contactsdb"]?.GetValue<string>());
+        }
+
+        // The superuser's password or connection string reaches the server and the one-shot bootstrap, nothing else.
+        var holders = manifest.Resources
+            .Where(pair => pair.Value?["type"]?.GetValue<string>() is not ("parameter.v0" or "annotated.string"))
+            .Where(pair => ManifestTests.Strings(pair.Value).Any(value =>
+                value.Contains("{postgres-password", StringComparison.Ordinal) || value.Contains("{postgres.connectionString}", StringComparison.Ordinal)))
+            .Select(pair => pair.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(["contactsdb-bootstrap", "postgres"], holders);
+
+        var bootstrap = manifest.Resource("contactsdb-bootstrap");
+        Assert.Equal(["bootstrap-database"], bootstrap["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("{postgres.connectionString}", bootstrap["env"]?["ConnectionStrings__postgres"]?.GetValue<string>());
+        Assert.Equal("veloconnect_app", bootstrap["env"]?["VeloConnect__Database__Role"]?.GetValue<string>());
+        Assert.Equal("{contactsdb-password.value}", bootstrap["env"]?["VeloConnect__Database__Password"]?.GetValue<string>());
+        Assert.Empty(bootstrap["bindings"]?.AsObject() ?? []);
+    }
+
     private sealed record Volume(string Name, string Target, bool ReadOnly);
 
     private static List<Volume> Volumes(JsonNode resource) =>

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Npgsql;
 using Xunit;
 
 namespace VeloConnect.AppHost.Tests;
@@ -114,6 +115,32 @@ public sealed class EndToEndTests(AppHostFixture fixture)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         Assert.True(await reader.ReadAsync(cancellationToken), "No active silo with a gateway in the membership table.");
         return (reader.GetString(0), reader.GetInt32(1));
+    }
+
+    [Fact]
+    public async Task The_services_log_in_as_the_application_role_which_owns_every_table()
+    {
+        await fixture.WaitUntilHealthyAsync();
+        var services = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("contactsdb"));
+        Assert.Equal("veloconnect_app", services.Username);
+
+        // The superuser (the AppHost's, for the bootstrap) sees who is connected to the application's database.
+        var superuser = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("postgres"))
+        {
+            Database = services.Database,
+            Pooling = false,
+        };
+        await using var connection = new NpgsqlConnection(superuser.ConnectionString);
+        await connection.OpenAsync();
+        await using var logins = new NpgsqlCommand(
+            "select coalesce(string_agg(distinct usename, ', '), '') from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+            connection);
+        Assert.Equal("veloconnect_app", await logins.ExecuteScalarAsync());
+        await using var owners = new NpgsqlCommand(
+            "select string_agg(distinct tableowner, ', ') from pg_tables where schemaname = 'public'", connection);
+        Assert.Equal("veloconnect_app", await owners.ExecuteScalarAsync());
+        await using var role = new NpgsqlCommand("select rolsuper or rolcreatedb or rolcreaterole from pg_roles where rolname = 'veloconnect_app'", connection);
+        Assert.Equal(false, await role.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class ManifestTests
         return differing.Count == 0 ? "outside the resources" : $"resources that differ: {string.Join(", ", differing)}";
     }
 
-    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    internal static IEnumerable<string> Strings(JsonNode? node) => node switch
     {
         JsonObject obj => obj.SelectMany(pair => Strings(pair.Value)),
         JsonArray array => array.SelectMany(Strings),
