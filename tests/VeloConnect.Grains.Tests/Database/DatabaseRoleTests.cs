@@ -157,6 +157,23 @@ public sealed class DatabaseRoleTests
         Assert.Equal(rolesBefore + created.Distinct().Count(), await ScalarAsync<long>(postgres, "select count(*) from pg_roles"));
     }
 
+    [Fact]
+    public async Task The_deployments_bootstrap_command_hands_the_database_to_the_role_and_refuses_to_run_without_a_password()
+    {
+        var server = await TestPostgres.InstanceAsync();
+        var database = "role_command_" + Guid.NewGuid().ToString("N")[..8];
+        var role = "vc_command_" + Guid.NewGuid().ToString("N")[..8];
+        string[] settings = [$"--ConnectionStrings:pg={server.ConnectionString("postgres")}", "--VeloConnect:Database:Server=pg",
+            $"--VeloConnect:Database:Name={database}", $"--VeloConnect:Database:Role={role}"];
+
+        Assert.Equal(2, await VeloConnect.Silo.DatabaseBootstrapCommand.RunAsync(settings));
+        Assert.Equal(0, await VeloConnect.Silo.DatabaseBootstrapCommand.RunAsync([.. settings, "--VeloConnect:Database:Password=s3cret"]));
+
+        await using var db = NpgsqlDataSource.Create(server.AppConnectionString(database).Replace(DatabaseRole.DefaultName, role, StringComparison.Ordinal));
+        Assert.NotEmpty(await DatabaseMigrator.MigrateAsync(db));
+        Assert.Equal(role, await ScalarAsync<string>(db, PublicSchemaOwner));
+    }
+
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
     {
         await using var command = db.CreateCommand(sql);
