@@ -28,7 +28,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
     public async Task<Outcome<Func<Task<string?>>>> PrepareRowsAsync(CurrentUser user, Guid importId, JsonArray items, JsonSerializerOptions options,
         CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, importId, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, importId, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(importId);
         }
@@ -77,7 +77,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
     /// </summary>
     public async Task<Outcome<ImportResponse>> FinishAsync(CurrentUser user, Guid id, int? totalRows, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -93,7 +93,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
         }
 
         var end = await imports.EndAsync(ImportAnnouncement.Finished(id, total), cancellationToken);
-        var current = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
+        var current = (await imports.VisibleAsync(user, id, cancellationToken))!;
         return end.Outcome switch
         {
             // Finishing again (an importer that stopped after finishing and was started again) answers the same.

@@ -46,7 +46,7 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
 
     public async Task<Outcome<ImportEditResponse>> EditAsync(CurrentUser user, Guid id, EditImportRequest? body, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -107,12 +107,12 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
         }
 
         var seq = await edits.AddAsync(import, user.UserId, user.Name, kind, spec, filter is null ? null : touched, touched.Count, cancellationToken);
-        return seq is { } stored ? new ImportEditResponse(stored, touched.Count, answer) : CanEdit((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!)!;
+        return seq is { } stored ? new ImportEditResponse(stored, touched.Count, answer) : CanEdit((await imports.VisibleAsync(user, id, cancellationToken))!)!;
     }
 
     public async Task<Outcome<ImportEditsResponse>> ListAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -124,7 +124,7 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
 
     public async Task<ImportRefusal?> UndoAsync(CurrentUser user, Guid id, long seq, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -139,7 +139,7 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
             ImportEditUndo.Undone => null,
             ImportEditUndo.NotFound => new ImportRefusal(404, "Edit not found", $"Import {id} has no edit {seq}; list its edits with GET /api/imports/{id}/edits."),
             ImportEditUndo.AlreadyUndone => ImportRefusal.Conflict("Edit already undone", $"Edit {seq} of import {id} is undone already; nothing changed. Make it again with POST /api/imports/{id}/edits."),
-            _ => CanEdit((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!) ?? ImportRefusal.Conflict("Import already run", "This import has started; its edits can no longer change."),
+            _ => CanEdit((await imports.VisibleAsync(user, id, cancellationToken))!) ?? ImportRefusal.Conflict("Import already run", "This import has started; its edits can no longer change."),
         };
     }
 

@@ -34,7 +34,7 @@ public sealed class ImportRevertWorkflow(IClusterClient orleans, ImportStore imp
     /// </summary>
     public async Task<Outcome<ImportRevertResponse>> RevertAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -62,7 +62,7 @@ public sealed class ImportRevertWorkflow(IClusterClient orleans, ImportStore imp
 
     public async Task<Outcome<ImportRevertResponse>> GetAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is null)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is null)
         {
             return ImportRefusal.NotFound(id);
         }

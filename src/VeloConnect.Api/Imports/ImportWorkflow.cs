@@ -110,7 +110,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// </summary>
     public async Task<Outcome<ImportResponse>> ReanalyseAsync(CurrentUser user, Guid id, ReadingOptions reading, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -147,15 +147,15 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         if (!await imports.ReanalyseAsync(user.WorkspaceId, id, analysis, asked.ConvertFrom, cancellationToken))
         {
-            return ImportLifecycle.CanChange((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!, "analysis")!;
+            return ImportLifecycle.CanChange((await imports.VisibleAsync(user, id, cancellationToken))!, "analysis")!;
         }
 
-        return await ResponseAsync((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!, user, cancellationToken);
+        return await ResponseAsync((await imports.VisibleAsync(user, id, cancellationToken))!, user, cancellationToken);
     }
 
     public async Task<Outcome<ImportResponse>> SetMappingAsync(CurrentUser user, Guid id, MappingRequest? body, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -212,7 +212,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             }
         }
 
-        var updated = (await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!;
+        var updated = (await imports.VisibleAsync(user, id, cancellationToken))!;
         return ImportResponse.From(updated, Confirmed(updated.Mapping!), workspaceFields, liveness.Value);
     }
 
@@ -222,7 +222,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// </summary>
     public async Task<Outcome<ColumnValuesResponse>> ColumnValuesAsync(CurrentUser user, Guid id, int index, string? targetText, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -303,7 +303,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
     public async Task<Outcome<ReviewResult>> ReviewAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -343,7 +343,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return ImportRefusal.BadRequest("Bad after", "'after' is the last row number of the previous page (its 'next'); leave it out for the first page.");
         }
 
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -365,7 +365,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// </summary>
     public async Task<Outcome<ImportResponse>> RunAsync(CurrentUser user, Guid id, Func<Task<Outcome<int?>>> totalRows, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -388,10 +388,10 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
 
         if (!await orleans.GetGrain<IImportJobGrain>(id).StartAsync())
         {
-            return ImportLifecycle.AlreadyRun((await imports.GetAsync(user.WorkspaceId, id, cancellationToken))!);
+            return ImportLifecycle.AlreadyRun((await imports.VisibleAsync(user, id, cancellationToken))!);
         }
 
-        var current = await JobWait.BrieflyAsync(clock, async _ => (await imports.GetAsync(user.WorkspaceId, id))!,
+        var current = await JobWait.BrieflyAsync(clock, async _ => (await imports.VisibleAsync(user, id))!,
             c => c.Status is not (ImportStatus.Finished or ImportStatus.Failed), cancellationToken);
         return await ResponseAsync(current, user, cancellationToken);
     }
@@ -419,19 +419,19 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     }
 
     public async Task<Outcome<ImportResponse>> GetAsync(CurrentUser user, Guid id, CancellationToken cancellationToken) =>
-        await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is { } import ? await ResponseAsync(import, user, cancellationToken) : ImportRefusal.NotFound(id);
+        await imports.VisibleAsync(user, id, cancellationToken) is { } import ? await ResponseAsync(import, user, cancellationToken) : ImportRefusal.NotFound(id);
 
     public async Task<IReadOnlyList<ImportResponse>> ListAsync(CurrentUser user, DateTimeOffset? before, CancellationToken cancellationToken)
     {
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
-        var page = await imports.ListAsync(user.WorkspaceId, 50, before?.ToUniversalTime(), cancellationToken);
+        var page = await imports.ListAsync(user.WorkspaceId, 50, before?.ToUniversalTime(), user.OwnerFilter(), cancellationToken);
         return [.. page.Select(i => ImportResponse.From(i, i.Mapping is null ? null : Confirmed(i.Mapping), workspaceFields, liveness.Value))];
     }
 
     /// <summary>Discards an upload that has not run: the import, its stored file and its analysis are deleted.</summary>
     public async Task<ImportRefusal?> DiscardAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -454,7 +454,7 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// </summary>
     public async Task<Outcome<ImportErrorReport>> ErrorReportAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }

@@ -56,15 +56,20 @@ public sealed class ImportStore(NpgsqlDataSource dataSource)
     public Task<ImportRecord?> GetAsync(Guid workspaceId, Guid id, CancellationToken cancellationToken = default) =>
         FindAsync(id, workspaceId, cancellationToken);
 
-    /// <summary>The workspace's imports, newest first.</summary>
-    public async Task<IReadOnlyList<ImportRecord>> ListAsync(Guid workspaceId, int limit, DateTimeOffset? before, CancellationToken cancellationToken = default)
+    /// <summary>The workspace's imports, newest first; with <paramref name="userId"/>, only those that user created.</summary>
+    public async Task<IReadOnlyList<ImportRecord>> ListAsync(Guid workspaceId, int limit, DateTimeOffset? before, Guid? userId = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            select {Columns} from imports where workspace_id = @ws {(before is null ? "" : "and created_at < @before")}
+            select {Columns} from imports where workspace_id = @ws {(before is null ? "" : "and created_at < @before")} {(userId is null ? "" : "and user_id = @user")}
             order by created_at desc, id desc limit @limit
             """);
         command.Parameters.AddWithValue("ws", workspaceId);
         command.Parameters.AddWithValue("limit", limit);
+        if (userId is { } u)
+        {
+            command.Parameters.AddWithValue("user", u);
+        }
+
         if (before is { } b)
         {
             command.Parameters.AddWithValue("before", b);

@@ -34,7 +34,7 @@ public sealed record ImportRefusal(int Status, string Title, string Detail, IRea
     IReadOnlyDictionary<string, string[]>? Errors = null)
 {
     public static ImportRefusal NotFound(Guid id) =>
-        new(404, "Import not found", $"There is no import {id} in your workspace. See your imports with GET /api/imports.");
+        new(404, "Import not found", $"There is no import {id} that your key can see (an agent key sees the imports of its own user, an admin key every import of its workspace). See yours with GET /api/imports.");
 
     public static ImportRefusal BadRequest(string title, string detail) => new(400, title, detail);
 
