@@ -71,6 +71,12 @@ public sealed class FieldChanges(FieldStore fields, AuditLog audit)
             return ApiProblems.Invalid(errors);
         }
 
+        // Nothing to change (no body, {}, or the same label and options): no write, so updated_at stays, and no audit row.
+        if (updated.Label == existing.Label && updated.Options.SequenceEqual(existing.Options, StringComparer.Ordinal))
+        {
+            return TypedResults.Ok(FieldResponse.From(existing));
+        }
+
         var removedOptions = existing.Options.Where(o => !updated.Options.Contains(o, StringComparer.Ordinal)).ToList();
         if (removedOptions.Count > 0 && await fields.CountUsingOptionsAsync(user.WorkspaceId, key, removedOptions) is var inUse and > 0)
         {
