@@ -64,7 +64,8 @@ public static class ImportsApi
         api.MapGet("/{id:guid}/errors.csv", ErrorReport).WithName("ImportErrorReport")
             .WithSummary("The rows that were not imported (invalid or skipped), and those imported with warnings, as CSV: row number, outcome, reasons then warnings, and the original row as uploaded")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv")
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            // 410: the uploaded file was deleted at the end of the undo window (the report reads the original rows from it).
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
         return app;
     }
 

@@ -40,6 +40,7 @@ public static class ApiDocument
         options.AddDocumentTransformer(DescribeDocumentAsync);
         options.AddOperationTransformer(SecureOperationAsync);
         options.AddOperationTransformer(LimitsAsIntegers);
+        options.AddOperationTransformer(AnswersEveryOperationGives);
         options.AddSchemaTransformer(NumbersAsNumbers);
         options.AddSchemaTransformer(FreeFormObjects);
         // A JsonElement (an audit entry's details, an export's filter) is a JSON object of the writer's own shape: inline,
@@ -209,6 +210,41 @@ public static class ApiDocument
             };
         }
     }
+
+    /// <summary>
+    /// The answers no handler writes but every operation can get: 429 from the request limit (a token bucket per workspace,
+    /// or per address for the anonymous link download; <c>Limits/RequestLimits.cs</c>), and, where a body is read, 400
+    /// for a body that cannot be read (<c>UnreadableBodyHandler</c>). Declared here once rather than on each endpoint.
+    /// </summary>
+    private static async Task AnswersEveryOperationGives(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        if (document.Components?.Schemas?.ContainsKey(ProblemSchema) != true)
+        {
+            document.AddComponent(ProblemSchema, await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), cancellationToken: cancellationToken));
+        }
+
+        operation.Responses ??= [];
+        if (context.Description.RelativePath is not ("health" or "alive"))
+        {
+            operation.Responses.TryAdd("429", Problem(document,
+                "Too many requests: the workspace's request limit (or the job cap, where the operation starts a job) is met. Retry after the Retry-After header's seconds; the detail names the limit."));
+        }
+
+        if (operation.RequestBody is not null)
+        {
+            operation.Responses.TryAdd("400", Problem(document, "The request could not be read (malformed, of the wrong JSON type or shape, or with text that cannot be stored): the detail says where and what to send."));
+        }
+    }
+
+    private static OpenApiResponse Problem(OpenApiDocument document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+        },
+    };
 
     /// <summary>
     /// Page sizes are read from the raw text (so that a bad one gets a ProblemDetails that says the range, not a binding
