@@ -25,6 +25,13 @@ public sealed class MailOptions
     /// </summary>
     public bool? RequireTls { get; set; }
 
+    /// <summary>
+    /// A certificate file (PEM or DER) to trust for the SMTP server besides the system's trusted roots: the private CA that
+    /// issued the server's certificate, or the server's own self-signed certificate (a relay inside the deployment). The
+    /// server's name must still match its certificate. Blank: the system's roots only.
+    /// </summary>
+    public string? TrustedCertificate { get; set; }
+
     /// <summary>The SMTP login's user (a deployment passes it apart from the connection string); blank: no login, or the one in the connection string.</summary>
     public string? UserName { get; set; }
 
@@ -47,12 +54,14 @@ public sealed class MailOptions
 
     public const string ValidationMessage =
         $"{Section}: From must be an email address (e.g. 'VeloConnect <no-reply@example.com>') and Timeout positive; "
-        + $"with ConnectionStrings:{ConnectionName} set, {PublicBaseUrlSetting} must be the API's public http(s) address, since emails link to it.";
+        + $"with ConnectionStrings:{ConnectionName} set, {PublicBaseUrlSetting} must be the API's public http(s) address, since emails link to it; "
+        + $"{Section}:TrustedCertificate, when set, must be a certificate file that exists.";
 
     public bool IsValid() =>
         Timeout > TimeSpan.Zero
         && MimeKit.MailboxAddress.TryParse(From, out _)
-        && (Server is null || PublicBaseUrl is { Scheme: "http" or "https" });
+        && (Server is null || PublicBaseUrl is { Scheme: "http" or "https" })
+        && (string.IsNullOrWhiteSpace(TrustedCertificate) || File.Exists(TrustedCertificate));
 
     /// <summary>Reads <c>smtp://host:port</c> or Aspire's <c>Endpoint=smtp://host:port</c>; null for blank, throws for anything else.</summary>
     public static Uri? ParseConnectionString(string? connectionString)

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -11,6 +13,9 @@ namespace VeloConnect.Grains.Mail;
 /// </summary>
 public sealed class SmtpMailSender(IOptions<MailOptions> options)
 {
+    private readonly Lazy<X509Certificate2?> _trusted = new(() =>
+        string.IsNullOrWhiteSpace(options.Value.TrustedCertificate) ? null : X509CertificateLoader.LoadCertificateFromFile(options.Value.TrustedCertificate));
+
     public bool IsConfigured => options.Value.Server is not null;
 
     public MailboxAddress From => MailboxAddress.Parse(options.Value.From);
@@ -23,6 +28,11 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options)
         timeout.CancelAfter(options.Value.Timeout);
 
         using var client = new SmtpClient { Timeout = (int)options.Value.Timeout.TotalMilliseconds };
+        if (_trusted.Value is { } trusted)
+        {
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusts(trusted, certificate, errors);
+        }
+
         await client.ConnectAsync(server.Host, server.IsDefaultPort ? 0 : server.Port, Security(options.Value), timeout.Token);
         if (!string.IsNullOrEmpty(options.Value.UserName))
         {
@@ -35,6 +45,31 @@ public sealed class SmtpMailSender(IOptions<MailOptions> options)
 
         await client.SendAsync(message, timeout.Token);
         await client.DisconnectAsync(quit: true, timeout.Token);
+    }
+
+    /// <summary>
+    /// The server's certificate is trusted when the system trusts it, or when its chain ends at <paramref name="trusted"/>
+    /// (<see cref="MailOptions.TrustedCertificate"/>). The host name must match either way; revocation is not checked for
+    /// the configured root (a private CA seldom publishes a revocation list).
+    /// </summary>
+    public static bool Trusts(X509Certificate2 trusted, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(server);
     }
 
     /// <summary>
