@@ -18,6 +18,7 @@ public static class BenchProgram
     private const double ReviewGoalSeconds = 1.0;
     private const double FirstPageGoalMilliseconds = 300;
     private const int FirstPageRuns = 5;
+    private const double EditGoalMilliseconds = 200;
     private const double PeakMemoryGoalMegabytes = 400;
     private const int BaselineRuns = 3;
     private const double XlsxGoalRatio = 2.0;
@@ -121,6 +122,10 @@ public static class BenchProgram
         // The first page of the review's rows (100, every one an update whose change is computed), alone.
         var firstPage = (await driver.FirstPageAsync(review, FirstPageRuns, Math.Min(n, 100))).TotalMilliseconds;
         Print(FormattableString.Invariant($"review-first-page-{label}: {firstPage:0} ms, goal {FirstPageGoalMilliseconds:0} ms, ratio {firstPage / FirstPageGoalMilliseconds:0.0}"));
+
+        // A cell edit of one row of that review (its phone), answering the review's new counts, alone (issue 14).
+        var edit = (await driver.EditCellAsync(secondId, FirstPageRuns, n)).TotalMilliseconds;
+        Print(FormattableString.Invariant($"review-edit-{label}: {edit:0} ms, goal {EditGoalMilliseconds:0} ms, ratio {edit / EditGoalMilliseconds:0.0}"));
 
         cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
         clock.Restart();

@@ -8,5 +8,6 @@ public static class WorkflowServices
     /// <summary>The application layer's services (the import review); expects the stores (<c>AddVeloConnectData</c>) in the container.</summary>
     public static IServiceCollection AddVeloConnectWorkflows(this IServiceCollection services) => services
         .AddSingleton<ImportReview>()
-        .AddSingleton<ReviewChanges>();
+        .AddSingleton<ReviewChanges>()
+        .AddSingleton<ImportReviewUpdate>();
 }

@@ -45,13 +45,13 @@ public static class ImportsApi
             .WithSummary("Step 3's rows: every row of the current review, a page at a time by row number (after: the previous page's next; limit 1-500, default 100), filtered by outcome (added|updated|skipped|invalid|warning), reason (text in a reason or warning) and q (text in a cell); an updated row's change says what it will do to its contact. 409 before a review.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/edits", Edit).WithName("EditImport")
-            .WithSummary("Step 3's fixes: an edit over the uploaded file (the file itself is never changed), by kind: cell {row, column, value}, drop {row}, restore {row}, replace {column, find, replace, rows?}, trim {column, rows?}, prefix {column, prefix, rows?}, set {column, value, rows?}. Column: 0-based; rows: a filter {outcome: invalid|valid|warning|dropped, reason, q} resolved now into the rows it changes. Answers the rows it changed, read again. Clears the review; only before the run.")
+            .WithSummary("Step 3's fixes: an edit over the uploaded file (the file itself is never changed), by kind: cell {row, column, value}, drop {row}, restore {row}, replace {column, find, replace, rows?}, trim {column, rows?}, prefix {column, prefix, rows?}, set {column, value, rows?}. Column: 0-based; rows: a filter {outcome: invalid|valid|warning|dropped, reason, q} resolved now into the rows it changes. Answers the rows it changed, read again, and, when the import was reviewed, the review brought up to date (its counts and the rows planned again). expectedSeq (optional): the edits' version you saw (GET …/edits); 409 naming who changed what when it is older. Only before the run.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/{id:guid}/edits", ListEdits).WithName("ListImportEdits")
-            .WithSummary("The edits made over the import's file, newest first, with who made them and whether they were undone")
+            .WithSummary("The edits made over the import's file, newest first, with who made and undid them; version: the newest change's number (send it as expectedSeq)")
             .ProducesProblems(StatusCodes.Status404NotFound);
         api.MapDelete("/{id:guid}/edits/{seq:long}", UndoEdit).WithName("UndoImportEdit")
-            .WithSummary("Undoes one edit (it stays listed as undone); clears the review; only before the run")
+            .WithSummary("Undoes one edit (it stays listed as undone) and brings the review up to date; expectedSeq (optional): the edits' version you saw, 409 naming who changed what when it is older; only before the run")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         api.MapPost("/{id:guid}/run", Run).WithName("RunImport").WithJobCap(JobKind.Import).WithSummary("Runs the import (202); follow it with GET /api/imports/{id}")
             .WithDescription("A command-line import may send {\"totalRows\": N} (the file's data rows, shown as its progress); a wizard import takes no body.")
@@ -146,8 +146,8 @@ public static class ImportsApi
         return list.Refusal is { } refused ? refused.ToProblem() : TypedResults.Ok(list.Value);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> UndoEdit(Guid id, long seq, HttpContext http, ImportEditWorkflow workflow) =>
-        await workflow.UndoAsync(CurrentUser.From(http.User), id, seq, http.RequestAborted) is { } refused ? refused.ToProblem() : TypedResults.NoContent();
+    public static async Task<Results<NoContent, ProblemHttpResult>> UndoEdit(Guid id, long seq, [FromQuery] long? expectedSeq, HttpContext http, ImportEditWorkflow workflow) =>
+        await workflow.UndoAsync(CurrentUser.From(http.User), id, seq, expectedSeq, http.RequestAborted) is { } refused ? refused.ToProblem() : TypedResults.NoContent();
 
     /// <summary>A command-line import may send {"totalRows": N}; the body is read only for one.</summary>
     public static async Task<Results<Accepted<ImportResponse>, ProblemHttpResult>> Run(Guid id, HttpContext http, ImportWorkflow workflow)

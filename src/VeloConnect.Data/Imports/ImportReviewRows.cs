@@ -6,9 +6,22 @@ using VeloConnect.Data.Contacts;
 
 namespace VeloConnect.Data.Imports;
 
-/// <summary>One row of a review as kept: its outcome, reasons and warnings, the contact it updates, the row it duplicates, its cells as read.</summary>
+/// <summary>
+/// One row of a review as kept: its outcome, reasons and warnings, the contact it updates, the row it duplicates, its cells as read;
+/// <paramref name="Identifiers"/> the normalised identifiers it takes part in the duplicates and the matching with
+/// (<see cref="ContactRules.Contacts.Identifier.ToString"/>; none for an invalid or dropped row), <paramref name="DroppedBy"/> who dropped it,
+/// <paramref name="OriginalCells"/> the row as uploaded when an edit changed its cells (null: <paramref name="Cells"/> are).
+/// </summary>
 public sealed record ReviewedRow(int RowNumber, string Outcome, Guid? ContactId, int? DuplicateOf, IReadOnlyList<string> Reasons,
-    IReadOnlyList<string> Warnings, IReadOnlyList<string> Cells, bool Edited);
+    IReadOnlyList<string> Warnings, IReadOnlyList<string> Cells, bool Edited, IReadOnlyList<string>? Identifiers = null, string? DroppedBy = null,
+    IReadOnlyList<string>? OriginalCells = null)
+{
+    /// <summary>The row as uploaded, before the edits.</summary>
+    public IReadOnlyList<string> Uploaded => OriginalCells ?? Cells;
+}
+
+/// <summary>How many rows of a review end each way, and how many warnings its added and updated rows carry.</summary>
+public sealed record ReviewTally(ImportCounts Counts, int WarningCount);
 
 /// <summary>
 /// Which rows of a review to read: <paramref name="Outcome"/> one of <see cref="Outcomes"/> (<see cref="Warning"/>: valid rows
@@ -34,14 +47,16 @@ public sealed record ReviewRowsPage(IReadOnlyList<ReviewedRow> Rows, int? Next, 
 /// </summary>
 public sealed class ImportReviewRows(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings, cells, edited";
+    private const string Columns = "import_id, row_number, outcome, contact_id, duplicate_of, reasons, warnings, cells, edited, identifiers, dropped_by, original_cells";
+    private const string ReadColumns = "row_number, outcome, contact_id, duplicate_of, reasons, warnings, cells, edited, identifiers, dropped_by, original_cells";
 
     /// <summary>
     /// Starts keeping a review of <paramref name="mapping"/>: null when it cannot count (the import has started or its mapping
     /// changed meanwhile; the review is then an answer only). Until the writer commits or is disposed, the import cannot
-    /// change (a new mapping or a run waits for it).
+    /// change (a new mapping or a run waits for it). <paramref name="editsVersion"/>: the newest edit or undo the review read
+    /// (<see cref="ImportEditStore.Version"/>); null too when the edits changed since.
     /// </summary>
-    public async Task<ReviewRowsWriter?> BeginAsync(Guid importId, ImportMapping mapping, CancellationToken cancellationToken = default)
+    public async Task<ReviewRowsWriter?> BeginAsync(Guid importId, ImportMapping mapping, long editsVersion, CancellationToken cancellationToken = default)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         NpgsqlTransaction? transaction = null;
@@ -49,9 +64,15 @@ public sealed class ImportReviewRows(NpgsqlDataSource dataSource)
         {
             transaction = await connection.BeginTransactionAsync(cancellationToken);
             // The row lock serialises the reviews of one import (each replaces the other's rows) and keeps the mapping as reviewed.
-            await using (var hold = new NpgsqlCommand($"select 1 from imports where id = @id and {ImportStore.ReviewableSql} for no key update", connection, transaction))
+            // An edit stored after the review read the edits makes it a review of another file: it is not kept.
+            await using (var hold = new NpgsqlCommand($"""
+                select 1 from imports where id = @id and {ImportStore.ReviewableSql}
+                and (select coalesce(max(greatest(seq, coalesce(undone_seq, 0))), 0) from import_edits where import_id = @id) = @version
+                for no key update of imports
+                """, connection, transaction))
             {
                 hold.Parameters.AddWithValue("id", importId);
+                hold.Parameters.AddWithValue("version", editsVersion);
                 hold.Parameters.AddWithValue("mapping", JsonSerializer.Serialize(mapping, ImportJson.Options));
                 if (await hold.ExecuteScalarAsync(cancellationToken) is null)
                 {
@@ -91,7 +112,7 @@ public sealed class ImportReviewRows(NpgsqlDataSource dataSource)
         var where = Where(filter);
         await using var batch = dataSource.CreateBatch();
         var page = new NpgsqlBatchCommand($"""
-            select row_number, outcome, contact_id, duplicate_of, reasons, warnings, cells, edited from import_review_rows
+            select {ReadColumns} from import_review_rows
             where import_id = @id and row_number > @after {where} order by row_number limit @limit
             """);
         var count = new NpgsqlBatchCommand($"select count(*)::int from import_review_rows where import_id = @id {where}");
@@ -110,8 +131,7 @@ public sealed class ImportReviewRows(NpgsqlDataSource dataSource)
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new ReviewedRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6), reader.GetBoolean(7)));
+            rows.Add(Read(reader));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -125,6 +145,121 @@ public sealed class ImportReviewRows(NpgsqlDataSource dataSource)
         rows.RemoveAt(limit);
         return new ReviewRowsPage(rows, rows[^1].RowNumber, total);
     }
+
+    /// <summary>
+    /// The kept rows numbered <paramref name="numbers"/> and those sharing an identifier with <paramref name="identifiers"/>
+    /// (the GIN index), in row order, read in the transaction that holds the import (<see cref="ImportEditTransaction"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<ReviewedRow>> ReadAsync(ImportEditTransaction held, IReadOnlyCollection<int> numbers, IReadOnlyCollection<string> identifiers,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select {ReadColumns} from import_review_rows
+            where import_id = @id and (row_number = any(@numbers) or identifiers && @identifiers) order by row_number
+            """, held.Connection, held.Transaction);
+        command.Parameters.AddWithValue("id", held.ImportId);
+        command.Parameters.AddWithValue("numbers", numbers.ToArray());
+        command.Parameters.AddWithValue("identifiers", NpgsqlDbType.Array | NpgsqlDbType.Text, identifiers.ToArray());
+        var rows = new List<ReviewedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The first and last row numbers of the kept review (null when it has no rows).</summary>
+    public static async Task<(int First, int Last)?> RangeAsync(ImportEditTransaction held, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand("select min(row_number), max(row_number) from import_review_rows where import_id = @id", held.Connection, held.Transaction);
+        command.Parameters.AddWithValue("id", held.ImportId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0) ? null : (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>Replaces some kept rows by their new review (one delete, one binary COPY) and answers the review's new tally.</summary>
+    public static async Task<ReviewTally> ReplaceAsync(ImportEditTransaction held, IReadOnlyList<ReviewedRow> rows, CancellationToken cancellationToken = default)
+    {
+        await using (var delete = new NpgsqlCommand("delete from import_review_rows where import_id = @id and row_number = any(@numbers)", held.Connection, held.Transaction))
+        {
+            delete.Parameters.AddWithValue("id", held.ImportId);
+            delete.Parameters.AddWithValue("numbers", rows.Select(r => r.RowNumber).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var copy = await held.Connection.BeginBinaryImportAsync($"copy import_review_rows ({Columns}) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await WriteAsync(copy, held.ImportId, row, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        return await TallyAsync(held.Connection, held.Transaction, held.ImportId, cancellationToken);
+    }
+
+    /// <summary>The counts of the kept review (what the review answered: one count per outcome and the warnings of the imported rows).</summary>
+    public async Task<ReviewTally> TallyAsync(Guid importId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TallyAsync(connection, null, importId, cancellationToken);
+    }
+
+    private static async Task<ReviewTally> TallyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid importId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            select outcome, count(*)::int, coalesce(sum(cardinality(warnings)), 0)::int from import_review_rows where import_id = @id group by outcome
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", importId);
+        var counts = ImportCounts.Zero;
+        var warnings = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var outcome = reader.GetString(0);
+            counts = counts.Add(outcome, reader.GetInt32(1));
+            warnings += outcome is ImportOutcome.Added or ImportOutcome.Updated ? reader.GetInt32(2) : 0;
+        }
+
+        return new ReviewTally(counts, warnings);
+    }
+
+    /// <summary>Writes one kept row into a COPY of <see cref="Columns"/>.</summary>
+    internal static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid importId, ReviewedRow row, CancellationToken cancellationToken)
+    {
+        await copy.StartRowAsync(cancellationToken);
+        await OutcomeRows.WriteAsync(copy, importId, new OutcomeRow(row.RowNumber, row.Outcome, row.ContactId, row.DuplicateOf, row.Reasons, row.Warnings), cancellationToken);
+        await copy.WriteAsync(row.Cells.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(row.Edited, NpgsqlDbType.Boolean, cancellationToken);
+        await copy.WriteAsync((row.Identifiers ?? []).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        if (row.DroppedBy is { } droppedBy)
+        {
+            await copy.WriteAsync(droppedBy, NpgsqlDbType.Text, cancellationToken);
+        }
+        else
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+
+        if (row.OriginalCells is { } original)
+        {
+            await copy.WriteAsync(original.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        }
+        else
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+    }
+
+    private static ReviewedRow Read(NpgsqlDataReader reader) =>
+        new(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6), reader.GetBoolean(7),
+            reader.GetFieldValue<string[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<string[]>(10));
 
     /// <summary>The filter's conditions (each bound to its parameter; texts matched case-insensitively, as plain text).</summary>
     private static string Where(ReviewRowFilter filter)
@@ -168,10 +303,7 @@ public sealed class ReviewRowsWriter : IAsyncDisposable
     public async Task WriteAsync(ReviewedRow row, CancellationToken cancellationToken = default)
     {
         var copy = _copy ?? throw new InvalidOperationException("The review's rows are written already.");
-        await copy.StartRowAsync(cancellationToken);
-        await OutcomeRows.WriteAsync(copy, _importId, new OutcomeRow(row.RowNumber, row.Outcome, row.ContactId, row.DuplicateOf, row.Reasons, row.Warnings), cancellationToken);
-        await copy.WriteAsync(row.Cells.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-        await copy.WriteAsync(row.Edited, NpgsqlDbType.Boolean, cancellationToken);
+        await ImportReviewRows.WriteAsync(copy, _importId, row, cancellationToken);
     }
 
     /// <summary>Ends the COPY, marks the import reviewed and commits: the rows are the import's current review.</summary>

@@ -19,6 +19,9 @@ public sealed record PlannedRow(CsvRow Row, RowResult Result, int? DuplicateOf)
     /// <summary>An edit changed the row's cells or dropped it.</summary>
     public bool Edited { get; init; }
 
+    /// <summary>The row as uploaded when an edit changed its cells (null: <see cref="CsvRow.Cells"/> are as uploaded).</summary>
+    public IReadOnlyList<string>? OriginalCells { get; init; }
+
     public bool IsDropped => DroppedBy is not null;
 
     public bool IsInvalid => !IsDropped && !Result.IsValid;
@@ -26,6 +29,13 @@ public sealed record PlannedRow(CsvRow Row, RowResult Result, int? DuplicateOf)
     public bool IsSkipped => IsDropped || (Result.IsValid && DuplicateOf is not null);
 
     public bool IsWrite => !IsDropped && Result.IsValid && DuplicateOf is null;
+
+    /// <summary>
+    /// The identifiers the row takes part in the in-file duplicates and the matching with (none when it is dropped or
+    /// invalid), as stored with its review (<see cref="Identifier.ToString"/>).
+    /// </summary>
+    public IReadOnlyList<string> KeptIdentifiers() =>
+        !IsDropped && Result.Contact is { } contact ? [.. contact.IdentifiersInMatchOrder().Select(i => i.ToString())] : [];
 }
 
 /// <summary>
@@ -59,10 +69,7 @@ public static class ImportPlan
         using var copy = readable == file ? null : readable;
         foreach (var original in ImportFiles.Rows(readable, import.Analysis, import.ConvertFrom, mapping.HasHeader))
         {
-            var (row, droppedBy, edited) = edits.Apply(original);
-            var result = reader.Read(row.Cells);
-            var duplicateOf = droppedBy is null && result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;
-            yield return new PlannedRow(row, result, duplicateOf) { DroppedBy = droppedBy, Edited = edited };
+            yield return Read(reader, duplicates, edits.Apply(original), original.Cells);
         }
     }
 
@@ -103,6 +110,23 @@ public static class ImportPlan
         {
             chunks.TryComplete(failure);
         }
+    }
+
+    /// <summary>
+    /// One row after its edits read through the mapping, checked against the earlier rows' identifiers (<paramref name="duplicates"/>,
+    /// fed in row order): the one reading of a row the file's pass and an edit's re-review (<see cref="ImportReviewUpdate"/>) share.
+    /// </summary>
+    public static PlannedRow Read(RowReader reader, InFileDuplicates duplicates, EditedRow edited, IReadOnlyList<string> uploaded)
+    {
+        var (row, droppedBy, isEdited) = edited;
+        var result = reader.Read(row.Cells);
+        var duplicateOf = droppedBy is null && result.Contact is { } contact ? duplicates.Check(contact, row.RowNumber) : null;
+        return new PlannedRow(row, result, duplicateOf)
+        {
+            DroppedBy = droppedBy,
+            Edited = isEdited,
+            OriginalCells = ReferenceEquals(row.Cells, uploaded) || row.Cells.SequenceEqual(uploaded) ? null : uploaded,
+        };
     }
 
     /// <summary>The reader of an import's rows through its mapping (row-local: no duplicates).</summary>

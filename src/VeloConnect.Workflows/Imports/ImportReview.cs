@@ -46,7 +46,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
         // Three stages overlap: reading and normalising the rows (a thread of its own, a chunk ahead), looking up the
         // contacts of a chunk (the database) and planning the chunk before it (this thread), whose rows go to the COPY as
         // each is decided. Each chunk is dropped once planned: the review keeps counts and examples, not rows.
-        await using var kept = await reviewRows.BeginAsync(import.Id, mapping, cancellationToken);
+        await using var kept = await reviewRows.BeginAsync(import.Id, mapping, ImportEditStore.Version(import.Edits), cancellationToken);
         var plan = new ImportBatchPlan([], new Dictionary<Guid, ContactRecord>());
         var total = 0;
         var counts = ImportCounts.Zero;
@@ -126,8 +126,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
 
             if (kept is not null)
             {
-                await kept.WriteAsync(new ReviewedRow(row.Row.RowNumber, planned.Outcome, contactId, result.DuplicateOf, result.Reasons, result.Warnings, row.Row.Cells, row.Edited),
-                    cancellationToken);
+                await kept.WriteAsync(Kept(planned), cancellationToken);
             }
 
             foreach (var warning in planned.Warnings)
@@ -139,6 +138,15 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
                 }
             }
         }
+    }
+
+    /// <summary>A planned row as its review keeps it (<see cref="ImportReviewRows"/>): the full review and an edit's re-review write the same.</summary>
+    public static ReviewedRow Kept(PlannedOutcome planned)
+    {
+        var row = planned.Row;
+        var result = ImportBatchPlan.Result(planned);
+        return new ReviewedRow(row.Row.RowNumber, planned.Outcome, planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null, result.DuplicateOf,
+            result.Reasons, result.Warnings, row.Row.Cells, row.Edited, row.KeptIdentifiers(), row.DroppedBy, row.OriginalCells);
     }
 
     /// <summary>The first page of a kept review's rows.</summary>
