@@ -26,4 +26,13 @@ public partial class VeloApiClient
 
     /// <summary>Keeps each answer's text, so a refusal's <see cref="ApiException.Response"/> holds the API's ProblemDetails as sent.</summary>
     partial void Initialize() => ReadResponseAsString = true;
+
+    /// <summary>
+    /// The undo as it was called before its optional <c>expectedSeq</c> (issue 14): NSwag makes an optional query parameter a
+    /// required argument, so these keep the earlier calls compiling.
+    /// </summary>
+    public virtual Task UndoImportEditAsync(Guid id, long seq) => UndoImportEditAsync(id, seq, null, CancellationToken.None);
+
+    /// <inheritdoc cref="UndoImportEditAsync(Guid, long)"/>
+    public virtual Task UndoImportEditAsync(Guid id, long seq, CancellationToken cancellationToken) => UndoImportEditAsync(id, seq, null, cancellationToken);
 }
