@@ -39,10 +39,11 @@ public sealed class ImportReviewUpdate(ContactStore contacts)
         var rows = new SortedDictionary<int, ReviewedRow>();
         var edited = new Dictionary<int, EditedRow>();
         var owners = new Dictionary<Identifier, Guid>();
-        var known = new HashSet<Guid>();
+        var loaded = new Dictionary<Guid, ContactRecord>();
+        var ownersAsked = -1;
         while (true)
         {
-            var (identifiersBefore, numbersBefore) = (identifiers.Count, numbers.Count);
+            var identifiersBefore = identifiers.Count;
             foreach (var row in await ImportReviewRows.ReadAsync(held, numbers, identifiers, cancellationToken))
             {
                 if (!rows.TryAdd(row.RowNumber, row))
@@ -66,8 +67,15 @@ public sealed class ImportReviewUpdate(ContactStore contacts)
                 return null;
             }
 
+            // The rows read brought no identifier whose owner is not known yet: closed.
+            if (identifiers.Count == ownersAsked)
+            {
+                break;
+            }
+
+            ownersAsked = identifiers.Count;
             var newOwners = await contacts.OwnersAsync(import.WorkspaceId, identifiers.Select(Identifier.Parse), cancellationToken);
-            var found = newOwners.Values.Where(known.Add).Distinct().ToList();
+            var found = newOwners.Values.Where(id => !loaded.ContainsKey(id)).Distinct().ToList();
             foreach (var (identifier, owner) in newOwners)
             {
                 owners[identifier] = owner;
@@ -77,6 +85,7 @@ public sealed class ImportReviewUpdate(ContactStore contacts)
             {
                 foreach (var contact in await contacts.LoadIdentifiersOnlyAsync(import.WorkspaceId, found, cancellationToken))
                 {
+                    loaded[contact.Id] = contact;
                     identifiers.UnionWith(contact.Data.Phones.Select(p => Identifier.Phone(p).ToString()));
                     if (contact.Data.Email is { } email)
                     {
@@ -85,7 +94,8 @@ public sealed class ImportReviewUpdate(ContactStore contacts)
                 }
             }
 
-            if (identifiers.Count == identifiersBefore && numbers.Count == numbersBefore)
+            // A row found with no new identifier brings no new link (rows are found by their identifiers).
+            if (identifiers.Count == identifiersBefore)
             {
                 break;
             }
@@ -98,8 +108,9 @@ public sealed class ImportReviewUpdate(ContactStore contacts)
         // As the full review looks up: the owners of the rows' identifiers, their contacts, and the opt-outs of both.
         var rowOwners = writes.Where(owners.ContainsKey).ToDictionary(i => i, i => owners[i]);
         var optOuts = await contacts.OptOutsAsync(import.WorkspaceId, writes, rowOwners.Values, cancellationToken);
-        IReadOnlyList<ContactRecord> stored = rowOwners.Count == 0 ? [] : await contacts.LoadIdentifiersOnlyAsync(import.WorkspaceId, [.. rowOwners.Values.Distinct()], cancellationToken);
-        var plan = new ImportBatchPlan(rowOwners, stored.ToDictionary(c => c.Id), optOuts);
+        // Their contacts were loaded while closing the set (phones, email and tags, as the full review loads them).
+        var stored = rowOwners.Values.Distinct().Where(loaded.ContainsKey).ToDictionary(id => id, id => loaded[id]);
+        var plan = new ImportBatchPlan(rowOwners, stored, optOuts);
         var reviewed = planned.Select(r => ImportReview.Kept(plan.Apply(r, Guid.NewGuid))).ToList();
         return new ReviewUpdate(await ImportReviewRows.ReplaceAsync(held, reviewed, cancellationToken), reviewed);
     }
