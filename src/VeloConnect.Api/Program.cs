@@ -29,6 +29,7 @@ builder.Services.AddSingleton<ImportWorkflow>();
 builder.Services.AddSingleton<CommandLineImportWorkflow>();
 builder.Services.AddSingleton<ImportRevertWorkflow>();
 builder.Services.AddSingleton<ImportEditWorkflow>();
+builder.Services.AddSingleton<ImportRecipeWorkflow>();
 // With a cluster certificate configured (the AppHost always gives one), the gateway is reached over mutual TLS only.
 var clusterCertificate = ClusterCertificate.FromConfiguration(builder.Configuration);
 builder.UseOrleansClient(client =>
@@ -111,6 +112,7 @@ app.MapWorkspaceApi();
 app.MapImportsApi();
 app.MapCommandLineImportsApi();
 app.MapImportRevertApi();
+app.MapImportRecipesApi();
 app.MapExportsApi();
 app.MapKeysApi();
 app.Run();

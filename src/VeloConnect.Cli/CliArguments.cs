@@ -21,7 +21,9 @@ public sealed record ImportArguments(
     bool Restart,
     string? Sheet = null,
     string? BadIdentifier = null,
-    string? DateFormats = null);
+    string? DateFormats = null,
+    string? Recipe = null,
+    bool NoRecipe = false);
 
 /// <summary>
 /// The command line, parsed: the import's arguments, a request for help, or what is wrong with it. When neither an import
@@ -71,6 +73,11 @@ public static class CliArguments
         "the date format of date columns, \"Header=format,...\" (formats: " + string.Join(", ", ContactRules.Imports.Sources.LocaleDates.Formats)
         + "). Needed for a column whose dates read both day-first and month-first (03/04/2024); default: detected, else the remembered mapping's",
         "--date-format needs a list such as \"Born=dd/MM/yyyy\".");
+    private static readonly Option<string> Recipe = Value("--recipe", "name",
+        "apply this saved recipe (column fixes saved from an import in the wizard: replacements, prefixes, trims) to the rows sent. "
+        + "Default: the recipe saved for the file's headers, if any",
+        "--recipe needs a recipe's name, e.g. --recipe hubspot-es (the wizard saves them; GET /api/import-recipes lists them).");
+    private static readonly Option<bool> NoRecipe = new("--no-recipe") { Description = "do not apply the recipe saved for the file's headers" };
     private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "do not ask to confirm the mapping" };
     private static readonly Option<bool> Restart = new("--restart") { Description = "ignore the progress of an interrupted import of this file and start a new one" };
 
@@ -81,7 +88,7 @@ public static class CliArguments
         (what a resumed run continues from). Exit codes: 0 done, 1 failed, 2 bad usage.
         """)
     {
-        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, BadIdentifier, DateFormat, Batch, Parallel, Yes, Restart,
+        File, Api, Key, Mapping, Header, NoHeader, Region, ConvertFrom, Sheet, BadIdentifier, DateFormat, Recipe, NoRecipe, Batch, Parallel, Yes, Restart,
     };
 
     /// <summary>velo's commands; <c>velo</c> alone shows the help. Completion: the [suggest] directive (dotnet-suggest).</summary>
@@ -103,6 +110,11 @@ public static class CliArguments
             return Fail(problem, result);
         }
 
+        if (result.GetValue(Recipe) is not null && result.GetValue(NoRecipe))
+        {
+            return Fail("--recipe and --no-recipe contradict each other: give --recipe <name> to apply a recipe, or --no-recipe to apply none.", result);
+        }
+
         var key = result.GetValue(Key) ?? environment("VELO_API_KEY");
         if (string.IsNullOrWhiteSpace(key))
         {
@@ -120,7 +132,8 @@ public static class CliArguments
         bool? hasHeader = result.Tokens.LastOrDefault(t => t.Value is "--header" or "--no-header")?.Value switch { "--header" => true, null => null, _ => false };
         return new(new ImportArguments(result.GetValue(File)!, api.TrimEnd('/'), key.Trim(), result.GetValue(Mapping), hasHeader,
             result.GetValue(Region)?.ToUpperInvariant(), result.GetValue(ConvertFrom), result.GetValue(Batch), result.GetValue(Parallel),
-            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet), result.GetValue(BadIdentifier)?.ToLowerInvariant(), result.GetValue(DateFormat)), false, null, result);
+            result.GetValue(Yes), result.GetValue(Restart), result.GetValue(Sheet), result.GetValue(BadIdentifier)?.ToLowerInvariant(), result.GetValue(DateFormat),
+            result.GetValue(Recipe)?.Trim(), result.GetValue(NoRecipe)), false, null, result);
     }
 
     private static ParsedCommandLine Fail(string error, ParseResult result) => new(null, false, error, result);

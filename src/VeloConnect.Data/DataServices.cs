@@ -26,6 +26,7 @@ public static class DataServices
         .AddSingleton<ImportStore>()
         .AddSingleton<ImportReviewRows>()
         .AddSingleton<ImportEditStore>()
+        .AddSingleton<ImportRecipeStore>()
         .AddSingleton<ImportBatchStore>()
         .AddSingleton<CommandLineBatchStore>()
         .AddSingleton<ImportRevertStore>()

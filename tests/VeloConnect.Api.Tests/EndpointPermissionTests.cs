@@ -83,6 +83,11 @@ public sealed class EndpointPermissionTests(ApiFixture fixture)
         new("POST /api/imports/{id:guid}/edits", "/api/imports/{random}/edits", NotFound, NotFound, NotFound, """{"kind": "drop", "row": 2}"""),
         new("GET /api/imports/{id:guid}/edits", "/api/imports/{random}/edits", NotFound, NotFound, NotFound),
         new("DELETE /api/imports/{id:guid}/edits/{seq:long}", "/api/imports/{random}/edits/1", NotFound, NotFound, NotFound),
+        new("POST /api/imports/{id:guid}/recipe", "/api/imports/{random}/recipe", NotFound, NotFound, NotFound, "{}"),
+        new("POST /api/imports/{id:guid}/recipe/apply", "/api/imports/{random}/recipe/apply", NotFound, NotFound, NotFound, "{}"),
+        new("GET /api/import-recipes/", "/api/import-recipes", Ok, Ok, Ok),
+        new("GET /api/import-recipes/{name}", "/api/import-recipes/r{fresh}", NotFound, NotFound, NotFound),
+        new("DELETE /api/import-recipes/{name}", "/api/import-recipes/r{fresh}", NotFound, NotFound, NotFound),
         new("GET /api/imports/{id:guid}/errors.csv", "/api/imports/{random}/errors.csv", NotFound, NotFound, NotFound),
         // An empty batch of rows is refused before the import is looked up.
         new("POST /api/imports/{id:guid}/rows", "/api/imports/{random}/rows", Bad, Bad, Bad, "[]"),

@@ -36,6 +36,14 @@ internal static class ImportTestSupport
         return id;
     }
 
+    /// <summary>Makes an edit over an import's file (POST …/edits, 201) and answers it.</summary>
+    public static async Task<JsonObject> EditImportAsync(this HttpClient http, string id, object edit) =>
+        await ApiTestExtensions.ReadAsync(await http.PostAsJsonAsync($"/api/imports/{id}/edits", edit), HttpStatusCode.Created);
+
+    /// <summary>Reviews an import and answers its counts (added, updated, skipped, invalid).</summary>
+    public static async Task<(int, int, int, int)> ReviewCountsAsync(this HttpClient http, string id) =>
+        Counts(await ApiTestExtensions.ReadAsync(await http.PostAsync($"/api/imports/{id}/review", null), HttpStatusCode.OK));
+
     /// <summary>Runs an import and waits (polling, with a deadline) until it has finished; returns its final state.</summary>
     public static async Task<JsonObject> RunToEndAsync(this HttpClient http, string id)
     {

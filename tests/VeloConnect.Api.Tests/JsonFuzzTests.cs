@@ -89,6 +89,8 @@ public sealed class JsonFuzzTests(ApiFixture fixture)
         new("POST /api/imports/{id:guid}/edits", "/api/imports/{import}/edits",
             [("kind", Kind.Text), ("row", Kind.Integer), ("column", Kind.Integer), ("value", Kind.Text), ("find", Kind.Text), ("replace", Kind.Text),
                 ("prefix", Kind.Text), ("rows", Kind.Object)]),
+        new("POST /api/imports/{id:guid}/recipe", "/api/imports/{import}/recipe", [("name", Kind.Text)], EmptyObjectIsValid: true),
+        new("POST /api/imports/{id:guid}/recipe/apply", "/api/imports/{import}/recipe/apply", [("name", Kind.Text)], EmptyObjectIsValid: true),
         new("POST /api/imports/{id:guid}/run", "/api/imports/{import}/run", [("totalRows", Kind.Integer)], EmptyObjectIsValid: true),
         new("POST /api/imports/{id:guid}/rows", "/api/imports/{cli}/rows", [("row", Kind.Integer), ("cells", Kind.Texts), ("duplicateOf", Kind.Integer)], ArrayBody: true),
         new("POST /api/imports/{id:guid}/finish", "/api/imports/{cli}/finish", [("totalRows", Kind.Integer)], EmptyObjectIsValid: true),

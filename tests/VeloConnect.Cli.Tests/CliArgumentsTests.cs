@@ -58,6 +58,8 @@ public sealed class CliArgumentsTests
     [InlineData(new[] { "import", "a.csv", "--mapping" }, "--mapping needs a list")]
     [InlineData(new[] { "import", "a.csv", "--bad-identifier", "skip" }, "--bad-identifier takes import (a row with a bad phone or email and another valid one is imported")]
     [InlineData(new[] { "import", "a.csv", "--bad-identifier" }, "--bad-identifier takes import")]
+    [InlineData(new[] { "import", "a.csv", "--recipe" }, "--recipe needs a recipe's name")]
+    [InlineData(new[] { "import", "a.csv", "--recipe", "hubspot-es", "--no-recipe" }, "--recipe and --no-recipe contradict each other")]
     public void Bad_usage_says_what_is_wrong(string[] args, string expected)
     {
         var parsed = CliArguments.Parse([args[0], "--key", "vc_x", .. args[1..]], NoEnvironment);
@@ -91,7 +93,7 @@ public sealed class CliArgumentsTests
         Assert.Equal(0, await parsed.Result.InvokeAsync(new InvocationConfiguration { Output = output }));
         var help = output.ToString();
         foreach (var option in new[] { "--api <url>", "--key <key>", "--mapping <list>", "--header", "--no-header", "--region <CC>", "--convert-from <enc>",
-                     "--sheet <name>", "--bad-identifier <import|invalid>", "--date-format <list>", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
+                     "--sheet <name>", "--bad-identifier <import|invalid>", "--date-format <list>", "--recipe <name>", "--no-recipe", "--batch <rows>", "--parallel <n>", "-y, --yes", "--restart", "-h, --help" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }

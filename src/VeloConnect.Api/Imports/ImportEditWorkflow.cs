@@ -60,8 +60,6 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
 {
     public const int MaxAnswerRows = 100;
 
-    private static readonly string[] Outcomes = ["invalid", "valid", "warning", "dropped"];
-
     public async Task<Outcome<ImportEditResponse>> EditAsync(CurrentUser user, Guid id, EditImportRequest? body, CancellationToken cancellationToken)
     {
         if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
@@ -79,7 +77,8 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
         var spec = bulk
             ? new ImportEditSpec(Column: body.Column, Value: body.Value, Find: body.Find, Replace: body.Find is null ? null : body.Replace ?? "", Prefix: body.Prefix)
             : new ImportEditSpec(body.Row, body.Column, body.Value);
-        var filter = bulk && body.Rows is { } rows && (rows.Outcome ?? rows.Reason ?? rows.Q) is not null ? rows : null;
+        var filter = bulk && body.Rows is { } rows && (rows.Outcome ?? rows.Reason ?? rows.Q) is not null ? new RowFilter(rows.Outcome, rows.Reason, rows.Q) : null;
+        spec = spec with { Filter = filter };
         var edit = new ImportEdit(0, kind, spec, null, user.Name, DateTimeOffset.UtcNow);
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
 
@@ -287,7 +286,7 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
     }
 
     /// <summary>The rows an edit changes, found by reading the file through the mapping with the stored edits (a bulk edit, or an import not reviewed).</summary>
-    private async Task<EditTarget> ScanAsync(ImportRecord import, IReadOnlyList<FieldDefinition> workspaceFields, ImportEdit edit, EditFilter? filter,
+    private async Task<EditTarget> ScanAsync(ImportRecord import, IReadOnlyList<FieldDefinition> workspaceFields, ImportEdit edit, RowFilter? filter,
         CancellationToken cancellationToken)
     {
         var bulk = ImportEditKind.IsBulk(edit.Kind);
@@ -298,7 +297,7 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
         {
             var number = planned.Row.RowNumber;
             target = target with { First = target.First == 0 ? number : target.First, Last = number };
-            if (bulk ? filter is null || Matches(filter, planned) : number == edit.Spec.Row)
+            if (bulk ? filter is null || filter.Matches(planned.Row.Cells, planned.Result, planned.IsDropped) : number == edit.Spec.Row)
             {
                 target = target.Touch(edit, reader, number, planned.Row.Cells, planned.DroppedBy);
             }
@@ -347,13 +346,13 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
             ImportEditKind.Cell or ImportEditKind.Set when body.Value is null => Bad("Value missing", $"A '{kind}' edit sets a value: send 'value' (\"\" to empty the cell)."),
             ImportEditKind.Replace when string.IsNullOrEmpty(body.Find) => Bad("Empty find", "A 'replace' edit needs the text to find: send 'find' (not empty) and 'replace' (\"\" to remove it)."),
             ImportEditKind.Prefix when string.IsNullOrEmpty(body.Prefix) => Bad("Empty prefix", "A 'prefix' edit needs the text to put in front of the cells: send 'prefix', e.g. \"+34\"."),
-            _ when body.Rows?.Outcome is { } outcome && !Outcomes.Contains(outcome) => Bad("Unknown outcome",
-                $"'rows.outcome' is '{outcome}'; use one of {string.Join(", ", Outcomes)}, or leave it out for rows of any outcome."),
+            _ when body.Rows?.Outcome is { } outcome && !RowFilter.Outcomes.Contains(outcome) => Bad("Unknown outcome",
+                $"'rows.outcome' is '{outcome}'; use one of {string.Join(", ", RowFilter.Outcomes)}, or leave it out for rows of any outcome."),
             _ => null,
         };
     }
 
-    private static ImportRefusal? RefuseTarget(string kind, ImportEditSpec spec, EditTarget target, EditFilter? filter)
+    private static ImportRefusal? RefuseTarget(string kind, ImportEditSpec spec, EditTarget target, RowFilter? filter)
     {
         var (first, last) = (target.First, target.Last);
         if (ImportEditKind.IsBulk(kind))
@@ -377,19 +376,6 @@ public sealed class ImportEditWorkflow(ImportStore imports, ImportEditStore edit
             _ => null,
         };
     }
-
-    /// <summary>A bulk edit's filter over a row as it reads now (row-local: its own reasons and warnings, not the review's duplicates).</summary>
-    private static bool Matches(EditFilter filter, PlannedRow row) =>
-        (filter.Outcome switch
-        {
-            "invalid" => row.IsInvalid,
-            "valid" => !row.IsDropped && row.Result.IsValid,
-            "warning" => !row.IsDropped && row.Result.IsValid && row.Result.Warnings.Count > 0,
-            "dropped" => row.IsDropped,
-            _ => true,
-        })
-        && (string.IsNullOrEmpty(filter.Reason) || row.Result.Errors.Concat(row.Result.Warnings).Any(r => r.Contains(filter.Reason, StringComparison.OrdinalIgnoreCase)))
-        && (string.IsNullOrEmpty(filter.Q) || row.Row.Cells.Any(c => c.Contains(filter.Q, StringComparison.OrdinalIgnoreCase)));
 
     private static string Summary(ImportEdit edit, IReadOnlyList<string>? headers)
     {

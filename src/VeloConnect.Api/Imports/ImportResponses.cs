@@ -96,6 +96,12 @@ public sealed record ImportResponse(
     string? Sheet,
     IReadOnlyList<PhonesAsNumbersResponse> PhonesAsNumbers)
 {
+    /// <summary>
+    /// Before the run: the recipe saved for files with these headers (issue 14), offered to apply in one call
+    /// (POST /api/imports/{id}/recipe/apply) or to ignore; null when there is none.
+    /// </summary>
+    public ImportRecipeResponse? Recipe { get; init; }
+
     /// <param name="liveness">When a silent job counts as lost; null for an import no silo runs (a command-line import).</param>
     public static ImportResponse From(ImportRecord import, MappingResponse? mapping, IReadOnlyList<FieldDefinition> fields, JobLivenessOptions? liveness = null)
     {

@@ -34,7 +34,7 @@ public sealed record ImportErrorReport(string FileName, Func<Stream, Cancellatio
 /// rows and finish are <see cref="CommandLineImportWorkflow"/>'s. Endpoint handlers only translate HTTP to these calls.
 /// </summary>
 public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, ImportEditStore edits, ImportReview review, ImportReviewRows reviewRows,
-    ReviewChanges reviewChanges, FieldStore fields, MappingMemory memory, IOptions<JobLivenessOptions> liveness, TimeProvider clock)
+    ReviewChanges reviewChanges, FieldStore fields, MappingMemory memory, ImportRecipeWorkflow recipes, IOptions<JobLivenessOptions> liveness, TimeProvider clock)
 {
     public async Task<Outcome<ImportResponse>> UploadAsync(CurrentUser user, ImportUpload upload, CancellationToken cancellationToken)
     {
@@ -391,6 +391,9 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
             return ImportLifecycle.AlreadyRun((await imports.VisibleAsync(user, id, cancellationToken))!);
         }
 
+        // Its column fixes (frozen now that it has started) become the recipe offered for the next file with these headers.
+        await recipes.SaveOnRunAsync(user, import, cancellationToken);
+
         var current = await JobWait.BrieflyAsync(clock, async _ => (await imports.VisibleAsync(user, id))!,
             c => c.Status is not (ImportStatus.Finished or ImportStatus.Failed), cancellationToken);
         return await ResponseAsync(current, user, cancellationToken);
@@ -514,9 +517,11 @@ public sealed class ImportWorkflow(IClusterClient orleans, ImportStore imports, 
     /// <summary>The import as the wizard sees it, with its confirmed mapping, else the one remembered for these headers, else a suggestion.</summary>
     private async Task<ImportResponse> ResponseAsync(ImportRecord import, CurrentUser user, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
         var workspaceFields = await fields.ListAsync(user.WorkspaceId);
-        return ImportResponse.From(import, await ProposeMappingAsync(import, workspaceFields, user), workspaceFields, liveness.Value);
+        return ImportResponse.From(import, await ProposeMappingAsync(import, workspaceFields, user), workspaceFields, liveness.Value) with
+        {
+            Recipe = await recipes.OfferAsync(import, cancellationToken),
+        };
     }
 
     private async Task<MappingResponse> ProposeMappingAsync(ImportRecord import, IReadOnlyList<FieldDefinition> workspaceFields, CurrentUser user)

@@ -67,6 +67,9 @@ public sealed class VeloApi
     public Task<ImportResponse> GetImportAsync(Guid importId, CancellationToken cancellationToken) =>
         CallAsync(() => _client.GetImportAsync(importId, cancellationToken), "read the import");
 
+    public Task<ImportRecipeResponse> GetRecipeAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync(() => _client.GetImportRecipeAsync(name, cancellationToken), $"read the recipe '{name}'");
+
     public async Task<IReadOnlyList<FieldResponse>> GetFieldsAsync(CancellationToken cancellationToken) =>
         [.. await CallAsync(() => _client.ListFieldsAsync(cancellationToken), "read the contact fields")];
 

@@ -30,6 +30,9 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 {
     private const string Resume = "Run the same command again to resume: rows already sent are not applied twice.";
 
+    // The recipe applied to the rows of this run (counting what each step changed), null for none.
+    private RecipeApplier? _recipe;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -152,6 +155,11 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 
         var finished = await api.GetImportAsync(progress.ImportId, cancellationToken);
         ResumeState.Delete(progressPath);
+        if (_recipe is not null && progress.Recipe is { } applied)
+        {
+            console.Out.WriteLine(_recipe.Report(applied.Name));
+        }
+
         var rate = watch.Elapsed.TotalSeconds > 0 ? (total - startRows) / watch.Elapsed.TotalSeconds : 0;
         return Summary(name, finished, progress, string.Create(CultureInfo.InvariantCulture,
             $"{total - startRows:N0} rows sent in {ProgressBar.FormatDuration(watch.Elapsed)} ({rate:N0} rows/s)."));
@@ -221,6 +229,7 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
         var badIdentifier = args.BadIdentifier ?? proposed.BadIdentifier ?? BadIdentifierPolicies.Import;
         // A spreadsheet's head goes up with its columns' names as a header line; whether the sheet has one is velo's reading.
         ShowMapping(name, sniff, import, headers, columns, source, csv ? hasHeader : sniff.HasHeader, region, badIdentifier);
+        var recipe = await RecipeAsync(name, import, headers, cancellationToken);
         if (!args.Yes && !Confirm(sniff.DataRowCount))
         {
             return (null, import);
@@ -249,8 +258,55 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
 
         var mapping = confirmed.Mapping ?? new MappingResponse { Columns = columns, HasHeader = hasHeader, Region = region ?? "", Source = "confirmed", BadIdentifier = badIdentifier };
         var progress = new ResumeState(ResumeState.CurrentVersion, import.Id, args.ApiUrl, fileSize, fingerprint, args.BatchRows,
-            mapping.Columns, csv ? mapping.HasHeader : sniff.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier);
+            mapping.Columns, csv ? mapping.HasHeader : sniff.HasHeader, mapping.Region, [.. confirmed.Columns.Select(c => c.Header)], args.ConvertFrom, 0, 0, RowCounts.Zero, mapping.BadIdentifier,
+            recipe);
         return (progress, confirmed);
+    }
+
+    /// <summary>
+    /// The recipe velo applies to the rows it sends: <c>--recipe</c>'s by name, else the one the upload offered (saved for
+    /// these headers), none with <c>--no-recipe</c>. Its steps are applied here, by the rules library's <see cref="RecipeApplier"/>
+    /// (velo sends rows, not a file the server could edit); said before the confirmation.
+    /// </summary>
+    private async Task<AppliedRecipe?> RecipeAsync(string name, ImportResponse import, IReadOnlyList<string> headers, CancellationToken cancellationToken)
+    {
+        if (args.NoRecipe)
+        {
+            return null;
+        }
+
+        var recipe = import.Recipe;
+        var source = "saved for these headers; --no-recipe to import without it";
+        if (args.Recipe is { } asked)
+        {
+            try
+            {
+                recipe = await api.GetRecipeAsync(asked, cancellationToken);
+            }
+            catch (ApiException e) when (e.Status == HttpStatusCode.NotFound)
+            {
+                throw new CliFailure($"There is no recipe '{asked}' in this workspace, nothing was imported. Recipes are saved from the wizard's column fixes "
+                    + "(GET /api/import-recipes lists them); leave --recipe out to use the one saved for the file's headers.");
+            }
+
+            source = "--recipe";
+        }
+
+        if (recipe is null)
+        {
+            return null;
+        }
+
+        List<RecipeStep> steps = [.. recipe.Steps.Select(s => new RecipeStep(s.Kind, s.Header, s.Value, s.Find, s.Replace, s.Prefix,
+            s.Rows is { } rows ? new RowFilter(rows.Outcome, rows.Reason, rows.Q) : null))];
+        if (RecipeApplier.MissingHeaders(steps, headers) is { Count: > 0 } missing)
+        {
+            throw new CliFailure($"Recipe '{recipe.Name}' changes the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}, which {name} does not have; nothing was imported. "
+                + "Give a recipe saved for these headers, or --no-recipe.");
+        }
+
+        console.Error.WriteLine($"Recipe '{recipe.Name}' ({source}): {string.Join("; ", steps.Select(s => s.Describe()))}.");
+        return new AppliedRecipe(recipe.Name, steps);
     }
 
     /// <summary>
@@ -345,6 +401,9 @@ public sealed class ImportCommand(ImportArguments args, VeloApi api, CliConsole 
             try
             {
                 var rows = ImportFiles.Rows(file, sniff, progress.ConvertFrom, mapping.HasHeader);
+                // Every row goes through the recipe, the acknowledged ones too: the same cells and in-file duplicates as before, and counts over the whole file.
+                _recipe = progress.Recipe is { } recipe ? new RecipeApplier(recipe.Steps, progress.Headers, new RowReader(mapping, progress.Headers, fields)) : null;
+                rows = _recipe?.Apply(rows) ?? rows;
                 foreach (var batch in RowBatches.Read(rows, mapping, progress.Headers, fields, progress.BatchRows, sniff.DataRowCount))
                 {
                     if (batch.RowsThrough <= progress.RowsAcknowledged)

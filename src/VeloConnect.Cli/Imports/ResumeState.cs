@@ -32,7 +32,8 @@ public sealed record RowCounts(int Added, int Updated, int Skipped, int Invalid,
 /// before); RowsAcknowledged data rows (whole batches, in order) have their results counted and their errors written up
 /// to ErrorsLength bytes of the errors file. BadIdentifier: the confirmed mapping's choice for a row with one bad phone or
 /// email ("import" or "invalid"; missing in a file written before it, which reads as the default, "import"), so the rows are
-/// read for in-file duplicates as the server reads them.
+/// read for in-file duplicates as the server reads them. Recipe: the recipe applied to the rows (so a resumed run sends the
+/// same cells), null for none.
 /// </summary>
 public sealed record ResumeState(
     int Version,
@@ -49,7 +50,8 @@ public sealed record ResumeState(
     int RowsAcknowledged,
     long ErrorsLength,
     RowCounts Counts,
-    string? BadIdentifier = null)
+    string? BadIdentifier = null,
+    AppliedRecipe? Recipe = null)
 {
     public const int CurrentVersion = 1;
 
@@ -88,3 +90,6 @@ public sealed record ResumeState(
         File.Delete(path + ".tmp");
     }
 }
+
+/// <summary>A saved recipe velo applies to the rows it sends: its name and steps, kept in the progress file.</summary>
+public sealed record AppliedRecipe(string Name, IReadOnlyList<ContactRules.Imports.RecipeStep> Steps);

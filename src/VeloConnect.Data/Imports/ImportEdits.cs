@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using VeloConnect.ContactRules.Imports;
 using VeloConnect.Data.Audit;
 
 namespace VeloConnect.Data.Imports;
@@ -11,22 +12,24 @@ public static class ImportEditKind
     public const string Cell = "cell";
     public const string Drop = "drop";
     public const string Restore = "restore";
-    public const string Replace = "replace";
-    public const string Trim = "trim";
-    public const string Prefix = "prefix";
-    public const string Set = "set";
+    public const string Replace = ColumnFixes.Replace;
+    public const string Trim = ColumnFixes.Trim;
+    public const string Prefix = ColumnFixes.Prefix;
+    public const string Set = ColumnFixes.Set;
 
     public static readonly IReadOnlyList<string> All = [Cell, Drop, Restore, Replace, Trim, Prefix, Set];
 
     /// <summary>The kinds that change one column of many rows (those a filter applies to).</summary>
-    public static bool IsBulk(string kind) => kind is Replace or Trim or Prefix or Set;
+    public static bool IsBulk(string kind) => ColumnFixes.IsColumnFix(kind);
 }
 
 /// <summary>What an edit does, as stored (<c>import_edits.spec</c>): the fields its kind uses, the others null.</summary>
 /// <param name="Row">cell, drop, restore: the row number.</param>
 /// <param name="Column">every kind but drop/restore: the 0-based index of the file's column.</param>
 /// <param name="Value">cell and set: the new value.</param>
-public sealed record ImportEditSpec(int? Row = null, int? Column = null, string? Value = null, string? Find = null, string? Replace = null, string? Prefix = null);
+/// <param name="Filter">a bulk edit's filter as given (its rows are resolved into <see cref="ImportEdit.Rows"/>); kept so a recipe can judge it again on another file.</param>
+public sealed record ImportEditSpec(int? Row = null, int? Column = null, string? Value = null, string? Find = null, string? Replace = null, string? Prefix = null,
+    RowFilter? Filter = null);
 
 /// <summary>
 /// One stored edit. <paramref name="Rows"/>: the row numbers a bulk edit's filter resolved to when it was made

@@ -96,31 +96,14 @@ public sealed class ImportEditIndex
         var next = Next(edit, current);
         if (next != current)
         {
-            cells ??= [.. original];
-            if (column >= cells.Length)
-            {
-                var longer = new string[column + 1];
-                Array.Fill(longer, "");
-                cells.CopyTo(longer, 0);
-                cells = longer;
-            }
-
-            cells[column] = next;
+            ColumnFixes.SetCell(original, ref cells, column, next);
         }
 
         return droppedBy;
     }
 
     /// <summary>A cell after a column edit.</summary>
-    public static string Next(ImportEdit edit, string cell) => edit.Kind switch
-    {
-        ImportEditKind.Cell or ImportEditKind.Set => edit.Spec.Value ?? "",
-        ImportEditKind.Replace when !string.IsNullOrEmpty(edit.Spec.Find) => cell.Replace(edit.Spec.Find, edit.Spec.Replace ?? "", StringComparison.Ordinal),
-        ImportEditKind.Trim => cell.Trim(),
-        ImportEditKind.Prefix when edit.Spec.Prefix is { Length: > 0 } prefix && !string.IsNullOrWhiteSpace(cell) && !cell.TrimStart().StartsWith(prefix, StringComparison.Ordinal)
-            => prefix + cell.TrimStart(),
-        _ => cell,
-    };
+    public static string Next(ImportEdit edit, string cell) => ColumnFixes.Next(edit.Kind, cell, edit.Spec.Value, edit.Spec.Find, edit.Spec.Replace, edit.Spec.Prefix);
 
     private static IEnumerable<ImportEdit> Merge(List<ImportEdit> own, List<ImportEdit> everyRow)
     {
