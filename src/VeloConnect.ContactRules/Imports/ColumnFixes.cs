@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace VeloConnect.ContactRules.Imports;
 
@@ -54,9 +55,11 @@ public sealed record RowFilter(string? Outcome = null, string? Reason = null, st
 {
     public static readonly IReadOnlyList<string> Outcomes = ["invalid", "valid", "warning", "dropped"];
 
+    [JsonIgnore]
     public bool IsEmpty => string.IsNullOrEmpty(Outcome) && string.IsNullOrEmpty(Reason) && string.IsNullOrEmpty(Q);
 
     /// <summary>Whether the outcome filter needs the row read through the mapping (reason and outcome do; q reads cells only).</summary>
+    [JsonIgnore]
     public bool NeedsReading => !string.IsNullOrEmpty(Outcome) || !string.IsNullOrEmpty(Reason);
 
     public bool Matches(IReadOnlyList<string> cells, RowResult? read, bool dropped) =>
