@@ -35,6 +35,8 @@ public sealed class OwnImportsTests(ApiFixture fixture)
         new("POST /api/imports/{id:guid}/edits", "POST", "/edits", """{"kind": "drop", "row": 2}"""),
         new("GET /api/imports/{id:guid}/edits", "GET", "/edits"),
         new("DELETE /api/imports/{id:guid}/edits/{seq:long}", "DELETE", "/edits/1"),
+        new("POST /api/imports/{id:guid}/recipe", "POST", "/recipe", """{"name": "own-imports"}"""),
+        new("POST /api/imports/{id:guid}/recipe/apply", "POST", "/recipe/apply", "{}"),
         new("POST /api/imports/{id:guid}/run", "POST", "/run"),
         new("GET /api/imports/{id:guid}/errors.csv", "GET", "/errors.csv"),
         new("POST /api/imports/{id:guid}/rows", "POST", "/rows", """[{"row": 2, "cells": ["Cy Doe", "+14155550399", "cy@example.com", "vip"]}]""", CommandLine: true),

@@ -45,7 +45,7 @@ public sealed partial class ImportRecipeWorkflow(ImportStore imports, ImportEdit
 
     public async Task<Outcome<ImportRecipeResponse>> SaveAsync(CurrentUser user, Guid id, SaveRecipeRequest? body, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }
@@ -91,7 +91,7 @@ public sealed partial class ImportRecipeWorkflow(ImportStore imports, ImportEdit
     /// <summary>Applies a recipe's steps in order as the import's edits (each re-judges its filter on this file's rows).</summary>
     public async Task<Outcome<AppliedRecipeResponse>> ApplyAsync(CurrentUser user, Guid id, ApplyRecipeRequest? body, CancellationToken cancellationToken)
     {
-        if (await imports.GetAsync(user.WorkspaceId, id, cancellationToken) is not { } import)
+        if (await imports.VisibleAsync(user, id, cancellationToken) is not { } import)
         {
             return ImportRefusal.NotFound(id);
         }

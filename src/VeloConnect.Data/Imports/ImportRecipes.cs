@@ -16,7 +16,7 @@ public enum RecipeSave
 }
 
 /// <summary>
-/// The <c>import_recipes</c> table (migration 0020): one recipe per workspace and header set, found by the header set (the
+/// The <c>import_recipes</c> table (migration 0021): one recipe per workspace and header set, found by the header set (the
 /// offer after an upload) or by its name (velo <c>--recipe</c>, the endpoints). Saves and deletes are audited.
 /// </summary>
 public sealed class ImportRecipeStore(NpgsqlDataSource dataSource)
