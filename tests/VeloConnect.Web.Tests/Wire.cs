@@ -36,6 +36,20 @@ internal static class Wire
     public static ReviewRow Row(int rowNumber, IReadOnlyList<string> cells, Guid? contactId, int? duplicateOf, IReadOnlyList<string> reasons) =>
         new() { RowNumber = rowNumber, Cells = cells, ContactId = contactId, DuplicateOf = duplicateOf, Reasons = reasons };
 
+    public static ReviewRowResponse GridRow(
+        int rowNumber, string outcome, IReadOnlyList<string> cells, IReadOnlyList<string>? reasons = null, IReadOnlyList<string>? warnings = null,
+        ReviewChange? change = null, bool edited = false) =>
+        new()
+        {
+            RowNumber = rowNumber, Outcome = outcome, Cells = cells, Reasons = reasons ?? [], Warnings = warnings ?? [],
+            Change = change, Edited = edited, ContactId = change is null ? null : Guid.NewGuid(),
+        };
+
+    public static ReviewRowsResponse RowsPage(IReadOnlyList<ReviewRowResponse> rows, int? next, int total) => new() { Rows = rows, Next = next, Total = total };
+
+    public static ImportEditSummary Edit(long seq, string kind, string summary, string createdBy, bool undone = false) =>
+        new() { Seq = seq, Kind = kind, Summary = summary, RowCount = 1, CreatedBy = createdBy, CreatedAt = DateTimeOffset.UtcNow, Undone = undone };
+
     public static ReviewWarning Warning(int rowNumber, string message) => new() { RowNumber = rowNumber, Message = message };
 
     public static ReviewResult Review(

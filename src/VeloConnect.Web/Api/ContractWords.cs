@@ -45,6 +45,52 @@ public static class ImportTargets
     public static TargetResponse For(FieldResponse field) => new() { Value = FieldPrefix + field.Key, Label = field.Label };
 }
 
+/// <summary>A review row's outcome (ReviewRowResponse.Outcome) and the rows filter's extra "warning".</summary>
+public static class ReviewOutcome
+{
+    public const string Added = "added";
+    public const string Updated = "updated";
+    public const string Skipped = "skipped";
+    public const string Invalid = "invalid";
+
+    /// <summary>The rows filter only: added or updated rows with a warning.</summary>
+    public const string Warning = "warning";
+
+    /// <summary>The reason the API gives a dropped row starts so (ImportPlan.DroppedReason: "Dropped in the review by …").</summary>
+    public const string DroppedReasonStart = "Dropped in the review";
+}
+
+/// <summary>The kinds of an edit over an import's file (EditImportRequest.Kind) and a bulk edit's row outcomes (EditFilter.Outcome).</summary>
+public static class ImportEditKinds
+{
+    public const string Cell = "cell";
+    public const string Drop = "drop";
+    public const string Restore = "restore";
+    public const string Replace = "replace";
+    public const string Trim = "trim";
+    public const string Prefix = "prefix";
+    public const string Set = "set";
+
+    /// <summary>The bulk kinds with the words the dialog shows.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> Bulk =
+    [
+        (Replace, "Find and replace"),
+        (Trim, "Trim blanks"),
+        (Prefix, "Add a prefix"),
+        (Set, "Set a value"),
+    ];
+
+    /// <summary>A bulk edit's row outcomes (read row by row when the edit is made), with their labels.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> FilterOutcomes =
+    [
+        ("", "Any row"),
+        ("invalid", "Invalid rows"),
+        ("valid", "Valid rows"),
+        ("warning", "Valid rows with a warning"),
+        ("dropped", "Dropped rows"),
+    ];
+}
+
 public static class ContractWords
 {
     /// <summary>The file's encoding verdict of a file that is not UTF-8 (EncodingResponse.Verdict).</summary>

@@ -1,16 +1,13 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.FluentUI.AspNetCore.Components;
 using VeloConnect.Client;
-using VeloConnect.Web.Account;
 using VeloConnect.Web.Api;
 using VeloConnect.Web.Components.Pages;
 using Xunit;
+using static VeloConnect.Web.Tests.StubApi;
 
 namespace VeloConnect.Web.Tests.Imports;
 
@@ -22,11 +19,7 @@ public sealed class ImportWizardTests : BunitContext
 
     public ImportWizardTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddFluentUIComponents();
-        AddAuthorization().SetAuthorized("Ann").SetClaims(new Claim(SignInClaims.ApiKey, "vc_test_key"));
-        Services.AddScoped<ApiKeySource>();
-        Services.AddScoped(_ => new VeloApi(new HttpClient(_api) { BaseAddress = new Uri("http://api.test") }, Services.GetRequiredService<ApiKeySource>()));
+        _api.ServeAs(this, "Ann");
     }
 
     [Fact]
@@ -89,6 +82,46 @@ public sealed class ImportWizardTests : BunitContext
         wizard.WaitForAssertion(() => Assert.Contains("Import finished: 1 added, 1 updated, 0 skipped, 1 invalid.", wizard.Find("#import-done").TextContent), TimeSpan.FromSeconds(10));
         Assert.True(polls >= 2);
         Assert.Equal($"/files/imports/{ImportId}/errors.csv", wizard.FindAll("#import-done a").Single(a => a.TextContent.StartsWith("Error report", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Fact]
+    public void A_fix_in_the_grid_is_reviewed_again_and_the_counts_are_the_new_reviews()
+    {
+        var fixedRow = false;
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, Array.Empty<FieldResponse>()));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", _ => Json(HttpStatusCode.OK, Uploaded() with { Mapping = Wire.Mapping(["name", "phone", "tags"], true, "US", "confirmed") }));
+        _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, Wire.Review(
+            3, fixedRow ? Wire.Counts(3, 0, 0, 0) : Wire.Counts(2, 0, 0, 1), [], 0, [], [], [], []) with { RowsUrl = $"/api/imports/{ImportId}/review/rows" }));
+        _api.On($"GET /api/imports/{ImportId}/review/rows", _ => Json(HttpStatusCode.OK, Wire.RowsPage(
+            [fixedRow
+                ? Wire.GridRow(4, "added", ["Cy", "+14155550102", ""], edited: true)
+                : Wire.GridRow(4, "invalid", ["Cy", "12", ""], ["column 'Mobile': '12' is not a phone number."])], null, 1)));
+        _api.On($"GET /api/imports/{ImportId}/edits", _ => Json(HttpStatusCode.OK, new ImportEditsResponse { Edits = [] }));
+        _api.On($"POST /api/imports/{ImportId}/edits", _ =>
+        {
+            fixedRow = true;
+            return Json(HttpStatusCode.Created, new ImportEditResponse { Seq = 1, RowCount = 1, Rows = [] });
+        });
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\nCy,12,\n", "people.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#mapping-table")));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal("1", wizard.Find("#review-invalid").TextContent.Trim()));
+        wizard.WaitForAssertion(() => Assert.Contains("is not a phone number", wizard.Find("tr[data-row='4'] td[data-column='1']").TextContent));
+        Assert.Empty(wizard.FindAll("#review-invalid-show"));
+
+        wizard.Find("tr[data-row='4'] td[data-column='1']").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        wizard.Find("#review-grid-editor").Input("+1 415 555 0102");
+        wizard.Find("#review-grid-editor").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        wizard.WaitForAssertion(() => Assert.Equal("0", wizard.Find("#review-invalid").TextContent.Trim()));
+        Assert.Equal("3", wizard.Find("#review-added").TextContent.Trim());
+        wizard.WaitForAssertion(() => Assert.Contains("edited", wizard.Find("tr[data-row='4'] .review-grid-outcome").TextContent));
+        Assert.Equal(2, _api.Requests.Count(r => r.Key == $"POST /api/imports/{ImportId}/review"));
     }
 
     [Fact]
@@ -453,46 +486,4 @@ public sealed class ImportWizardTests : BunitContext
         Wire.Mapping(["name", "phone", "tags"], true, "US", "remembered"),
         [Wire.Target("name", "Name"), Wire.Target("phone", "Phone (primary)"), Wire.Target("phone_additional", "Phone (additional)"), Wire.Target("email", "Email"), Wire.Target("tags", "Tags"), Wire.Target("ignore", "Don't import")],
         Wire.Progress(0, 3), Wire.Counts(0, 0, 0, 0), null, null, null, "wizard");
-
-    private static HttpResponseMessage Json(HttpStatusCode status, object body) =>
-        new(status) { Content = new StringContent(JsonSerializer.Serialize(body, VeloApiClient.Json), Encoding.UTF8, "application/json") };
-
-    private static HttpResponseMessage Problem(HttpStatusCode status, string json) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/problem+json") };
-
-    private sealed record Sent(string Key, string Body, string? Authorization, string Query = "");
-
-    /// <summary>Answers by method and path; keeps every request with its body as text.</summary>
-    private sealed class StubApi : HttpMessageHandler
-    {
-        private readonly Dictionary<string, Func<string, HttpResponseMessage>> _routes = [];
-        private readonly List<Sent> _requests = [];
-
-        public IReadOnlyList<Sent> Requests
-        {
-            get
-            {
-                lock (_requests)
-                {
-                    return [.. _requests];
-                }
-            }
-        }
-
-        public void On(string key, Func<string, HttpResponseMessage> answer) => _routes[key] = answer;
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var key = $"{request.Method} {request.RequestUri!.AbsolutePath}";
-            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
-            lock (_requests)
-            {
-                _requests.Add(new Sent(key, body, request.Headers.Authorization?.ToString(), Uri.UnescapeDataString(request.RequestUri.Query)));
-            }
-
-            return _routes.TryGetValue(key, out var answer)
-                ? answer(body)
-                : Problem(HttpStatusCode.NotFound, $$"""{"title":"No stub for {{key}}","status":404}""");
-        }
-    }
 }
