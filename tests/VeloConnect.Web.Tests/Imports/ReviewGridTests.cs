@@ -94,11 +94,12 @@ public sealed class ReviewGridTests : BunitContext
         AnswerRows(
             Invalid(4, "612345678"),
             Wire.GridRow(5, ReviewOutcome.Invalid, ["Eve", "", ""], ["No phone and no email: one of them is needed to match contacts."]),
-            Wire.GridRow(6, ReviewOutcome.Skipped, ["Ada", "+14155550100", ""], ["Dropped in the review by Ann."]));
+            Wire.GridRow(6, ReviewOutcome.Skipped, ["Ada", "+14155550100", ""], ["Dropped in the review by Ann."]),
+            Wire.GridRow(7, ReviewOutcome.Added, ["Bo", "+14155550101", "bo-at-example"], warnings: ["column 'Email': 'bo-at-example' is not a valid email address; left out."]));
 
         var grid = RenderGrid();
 
-        grid.WaitForAssertion(() => Assert.Equal(3, grid.FindAll("#review-grid tbody tr").Count));
+        grid.WaitForAssertion(() => Assert.Equal(4, grid.FindAll("#review-grid tbody tr").Count));
         var bad = grid.Find("tr[data-row='4'] td[data-column='1']");
         Assert.Equal("true", bad.GetAttribute("aria-invalid"));
         var reason = grid.Find("#" + bad.GetAttribute("aria-describedby"));
@@ -107,6 +108,10 @@ public sealed class ReviewGridTests : BunitContext
         Assert.Contains("No phone and no email", grid.Find("tr[data-row='5'] .review-grid-notes").TextContent);
         Assert.Contains("dropped", grid.Find("tr[data-row='6'] .review-grid-outcome").TextContent);
         Assert.Equal("restore", grid.Find("tr[data-row='6'] .review-grid-actions button").GetAttribute("data-action"));
+        var warned = grid.Find("tr[data-row='7'] td[data-column='2']");
+        Assert.Null(warned.GetAttribute("aria-invalid"));
+        Assert.StartsWith("Warning: 'bo-at-example' is not a valid email address", grid.Find("#" + warned.GetAttribute("aria-describedby")).TextContent);
+        Assert.Empty(grid.Find("tr[data-row='7'] .review-grid-notes").TextContent.Trim());
     }
 
     [Fact]
