@@ -114,6 +114,8 @@ public sealed class ImportWizardTests : BunitContext
         wizard.WaitForAssertion(() => Assert.Contains("is not a phone number", wizard.Find("tr[data-row='4'] td[data-column='1']").TextContent));
         Assert.Empty(wizard.FindAll("#review-invalid-show"));
 
+        wizard.Find("tr[data-row='4'] td[data-column='1']").Focus();
+
         wizard.Find("tr[data-row='4'] td[data-column='1']").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
         wizard.Find("#review-grid-editor").Input("+1 415 555 0102");
         wizard.Find("#review-grid-editor").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });

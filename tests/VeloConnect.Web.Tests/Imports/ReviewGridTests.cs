@@ -158,6 +158,8 @@ public sealed class ReviewGridTests : BunitContext
         var grid = RenderGrid();
         grid.WaitForAssertion(() => Assert.NotNull(grid.Find("#review-cell-0-1")));
 
+        grid.Find("#review-cell-0-1").Focus();
+
         grid.Find("#review-cell-0-1").KeyDown(new KeyboardEventArgs { Key = "Enter" });
         var editor = grid.Find("#review-grid-editor");
         Assert.Equal("612345678", editor.GetAttribute("value"));
@@ -186,6 +188,8 @@ public sealed class ReviewGridTests : BunitContext
         var grid = RenderGrid();
         grid.WaitForAssertion(() => Assert.NotNull(grid.Find("#review-cell-0-0")));
 
+        grid.Find("#review-cell-0-0").Focus();
+
         grid.Find("#review-cell-0-0").KeyDown(new KeyboardEventArgs { Key = "Enter" });
         grid.Find("#review-grid-editor").Input("Rider Four");
         grid.Find("#review-grid-editor").KeyDown(new KeyboardEventArgs { Key = "Tab" });
@@ -202,11 +206,15 @@ public sealed class ReviewGridTests : BunitContext
         var grid = RenderGrid();
         grid.WaitForAssertion(() => Assert.NotNull(grid.Find("#review-cell-0-1")));
 
+        grid.Find("#review-cell-0-1").Focus();
+
         grid.Find("#review-cell-0-1").KeyDown(new KeyboardEventArgs { Key = "Enter" });
         grid.Find("#review-grid-editor").Input("+34612345678");
         grid.Find("#review-grid-editor").KeyDown(new KeyboardEventArgs { Key = "Escape" });
         Assert.Empty(grid.FindAll("#review-grid-editor"));
         Assert.Equal("612345678", grid.Find("#review-cell-0-1 .review-cell-text").TextContent);
+
+        grid.Find("#review-cell-0-1").Focus();
 
         grid.Find("#review-cell-0-1").KeyDown(new KeyboardEventArgs { Key = "Enter" });
         grid.Find("#review-grid-editor").KeyDown(new KeyboardEventArgs { Key = "Enter" });
