@@ -59,7 +59,8 @@ public static class DatabaseRole
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return ConnectionStringFor(superuser.ConnectionString, role, password);
+        // From the caller's string, not the bootstrap's unpooled one: the services' pool must keep its connections.
+        return ConnectionStringFor(superuserConnectionString, role, password);
     }
 
     /// <summary>The same server and database, logged in as <paramref name="role"/>.</summary>

@@ -48,6 +48,9 @@ public sealed class DatabaseRoleTests
         var password = "it's \"quoted\"; drop role postgres; --";
         var connectionString = await DatabaseRole.BootstrapAsync(superuserConnectionString, DatabaseRole.DefaultName, password);
         Assert.Contains($"Username={DatabaseRole.DefaultName}", connectionString, StringComparison.Ordinal);
+        // The bootstrap's own connections are unpooled; the string it hands the services must not be (every query would
+        // open a connection: the benches ran at half speed).
+        Assert.True(new NpgsqlConnectionStringBuilder(connectionString).Pooling, connectionString);
 
         await using var db = NpgsqlDataSource.Create(connectionString);
         Assert.Equal(DatabaseRole.DefaultName, await ScalarAsync<string>(db, "select current_user"));
