@@ -50,8 +50,11 @@ public sealed class ReviewGridTests(AppHostFixture fixture, BrowserFixture brows
         await Accessibility.AssertNoneAsync(page, "review grid");
 
         // 1. A cell edited with the keyboard: the name cell, two arrows right to the email, Enter, the new value, Enter.
+        // Each key once the previous one has moved the focus (a round trip to the server): as a user who watches the grid.
         await ben.Locator("td[data-column='0']").ClickAsync();
+        await Expect(ben.Locator("td[data-column='0']")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(ben.Locator("td[data-column='1']")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowRight");
         await Expect(ben.Locator("td[data-column='2']")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
