@@ -85,7 +85,7 @@ public sealed class ImportWizardTests : BunitContext
     }
 
     [Fact]
-    public void A_fix_in_the_grid_is_reviewed_again_and_the_counts_are_the_new_reviews()
+    public void A_fix_in_the_grid_moves_the_counts_to_the_edits_answer_without_asking_the_review_again()
     {
         var fixedRow = false;
         _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded()));
@@ -101,7 +101,15 @@ public sealed class ImportWizardTests : BunitContext
         _api.On($"POST /api/imports/{ImportId}/edits", _ =>
         {
             fixedRow = true;
-            return Json(HttpStatusCode.Created, new ImportEditResponse { Seq = 1, RowCount = 1, Rows = [] });
+            return Json(HttpStatusCode.Created, new ImportEditResponse
+            {
+                Seq = 1, RowCount = 1, Rows = [],
+                Review = new EditReviewResponse
+                {
+                    Counts = Wire.Counts(3, 0, 0, 0), WarningCount = 0, How = "incremental", RowCount = 1,
+                    Rows = [Wire.GridRow(4, "added", ["Cy", "+14155550102", ""], edited: true)],
+                },
+            });
         });
 
         var wizard = Render<ImportWizard>();
@@ -123,7 +131,66 @@ public sealed class ImportWizardTests : BunitContext
         wizard.WaitForAssertion(() => Assert.Equal("0", wizard.Find("#review-invalid").TextContent.Trim()));
         Assert.Equal("3", wizard.Find("#review-added").TextContent.Trim());
         wizard.WaitForAssertion(() => Assert.Contains("edited", wizard.Find("tr[data-row='4'] .review-grid-outcome").TextContent));
-        Assert.Equal(2, _api.Requests.Count(r => r.Key == $"POST /api/imports/{ImportId}/review"));
+        // The edit's answer had the counts and the row: no second review, and the page was not read again.
+        Assert.Equal(1, _api.Requests.Count(r => r.Key == $"POST /api/imports/{ImportId}/review"));
+        Assert.Equal(1, _api.Requests.Count(r => r.Key == $"GET /api/imports/{ImportId}/review/rows"));
+        Assert.False(wizard.Find("#import-run").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void The_recipe_saved_for_these_columns_is_offered_in_step_3_and_applied_the_counts_move()
+    {
+        var applied = false;
+        var recipe = new ImportRecipeResponse
+        {
+            Name = "spain-fix", Headers = ["Name", "Mobile", "Labels"], SourceImportId = Guid.NewGuid(), SavedBy = "Bob", SavedAt = DateTimeOffset.UtcNow,
+            Steps =
+            [
+                new RecipeStepResponse { Kind = "prefix", Header = "Mobile", Prefix = "+34", Text = "prefix '+34' on Mobile (invalid rows with a reason containing 'country')" },
+                new RecipeStepResponse { Kind = "trim", Header = "Name", Text = "trim on Name" },
+            ],
+        };
+        _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded() with { Recipe = recipe }));
+        _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, Array.Empty<FieldResponse>()));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", _ => Json(HttpStatusCode.OK, Uploaded() with { Recipe = recipe, Mapping = Wire.Mapping(["name", "phone", "tags"], true, "US", "confirmed") }));
+        _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, Wire.Review(
+            3, applied ? Wire.Counts(3, 0, 0, 0) : Wire.Counts(2, 0, 0, 1), [], 0, [], [], [], []) with { RowsUrl = $"/api/imports/{ImportId}/review/rows" }));
+        _api.On($"GET /api/imports/{ImportId}/review/rows", _ => Json(HttpStatusCode.OK, Wire.RowsPage([Wire.GridRow(4, applied ? "added" : "invalid", ["Cy", applied ? "+34612345678" : "612345678", ""])], null, 1)));
+        _api.On($"GET /api/imports/{ImportId}/edits", _ => Json(HttpStatusCode.OK, new ImportEditsResponse
+        {
+            Edits = applied ? [Wire.Edit(1, "prefix", "Mobile: prefixed '+34' (1 row)", "Ann")] : [],
+            Version = applied ? 1 : null,
+        }));
+        _api.On($"POST /api/imports/{ImportId}/recipe/apply", _ =>
+        {
+            applied = true;
+            return Json(HttpStatusCode.OK, new AppliedRecipeResponse
+            {
+                Name = "spain-fix",
+                Steps = [new AppliedRecipeStepResponse { Text = recipe.Steps[0].Text, Seq = 1, RowCount = 1 }, new AppliedRecipeStepResponse { Text = "trim on Name", Seq = null, RowCount = 0 }],
+            });
+        });
+
+        var wizard = Render<ImportWizard>();
+        wizard.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("Name,Mobile,Labels\nCy,612345678,\n", "people.csv"));
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#import-row-count")));
+        Click(wizard, "Next: map columns");
+        wizard.WaitForAssertion(() => Assert.NotNull(wizard.Find("#mapping-table")));
+        Click(wizard, "Next: review");
+        wizard.WaitForAssertion(() => Assert.Equal("1", wizard.Find("#review-invalid").TextContent.Trim()));
+
+        var offer = wizard.Find("#recipe-offer");
+        Assert.Contains("A saved recipe matches these columns: spain-fix — 2 fixes", offer.TextContent);
+        Assert.Contains("prefix '+34' on Mobile (invalid rows with a reason containing 'country')", offer.TextContent);
+        Assert.Contains("trim on Name", offer.TextContent);
+        wizard.Find("#recipe-apply").Click();
+
+        wizard.WaitForAssertion(() => Assert.Equal("0", wizard.Find("#review-invalid").TextContent.Trim()));
+        Assert.Contains("\"name\":\"spain-fix\"", _api.Requests.Single(r => r.Key == $"POST /api/imports/{ImportId}/recipe/apply").Body);
+        wizard.WaitForAssertion(() => Assert.Contains("+34612345678", wizard.Find("tr[data-row='4'] td[data-column='1']").TextContent));
+        Assert.Contains("Mobile: prefixed '+34'", wizard.Find("#review-edits").TextContent);
+        Assert.Contains("trim on Name: 0 rows", wizard.Find("#recipe-applied").TextContent);
+        Assert.Empty(wizard.FindAll("#recipe-offer"));
     }
 
     [Fact]
