@@ -15,6 +15,16 @@ public sealed class PageScreenshotsTests(AppHostFixture fixture, BrowserFixture 
 {
     public const string FolderVariable = "VELO_DOCS_SCREENSHOTS";
 
+    /// <summary>A full-page screenshot of a step for the documentation, when $VELO_DOCS_SCREENSHOTS names a folder.</summary>
+    internal static async Task DocsScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetFullPath(folder), name + ".png"), FullPage = true });
+        }
+    }
+
     /// <summary>Each page, its file name and what shows that its data has arrived.</summary>
     private static readonly (string Name, string Path, string Ready)[] Pages =
     [

@@ -46,7 +46,7 @@ public sealed class ReviewGridTests(AppHostFixture fixture, BrowserFixture brows
         await Expect(cleo.Locator("td[data-column='1'] .review-cell-reason")).ToContainTextAsync("country code");
         await Expect(dan.Locator(".review-grid-notes")).ToContainTextAsync("no phone and no email");
         await web.StepAsync("grid with three invalid rows");
-        await DocsScreenshotAsync(page, "import-grid");
+        await PageScreenshotsTests.DocsScreenshotAsync(page, "import-grid");
         await Accessibility.AssertNoneAsync(page, "review grid");
 
         // 1. A cell edited with the keyboard: the name cell, two arrows right to the email, Enter, the new value, Enter.
@@ -75,7 +75,7 @@ public sealed class ReviewGridTests(AppHostFixture fixture, BrowserFixture brows
         await dialog.Locator("#bulk-outcome").SelectOptionAsync("invalid");
         await dialog.Locator("#bulk-reason").FillAsync("country code");
         await web.StepAsync("bulk prefix");
-        await DocsScreenshotAsync(page, "import-grid-bulk");
+        await PageScreenshotsTests.DocsScreenshotAsync(page, "import-grid-bulk");
         await Accessibility.AssertNoneAsync(page, "bulk-edit dialog");
         await dialog.Locator("#bulk-apply").ClickAsync();
         await ExpectCountsAsync(page, added: 4, skipped: 0, invalid: 1);
@@ -89,7 +89,7 @@ public sealed class ReviewGridTests(AppHostFixture fixture, BrowserFixture brows
         await Expect(edits).ToHaveCountAsync(3);
         await Expect(page.Locator("#review-edits")).ToContainTextAsync("prefixed '+34'");
         await web.StepAsync("three rows fixed");
-        await DocsScreenshotAsync(page, "import-grid-fixed");
+        await PageScreenshotsTests.DocsScreenshotAsync(page, "import-grid-fixed");
         await Accessibility.AssertNoneAsync(page, "review grid fixed");
 
         // The run does what the review said: 4 added, the dropped row skipped, none invalid.
@@ -113,13 +113,4 @@ public sealed class ReviewGridTests(AppHostFixture fixture, BrowserFixture brows
     }
 
     private static Regex Number(int count) => new($@"^\s*{count}\s*$");
-
-    private static async Task DocsScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable(PageScreenshotsTests.FolderVariable) is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetFullPath(folder), name + ".png"), FullPage = true });
-        }
-    }
 }

@@ -152,7 +152,7 @@ public sealed class ImportWizardTests : BunitContext
         };
         _api.On("POST /api/imports", _ => Json(HttpStatusCode.Created, Uploaded() with { Recipe = recipe }));
         _api.On("GET /api/fields", _ => Json(HttpStatusCode.OK, Array.Empty<FieldResponse>()));
-        _api.On($"PUT /api/imports/{ImportId}/mapping", _ => Json(HttpStatusCode.OK, Uploaded() with { Recipe = recipe, Mapping = Wire.Mapping(["name", "phone", "tags"], true, "US", "confirmed") }));
+        _api.On($"PUT /api/imports/{ImportId}/mapping", _ => Json(HttpStatusCode.OK, Uploaded() with { Mapping = Wire.Mapping(["name", "phone", "tags"], true, "US", "confirmed") }));
         _api.On($"POST /api/imports/{ImportId}/review", _ => Json(HttpStatusCode.OK, Wire.Review(
             3, applied ? Wire.Counts(3, 0, 0, 0) : Wire.Counts(2, 0, 0, 1), [], 0, [], [], [], []) with { RowsUrl = $"/api/imports/{ImportId}/review/rows" }));
         _api.On($"GET /api/imports/{ImportId}/review/rows", _ => Json(HttpStatusCode.OK, Wire.RowsPage([Wire.GridRow(4, applied ? "added" : "invalid", ["Cy", applied ? "+34612345678" : "612345678", ""])], null, 1)));
