@@ -89,6 +89,21 @@ public sealed class ApiSteps : IDisposable
         return id;
     }
 
+    /// <summary>The id of the newest import of this file name (one the wizard uploaded, say).</summary>
+    public async Task<Guid> ImportIdAsync(string fileName)
+    {
+        using var response = await _client.GetAsync("/api/imports?limit=20");
+        var imports = await ReadAsync(response, HttpStatusCode.OK, "listing the imports");
+        return imports.EnumerateArray().First(i => i.GetProperty("fileName").GetString() == fileName).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>An edit of an import's rows as another editor makes it (no expectedSeq: over whatever is there).</summary>
+    public async Task EditAsync(Guid importId, object edit)
+    {
+        using var response = await _client.PostAsJsonAsync($"/api/imports/{importId}/edits", edit);
+        await ReadAsync(response, HttpStatusCode.Created, $"editing import {importId}");
+    }
+
     public async Task CreateFieldAsync(string key, string label, string type = "text")
     {
         using var response = await _client.PostAsJsonAsync("/api/fields", new { key, label, type });

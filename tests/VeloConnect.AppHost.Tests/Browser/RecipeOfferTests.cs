@@ -54,6 +54,47 @@ public sealed class RecipeOfferTests(AppHostFixture fixture, BrowserFixture brow
     });
 
 
+    /// <summary>
+    /// Issue 14's "nothing is lost" in Chromium: another editor drops a row through the API while the user edits a cell; the
+    /// grid's edit (sent with the version it read) is refused, the alert names the other edit and keeps the value, Reload shows
+    /// the drop, and Enter saves the kept value. axe checks the alert.
+    /// </summary>
+    [Fact]
+    public async Task Another_editors_change_first_is_shown_with_Reload_and_the_typed_value_is_saved_after_it() => await RunAsync(async web =>
+    {
+        var data = TestData.Create();
+        var page = web.Page;
+        await UploadAndReviewAsync(web, data, data.FileName("conflict"), data.Csv("recipe-b.csv"), rows: "3");
+        await Expect(page.Locator("#review-invalid")).ToHaveTextAsync("2", Wait);
+        using var other = await ApiSteps.CreateAsync(Fixture);
+        await other.EditAsync(await other.ImportIdAsync(data.FileName("conflict")), new { kind = "drop", row = 4 });
+
+        var phone = TestData.NewPhone();
+        var cai = page.Locator("#review-grid tbody tr", new PageLocatorOptions { HasText = $"Cai Recipe {data.Token}" });
+        await cai.Locator("td[data-column='1']").DblClickAsync();
+        var editor = page.Locator("#review-grid-editor");
+        await editor.FillAsync(phone);
+        await editor.PressAsync("Enter");
+        var conflict = page.Locator("#review-grid-conflict");
+        await Expect(conflict).ToContainTextAsync("made the edit", new LocatorAssertionsToContainTextOptions { Timeout = JobTimeout });
+        await Expect(conflict).ToContainTextAsync("was not saved");
+        await Expect(editor).ToHaveValueAsync(phone);
+        await Expect(page.Locator("#review-invalid")).ToHaveTextAsync("2");
+        await web.StepAsync("refused: another editor first");
+        await Accessibility.AssertNoneAsync(page, "edit conflict alert");
+
+        await conflict.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Reload", Exact = true }).ClickAsync();
+        await Expect(conflict).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = JobTimeout });
+        await Expect(page.Locator("#review-edits li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#review-skipped")).ToHaveTextAsync("1", Wait);
+        await Expect(editor).ToHaveValueAsync(phone);
+        await editor.PressAsync("Enter");
+        await Expect(page.Locator("#review-invalid")).ToHaveTextAsync("1", Wait);
+        await Expect(page.Locator("#review-edits li")).ToHaveCountAsync(2);
+        await Expect(cai.Locator("td[data-column='1']")).ToContainTextAsync(phone);
+        await web.StepAsync("saved after reload");
+    });
+
     private static async Task UploadAndReviewAsync(WebSession web, TestData data, string fileName, string csv, string rows)
     {
         var page = web.Page;

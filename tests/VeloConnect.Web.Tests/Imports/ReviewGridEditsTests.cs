@@ -126,8 +126,9 @@ public sealed class ReviewGridEditsTests : BunitContext
     [Fact]
     public void Another_editors_change_first_shows_their_detail_keeps_the_value_and_Reload_brings_their_edit()
     {
-        ListEdits(5);
-        var version = 5L;
+        // No edit yet (no version): the grid expects 0, so Bob's first edit is not silently built on.
+        ListEdits(null);
+        var version = 0L;
         _api.On($"POST {Edits}", body =>
         {
             var sent = JsonDocument.Parse(body).RootElement.GetProperty("expectedSeq").GetInt64();
@@ -140,6 +141,7 @@ public sealed class ReviewGridEditsTests : BunitContext
 
         version = 6;
         EditCell(grid, "#review-cell-1-1", "+34612345678");
+        grid.WaitForAssertion(() => Assert.Equal(0, EditSent(0).GetProperty("expectedSeq").GetInt64()));
 
         grid.WaitForAssertion(() => Assert.Contains("Bob made the edit 'Row 4, Mobile", grid.Find("#review-grid-conflict").TextContent));
         Assert.Equal("alert", grid.Find("#review-grid-conflict").GetAttribute("role"));
