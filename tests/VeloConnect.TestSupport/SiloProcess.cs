@@ -44,9 +44,23 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>
     /// Starts a silo process with the shared settings of a test cluster (<see cref="LocalCluster.Settings"/>, plus any
     /// test overrides) and waits until it is an active member of the cluster.
+    /// Its Orleans ports are chosen free, but another process may take one before the silo binds it (the silo then exits
+    /// saying "Address already in use"): it starts again on other ports, as <see cref="LocalCluster.StartSiloAsync"/> does.
     /// </summary>
-    public static Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null) =>
-        LaunchAsync(LocalCluster.SiloSettings(settings), timeout);
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LaunchAsync(LocalCluster.SiloSettings(settings), timeout);
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && LocalServer.IsPortTaken(e))
+            {
+                // Another attempt on other ports.
+            }
+        }
+    }
 
     /// <summary>
     /// Starts this (exited) silo again with the very same settings, ports included, as the AppHost restarts a crashed
