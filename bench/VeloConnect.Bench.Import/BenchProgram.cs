@@ -87,7 +87,9 @@ public static class BenchProgram
         var driver = new ImportDriver(await stack.NewWorkspaceClientAsync("Bench"), timeout);
 
         // All new: upload, mapping, run, until the import reads finished.
-        var cpu = (Silo: stack.Silo.CpuSeconds(), Api: ProcessCpu.OwnSeconds());
+        // The PostgreSQL server the stack and the baselines share (the tests' own): its postmaster and backends.
+        var postgres = (await TestPostgres.InstanceAsync()).Server.Process.Id;
+        var cpu = (Silo: stack.Silo.CpuSeconds(), Api: ProcessCpu.OwnSeconds(), Postgres: ProcessCpu.TreeSeconds(postgres));
         var clock = Stopwatch.StartNew();
         var firstId = await driver.UploadAndMapAsync(csvNew, $"bench-{label}.csv");
         var firstSteps = driver.LastSteps;
@@ -111,7 +113,7 @@ public static class BenchProgram
         var secondId = await driver.UploadAndMapAsync(csvAgain, $"bench-{label}-again.csv");
         var uploadAndMap = clock.Elapsed.TotalSeconds;
 
-        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
+        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds(postgres));
         clock.Restart();
         var review = await driver.ReviewAsync(secondId);
         var reviewSeconds = clock.Elapsed.TotalSeconds;
@@ -127,7 +129,7 @@ public static class BenchProgram
         var edit = (await driver.EditCellAsync(secondId, FirstPageRuns, n)).TotalMilliseconds;
         Print(FormattableString.Invariant($"review-edit-{label}: {edit:0} ms, goal {EditGoalMilliseconds:0} ms, ratio {edit / EditGoalMilliseconds:0.0}"));
 
-        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds());
+        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds(postgres));
         clock.Restart();
         var secondDone = await driver.RunToEndAsync(secondId);
         var importUpdate = uploadAndMap + clock.Elapsed.TotalSeconds;
@@ -140,7 +142,7 @@ public static class BenchProgram
         var peak = stack.Silo.PeakMegabytes();
         // Diagnosis on stderr: the processor time the silo and this process (the API, and the bench's own polling) used.
         void PrintCpu(string what) => Console.Error.WriteLine(FormattableString.Invariant(
-            $"bench: {what} cpu: silo {stack.Silo.CpuSeconds() - cpu.Silo:0.00} s, api and bench {ProcessCpu.OwnSeconds() - cpu.Api:0.00} s"));
+            $"bench: {what} cpu: silo {stack.Silo.CpuSeconds() - cpu.Silo:0.00} s, api and bench {ProcessCpu.OwnSeconds() - cpu.Api:0.00} s, postgres {ProcessCpu.TreeSeconds(postgres) - cpu.Postgres:0.00} s"));
         static void PrintSteps(string what, (double Upload, double Mapping) steps, double total) =>
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"bench: {what} steps: upload {steps.Upload:0.00} s, mapping {steps.Mapping:0.00} s, run to finished {total - steps.Upload - steps.Mapping:0.00} s"));
