@@ -126,7 +126,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
 
             if (kept is not null)
             {
-                await kept.WriteAsync(Kept(planned), cancellationToken);
+                await kept.WriteAsync(Kept(planned, result), cancellationToken);
             }
 
             foreach (var warning in planned.Warnings)
@@ -141,10 +141,11 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
     }
 
     /// <summary>A planned row as its review keeps it (<see cref="ImportReviewRows"/>): the full review and an edit's re-review write the same.</summary>
-    public static ReviewedRow Kept(PlannedOutcome planned)
+    public static ReviewedRow Kept(PlannedOutcome planned) => Kept(planned, ImportBatchPlan.Result(planned));
+
+    private static ReviewedRow Kept(PlannedOutcome planned, ImportRowResult result)
     {
         var row = planned.Row;
-        var result = ImportBatchPlan.Result(planned);
         return new ReviewedRow(row.Row.RowNumber, planned.Outcome, planned.Outcome == ImportOutcome.Updated ? planned.ContactId : null, result.DuplicateOf,
             result.Reasons, result.Warnings, row.Row.Cells, row.Edited, row.KeptIdentifiers(), row.DroppedBy, row.OriginalCells);
     }
