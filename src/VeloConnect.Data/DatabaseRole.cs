@@ -16,6 +16,15 @@ public static class DatabaseRole
     /// <summary>Extensions the migrations use: created by the bootstrap, since the role may not create extensions.</summary>
     public static IReadOnlyList<string> Extensions { get; } = ["pg_trgm"];
 
+    /// <summary>
+    /// The role's own session defaults (<c>alter role … set</c>), so every connection of the services has them. No parallel
+    /// query: the services' statements are a batch's lookups and writes (thousands of keys at a time, each answered in
+    /// milliseconds), for which PostgreSQL would start two worker processes per statement, and those processes cost more
+    /// than they save: on two cores they take the processor from the backends and the services (docs/decisions.md, "No
+    /// parallel query for the application's statements").
+    /// </summary>
+    public static IReadOnlyList<(string Setting, string Value)> SessionDefaults { get; } = [("max_parallel_workers_per_gather", "0")];
+
     // Serialises the cluster-wide part (CREATE/ALTER ROLE) across bootstraps: taken in the maintenance database,
     // since advisory locks are per database. The per-database part takes the same key in its own database.
     private const long BootstrapLockKey = 0x56656C6F_526F6C65; // "VeloRole"
@@ -85,6 +94,11 @@ public static class DatabaseRole
         if (password is not null)
         {
             await ExecuteFormattedAsync(connection, "alter role %I password %L", cancellationToken, role, password);
+        }
+
+        foreach (var (setting, value) in SessionDefaults)
+        {
+            await ExecuteFormattedAsync(connection, "alter role %I set %I = %L", cancellationToken, role, setting, value);
         }
 
         // Members of roles such as pg_read_all_data would read beyond the schema: the role is a member of none.

@@ -54,6 +54,8 @@ public sealed class DatabaseRoleTests
 
         await using var db = NpgsqlDataSource.Create(connectionString);
         Assert.Equal(DatabaseRole.DefaultName, await ScalarAsync<string>(db, "select current_user"));
+        // Its sessions plan without parallel workers (two processes started per lookup cost more than they save).
+        Assert.Equal("0", await ScalarAsync<string>(db, "show max_parallel_workers_per_gather"));
 
         // The role applies the later migrations to the superuser's tables, and owns every object of the schema.
         Assert.Equal(DatabaseMigrator.Migrations.Select(m => m.Version).Where(v => v > 15), await DatabaseMigrator.MigrateAsync(db));
