@@ -1,3 +1,4 @@
+using CsCheck;
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
 
@@ -58,6 +59,44 @@ public sealed class TagsTests
     public void Union_with_no_existing_tags_is_the_added_tags_made_distinct()
     {
         Assert.Equal(["x", "Y"], Tags.Union([], ["x", "Y", "X", " "]));
+    }
+
+    // Tags from a small alphabet, so that case-insensitive repeats, blanks and untrimmed spellings are common; lists up to
+    // past the length where Distinct and Union stop searching a list and use a set.
+    private static readonly Gen<string?> Tag = Gen.Frequency(
+        (1, Gen.Const((string?)null)),
+        (8, Gen.String[Gen.Char["aAbB "], 0, 4].Select(t => (string?)t)));
+
+    private static readonly Gen<List<string?>> TagList = Tag.List[0, 40];
+
+    // The rule as first written: every tag trimmed, blanks dropped, the first spelling of each case-insensitive tag kept.
+    private static List<string> Reference(IEnumerable<string?> tags)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        return [.. tags.Select(t => t?.Trim()).OfType<string>().Where(t => t.Length > 0 && seen.Add(t))];
+    }
+
+    [Fact]
+    public void Distinct_equals_the_rule_for_any_list()
+    {
+        TagList.Sample(tags => Assert.Equal(Reference(tags), Tags.Distinct(tags)), iter: 5_000);
+    }
+
+    [Fact]
+    public void Union_equals_distinct_of_the_existing_then_the_added_tags_for_any_lists()
+    {
+        // Existing tags as stored (distinct already) or not (a row written before the rule, or a caller's raw list).
+        var existing = Gen.Frequency((3, TagList.Select(t => (IReadOnlyList<string>)Reference(t))), (1, TagList.Select(t => (IReadOnlyList<string>)[.. t.OfType<string>()])));
+        Gen.Select(existing, TagList).Sample((before, added) =>
+            Assert.Equal(Reference(before.Concat(added)), Tags.Union(before, added.OfType<string>())), iter: 5_000);
+    }
+
+    [Fact]
+    public void Union_adding_nothing_new_to_distinct_tags_returns_them_as_they_are()
+    {
+        IReadOnlyList<string> existing = ["VIP", "newsletter"];
+
+        Assert.Same(existing, Tags.Union(existing, ["vip", " NEWSLETTER ", ""]));
     }
 
     [Fact]

@@ -17,23 +17,101 @@ public static class Tags
     /// <summary>Trims, drops blanks and case-insensitive duplicates (first spelling kept).</summary>
     public static IReadOnlyList<string> Distinct(IEnumerable<string?> tags)
     {
-        var seen = new HashSet<string>(Comparer);
+        // A contact has a few tags: a list searched in order costs less than a set until there are many.
         var result = new List<string>();
+        HashSet<string>? seen = null;
         foreach (var raw in tags)
         {
             var tag = raw?.Trim();
-            if (!string.IsNullOrEmpty(tag) && seen.Add(tag))
+            if (string.IsNullOrEmpty(tag) || (seen is null ? IndexOf(result, tag) >= 0 : !seen.Add(tag)))
             {
-                result.Add(tag);
+                continue;
+            }
+
+            result.Add(tag);
+            if (seen is null && result.Count > ListedAtMost)
+            {
+                seen = new HashSet<string>(result, Comparer);
             }
         }
 
         return result;
     }
 
-    /// <summary>The union of existing and added tags: existing ones first, unchanged; new ones appended.</summary>
-    public static IReadOnlyList<string> Union(IReadOnlyList<string> existing, IEnumerable<string> added) =>
-        Distinct(existing.Concat(added));
+    /// <summary>
+    /// The union of existing and added tags: existing ones first, unchanged; new ones appended. Distinct existing tags
+    /// that gain nothing are returned as they are (a merge that adds no tag allocates nothing).
+    /// </summary>
+    public static IReadOnlyList<string> Union(IReadOnlyList<string> existing, IEnumerable<string> added)
+    {
+        if (existing.Count > ListedAtMost || !AreDistinct(existing))
+        {
+            return Distinct(existing.Concat(added));
+        }
+
+        List<string>? result = null;
+        foreach (var raw in added)
+        {
+            var tag = raw?.Trim();
+            if (string.IsNullOrEmpty(tag) || IndexOf(result ?? existing, tag) >= 0)
+            {
+                continue;
+            }
+
+            if (result is null)
+            {
+                result = new List<string>(existing.Count + 4);
+                result.AddRange(existing);
+            }
+
+            result.Add(tag);
+            if (result.Count > ListedAtMost)
+            {
+                return Distinct(existing.Concat(added));
+            }
+        }
+
+        return result ?? existing;
+    }
+
+    // Up to this many tags, duplicates are found by searching the list.
+    private const int ListedAtMost = 16;
+
+    private static int IndexOf(IReadOnlyList<string> tags, string tag)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (Comparer.Equals(tags[i], tag))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // What Distinct would return unchanged: no blank, untrimmed or repeated tag.
+    private static bool AreDistinct(IReadOnlyList<string> tags)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var tag = tags[i];
+            if (string.IsNullOrEmpty(tag) || char.IsWhiteSpace(tag[0]) || char.IsWhiteSpace(tag[^1]))
+            {
+                return false;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (Comparer.Equals(tags[j], tag))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 
     public static string? Validate(IEnumerable<string> tags)
     {
