@@ -36,16 +36,19 @@ public sealed class ContactMatcher
 {
     private readonly Dictionary<Identifier, Guid> _owners;
     private readonly IReadOnlyDictionary<Guid, ContactData> _stored;
-    private readonly Dictionary<Guid, ContactData> _current = [];
-    private readonly List<Guid> _touched = [];
+    private readonly Dictionary<Guid, ContactData> _current;
+    private readonly List<Guid> _touched;
     private readonly Dictionary<Identifier, Guid?> _ownerChanges = [];
     private readonly ConsentTracker? _consent;
 
     /// <param name="owners">Who owns each identifier of the inputs (absent: nobody); kept up to date as inputs apply.</param>
     /// <param name="stored">The stored data of the contacts the owners name.</param>
     /// <param name="consent">The opt-outs of the inputs' addresses and of the owners (none: no consent warnings).</param>
-    public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored, ConsentTracker? consent = null)
+    /// <param name="contacts">How many contacts the inputs are expected to touch (the matcher's state is sized for them once).</param>
+    public ContactMatcher(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactData> stored, ConsentTracker? consent = null, int contacts = 0)
     {
+        _current = new Dictionary<Guid, ContactData>(contacts);
+        _touched = new List<Guid>(contacts);
         // Owners and contacts are two reads: an owner whose contact was not found was deleted in between, and its phones
         // and emails went with it. Matching an input to it would write the deleted contact again under its old id with
         // only the input's data; they belong to nobody now (a new contact takes them; the write fails on the identifier's

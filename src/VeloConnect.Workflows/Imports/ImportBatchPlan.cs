@@ -25,13 +25,20 @@ public sealed class ImportBatchPlan
     /// <param name="owners">Who owns each identifier of the batch's rows (absent: nobody); updated as the plan goes.</param>
     /// <param name="stored">The stored contacts the owners name.</param>
     /// <param name="optOuts">The opt-outs of the rows' phones and emails and of those contacts: a row whose contact takes an opted-out one is warned.</param>
-    public ImportBatchPlan(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactRecord> stored, OptOutView? optOuts = null)
+    /// <param name="contacts">How many contacts the plan expects to hold (its dictionaries are sized for them once).</param>
+    public ImportBatchPlan(Dictionary<Identifier, Guid> owners, IReadOnlyDictionary<Guid, ContactRecord> stored, OptOutView? optOuts = null, int contacts = 0)
     {
         _owners = owners;
-        _stored = new Dictionary<Guid, ContactRecord>(stored);
-        _storedData = stored.ToDictionary(p => p.Key, p => p.Value.Data);
+        _stored = new Dictionary<Guid, ContactRecord>(Math.Max(contacts, stored.Count));
+        _storedData = new Dictionary<Guid, ContactData>(Math.Max(contacts, stored.Count));
+        foreach (var (id, record) in stored)
+        {
+            _stored[id] = record;
+            _storedData[id] = record.Data;
+        }
+
         _consent = new ConsentTracker(optOuts ?? OptOutView.None);
-        _matcher = new ContactMatcher(_owners, _storedData, _consent);
+        _matcher = new ContactMatcher(_owners, _storedData, _consent, contacts);
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
     public const int ExamplesPerKind = 5;
     public const int MaxWarnings = 100;
     private const int ChunkRows = 5_000;
+    private const int PresizedRows = 100_000;
 
     /// <summary>The review of the file as the stream gives it (read once, front to back; left open).</summary>
     public async Task<ReviewResult> ReviewAsync(ImportRecord import, Stream file, ImportMapping mapping, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
@@ -47,7 +48,10 @@ public sealed class ImportReview(ContactStore contacts, ImportReviewRows reviewR
         // contacts of a chunk (the database) and planning the chunk before it (this thread), whose rows go to the COPY as
         // each is decided. Each chunk is dropped once planned: the review keeps counts and examples, not rows.
         await using var kept = await reviewRows.BeginAsync(import.Id, mapping, ImportEditStore.Version(import.Edits), cancellationToken);
-        var plan = new ImportBatchPlan([], new Dictionary<Guid, ContactRecord>());
+        // The plan keeps every row's contact and identifiers to the end: sized once from the upload's row count (up to
+        // PresizedRows), its dictionaries are not copied as they grow, and the collector is not woken by the copies.
+        var expected = Math.Clamp(import.TotalRows, 0, PresizedRows);
+        var plan = new ImportBatchPlan(new Dictionary<Identifier, Guid>(2 * expected), new Dictionary<Guid, ContactRecord>(), contacts: expected);
         var total = 0;
         var counts = ImportCounts.Zero;
         var warningCount = 0;
