@@ -159,7 +159,7 @@ public sealed partial class WebSession : IAsyncDisposable
     /// </summary>
     public async Task DropFileAsync(string selector, string fileName, string content, string mediaType = "text/csv")
     {
-        await Page.Locator(selector).WaitForAsync();
+        await WaitForDropzoneAsync(selector);
         await Page.EvaluateAsync(
             """
             ({ selector, fileName, content, mediaType }) => {
@@ -174,10 +174,16 @@ public sealed partial class WebSession : IAsyncDisposable
             new { selector, fileName, content, mediaType });
     }
 
+    // The zone's drop handler is attached after the circuit renders it (a JS module loaded in OnAfterRenderAsync), which
+    // can be after the page is interactive: a drop before that is lost. The zone says data-ready="true" once attached.
+    private async Task WaitForDropzoneAsync(string selector) =>
+        await Expect(Page.Locator(selector)).ToHaveAttributeAsync("data-ready", "true",
+            new LocatorAssertionsToHaveAttributeOptions { Timeout = (float)InteractiveTimeout.TotalMilliseconds });
+
     /// <summary>Drops a binary file (a workbook) the same way: its bytes go to the page as base64.</summary>
     public async Task DropFileAsync(string selector, string fileName, byte[] content, string mediaType)
     {
-        await Page.Locator(selector).WaitForAsync();
+        await WaitForDropzoneAsync(selector);
         await Page.EvaluateAsync(
             """
             ({ selector, fileName, base64, mediaType }) => {

@@ -26,8 +26,11 @@ export function attachDropzone(zone, inputId) {
     zone.addEventListener("dragover", over);
     zone.addEventListener("dragleave", leave);
     zone.addEventListener("drop", drop);
+    // Until now a drop would have gone to the browser (which opens the file): say the zone takes files from here on.
+    zone.dataset.ready = "true";
     return {
         dispose() {
+            delete zone.dataset.ready;
             zone.removeEventListener("dragenter", over);
             zone.removeEventListener("dragover", over);
             zone.removeEventListener("dragleave", leave);
