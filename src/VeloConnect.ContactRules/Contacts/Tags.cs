@@ -15,19 +15,32 @@ public static class Tags
         string.IsNullOrWhiteSpace(cell) ? [] : Distinct(cell.Split(','));
 
     /// <summary>Trims, drops blanks and case-insensitive duplicates (first spelling kept).</summary>
-    public static IReadOnlyList<string> Distinct(IEnumerable<string?> tags)
+    public static IReadOnlyList<string> Distinct(IEnumerable<string?> tags) => Append([], tags);
+
+    /// <summary>
+    /// The union of existing and added tags: existing ones first, unchanged; new ones appended. Distinct existing tags
+    /// that gain nothing are returned as they are (a merge that adds no tag allocates nothing).
+    /// </summary>
+    public static IReadOnlyList<string> Union(IReadOnlyList<string> existing, IEnumerable<string> added) =>
+        existing.Count <= ListedAtMost && AreDistinct(existing) ? Append(existing, added) : Append([], existing.Concat(added));
+
+    // Up to this many tags, duplicates are found by searching the list; past it, by a set.
+    private const int ListedAtMost = 16;
+
+    // Appends to distinct tags (at most ListedAtMost of them) the added ones that are new, trimmed: the same list when none is.
+    private static IReadOnlyList<string> Append(IReadOnlyList<string> kept, IEnumerable<string?> added)
     {
-        // A contact has a few tags: a list searched in order costs less than a set until there are many.
-        var result = new List<string>();
+        List<string>? result = null;
         HashSet<string>? seen = null;
-        foreach (var raw in tags)
+        foreach (var raw in added)
         {
             var tag = raw?.Trim();
-            if (string.IsNullOrEmpty(tag) || (seen is null ? IndexOf(result, tag) >= 0 : !seen.Add(tag)))
+            if (string.IsNullOrEmpty(tag) || (seen is null ? IndexOf(result ?? kept, tag) >= 0 : !seen.Add(tag)))
             {
                 continue;
             }
 
+            result ??= [.. kept];
             result.Add(tag);
             if (seen is null && result.Count > ListedAtMost)
             {
@@ -35,47 +48,8 @@ public static class Tags
             }
         }
 
-        return result;
+        return result ?? kept;
     }
-
-    /// <summary>
-    /// The union of existing and added tags: existing ones first, unchanged; new ones appended. Distinct existing tags
-    /// that gain nothing are returned as they are (a merge that adds no tag allocates nothing).
-    /// </summary>
-    public static IReadOnlyList<string> Union(IReadOnlyList<string> existing, IEnumerable<string> added)
-    {
-        if (existing.Count > ListedAtMost || !AreDistinct(existing))
-        {
-            return Distinct(existing.Concat(added));
-        }
-
-        List<string>? result = null;
-        foreach (var raw in added)
-        {
-            var tag = raw?.Trim();
-            if (string.IsNullOrEmpty(tag) || IndexOf(result ?? existing, tag) >= 0)
-            {
-                continue;
-            }
-
-            if (result is null)
-            {
-                result = new List<string>(existing.Count + 4);
-                result.AddRange(existing);
-            }
-
-            result.Add(tag);
-            if (result.Count > ListedAtMost)
-            {
-                return Distinct(existing.Concat(added));
-            }
-        }
-
-        return result ?? existing;
-    }
-
-    // Up to this many tags, duplicates are found by searching the list.
-    private const int ListedAtMost = 16;
 
     private static int IndexOf(IReadOnlyList<string> tags, string tag)
     {
