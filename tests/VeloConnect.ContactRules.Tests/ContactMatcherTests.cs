@@ -1,3 +1,4 @@
+using CsCheck;
 using VeloConnect.ContactRules.Contacts;
 using Xunit;
 using static VeloConnect.ContactRules.Tests.Inputs;
@@ -334,5 +335,23 @@ public sealed class ContactMatcherTests
         var changes = matcher.Changes().ToList();
         Assert.Equal([BobId, AnnId, FirstNewId], changes.Select(c => c.Id));
         Assert.Equal(["b1", "b2"], changes[0].After.Tags);
+    }
+
+    /// <summary>
+    /// A change's identifiers gained and lost, searched in small arrays: the same lists, in the same order, as the set
+    /// difference (<c>Except</c>) the rule was first written with, for generated contacts before and after (none before: new).
+    /// </summary>
+    [Fact]
+    public void A_changes_added_and_removed_identifiers_are_the_set_differences_in_order()
+    {
+        var phones = Gen.Int[0, 5].Select(i => "+1415555010" + i).Array[0, 4].Select(p => (IReadOnlyList<string>)[.. p.Distinct()]);
+        var email = Gen.Frequency((1, Gen.Const((string?)null)), (3, Gen.Int[0, 2].Select(i => (string?)$"Ann{i}@Example.com")));
+        var data = Gen.Select(phones, email).Select((p, e) => ContactData.Empty with { Phones = p, Email = e });
+        Gen.Select(Gen.Frequency((1, Gen.Const((ContactData?)null)), (3, data.Select(d => (ContactData?)d))), data).Sample((before, after) =>
+        {
+            var change = new MatchedChange(Guid.NewGuid(), before, after);
+            Assert.Equal([.. after.Identifiers().Except(before?.Identifiers() ?? [])], change.Added);
+            Assert.Equal([.. (before?.Identifiers() ?? []).Except(after.Identifiers())], change.Removed);
+        }, iter: 5_000);
     }
 }

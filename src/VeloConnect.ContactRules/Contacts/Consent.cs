@@ -92,9 +92,15 @@ public sealed class ConsentTracker
     // A contact opted out of nothing; never changed (a contact's set is replaced, not changed, by Apply).
     private static readonly HashSet<Channel> NoChannels = [];
     private readonly Dictionary<Identifier, HashSet<Channel>> _addresses = [];
-    private readonly Dictionary<Guid, HashSet<Channel>> _contacts = [];
+    private readonly Dictionary<Guid, HashSet<Channel>> _contacts;
 
-    public ConsentTracker(OptOutView view) => Learn(view);
+    /// <param name="view">The opt-outs known so far.</param>
+    /// <param name="contacts">How many contacts the tracker is expected to follow (sized for them once).</param>
+    public ConsentTracker(OptOutView view, int contacts = 0)
+    {
+        _contacts = new Dictionary<Guid, HashSet<Channel>>(contacts);
+        Learn(view);
+    }
 
     /// <summary>Adds what a later lookup found; what the batch itself decided stays as decided.</summary>
     public void Learn(OptOutView view)

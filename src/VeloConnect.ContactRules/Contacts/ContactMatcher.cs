@@ -10,9 +10,30 @@ public sealed record MatchedChange(Guid Id, ContactData? Before, ContactData Aft
 {
     public bool IsNew => Before is null;
 
-    public IReadOnlyList<Identifier> Added => [.. After.Identifiers().Except(Before?.Identifiers() ?? [])];
+    public IReadOnlyList<Identifier> Added => Missing(After, Before);
 
-    public IReadOnlyList<Identifier> Removed => [.. (Before?.Identifiers() ?? []).Except(After.Identifiers())];
+    public IReadOnlyList<Identifier> Removed => Missing(Before, After);
+
+    /// <summary>
+    /// The identifiers <paramref name="of"/> holds that <paramref name="from"/> does not, in <paramref name="of"/>'s
+    /// order. A contact holds a few: small arrays searched in order, not sets (its identifiers are never two equal).
+    /// </summary>
+    private static Identifier[] Missing(ContactData? of, ContactData? from)
+    {
+        if (of is null)
+        {
+            return [];
+        }
+
+        Identifier[] holds = [.. of.Identifiers()];
+        if (from is null)
+        {
+            return holds;
+        }
+
+        Identifier[] other = [.. from.Identifiers()];
+        return Array.FindAll(holds, i => Array.IndexOf(other, i) < 0);
+    }
 }
 
 /// <summary>
@@ -38,7 +59,7 @@ public sealed class ContactMatcher
     private readonly IReadOnlyDictionary<Guid, ContactData> _stored;
     private readonly Dictionary<Guid, ContactData> _current;
     private readonly List<Guid> _touched;
-    private readonly Dictionary<Identifier, Guid?> _ownerChanges = [];
+    private readonly Dictionary<Identifier, Guid?> _ownerChanges;
     private readonly ConsentTracker? _consent;
 
     /// <param name="owners">Who owns each identifier of the inputs (absent: nobody); kept up to date as inputs apply.</param>
@@ -49,6 +70,8 @@ public sealed class ContactMatcher
     {
         _current = new Dictionary<Guid, ContactData>(contacts);
         _touched = new List<Guid>(contacts);
+        // A new contact claims its phones and email: at least one owner change each.
+        _ownerChanges = new Dictionary<Identifier, Guid?>(contacts);
         // Owners and contacts are two reads: an owner whose contact was not found was deleted in between, and its phones
         // and emails went with it. Matching an input to it would write the deleted contact again under its old id with
         // only the input's data; they belong to nobody now (a new contact takes them; the write fails on the identifier's

@@ -67,16 +67,37 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>The owners of many identifiers at once, as durably recorded (absent: nobody owns it).</summary>
+    /// <summary>
+    /// The owners of many identifiers at once, as durably recorded (absent: nobody owns it). The dictionary is sized for
+    /// every identifier asked about: the plans that take it record the owners their rows give those identifiers in it.
+    /// </summary>
     public async Task<Dictionary<Identifier, Guid>> OwnersAsync(Guid workspaceId, IEnumerable<Identifier> identifiers, CancellationToken cancellationToken = default)
     {
-        var owners = new Dictionary<Identifier, Guid>();
-        foreach (var batch in identifiers.Distinct().Chunk(LookupBatch))
+        // One set, sized once (a batch's identifiers are past the large-object threshold: growing it by copies, and copying
+        // it into chunks, woke the collector's full collections), then one lookup per LookupBatch identifiers.
+        var wanted = new HashSet<Identifier>(identifiers);
+        var owners = new Dictionary<Identifier, Guid>(wanted.Count);
+        List<string> phones = [], emails = [];
+        foreach (var identifier in wanted)
+        {
+            (identifier.Kind == IdentifierKind.Phone ? phones : emails).Add(identifier.Key);
+            if (phones.Count + emails.Count == LookupBatch)
+            {
+                await LookUpAsync();
+            }
+        }
+
+        if (phones.Count + emails.Count > 0)
+        {
+            await LookUpAsync();
+        }
+
+        return owners;
+
+        async Task LookUpAsync()
         {
             // One index scan per kind ("value = any(array)"): a join with unnest(kinds, values) compares char(1) with
             // text, which the planner answers with a scan of the whole table.
-            var phones = batch.Where(i => i.Kind == IdentifierKind.Phone).Select(i => i.Key).ToArray();
-            var emails = batch.Where(i => i.Kind == IdentifierKind.Email).Select(i => i.Key).ToArray();
             await using var command = dataSource.CreateCommand("""
                 select kind, value, contact_id from contact_identifiers where workspace_id = @ws and kind = 'p' and value = any(@phones)
                 union all
@@ -85,14 +106,17 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("ws", workspaceId);
             command.Parameters.AddWithValue("phones", phones);
             command.Parameters.AddWithValue("emails", emails);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                owners[ReadIdentifier(reader, 0)] = reader.GetGuid(2);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    owners[ReadIdentifier(reader, 0)] = reader.GetGuid(2);
+                }
             }
-        }
 
-        return owners;
+            phones = [];
+            emails = [];
+        }
     }
 
     /// <summary>
@@ -262,7 +286,12 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<OptOutView> OptOutsAsync(Guid workspaceId, IEnumerable<Identifier> addresses, IEnumerable<Guid> contactIds, CancellationToken cancellationToken = default)
     {
-        var wanted = addresses.Distinct().ToList();
+        List<string> phones = [], emails = [];
+        foreach (var address in new HashSet<Identifier>(addresses))
+        {
+            (address.Kind == IdentifierKind.Phone ? phones : emails).Add(address.Key);
+        }
+
         await using var command = dataSource.CreateCommand("""
             select kind, value, channel from address_opt_outs where workspace_id = @ws and kind = 'p' and value = any(@phones)
             union all
@@ -274,9 +303,9 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             where i.contact_id = any(@ids) and i.workspace_id = @ws
             """);
         command.Parameters.AddWithValue("ws", workspaceId);
-        command.Parameters.AddWithValue("phones", wanted.Where(i => i.Kind == IdentifierKind.Phone).Select(i => i.Key).ToArray());
-        command.Parameters.AddWithValue("emails", wanted.Where(i => i.Kind == IdentifierKind.Email).Select(i => i.Key).ToArray());
-        command.Parameters.AddWithValue("ids", contactIds.Distinct().ToArray());
+        command.Parameters.AddWithValue("phones", phones);
+        command.Parameters.AddWithValue("emails", emails);
+        command.Parameters.AddWithValue("ids", new HashSet<Guid>(contactIds).ToArray());
         var byAddress = new Dictionary<Identifier, IReadOnlySet<Channel>>();
         var byContact = new Dictionary<Guid, IReadOnlySet<Channel>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -446,8 +475,51 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>What text search looks in: name, email and phones, lower-cased.</summary>
-    internal static string SearchText(ContactData data) =>
-        string.Join(' ', new[] { data.Name, data.Email }.Concat(data.Phones).Where(s => !string.IsNullOrEmpty(s))).ToLowerInvariant();
+    public static string SearchText(ContactData data)
+    {
+        // The non-empty parts, space-separated, lower-cased as they are copied into the one string.
+        var length = -1;
+        Measure(data.Name);
+        Measure(data.Email);
+        for (var i = 0; i < data.Phones.Count; i++)
+        {
+            Measure(data.Phones[i]);
+        }
+
+        return length <= 0 ? "" : string.Create(length, data, static (text, data) =>
+        {
+            var at = 0;
+            Copy(text, ref at, data.Name);
+            Copy(text, ref at, data.Email);
+            for (var i = 0; i < data.Phones.Count; i++)
+            {
+                Copy(text, ref at, data.Phones[i]);
+            }
+        });
+
+        void Measure(string? part)
+        {
+            if (!string.IsNullOrEmpty(part))
+            {
+                length += part.Length + 1;
+            }
+        }
+
+        static void Copy(Span<char> text, ref int at, string? part)
+        {
+            if (string.IsNullOrEmpty(part))
+            {
+                return;
+            }
+
+            if (at > 0)
+            {
+                text[at++] = ' ';
+            }
+
+            at += part.AsSpan().ToLowerInvariant(text[at..]);
+        }
+    }
 
     internal const string InsertIdentifiersSql = """
         insert into contact_identifiers (workspace_id, kind, value, contact_id)

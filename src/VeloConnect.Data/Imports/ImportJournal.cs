@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -89,6 +90,7 @@ public static class ImportJournal
     internal static async Task WriteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid importId, Guid workspaceId,
         IReadOnlyList<PlannedContact> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var json = new JsonBuffer();
         var created = changes.Where(c => c.IsNew).ToList();
         if (created.Count > 0)
         {
@@ -101,7 +103,7 @@ public static class ImportJournal
                 await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
                 await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
                 await copy.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
-                await copy.WriteAsync(ToJson(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(json.Of(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
             }
@@ -127,8 +129,8 @@ public static class ImportJournal
             {
                 await copy.StartRowAsync(cancellationToken);
                 await copy.WriteAsync(change.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(ToJson(change.Stored!.Data), NpgsqlDbType.Jsonb, cancellationToken);
-                await copy.WriteAsync(ToJson(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(json.Of(change.Stored!.Data), NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(json.Of(change.Data), NpgsqlDbType.Jsonb, cancellationToken);
             }
 
             await copy.CompleteAsync(cancellationToken);
@@ -148,41 +150,70 @@ public static class ImportJournal
     /// <summary>The mergeable data as one JSON object: name, phones, email, tags, custom (typed values), agent.</summary>
     public static string ToJson(ContactData data)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", data.Name);
-            writer.WriteStartArray("phones");
-            foreach (var phone in data.Phones)
-            {
-                writer.WriteStringValue(phone);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteString("email", data.Email);
-            writer.WriteStartArray("tags");
-            foreach (var tag in data.Tags)
-            {
-                writer.WriteStringValue(tag);
-            }
-
-            writer.WriteEndArray();
-            writer.WritePropertyName("custom");
-            writer.WriteRawValue(CustomJson.ToObject(data.Custom));
-            if (data.AssignedAgentId is { } agent)
-            {
-                writer.WriteString("agent", agent);
-            }
-            else
-            {
-                writer.WriteNull("agent");
-            }
-
-            writer.WriteEndObject();
+            Write(writer, data);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Write(Utf8JsonWriter writer, ContactData data)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", data.Name);
+        writer.WriteStartArray("phones");
+        foreach (var phone in data.Phones)
+        {
+            writer.WriteStringValue(phone);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("email", data.Email);
+        writer.WriteStartArray("tags");
+        foreach (var tag in data.Tags)
+        {
+            writer.WriteStringValue(tag);
+        }
+
+        writer.WriteEndArray();
+        writer.WritePropertyName("custom");
+        writer.WriteRawValue(CustomJson.ToObject(data.Custom));
+        if (data.AssignedAgentId is { } agent)
+        {
+            writer.WriteString("agent", agent);
+        }
+        else
+        {
+            writer.WriteNull("agent");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <see cref="ToJson"/>'s JSON as UTF-8, in one buffer reused for every entry of a batch's <c>COPY</c> (which copies each
+    /// value into its own buffer as it is written): no string, stream or writer per entry.
+    /// </summary>
+    private sealed class JsonBuffer : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly Utf8JsonWriter _writer;
+
+        public JsonBuffer() => _writer = new Utf8JsonWriter(_buffer);
+
+        /// <summary>The entry's JSON, valid until the next call.</summary>
+        public ReadOnlyMemory<byte> Of(ContactData data)
+        {
+            _buffer.ResetWrittenCount();
+            _writer.Reset(_buffer);
+            Write(_writer, data);
+            _writer.Flush();
+            return _buffer.WrittenMemory;
+        }
+
+        public void Dispose() => _writer.Dispose();
     }
 
     public static ContactData FromJson(string json)

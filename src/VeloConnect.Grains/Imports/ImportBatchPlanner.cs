@@ -11,7 +11,7 @@ namespace VeloConnect.Grains.Imports;
 /// </summary>
 public sealed class ImportBatch(List<PlannedRow> rows, ImportBatchPlan plan, DateTimeOffset now)
 {
-    private readonly Lazy<HashSet<Guid>> _written = new(() => [.. plan.Changes().Select(c => c.Id)]);
+    private HashSet<Guid>? _written;
 
     public List<PlannedRow> Rows => rows;
 
@@ -31,7 +31,7 @@ public sealed class ImportBatch(List<PlannedRow> rows, ImportBatchPlan plan, Dat
     public bool IsReadBy(ImportBatch later)
     {
         var owners = plan.OwnerChanges;
-        var written = _written.Value;
+        var written = _written ??= [.. Changes.Select(c => c.Id)];
         return later.Plan.Outcomes.Any(o => o.ContactId is { } id && written.Contains(id))
             || later.Rows.Any(r => r.IsWrite && r.Result.Contact!.IdentifiersInMatchOrder().Any(owners.ContainsKey));
     }
@@ -47,13 +47,20 @@ public sealed class ImportBatchPlanner(ContactStore contacts)
 {
     public async Task<ImportBatchPlan> PlanAsync(Guid workspaceId, string source, IReadOnlyList<PlannedRow> rows, IEnumerable<ImportBatch> inFlight)
     {
-        var identifiers = rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()).ToList();
+        var identifiers = new HashSet<Identifier>(rows.Where(r => r.IsWrite).SelectMany(r => r.Result.Contact!.IdentifiersInMatchOrder()));
         var owners = await contacts.OwnersAsync(workspaceId, identifiers);
-        var known = new Dictionary<Guid, ContactRecord>();
-        foreach (var earlier in inFlight)
+        // The plan asks who owns its rows' identifiers, and reads the contacts those owners name: of what the batches in
+        // flight write, only that part is taken (the rest, most of a batch of new contacts, would only grow the plan).
+        var earlier = inFlight.ToList();
+        foreach (var batch in earlier)
         {
-            foreach (var (identifier, owner) in earlier.Plan.OwnerChanges)
+            foreach (var (identifier, owner) in batch.Plan.OwnerChanges)
             {
+                if (!identifiers.Contains(identifier))
+                {
+                    continue;
+                }
+
                 if (owner is { } id)
                 {
                     owners[identifier] = id;
@@ -63,14 +70,22 @@ public sealed class ImportBatchPlanner(ContactStore contacts)
                     owners.Remove(identifier);
                 }
             }
+        }
 
-            foreach (var change in earlier.Changes)
+        var named = new HashSet<Guid>(owners.Values);
+        var known = new Dictionary<Guid, ContactRecord>(named.Count);
+        foreach (var batch in earlier)
+        {
+            foreach (var change in batch.Changes)
             {
-                known[change.Id] = change.AsWritten(workspaceId, source, earlier.Now);
+                if (named.Contains(change.Id))
+                {
+                    known[change.Id] = change.AsWritten(workspaceId, source, batch.Now);
+                }
             }
         }
 
-        var missing = owners.Values.Distinct().Where(id => !known.ContainsKey(id)).ToList();
+        var missing = named.Where(id => !known.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
             foreach (var contact in await contacts.LoadManyAsync(workspaceId, missing))
@@ -81,7 +96,7 @@ public sealed class ImportBatchPlanner(ContactStore contacts)
 
         // For the rows' warnings: a row whose contact takes an opted-out phone or email says so (the database applies it).
         var optOuts = await contacts.OptOutsAsync(workspaceId, identifiers, owners.Values);
-        var plan = new ImportBatchPlan(owners, known, optOuts);
+        var plan = new ImportBatchPlan(owners, known, optOuts, rows.Count);
         foreach (var row in rows)
         {
             plan.Apply(row, Guid.NewGuid);

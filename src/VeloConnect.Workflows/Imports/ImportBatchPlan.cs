@@ -37,7 +37,7 @@ public sealed class ImportBatchPlan
             _storedData[id] = record.Data;
         }
 
-        _consent = new ConsentTracker(optOuts ?? OptOutView.None);
+        _consent = new ConsentTracker(optOuts ?? OptOutView.None, contacts);
         _matcher = new ContactMatcher(_owners, _storedData, _consent, contacts);
     }
 
