@@ -164,14 +164,18 @@ public static class BenchProgram
     private static async Task<(double New, double Update)> MeasureAsync(Stack stack, BulkContact[] contacts, BulkContact[] again, int inFlight, string what)
     {
         var workspace = await NewWorkspaceAsync(stack, $"Bench {what}");
+        var cpu = await CpuAsync(stack);
         var created = await workspace.Driver.SendAsync(contacts, inFlight, "created");
+        await PrintCpuAsync(stack, what + ", new", cpu);
         await CheckStoredAsync(stack, workspace.Id, created.ContactIds, contacts.Length, withAgain: false, what + ", new");
         Describe(what + ", new", created);
 
         // As the baseline does before its merge: vacuum and analyse what the first pass wrote (not timed), so the pass
         // below does not share the two cores with autovacuum cleaning up after it.
         await ExecuteAsync(stack, "vacuum analyze contacts, contact_identifiers");
+        cpu = await CpuAsync(stack);
         var updated = await workspace.Driver.SendAsync(again, inFlight, "updated");
+        await PrintCpuAsync(stack, what + ", update", cpu);
         for (var i = 0; i < contacts.Length; i++)
         {
             if (updated.ContactIds[i] != created.ContactIds[i])
@@ -213,6 +217,7 @@ public static class BenchProgram
 
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
+        var cpu = await CpuAsync(stack);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new BenchFailure($"Could not start {path}.");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -220,12 +225,14 @@ public static class BenchProgram
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         // The importer's peak resident memory (VmHWM), read every 50 ms while it runs: /proc forgets it once it has exited.
         var veloPeak = 0.0;
+        var veloCpu = 0.0;
         try
         {
             var exited = process.WaitForExitAsync(timeout.Token);
             while (!exited.IsCompleted)
             {
                 veloPeak = Math.Max(veloPeak, Support.SiloProcess.PeakMegabytes(process.Id) ?? 0);
+                veloCpu = Math.Max(veloCpu, ProcessCpu.SecondsOrZero(process.Id));
                 await Task.WhenAny(exited, Task.Delay(50));
             }
 
@@ -238,6 +245,7 @@ public static class BenchProgram
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        await PrintCpuAsync(stack, $"cli ({what}), velo {veloCpu:0.00} s (last seen)", cpu);
         if (process.ExitCode != 0)
         {
             throw new BenchFailure($"cli ({what}): {path} import exited {process.ExitCode}: {BenchHttp.Shorten(await output + await errors)}");
@@ -297,6 +305,18 @@ public static class BenchProgram
     }
 
     /// <summary>Where the client saw a pass's time go (stderr): building bodies, each request's round trip, bytes each way.</summary>
+    /// <summary>Processor time so far of the silo, this process (the API, and the bench's own requests) and the PostgreSQL server.</summary>
+    private static async Task<(double Silo, double Api, double Postgres)> CpuAsync(Stack stack) =>
+        (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds((await TestPostgres.InstanceAsync()).Server.Process.Id));
+
+    /// <summary>Diagnosis on stderr, not a goal: the processor time each process used since <paramref name="before"/>.</summary>
+    private static async Task PrintCpuAsync(Stack stack, string what, (double Silo, double Api, double Postgres) before)
+    {
+        var now = await CpuAsync(stack);
+        await Console.Error.WriteLineAsync(FormattableString.Invariant(
+            $"bench: {what} cpu: silo {now.Silo - before.Silo:0.00} s, api and bench {now.Api - before.Api:0.00} s, postgres {now.Postgres - before.Postgres:0.00} s"));
+    }
+
     private static void Describe(string what, BulkPass pass)
     {
         var requests = pass.RequestSeconds.Order().ToList();

@@ -9,6 +9,9 @@ public static class ProcessCpu
 
     public static double Seconds(int pid) => Ticks(Fields(pid), 11, 12) / TicksPerSecond;
 
+    /// <summary>As <see cref="Seconds"/>, or 0 for a process that has gone (one that may exit while it is read).</summary>
+    public static double SecondsOrZero(int pid) => TryFields(pid) is { } fields ? Ticks(fields, 11, 12) / TicksPerSecond : 0;
+
     /// <summary>
     /// The processor time of a process and its children (a PostgreSQL server: the postmaster and its backends), in seconds:
     /// its own, that of the children it has reaped (cutime, cstime: backends that ended), and that of the live children.

@@ -1,7 +1,7 @@
 namespace VeloConnect.Contracts.Contacts;
 
 /// <summary>One valid item of a bulk request, by its index in the request.</summary>
-[GenerateSerializer, Immutable, Alias("velo.BulkItem")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("velo.BulkItem")]
 public sealed record BulkItem(
     [property: Id(0)] int Index,
     [property: Id(1)] ContactWrite Contact);
@@ -11,7 +11,7 @@ public sealed record BulkItem(
 /// either its contact (with what reading it warned of: a bad phone or email left out), or the reasons it is invalid, and the earlier row of the file it duplicates (the importer reads
 /// the whole file, so only it can tell).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("velo.ImportRowItem")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("velo.ImportRowItem")]
 public sealed record ImportRowItem(
     [property: Id(0)] int Row,
     [property: Id(1)] ContactWrite? Contact,
@@ -30,7 +30,7 @@ public sealed record BulkRequestLease(
     [property: Id(1)] Guid Token);
 
 /// <summary>What happened to one item of a bulk request (<see cref="BulkStatus"/>).</summary>
-[GenerateSerializer, Immutable, Alias("velo.BulkItemResult")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("velo.BulkItemResult")]
 public sealed record BulkItemResult(
     [property: Id(0)] int Index,
     [property: Id(1)] string Status,

@@ -1,7 +1,7 @@
 namespace VeloConnect.Contracts.Contacts;
 
 /// <summary>One incoming contact, already normalised (E.164 phones, trimmed email, canonical custom values).</summary>
-[GenerateSerializer, Immutable, Alias("velo.ContactWrite")]
+[GenerateSerializer, Immutable, SuppressReferenceTracking, Alias("velo.ContactWrite")]
 public sealed record ContactWrite(
     [property: Id(0)] string? Name,
     [property: Id(1)] string? PrimaryPhone,
