@@ -73,9 +73,9 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<Dictionary<Identifier, Guid>> OwnersAsync(Guid workspaceId, IEnumerable<Identifier> identifiers, CancellationToken cancellationToken = default)
     {
-        // One set, sized once (a batch's identifiers are past the large-object threshold: growing it by copies, and copying
-        // it into chunks, woke the collector's full collections), then one lookup per LookupBatch identifiers.
-        var wanted = new HashSet<Identifier>(identifiers);
+        // One set, sized once or the caller's own (a batch's identifiers are past the large-object threshold: growing a set by
+        // copies, and copying it into chunks, woke the collector's full collections), then one lookup per LookupBatch identifiers.
+        var wanted = DistinctSet(identifiers);
         var owners = new Dictionary<Identifier, Guid>(wanted.Count);
         List<string> phones = [], emails = [];
         foreach (var identifier in wanted)
@@ -118,6 +118,10 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             emails = [];
         }
     }
+
+    /// <summary>The identifiers once each: the caller's set itself when it already is one (a batch's planner passes its own).</summary>
+    private static HashSet<Identifier> DistinctSet(IEnumerable<Identifier> identifiers) =>
+        identifiers as HashSet<Identifier> ?? new HashSet<Identifier>(identifiers);
 
     /// <summary>
     /// Inserts a new contact with its identifiers (the opt-outs those carry apply to it) and, for an import row, the row's
@@ -287,7 +291,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     public async Task<OptOutView> OptOutsAsync(Guid workspaceId, IEnumerable<Identifier> addresses, IEnumerable<Guid> contactIds, CancellationToken cancellationToken = default)
     {
         List<string> phones = [], emails = [];
-        foreach (var address in new HashSet<Identifier>(addresses))
+        foreach (var address in DistinctSet(addresses))
         {
             (address.Kind == IdentifierKind.Phone ? phones : emails).Add(address.Key);
         }
