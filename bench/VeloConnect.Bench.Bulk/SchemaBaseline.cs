@@ -22,14 +22,14 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
         List<TimeSpan> news = [], updates = [];
         for (var run = 0; run <= runs; run++)
         {
-            await ExecuteAsync("truncate contacts, contact_identifiers cascade");
+            await ExecuteAsync("truncate contacts, contact_identifiers, contact_search cascade");
             _workspace = _workspace == Guid.Empty
                 ? (await new WorkspaceStore(dataSource).CreateWorkspaceAsync("Schema baseline", "US", "Agent", null)).Workspace.Id
                 : _workspace;
-            await ExecuteAsync("vacuum analyze contacts, contact_identifiers");
+            await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers");
             var ids = rows.Select(_ => Guid.CreateVersion7()).ToArray();
             var created = await NewAsync(rows, ids);
-            await ExecuteAsync("vacuum analyze contacts, contact_identifiers");
+            await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers");
             var updated = await UpdateAsync(again, ids);
             if (run > 0)
             {
@@ -48,7 +48,7 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTimeOffset.UtcNow;
-        var copied = rows.Select((row, i) => new ContactCopyRow(ids[i], row.Name, row.Phone, row.Email, row.Tags, row.CustomJson, "API", null, now, now));
+        var copied = rows.Select((row, i) => new ContactCopyRow(ids[i], row.Name, row.Phone, row.Email, row.Tags, row.CustomJson, "API", null, now, now)).ToList();
         await ContactsCopy.CopyContactsAsync(connection, _workspace, copied);
         await ContactsCopy.CopyIdentifiersAsync(connection, _workspace, copied);
         await transaction.CommitAsync();

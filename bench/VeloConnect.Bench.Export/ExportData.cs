@@ -45,7 +45,7 @@ internal static class ExportData
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
-            var contacts = Enumerable.Range(0, count).Select(i => Contact(i, ids[i], userId));
+            var contacts = Enumerable.Range(0, count).Select(i => Contact(i, ids[i], userId)).ToList();
             await ContactsCopy.CopyContactsAsync(connection, workspaceId, contacts);
             await ContactsCopy.CopyIdentifiersAsync(connection, workspaceId, contacts);
             await using (var copy = await connection.BeginBinaryImportAsync("copy contact_opt_ins (contact_id, workspace_id, channel, status, set_at, source) from stdin (format binary)"))
@@ -71,7 +71,7 @@ internal static class ExportData
         }
 
         // As after a real import: statistics for the planner, and autovacuum's work done before anything is measured.
-        await using (var vacuum = stack.DataSource.CreateCommand("vacuum analyze contacts, contact_identifiers, contact_opt_ins"))
+        await using (var vacuum = stack.DataSource.CreateCommand("vacuum analyze contacts, contact_search, contact_identifiers, contact_opt_ins"))
         {
             vacuum.CommandTimeout = 0;
             await vacuum.ExecuteNonQueryAsync();

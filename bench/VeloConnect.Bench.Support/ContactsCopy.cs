@@ -15,12 +15,31 @@ public sealed record ContactCopyRow(
 /// </summary>
 public static class ContactsCopy
 {
-    /// <summary>The contacts: tags as written (tag keys the same, the bench's tags being lower case), version 1, updated at their last activity, search text as the product builds it.</summary>
-    public static async Task CopyContactsAsync(NpgsqlConnection connection, Guid workspaceId, IEnumerable<ContactCopyRow> rows)
+    /// <summary>
+    /// The contacts: tags as written (tag keys the same, the bench's tags being lower case), version 1, updated at their last
+    /// activity; then their rows of the text search (<c>contact_search</c>), search text as the product builds it.
+    /// </summary>
+    public static async Task CopyContactsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<ContactCopyRow> rows)
+    {
+        await CopyContactRowsAsync(connection, workspaceId, rows);
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)");
+        foreach (var row in rows)
+        {
+            copy.StartRow();
+            copy.Write(row.Id, NpgsqlDbType.Uuid);
+            copy.Write(workspaceId, NpgsqlDbType.Uuid);
+            copy.Write($"{row.Name} {row.Email} {row.Phone}".ToLowerInvariant(), NpgsqlDbType.Text);
+        }
+
+        await copy.CompleteAsync();
+    }
+
+    private static async Task CopyContactRowsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<ContactCopyRow> rows)
     {
         await using var copy = await connection.BeginBinaryImportAsync("""
             copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
-                           created_at, last_activity_at, updated_at, version, search_text) from stdin (format binary)
+                           created_at, last_activity_at, updated_at, version) from stdin (format binary)
             """);
         foreach (var row in rows)
         {
@@ -47,7 +66,6 @@ public static class ContactsCopy
             copy.Write(row.LastActivityAt, NpgsqlDbType.TimestampTz);
             copy.Write(row.LastActivityAt, NpgsqlDbType.TimestampTz);
             copy.Write(1, NpgsqlDbType.Integer);
-            copy.Write($"{row.Name} {row.Email} {row.Phone}".ToLowerInvariant(), NpgsqlDbType.Text);
         }
 
         await copy.CompleteAsync();

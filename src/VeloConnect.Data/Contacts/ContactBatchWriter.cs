@@ -99,6 +99,7 @@ public static class ContactBatchWriter
             await stage.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var searchChanged = false;
         await using (var copy = await connection.BeginBinaryImportAsync(
             "copy import_stage (id, expected, name, phones, email, tags, tag_keys, custom, agent, version, search) from stdin (format binary)", cancellationToken))
         {
@@ -110,7 +111,16 @@ public static class ContactBatchWriter
                 await copy.WriteAsync(change.Stored!.Version, NpgsqlDbType.Integer, cancellationToken);
                 await WriteDataAsync(copy, data, cancellationToken);
                 await copy.WriteAsync(change.Stored.Version + 1, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
+                // The search text only when the change rewrites it (most merges add tags or custom values, not names).
+                if (ContactStore.SameSearchText(change.Stored.Data, data))
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    searchChanged = true;
+                    await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
+                }
             }
 
             await copy.CompleteAsync(cancellationToken);
@@ -118,13 +128,30 @@ public static class ContactBatchWriter
 
         await using var update = new NpgsqlCommand("""
             update contacts c set name = s.name, phones = s.phones, email = s.email, tags = s.tags, tag_keys = s.tag_keys, custom = s.custom,
-                assigned_agent_id = s.agent, last_activity_at = @now, updated_at = @now, version = s.version, search_text = s.search
+                assigned_agent_id = s.agent, last_activity_at = @now, updated_at = @now, version = s.version
             from import_stage s
             where c.id = s.id and c.workspace_id = @ws and c.version = s.expected
             """, connection, transaction);
         update.Parameters.AddWithValue("ws", workspaceId);
         update.Parameters.AddWithValue("now", now);
-        return await update.ExecuteNonQueryAsync(cancellationToken) == updates.Count;
+        if (await update.ExecuteNonQueryAsync(cancellationToken) != updates.Count)
+        {
+            return false;
+        }
+
+        if (searchChanged)
+        {
+            await using var search = new NpgsqlCommand("""
+                insert into contact_search (contact_id, workspace_id, search_text)
+                select s.id, @ws, s.search from import_stage s where s.search is not null
+                on conflict (contact_id) do update set search_text = excluded.search_text
+                where contact_search.search_text is distinct from excluded.search_text
+                """, connection, transaction);
+            search.Parameters.AddWithValue("ws", workspaceId);
+            await search.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     private static async Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IEnumerable<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken)
@@ -136,7 +163,7 @@ public static class ContactBatchWriter
             {
                 copy ??= await connection.BeginBinaryImportAsync("""
                     copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, assigned_agent_id, source,
-                                   created_at, last_activity_at, updated_at, version, search_text) from stdin (format binary)
+                                   created_at, last_activity_at, updated_at, version) from stdin (format binary)
                     """, cancellationToken);
                 var data = contact.Data;
                 await copy.StartRowAsync(cancellationToken);
@@ -148,13 +175,29 @@ public static class ContactBatchWriter
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(ContactStore.SearchText(data), NpgsqlDbType.Text, cancellationToken);
             }
 
-            if (copy is not null)
+            if (copy is null)
             {
-                await copy.CompleteAsync(cancellationToken);
+                return;
             }
+
+            await copy.CompleteAsync(cancellationToken);
+            await copy.DisposeAsync();
+            copy = null;
+
+            // Their rows of the text search (migration 23).
+            copy = await connection.BeginBinaryImportAsync(
+                "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)", cancellationToken);
+            foreach (var contact in created)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(ContactStore.SearchText(contact.Data), NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
         }
         finally
         {

@@ -119,6 +119,16 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>
+    /// A contact's row of the text search (<c>contact_search</c>, migration 23): written with the contact, rewritten only
+    /// when the text changed, so that a write which leaves name, email and phones as they were leaves the trigram index alone.
+    /// </summary>
+    private const string SearchUpsertSql = """
+        insert into contact_search (contact_id, workspace_id, search_text) values (@id, @ws, @search)
+        on conflict (contact_id) do update set search_text = excluded.search_text
+        where contact_search.search_text is distinct from excluded.search_text
+        """;
+
     /// <summary>The identifiers once each: the caller's set itself when it already is one (a batch's planner passes its own).</summary>
     private static HashSet<Identifier> DistinctSet(IEnumerable<Identifier> identifiers) =>
         identifiers as HashSet<Identifier> ?? new HashSet<Identifier>(identifiers);
@@ -132,13 +142,15 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         var identifiers = record.Data.Identifiers().ToList();
         await using var insert = dataSource.CreateCommand($"""
             insert into contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, source, assigned_agent_id,
-                                  created_at, last_activity_at, updated_at, version, search_text)
+                                  created_at, last_activity_at, updated_at, version)
             values (@id, @ws, @name, @phones, @email, @tags, @tag_keys, @custom::jsonb, @source, @agent,
-                    @created, @activity, @updated, @version, @search);
+                    @created, @activity, @updated, @version);
+            {SearchUpsertSql};
             {(identifiers.Count > 0 ? InsertIdentifiersSql + ";" : "")}
             {(row is null ? "" : ImportRows.InsertOneSql + ";\n" + ImportJournal.UpsertSql)}
             """);
         AddDataParameters(insert, record);
+        insert.Parameters.AddWithValue("search", SearchText(record.Data));
         insert.Parameters.AddWithValue("created", record.CreatedAt);
         insert.Parameters.AddWithValue("kinds", identifiers.Select(i => KindCode(i.Kind)).ToArray());
         insert.Parameters.AddWithValue("values", identifiers.Select(i => i.Key).ToArray());
@@ -163,7 +175,7 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         await using (var update = new NpgsqlCommand("""
             update contacts set name = @name, phones = @phones, email = @email, tags = @tags, tag_keys = @tag_keys,
                 custom = @custom::jsonb, source = @source, assigned_agent_id = @agent, last_activity_at = @activity,
-                updated_at = @updated, version = @version, search_text = @search
+                updated_at = @updated, version = @version
             where id = @id and workspace_id = @ws and version = @expected
             """, connection, transaction))
         {
@@ -173,6 +185,14 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             {
                 return false;
             }
+        }
+
+        await using (var search = new NpgsqlCommand(SearchUpsertSql, connection, transaction))
+        {
+            search.Parameters.AddWithValue("ws", record.WorkspaceId);
+            search.Parameters.AddWithValue("id", record.Id);
+            search.Parameters.AddWithValue("search", SearchText(record.Data));
+            await search.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (removed.Count > 0)
@@ -475,8 +495,12 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("activity", record.LastActivityAt);
         command.Parameters.AddWithValue("updated", record.UpdatedAt);
         command.Parameters.AddWithValue("version", record.Version);
-        command.Parameters.AddWithValue("search", SearchText(data));
     }
+
+    /// <summary>True when the two have the same search text (<see cref="SearchText"/>: the same name, email and phones).</summary>
+    public static bool SameSearchText(ContactData a, ContactData b) =>
+        string.Equals(a.Name, b.Name, StringComparison.Ordinal) && string.Equals(a.Email, b.Email, StringComparison.Ordinal)
+        && a.Phones.SequenceEqual(b.Phones, StringComparer.Ordinal);
 
     /// <summary>What text search looks in: name, email and phones, lower-cased.</summary>
     public static string SearchText(ContactData data)

@@ -2,6 +2,7 @@ using Npgsql;
 using VeloConnect.Data;
 using VeloConnect.TestSupport;
 using Xunit;
+using static VeloConnect.Grains.Tests.Database.DatabaseCommands;
 
 namespace VeloConnect.Grains.Tests.Database;
 
@@ -152,17 +153,5 @@ public sealed class ParentReferencesTests
             Assert.True(DateTime.UtcNow < deadline, "The delete never waited for the writer's lock.");
             await Task.Delay(20);
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
