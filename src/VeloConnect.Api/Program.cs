@@ -18,7 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // ASP.NET Core's request log writes whole query strings (a signed link's token): RedactedRequestLog writes requests instead.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-builder.AddNpgsqlDataSource("contactsdb");
+builder.AddNpgsqlDataSource("contactsdb", configureDataSourceBuilder: DataSourceDefaults.Configure);
 // The API migrates too (under the same advisory lock as the silos), so it never serves an older schema.
 builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString("contactsdb"));
 // Redis holds the remembered import mappings: a cache, so its outage degrades the API's health, never breaks it.

@@ -15,7 +15,7 @@ public static class SiloSetup
     public static WebApplicationBuilder AddVeloConnectSilo(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDataSource(DatabaseName);
+        builder.AddNpgsqlDataSource(DatabaseName, configureDataSourceBuilder: DataSourceDefaults.Configure);
         // Migrations first: Orleans' ADO.NET providers read their queries from the database when the silo starts.
         builder.Services.AddDatabaseMigration(builder.Configuration.GetConnectionString(DatabaseName));
 
