@@ -58,6 +58,45 @@ public sealed class ParentReferencesTests
         Assert.Equal(0L, await ScalarAsync<long>(db, $"select count(*) from contact_identifiers where workspace_id = '{Ws}'"));
     }
 
+    /// <summary>Migration 24 does the same for a keyed bulk request's item records (→ the request).</summary>
+    [Fact]
+    public async Task After_migration_24_bulk_items_need_their_request_and_go_with_it_and_old_items_stay()
+    {
+        await using var db = await MigratedToAsync(23);
+        var (ws, request, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await ExecuteAsync(db, $"""
+            insert into workspaces (id, name) values ('{ws}', 'Bulk references');
+            insert into bulk_requests (id, workspace_id, key, body_hash) values ('{request}', '{ws}', 'k1', '\x00');
+            {BulkItem(request, 0)}
+            """);
+
+        Assert.Equal([24], (await DatabaseMigrator.MigrateAsync(db)).Where(v => v == 24));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "select count(*) from pg_constraint where contype = 'f' and conrelid = 'bulk_request_items'::regclass"));
+        Assert.Equal(1L, await ItemsAsync(db, request));
+
+        // Items of a request that does not exist, or moved to one: the foreign key's error, nothing written.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(db, BulkItem(missing, 0)));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
+        var moved = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(db, $"update bulk_request_items set request_id = '{missing}'"));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, moved.SqlState);
+
+        // Deleting the request (the cleanup of old keys) deletes its items; so does deleting the workspace, through its requests.
+        await ExecuteAsync(db, BulkItem(request, 1));
+        Assert.Equal(2L, await ItemsAsync(db, request));
+        await ExecuteAsync(db, $"delete from bulk_requests where id = '{request}'");
+        Assert.Equal(0L, await ItemsAsync(db, request));
+        var second = Guid.NewGuid();
+        await ExecuteAsync(db, $"insert into bulk_requests (id, workspace_id, key, body_hash) values ('{second}', '{ws}', 'k2', '\\x00'); {BulkItem(second, 0)}");
+        await ExecuteAsync(db, $"delete from workspaces where id = '{ws}'");
+        Assert.Equal(0L, await ItemsAsync(db, second));
+    }
+
+    private static string BulkItem(Guid request, int index) =>
+        $"insert into bulk_request_items (request_id, item_index, status) values ('{request}', {index}, 'created');";
+
+    private static Task<long> ItemsAsync(NpgsqlDataSource db, Guid request) =>
+        ScalarAsync<long>(db, $"select count(*) from bulk_request_items where request_id = '{request}'");
+
     [Fact]
     public async Task A_parent_deleted_while_a_writer_holds_it_waits_and_then_takes_the_writers_rows_with_it()
     {
