@@ -164,18 +164,18 @@ public static class BenchProgram
     private static async Task<(double New, double Update)> MeasureAsync(Stack stack, BulkContact[] contacts, BulkContact[] again, int inFlight, string what)
     {
         var workspace = await NewWorkspaceAsync(stack, $"Bench {what}");
-        var cpu = await CpuAsync(stack);
+        var cpu = await StackCpu.NowAsync(stack);
         var created = await workspace.Driver.SendAsync(contacts, inFlight, "created");
-        await PrintCpuAsync(stack, what + ", new", cpu);
+        await cpu.PrintSinceAsync(stack, what + ", new");
         await CheckStoredAsync(stack, workspace.Id, created.ContactIds, contacts.Length, withAgain: false, what + ", new");
         Describe(what + ", new", created);
 
         // As the baseline does before its merge: vacuum and analyse what the first pass wrote (not timed), so the pass
         // below does not share the two cores with autovacuum cleaning up after it.
         await ExecuteAsync(stack, "vacuum analyze contacts, contact_search, contact_identifiers");
-        cpu = await CpuAsync(stack);
+        cpu = await StackCpu.NowAsync(stack);
         var updated = await workspace.Driver.SendAsync(again, inFlight, "updated");
-        await PrintCpuAsync(stack, what + ", update", cpu);
+        await cpu.PrintSinceAsync(stack, what + ", update");
         for (var i = 0; i < contacts.Length; i++)
         {
             if (updated.ContactIds[i] != created.ContactIds[i])
@@ -217,7 +217,7 @@ public static class BenchProgram
 
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
-        var cpu = await CpuAsync(stack);
+        var cpu = await StackCpu.NowAsync(stack);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new BenchFailure($"Could not start {path}.");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -245,7 +245,7 @@ public static class BenchProgram
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        await PrintCpuAsync(stack, $"cli ({what}), velo {veloCpu:0.00} s (last seen)", cpu);
+        await cpu.PrintSinceAsync(stack, $"cli ({what}), velo {veloCpu:0.00} s (last seen)");
         if (process.ExitCode != 0)
         {
             throw new BenchFailure($"cli ({what}): {path} import exited {process.ExitCode}: {BenchHttp.Shorten(await output + await errors)}");
@@ -305,18 +305,6 @@ public static class BenchProgram
     }
 
     /// <summary>Where the client saw a pass's time go (stderr): building bodies, each request's round trip, bytes each way.</summary>
-    /// <summary>Processor time so far of the silo, this process (the API, and the bench's own requests) and the PostgreSQL server.</summary>
-    private static async Task<(double Silo, double Api, double Postgres)> CpuAsync(Stack stack) =>
-        (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds((await TestPostgres.InstanceAsync()).Server.Process.Id));
-
-    /// <summary>Diagnosis on stderr, not a goal: the processor time each process used since <paramref name="before"/>.</summary>
-    private static async Task PrintCpuAsync(Stack stack, string what, (double Silo, double Api, double Postgres) before)
-    {
-        var now = await CpuAsync(stack);
-        await Console.Error.WriteLineAsync(FormattableString.Invariant(
-            $"bench: {what} cpu: silo {now.Silo - before.Silo:0.00} s, api and bench {now.Api - before.Api:0.00} s, postgres {now.Postgres - before.Postgres:0.00} s"));
-    }
-
     private static void Describe(string what, BulkPass pass)
     {
         var requests = pass.RequestSeconds.Order().ToList();

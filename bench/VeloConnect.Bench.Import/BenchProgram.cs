@@ -87,16 +87,14 @@ public static class BenchProgram
         var driver = new ImportDriver(await stack.NewWorkspaceClientAsync("Bench"), timeout);
 
         // All new: upload, mapping, run, until the import reads finished.
-        // The PostgreSQL server the stack and the baselines share (the tests' own): its postmaster and backends.
-        var postgres = (await TestPostgres.InstanceAsync()).Server.Process.Id;
-        var cpu = (Silo: stack.Silo.CpuSeconds(), Api: ProcessCpu.OwnSeconds(), Postgres: ProcessCpu.TreeSeconds(postgres));
+        var cpu = await StackCpu.NowAsync(stack);
         var clock = Stopwatch.StartNew();
         var firstId = await driver.UploadAndMapAsync(csvNew, $"bench-{label}.csv");
         var firstSteps = driver.LastSteps;
         var firstDone = await driver.RunToEndAsync(firstId);
         var importNew = clock.Elapsed.TotalSeconds;
         PrintSteps($"import-{label}-new", firstSteps, importNew);
-        PrintCpu($"import-{label}-new");
+        await cpu.PrintSinceAsync(stack, $"import-{label}-new");
         ImportDriver.CheckCounts($"import-{label}-new", firstDone, n, 0);
         PrintRatio($"import-{label}-new", importNew, "baseline", baselineNew);
         PrintRatio($"import-{label}-new-vs-schema", importNew, "same tables by COPY", schemaNew);
@@ -113,11 +111,11 @@ public static class BenchProgram
         var secondId = await driver.UploadAndMapAsync(csvAgain, $"bench-{label}-again.csv");
         var uploadAndMap = clock.Elapsed.TotalSeconds;
 
-        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds(postgres));
+        cpu = await StackCpu.NowAsync(stack);
         clock.Restart();
         var review = await driver.ReviewAsync(secondId);
         var reviewSeconds = clock.Elapsed.TotalSeconds;
-        PrintCpu($"review-{label}");
+        await cpu.PrintSinceAsync(stack, $"review-{label}");
         ImportDriver.CheckCounts($"review-{label}", review, 0, n);
         PrintRatio($"review-{label}", reviewSeconds, "goal", ReviewGoalSeconds);
 
@@ -129,20 +127,17 @@ public static class BenchProgram
         var edit = (await driver.EditCellAsync(secondId, FirstPageRuns, n)).TotalMilliseconds;
         Print(FormattableString.Invariant($"review-edit-{label}: {edit:0} ms, goal {EditGoalMilliseconds:0} ms, ratio {edit / EditGoalMilliseconds:0.0}"));
 
-        cpu = (stack.Silo.CpuSeconds(), ProcessCpu.OwnSeconds(), ProcessCpu.TreeSeconds(postgres));
+        cpu = await StackCpu.NowAsync(stack);
         clock.Restart();
         var secondDone = await driver.RunToEndAsync(secondId);
         var importUpdate = uploadAndMap + clock.Elapsed.TotalSeconds;
         PrintSteps($"import-{label}-update", driver.LastSteps, importUpdate);
-        PrintCpu($"import-{label}-update (run only)");
+        await cpu.PrintSinceAsync(stack, $"import-{label}-update (run only)");
         ImportDriver.CheckCounts($"import-{label}-update", secondDone, 0, n);
         PrintRatio($"import-{label}-update", importUpdate, "baseline", baselineMerge);
         PrintRatio($"import-{label}-update-vs-schema", importUpdate, "same tables by COPY", schemaMerge);
 
         var peak = stack.Silo.PeakMegabytes();
-        // Diagnosis on stderr: the processor time the silo and this process (the API, and the bench's own polling) used.
-        void PrintCpu(string what) => Console.Error.WriteLine(FormattableString.Invariant(
-            $"bench: {what} cpu: silo {stack.Silo.CpuSeconds() - cpu.Silo:0.00} s, api and bench {ProcessCpu.OwnSeconds() - cpu.Api:0.00} s, postgres {ProcessCpu.TreeSeconds(postgres) - cpu.Postgres:0.00} s"));
         static void PrintSteps(string what, (double Upload, double Mapping) steps, double total) =>
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"bench: {what} steps: upload {steps.Upload:0.00} s, mapping {steps.Mapping:0.00} s, run to finished {total - steps.Upload - steps.Mapping:0.00} s"));
