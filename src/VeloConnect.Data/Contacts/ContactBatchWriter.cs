@@ -77,7 +77,9 @@ public static class ContactBatchWriter
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await InsertContactsAsync(connection, workspaceId, source, changes.Where(c => c.IsNew), now, cancellationToken);
+        var created = changes.Where(c => c.IsNew).ToList();
+        await InsertContactsAsync(connection, workspaceId, source, created, now, cancellationToken);
+        await InsertSearchAsync(connection, workspaceId, created, cancellationToken);
         await InsertIdentifiersAsync(connection, workspaceId, gained, cancellationToken);
 
         if (journalImportId is { } importId && changes.Count > 0)
@@ -144,9 +146,7 @@ public static class ContactBatchWriter
             await using var search = new NpgsqlCommand("""
                 insert into contact_search (contact_id, workspace_id, search_text)
                 select s.id, @ws, s.search from import_stage s where s.search is not null
-                on conflict (contact_id) do update set search_text = excluded.search_text
-                where contact_search.search_text is distinct from excluded.search_text
-                """, connection, transaction);
+                """ + ContactStore.SearchRewriteSql, connection, transaction);
             search.Parameters.AddWithValue("ws", workspaceId);
             await search.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -154,58 +154,52 @@ public static class ContactBatchWriter
         return true;
     }
 
-    private static async Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IEnumerable<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IReadOnlyList<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        NpgsqlBinaryImporter? copy = null;
-        try
+        if (created.Count == 0)
         {
-            foreach (var contact in created)
-            {
-                copy ??= await connection.BeginBinaryImportAsync("""
-                    copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, assigned_agent_id, source,
-                                   created_at, last_activity_at, updated_at, version) from stdin (format binary)
-                    """, cancellationToken);
-                var data = contact.Data;
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-                await WriteDataAsync(copy, data, cancellationToken);
-                await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-            }
-
-            if (copy is null)
-            {
-                return;
-            }
-
-            await copy.CompleteAsync(cancellationToken);
-            await copy.DisposeAsync();
-            copy = null;
-
-            // Their rows of the text search (migration 23).
-            copy = await connection.BeginBinaryImportAsync(
-                "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)", cancellationToken);
-            foreach (var contact in created)
-            {
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-                await copy.WriteAsync(ContactStore.SearchText(contact.Data), NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await copy.CompleteAsync(cancellationToken);
+            return;
         }
-        finally
+
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, assigned_agent_id, source,
+                           created_at, last_activity_at, updated_at, version) from stdin (format binary)
+            """, cancellationToken);
+        foreach (var contact in created)
         {
-            if (copy is not null)
-            {
-                await copy.DisposeAsync();
-            }
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteDataAsync(copy, contact.Data, cancellationToken);
+            await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
         }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>The new contacts' rows of the text search (migration 23).</summary>
+    private static async Task InsertSearchAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<PlannedContact> created, CancellationToken cancellationToken)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)", cancellationToken);
+        foreach (var contact in created)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(ContactStore.SearchText(contact.Data), NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
     }
 
     private static async Task InsertIdentifiersAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<(Guid Id, Identifier Identifier)> gained, CancellationToken cancellationToken)

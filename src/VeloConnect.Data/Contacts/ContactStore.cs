@@ -120,14 +120,14 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// A contact's row of the text search (<c>contact_search</c>, migration 23): written with the contact, rewritten only
-    /// when the text changed, so that a write which leaves name, email and phones as they were leaves the trigram index alone.
+    /// A contact's row of the text search (<c>contact_search</c>, migration 23) already there is rewritten only when the text
+    /// changed, so that a write which leaves name, email and phones as they were leaves the trigram index alone.
     /// </summary>
-    private const string SearchUpsertSql = """
-        insert into contact_search (contact_id, workspace_id, search_text) values (@id, @ws, @search)
-        on conflict (contact_id) do update set search_text = excluded.search_text
-        where contact_search.search_text is distinct from excluded.search_text
-        """;
+    internal const string SearchRewriteSql =
+        " on conflict (contact_id) do update set search_text = excluded.search_text where contact_search.search_text is distinct from excluded.search_text";
+
+    /// <summary>A contact's row of the text search, written with the contact (<see cref="SearchRewriteSql"/>).</summary>
+    private const string SearchUpsertSql = "insert into contact_search (contact_id, workspace_id, search_text) values (@id, @ws, @search)" + SearchRewriteSql;
 
     /// <summary>The identifiers once each: the caller's set itself when it already is one (a batch's planner passes its own).</summary>
     private static HashSet<Identifier> DistinctSet(IEnumerable<Identifier> identifiers) =>
@@ -187,8 +187,10 @@ public sealed class ContactStore(NpgsqlDataSource dataSource)
             }
         }
 
-        await using (var search = new NpgsqlCommand(SearchUpsertSql, connection, transaction))
+        // The search text only when the change rewrites it, as a batch does (ContactBatchWriter).
+        if (!SameSearchText(existing.Data, record.Data))
         {
+            await using var search = new NpgsqlCommand(SearchUpsertSql, connection, transaction);
             search.Parameters.AddWithValue("ws", record.WorkspaceId);
             search.Parameters.AddWithValue("id", record.Id);
             search.Parameters.AddWithValue("search", SearchText(record.Data));

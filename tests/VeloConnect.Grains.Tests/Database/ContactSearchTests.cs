@@ -83,6 +83,19 @@ public sealed class ContactSearchTests
                 var name = names[nameIndex];
                 var before = await XminsAsync(db, ws);
                 var unchanged = new HashSet<Guid>();
+
+                // A batch's change for a slot: its stored contact changed (a new name only in the operation's slot), or a new contact.
+                PlannedContact Planned(int s)
+                {
+                    if (model.TryGetValue(s, out var stored))
+                    {
+                        return new PlannedContact(stored.Id, stored, Changed(stored.Data, s == slot ? name : stored.Data.Name, tag), [], []);
+                    }
+
+                    var fresh = NewContact(ws, s, name);
+                    return new PlannedContact(fresh.Id, null, fresh.Data, [.. fresh.Data.Identifiers()], []);
+                }
+
                 switch (kind)
                 {
                     case 0 when !model.ContainsKey(slot):
@@ -98,13 +111,9 @@ public sealed class ContactSearchTests
                         Note(existing.Data, data, existing.Id, unchanged);
                         break;
                     case 2:
-                        var changes = Enumerable.Range(0, 4).Select(s => model.TryGetValue(s, out var stored)
-                            ? new PlannedContact(stored.Id, stored, Changed(stored.Data, s == slot ? name : stored.Data.Name, tag), [], [])
-                            : NewContact(ws, s, name) is var fresh
-                                ? new PlannedContact(fresh.Id, null, fresh.Data, [.. fresh.Data.Identifiers()], [])
-                                : null).ToList();
-                        Assert.True(await ContactBatchWriter.WriteInTransactionAsync(db, ws, "API", changes!, Now));
-                        foreach (var (change, s) in changes.Select((c, s) => (c!, s)))
+                        var changes = Enumerable.Range(0, 4).Select(Planned).ToList();
+                        Assert.True(await ContactBatchWriter.WriteInTransactionAsync(db, ws, "API", changes, Now));
+                        foreach (var (change, s) in changes.Select((c, s) => (c, s)))
                         {
                             if (change.Stored is { } stored)
                             {
