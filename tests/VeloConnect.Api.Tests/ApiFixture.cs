@@ -47,7 +47,7 @@ public class ApiFixture : IAsyncLifetime
         var shared = LocalCluster.Settings(connectionString, redis.ConnectionString, "api-tests");
         // Small batches, so that every test file of more than a few rows crosses batch boundaries.
         shared["VeloConnect:Imports:BatchRows"] = "7";
-        shared["VeloConnect:Imports:WritesInFlight"] = "2"; // the concurrent write path (not the default) checked on every run
+        shared["VeloConnect:Imports:WritesInFlight"] = "2"; // the concurrent write path (the default, set here so that these tests keep it if the default changes)
         // Reverts decide their journal in chunks of 4, so a revert of a test import crosses chunks too.
         shared["VeloConnect:Imports:RevertChunk"] = "4";
         // Export files in a directory of this run, shared by the silo (which writes them) and the API (which serves them);

@@ -33,6 +33,8 @@ public sealed class QuickResumeFixture : IAsyncLifetime
         settings["VeloConnect:Imports:ResumeAfterSilence"] = Silence.ToString();
         settings["VeloConnect:Imports:SupervisorInterval"] = "00:00:00.500";
         settings["VeloConnect:Imports:BatchRows"] = "3";
+        // One batch written at a time (not the default): that path is checked on every run too.
+        settings["VeloConnect:Imports:WritesInFlight"] = "1";
         _silo = await LocalCluster.StartSiloAsync(settings);
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {

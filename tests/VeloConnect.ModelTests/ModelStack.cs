@@ -40,7 +40,7 @@ public sealed class ModelStack : IAsyncLifetime
         // Small batches and revert chunks: a generated file of a few rows crosses batch boundaries, and its rows meet
         // the other operations of their step between batches.
         shared["VeloConnect:Imports:BatchRows"] = "3";
-        shared["VeloConnect:Imports:WritesInFlight"] = "2"; // the concurrent write path (not the default) checked on every run
+        shared["VeloConnect:Imports:WritesInFlight"] = "2"; // the concurrent write path (the default, set here so that the model keeps it if the default changes)
         shared["VeloConnect:Imports:RevertChunk"] = "2";
         shared["VeloConnect:Exports:Directory"] = Directory.CreateTempSubdirectory("veloconnect-model-exports-").FullName;
         shared["VeloConnect:PublicBaseUrl"] = "http://localhost";
