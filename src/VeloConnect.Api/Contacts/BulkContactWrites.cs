@@ -34,7 +34,7 @@ public sealed class BulkContactWrites(ContactServices services)
             }
         }
 
-        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(valid, refused, user.UserId,
+        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(new BulkItems(valid), new BulkResults(refused), user.UserId,
             lease is null ? null : new BulkRequestLease(lease.RequestId, lease.Token));
         var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
         var response = BulkResponse.Of(answer);

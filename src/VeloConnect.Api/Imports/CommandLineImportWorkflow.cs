@@ -56,7 +56,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
 
         return new Func<Task<string?>>(async () =>
         {
-            var written = await orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteImportRowsAsync(importId, rows);
+            var written = await orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteImportRowsAsync(importId, new ImportRowItems(rows));
             if (written is null)
             {
                 return null;

@@ -64,7 +64,7 @@ public interface IBulkWriterGrain : IGrainWithGuidKey
     /// and not applied again.
     /// </summary>
     [Alias("WriteItems")]
-    Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, Guid? userId, BulkRequestLease? lease);
+    Task<BulkResults> WriteAsync(BulkItems items, BulkResults refused, Guid? userId, BulkRequestLease? lease);
 
     /// <summary>
     /// Writes rows of a running command-line import as the import job writes a batch (its matching, merge and row
@@ -72,5 +72,5 @@ public interface IBulkWriterGrain : IGrainWithGuidKey
     /// recorded is answered from its record and not applied again. Null when there is no such running command-line import.
     /// </summary>
     [Alias("WriteImportRows")]
-    Task<IReadOnlyList<BulkItemResult>?> WriteImportRowsAsync(Guid importId, IReadOnlyList<ImportRowItem> rows);
+    Task<BulkResults?> WriteImportRowsAsync(Guid importId, ImportRowItems rows);
 }

@@ -33,7 +33,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
     /// <summary>How many times one item is matched and written again when another writer changed its contacts meanwhile.</summary>
     private const int ItemAttempts = 5;
 
-    public async Task<IReadOnlyList<BulkItemResult>> WriteAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, Guid? userId, BulkRequestLease? lease)
+    public async Task<BulkResults> WriteAsync(BulkItems items, BulkResults refused, Guid? userId, BulkRequestLease? lease)
     {
         // The request's job, a span of the request's trace, with its counts.
         using var trace = VeloConnectTelemetry.Source.StartActivity(
@@ -44,7 +44,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
             trace?.SetTag("bulk." + status.Key.ToString().ToLowerInvariant(), status.Count());
         }
 
-        return results;
+        return new BulkResults(results);
     }
 
     private async Task<IReadOnlyList<BulkItemResult>> WriteItemsAsync(IReadOnlyList<BulkItem> items, IReadOnlyList<BulkItemResult> refused, BulkLease? lease)
@@ -85,7 +85,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
         return Answer(recorded.Values, decided, written);
     }
 
-    public async Task<IReadOnlyList<BulkItemResult>?> WriteImportRowsAsync(Guid importId, IReadOnlyList<ImportRowItem> rows)
+    public async Task<BulkResults?> WriteImportRowsAsync(Guid importId, ImportRowItems rows)
     {
         var workspaceId = this.GetPrimaryKey();
         if (await imports.GetAsync(workspaceId, importId) is not { IsCommandLine: true, Status: ImportStatus.Running } import)
@@ -134,7 +134,7 @@ public sealed class BulkWriterGrain(ContactStore contacts, BulkContactStore stor
             }
         }
 
-        return [.. rows.Select(r => Answer(recorded[r.Row]))];
+        return new BulkResults([.. rows.Select(r => Answer(recorded[r.Row]))]);
     }
 
     /// <summary>
