@@ -22,14 +22,14 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
         List<TimeSpan> news = [], updates = [];
         for (var run = 0; run <= runs; run++)
         {
-            await ExecuteAsync("truncate contacts, contact_identifiers, contact_search cascade");
+            await ExecuteAsync($"truncate {ContactsCopy.Tables} cascade");
             _workspace = _workspace == Guid.Empty
                 ? (await new WorkspaceStore(dataSource).CreateWorkspaceAsync("Schema baseline", "US", "Agent", null)).Workspace.Id
                 : _workspace;
-            await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers");
+            await ExecuteAsync($"vacuum analyze {ContactsCopy.Tables}");
             var ids = rows.Select(_ => Guid.CreateVersion7()).ToArray();
             var created = await NewAsync(rows, ids);
-            await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers");
+            await ExecuteAsync($"vacuum analyze {ContactsCopy.Tables}");
             var updated = await UpdateAsync(again, ids);
             if (run > 0)
             {

@@ -71,7 +71,7 @@ internal static class ExportData
         }
 
         // As after a real import: statistics for the planner, and autovacuum's work done before anything is measured.
-        await using (var vacuum = stack.DataSource.CreateCommand("vacuum analyze contacts, contact_search, contact_identifiers, contact_opt_ins"))
+        await using (var vacuum = stack.DataSource.CreateCommand($"vacuum analyze {ContactsCopy.Tables}, contact_opt_ins"))
         {
             vacuum.CommandTimeout = 0;
             await vacuum.ExecuteNonQueryAsync();

@@ -26,7 +26,7 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
             await ResetAsync();
             var ids = rows.Select(_ => Guid.CreateVersion7()).ToArray();
             var created = await NewAsync(rows, ids);
-            await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers, import_rows");
+            await ExecuteAsync($"vacuum analyze {ContactsCopy.Tables}, import_rows");
             await ResetImportAsync();
             var merged = await MergeAsync(again, ids);
             if (run > 0)
@@ -109,13 +109,13 @@ internal sealed class SchemaBaseline(NpgsqlDataSource dataSource)
 
     private async Task ResetAsync()
     {
-        await ExecuteAsync("truncate contacts, contact_identifiers, contact_search, import_rows, imports cascade");
+        await ExecuteAsync($"truncate {ContactsCopy.Tables}, import_rows, imports cascade");
         if (_workspace == Guid.Empty)
         {
             _workspace = (await new WorkspaceStore(dataSource).CreateWorkspaceAsync("Schema baseline", "US", "Agent", null)).Workspace.Id;
         }
 
-        await ExecuteAsync("vacuum analyze contacts, contact_search, contact_identifiers, import_rows");
+        await ExecuteAsync($"vacuum analyze {ContactsCopy.Tables}, import_rows");
         await ResetImportAsync();
     }
 

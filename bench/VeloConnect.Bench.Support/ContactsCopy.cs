@@ -15,6 +15,9 @@ public sealed record ContactCopyRow(
 /// </summary>
 public static class ContactsCopy
 {
+    /// <summary>The tables a contact's write goes to, for the benches' <c>vacuum analyze</c> and <c>truncate</c> statements.</summary>
+    public const string Tables = "contacts, contact_search, contact_identifiers";
+
     /// <summary>
     /// The contacts: tags as written (tag keys the same, the bench's tags being lower case), version 1, updated at their last
     /// activity; then their rows of the text search (<c>contact_search</c>), search text as the product builds it.

@@ -154,70 +154,53 @@ public static class ContactBatchWriter
         return true;
     }
 
-    private static async Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IReadOnlyList<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (created.Count == 0)
-        {
-            return;
-        }
-
-        await using var copy = await connection.BeginBinaryImportAsync("""
+    private static Task InsertContactsAsync(NpgsqlConnection connection, Guid workspaceId, string source, IReadOnlyList<PlannedContact> created, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CopyAsync(connection, """
             copy contacts (id, workspace_id, name, phones, email, tags, tag_keys, custom, assigned_agent_id, source,
                            created_at, last_activity_at, updated_at, version) from stdin (format binary)
-            """, cancellationToken);
-        foreach (var contact in created)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-            await WriteDataAsync(copy, contact.Data, cancellationToken);
-            await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
-    }
+            """, created, async (copy, contact) =>
+            {
+                await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+                await WriteDataAsync(copy, contact.Data, cancellationToken);
+                await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
+            }, cancellationToken);
 
     /// <summary>The new contacts' rows of the text search (migration 23).</summary>
-    private static async Task InsertSearchAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<PlannedContact> created, CancellationToken cancellationToken)
-    {
-        if (created.Count == 0)
+    private static Task InsertSearchAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<PlannedContact> created, CancellationToken cancellationToken) =>
+        CopyAsync(connection, "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)", created, async (copy, contact) =>
         {
-            return;
-        }
-
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "copy contact_search (contact_id, workspace_id, search_text) from stdin (format binary)", cancellationToken);
-        foreach (var contact in created)
-        {
-            await copy.StartRowAsync(cancellationToken);
             await copy.WriteAsync(contact.Id, NpgsqlDbType.Uuid, cancellationToken);
             await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
             await copy.WriteAsync(ContactStore.SearchText(contact.Data), NpgsqlDbType.Text, cancellationToken);
-        }
+        }, cancellationToken);
 
-        await copy.CompleteAsync(cancellationToken);
-    }
+    private static Task InsertIdentifiersAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<(Guid Id, Identifier Identifier)> gained, CancellationToken cancellationToken) =>
+        CopyAsync(connection, "copy contact_identifiers (workspace_id, kind, value, contact_id) from stdin (format binary)", gained, async (copy, item) =>
+        {
+            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(ContactStore.KindCode(item.Identifier.Kind), NpgsqlDbType.Char, cancellationToken);
+            await copy.WriteAsync(item.Identifier.Key, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(item.Id, NpgsqlDbType.Uuid, cancellationToken);
+        }, cancellationToken);
 
-    private static async Task InsertIdentifiersAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<(Guid Id, Identifier Identifier)> gained, CancellationToken cancellationToken)
+    /// <summary>One binary <c>COPY</c> of <paramref name="rows"/>, a row each (<paramref name="writeRow"/> writes its columns); none for no rows.</summary>
+    private static async Task CopyAsync<T>(NpgsqlConnection connection, string copySql, IReadOnlyList<T> rows, Func<NpgsqlBinaryImporter, T, Task> writeRow, CancellationToken cancellationToken)
     {
-        if (gained.Count == 0)
+        if (rows.Count == 0)
         {
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "copy contact_identifiers (workspace_id, kind, value, contact_id) from stdin (format binary)", cancellationToken);
-        foreach (var (id, identifier) in gained)
+        await using var copy = await connection.BeginBinaryImportAsync(copySql, cancellationToken);
+        foreach (var row in rows)
         {
             await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(ContactStore.KindCode(identifier.Kind), NpgsqlDbType.Char, cancellationToken);
-            await copy.WriteAsync(identifier.Key, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
+            await writeRow(copy, row);
         }
 
         await copy.CompleteAsync(cancellationToken);

@@ -227,17 +227,17 @@ public sealed class ContactQuery(NpgsqlDataSource dataSource)
             var search = filter.Search.Trim();
             var escaped = search.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
             command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = $"%{escaped}%" });
+            sql.Append(" and exists (select 1 from contact_search cs where cs.contact_id = c.id and cs.workspace_id = @ws and ");
             if (PhoneDigits(search) is { } digits)
             {
                 // Phones are stored in E.164, so a number written the way people write it ("(415) 555-0100",
                 // "+1 415 555 0100") is also looked for by its digits.
-                sql.Append(" and exists (select 1 from contact_search cs where cs.contact_id = c.id and cs.workspace_id = @ws")
-                    .Append(" and (cs.search_text like @search escape '\\' or cs.search_text like @search_digits))");
+                sql.Append("(cs.search_text like @search escape '\\' or cs.search_text like @search_digits))");
                 command.Parameters.Add(new NpgsqlParameter("search_digits", NpgsqlDbType.Text) { Value = $"%{digits}%" });
             }
             else
             {
-                sql.Append(" and exists (select 1 from contact_search cs where cs.contact_id = c.id and cs.workspace_id = @ws and cs.search_text like @search escape '\\')");
+                sql.Append("cs.search_text like @search escape '\\')");
             }
         }
 

@@ -3,6 +3,7 @@ using Npgsql;
 using VeloConnect.Data;
 using VeloConnect.TestSupport;
 using Xunit;
+using static VeloConnect.Grains.Tests.Database.DatabaseCommands;
 
 namespace VeloConnect.Grains.Tests.Database;
 
@@ -177,12 +178,6 @@ public sealed class DatabaseRoleTests
         await using var db = NpgsqlDataSource.Create(server.AppConnectionString(database).Replace(DatabaseRole.DefaultName, role, StringComparison.Ordinal));
         Assert.NotEmpty(await DatabaseMigrator.MigrateAsync(db));
         Assert.Equal(role, await ScalarAsync<string>(db, PublicSchemaOwner));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, string? role = null)

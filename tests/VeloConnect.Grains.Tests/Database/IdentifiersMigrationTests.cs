@@ -4,6 +4,7 @@ using VeloConnect.Data;
 using VeloConnect.Data.Contacts;
 using VeloConnect.TestSupport;
 using Xunit;
+using static VeloConnect.Grains.Tests.Database.DatabaseCommands;
 
 namespace VeloConnect.Grains.Tests.Database;
 
@@ -44,15 +45,15 @@ public sealed class IdentifiersMigrationTests
 
         Assert.Equal([16], (await DatabaseMigrator.MigrateAsync(db)).Where(v => v == 16));
 
-        Assert.Equal(0L, await CountAsync(db, "select count(*) from pg_constraint where conrelid = 'contact_identifiers'::regclass and contype = 'f'"));
-        Assert.Equal(4L, await CountAsync(db, "select count(*) from contact_identifiers"));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "select count(*) from pg_constraint where conrelid = 'contact_identifiers'::regclass and contype = 'f'"));
+        Assert.Equal(4L, await ScalarAsync<long>(db, "select count(*) from contact_identifiers"));
 
         // One contact deleted: its addresses are free again, the others' stay; the address opt-outs stay.
         var store = new ContactStore(db);
         Assert.True(await store.DeleteAsync(Ws, Deleted));
-        Assert.Equal(0L, await CountAsync(db, $"select count(*) from contact_identifiers where contact_id = '{Deleted}'"));
-        Assert.Equal(1L, await CountAsync(db, $"select count(*) from contact_identifiers where contact_id = '{Kept}'"));
-        Assert.Equal(2L, await CountAsync(db, $"select count(*) from address_opt_outs where workspace_id = '{Ws}'"));
+        Assert.Equal(0L, await ScalarAsync<long>(db, $"select count(*) from contact_identifiers where contact_id = '{Deleted}'"));
+        Assert.Equal(1L, await ScalarAsync<long>(db, $"select count(*) from contact_identifiers where contact_id = '{Kept}'"));
+        Assert.Equal(2L, await ScalarAsync<long>(db, $"select count(*) from address_opt_outs where workspace_id = '{Ws}'"));
 
         // A contact created with the freed phone takes it, and its opt-out with it.
         var reborn = Guid.NewGuid();
@@ -63,18 +64,6 @@ public sealed class IdentifiersMigrationTests
 
         // A workspace deleted (its contacts go by cascade): their addresses go too.
         await ExecuteAsync(db, $"delete from workspaces where id = '{OtherWs}'");
-        Assert.Equal(0L, await CountAsync(db, $"select count(*) from contact_identifiers where workspace_id = '{OtherWs}'"));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
+        Assert.Equal(0L, await ScalarAsync<long>(db, $"select count(*) from contact_identifiers where workspace_id = '{OtherWs}'"));
     }
 }
