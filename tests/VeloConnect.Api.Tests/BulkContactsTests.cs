@@ -199,6 +199,37 @@ public sealed class BulkContactsTests(ApiFixture fixture)
         Assert.Empty((await ReadAsync(await ws.Http.GetAsync("/api/contacts?q=Fine"), HttpStatusCode.OK))["items"]!.AsArray());
     }
 
+    [Fact]
+    public async Task A_property_given_twice_is_refused_naming_the_item_or_line_and_nothing_is_written()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        var array = """[{"name": "Fine", "phones": ["+14155550233"]}, {"name": "Twice", "email": "a@example.com", "email": "b@example.com"}]""";
+        await (await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(array, Encoding.UTF8, "application/json")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Item 1 is not valid JSON (Duplicate property 'email'");
+        var lines = "{\"name\": \"Fine\", \"phones\": [\"+14155550233\"]}\n\n{\"custom\": {\"k\": 1, \"k\": 2}, \"name\": \"Twice\"}\n";
+        await (await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(lines, Encoding.UTF8, "application/x-ndjson")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Line 3 is not valid JSON (Duplicate property 'k'");
+        await (await ws.Http.PostAsync("/api/contacts", new StringContent("""{"name": "A", "name": "B", "phones": ["+14155550233"]}""", Encoding.UTF8, "application/json")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Duplicate property 'name'");
+
+        Assert.Equal(0, JsonNode.Parse(await ws.Http.GetStringAsync("/api/contacts/count"))!["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Text_beyond_ascii_raw_or_escaped_is_stored_as_sent()
+    {
+        var ws = await fixture.NewWorkspaceAsync();
+        // Raw UTF-8, escapes of ordinary characters and a surrogate pair: all text; only NUL and lone surrogates are refused.
+        var body = "[{\"name\": \"Zoë Ñúñez 日本\", \"phones\": [\"+14155550234\"]}, {\"name\": \"Jos\\u00e9 \\ud83d\\ude00 \\\"Q\\\"\", \"email\": \"jose@example.com\", \"tags\": [\"caf\\u00e9\"]}]";
+        var response = await ReadAsync(await ws.Http.PostAsync("/api/contacts/bulk", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.OK);
+
+        var ids = response["results"]!.AsArray().Select(r => r!["contactId"]!.GetValue<string>()).ToList();
+        Assert.Equal("Zoë Ñúñez 日本", (await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{ids[0]}"), HttpStatusCode.OK))["name"]!.GetValue<string>());
+        var second = await ReadAsync(await ws.Http.GetAsync($"/api/contacts/{ids[1]}"), HttpStatusCode.OK);
+        Assert.Equal("José \U0001F600 \"Q\"", second["name"]!.GetValue<string>());
+        Assert.Equal(["café"], second["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
     private static async Task<JsonObject> PostBulkAsync(HttpClient http, object[] items) =>
         await ReadAsync(await http.PostAsJsonAsync("/api/contacts/bulk", items), HttpStatusCode.OK);
 }

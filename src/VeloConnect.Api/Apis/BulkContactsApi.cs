@@ -92,8 +92,13 @@ public static class BulkContactsApi
             return unreadable!;
         }
 
-        var options = json.Value.SerializerOptions;
-        return await keyed.AnswerAsync(http, user, body.Hash, async (lease, cancellationToken) => await writes.ApplyAsync(user, body.Items, options, lease, cancellationToken));
+        Func<BulkLease?, CancellationToken, Task<BulkAnswer>> write;
+        using (body)
+        {
+            write = await writes.PrepareAsync(user, body.Items, json.Value.SerializerOptions, http.RequestAborted);
+        }
+
+        return await keyed.AnswerAsync(http, user, body.Hash, async (lease, cancellationToken) => await write(lease, cancellationToken));
     }
 
 

@@ -62,7 +62,12 @@ public static class CommandLineImportsApi
             return unreadable!;
         }
 
-        var rows = await workflow.PrepareRowsAsync(user, id, body.Items, json.Value.SerializerOptions, http.RequestAborted);
+        Outcome<Func<Task<string?>>> rows;
+        using (body)
+        {
+            rows = await workflow.PrepareRowsAsync(user, id, body.Items, json.Value.SerializerOptions, http.RequestAborted);
+        }
+
         if (rows.Refusal is { } refused)
         {
             return refused.ToProblem();

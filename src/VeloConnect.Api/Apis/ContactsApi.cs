@@ -111,7 +111,10 @@ public static partial class ContactsApi
     public static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateContact(HttpContext http, ContactWrites writes)
     {
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
-        return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.CreateAsync(CurrentUser.From(http.User), body);
+        using (body)
+        {
+            return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.CreateAsync(CurrentUser.From(http.User), body.RootElement);
+        }
     }
 
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetContact(Guid id, HttpContext http, ContactWrites writes)
@@ -125,7 +128,10 @@ public static partial class ContactsApi
     public static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateContact(Guid id, HttpContext http, ContactWrites writes)
     {
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request);
-        return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.UpdateAsync(CurrentUser.From(http.User), id, body);
+        using (body)
+        {
+            return body is null ? ApiProblems.BadRequest("Unreadable body", bodyError!) : await writes.UpdateAsync(CurrentUser.From(http.User), id, body.RootElement);
+        }
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteContact(Guid id, [AsParameters] RequestContext request)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace VeloConnect.Api.Apis;
 
@@ -15,8 +14,14 @@ internal static class JsonBody
     private const string TooLarge =
         "The body is over 1 MB; one contact is far smaller. Send one contact per request, or up to 10,000 with POST /api/contacts/bulk.";
 
-    /// <summary>Reads a JSON object body; a missing, malformed or oversized body gives the reason instead.</summary>
-    public static async Task<(JsonObject? Body, string? Error)> ReadObjectAsync(HttpRequest request)
+    /// <summary>What a body is parsed with: a property given twice is refused (which of the two would count is anyone's guess).</summary>
+    public static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// Reads a JSON object body (its root is the object; dispose the document); a missing, malformed or oversized body gives
+    /// the reason instead.
+    /// </summary>
+    public static async Task<(JsonDocument? Body, string? Error)> ReadObjectAsync(HttpRequest request)
     {
         if (request.ContentLength > MaxBytes)
         {
@@ -38,14 +43,18 @@ internal static class JsonBody
                 return (null, TooLarge);
             }
 
-            ReadOnlySpan<byte> json = read.Buffer.ToArray();
-            var node = JsonNode.Parse(json.StartsWith("\uFEFF"u8) ? json[3..] : json);
-            if (node is not JsonObject body)
+            ReadOnlyMemory<byte> json = read.Buffer.ToArray();
+            var body = JsonDocument.Parse(json.Span.StartsWith("\uFEFF"u8) ? json[3..] : json, Options);
+            var error = body.RootElement.ValueKind != JsonValueKind.Object
+                ? "The body must be a JSON object, e.g. {\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}."
+                : StoredText.FirstUnstorable(body.RootElement) is { } path ? $"The text at {path} {StoredText.Unstorable}." : null;
+            if (error is not null)
             {
-                return (null, "The body must be a JSON object, e.g. {\"name\": \"Ann\", \"phones\": [\"+14155550100\"]}.");
+                body.Dispose();
+                return (null, error);
             }
 
-            return StoredText.FirstUnstorable(body) is { } path ? (null, $"The text at {path} {StoredText.Unstorable}.") : (body, null);
+            return (body, null);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace VeloConnect.Api.Apis;
 
@@ -10,43 +10,70 @@ namespace VeloConnect.Api.Apis;
 /// </summary>
 internal static class StoredText
 {
+    /// <summary>The characters that put a property name in brackets in a JSON path (as System.Text.Json's JsonNode.GetPath does).</summary>
+    private static readonly SearchValues<char> PathSpecials = SearchValues.Create(". '/\"[]()\t\n\r\f\b\\\u0085\u2028\u2029");
+
     public const string Unstorable =
         "holds a NUL character (\\u0000) or an unpaired surrogate (\\ud800-\\udfff alone), which cannot be stored as text: remove it and send the request again";
 
-    /// <summary>The JSON path of the first unstorable text in the tree (names and values), or null.</summary>
-    public static string? FirstUnstorable(JsonNode? node)
+    /// <summary>The JSON path of the first unstorable text in the value (names and values), or null; path: the value's own.</summary>
+    public static string? FirstUnstorable(JsonElement element, string path = "$")
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case JsonObject obj:
-                foreach (var (name, value) in obj)
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
                 {
-                    if (name.Contains('\0', StringComparison.Ordinal))
+                    if (!Storable(property, out var name))
                     {
-                        return obj.GetPath();
+                        return path;
                     }
 
-                    if (FirstUnstorable(value) is { } inside)
+                    if (FirstUnstorable(property.Value, PropertyPath(path, name!)) is { } inside)
                     {
                         return inside;
                     }
                 }
 
                 return null;
-            case JsonArray array:
-                return array.Select(FirstUnstorable).FirstOrDefault(p => p is not null);
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                try
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
                 {
-                    return value.GetValue<string>().Contains('\0', StringComparison.Ordinal) ? value.GetPath() : null;
-                }
-                catch (InvalidOperationException)
-                {
-                    return value.GetPath();
+                    if (FirstUnstorable(item, $"{path}[{index++}]") is { } inside)
+                    {
+                        return inside;
+                    }
                 }
 
+                return null;
+            case JsonValueKind.String:
+                return Storable(element, out _) ? null : path;
             default:
                 return null;
         }
     }
+
+    /// <summary>A string value or property name as text, when it is storable (an unpaired surrogate cannot be read as text at all).</summary>
+    private static bool Storable(JsonProperty property, out string? text) => Storable(() => property.Name, out text);
+
+    private static bool Storable(JsonElement value, out string? text) => Storable(() => value.GetString()!, out text);
+
+    private static bool Storable(Func<string> read, out string? text)
+    {
+        try
+        {
+            text = read();
+            return !text.Contains('\0', StringComparison.Ordinal);
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>A property's path as System.Text.Json writes one (JsonNode.GetPath): $.name, or $['odd name'].</summary>
+    private static string PropertyPath(string path, string name) =>
+        name.AsSpan().ContainsAny(PathSpecials) ? $"{path}['{name}']" : $"{path}.{name}";
 }

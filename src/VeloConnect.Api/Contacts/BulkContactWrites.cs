@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
 using VeloConnect.Contracts.Contacts;
@@ -13,10 +12,16 @@ namespace VeloConnect.Api.Contacts;
 /// </summary>
 public sealed class BulkContactWrites(ContactServices services)
 {
-    /// <summary>Reads and writes the items; returns the answer as JSON (kept as is for a retry with the same key) and its audit row.</summary>
-    public async Task<BulkAnswer> ApplyAsync(CurrentUser user, JsonArray items, JsonSerializerOptions options, BulkLease? lease,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the items (each like a create body; what is kept is copied out of them, so the body may be disposed once this
+    /// returns) and gives the write: it writes them through the bulk writer grain and returns the answer as JSON (kept as
+    /// is for a retry with the same key) and its audit row. Nothing is applied until the write runs.
+    /// </summary>
+    public async Task<Func<BulkLease?, CancellationToken, Task<BulkAnswer>>> PrepareAsync(CurrentUser user, IReadOnlyList<JsonElement> items,
+        JsonSerializerOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(items);
         var fields = await services.Fields.ListAsync(user.WorkspaceId);
         var users = (await services.Workspaces.ListUsersAsync(user.WorkspaceId, cancellationToken)).Select(u => u.Id).ToHashSet();
         var refused = new List<BulkItemResult>();
@@ -34,39 +39,42 @@ public sealed class BulkContactWrites(ContactServices services)
             }
         }
 
-        var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(new BulkItems(valid), new BulkResults(refused), user.UserId,
-            lease is null ? null : new BulkRequestLease(lease.RequestId, lease.Token));
-        var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
-        var response = BulkResponse.Of(answer);
-        var counts = response.Counts;
-        var audit = new BulkAudit(user.WorkspaceId, user.UserId, new Dictionary<string, object?>
+        var itemCount = items.Count;
+        return async (lease, _) =>
         {
-            ["items"] = items.Count,
-            ["created"] = counts.Created,
-            ["updated"] = counts.Updated,
-            ["skipped"] = counts.Skipped,
-            ["error"] = counts.Error,
-        });
-        return new BulkAnswer(JsonSerializer.Serialize(response, options), audit);
+            var results = await services.Orleans.GetGrain<IBulkWriterGrain>(user.WorkspaceId).WriteAsync(new BulkItems(valid), new BulkResults(refused), user.UserId,
+                lease is null ? null : new BulkRequestLease(lease.RequestId, lease.Token));
+            var answer = results.Select(r => new BulkResultResponse(r.Index, r.Status, r.ContactId, r.DuplicateOf, r.Reasons, r.Warnings)).ToList();
+            var response = BulkResponse.Of(answer);
+            var counts = response.Counts;
+            var audit = new BulkAudit(user.WorkspaceId, user.UserId, new Dictionary<string, object?>
+            {
+                ["items"] = itemCount,
+                ["created"] = counts.Created,
+                ["updated"] = counts.Updated,
+                ["skipped"] = counts.Skipped,
+                ["error"] = counts.Error,
+            });
+            return new BulkAnswer(JsonSerializer.Serialize(response, options), audit);
+        };
     }
 
     /// <summary>An item read like a create body, or the reasons it cannot be written. Agents are checked against the workspace's users.</summary>
-    private static (ContactWrite? Contact, List<string> Errors) Read(JsonNode? item, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields, CurrentUser user, HashSet<Guid> users)
+    private static (ContactWrite? Contact, List<string> Errors) Read(JsonElement item, IReadOnlyList<ContactRules.Fields.FieldDefinition> fields, CurrentUser user, HashSet<Guid> users)
     {
-        if (item is not JsonObject body)
+        if (item.ValueKind != JsonValueKind.Object)
         {
             return (null, ["The item must be a JSON object: a contact body as for POST /api/contacts."]);
         }
 
         var errors = new List<string>();
-        if (body.ContainsKey("source"))
+        if (item.TryGetProperty("source", out _))
         {
             errors.Add("source: bulk items take no source; contacts the bulk endpoint creates get Source API.");
-            body.Remove("source");
         }
 
         var reader = new ContactRequestReader(fields, user.DefaultRegion);
-        var contact = reader.ReadCreate(body, out _);
+        var contact = reader.ReadCreate(item, out _, readSource: false);
         errors.AddRange(reader.Errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}")));
         if (contact?.AssignedAgentId is { } agent && !users.Contains(agent))
         {

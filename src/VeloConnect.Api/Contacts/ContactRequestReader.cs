@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VeloConnect.ContactRules.Contacts;
 using VeloConnect.ContactRules.Fields;
 using VeloConnect.Contracts.Contacts;
@@ -7,8 +6,9 @@ using VeloConnect.Contracts.Contacts;
 namespace VeloConnect.Api.Contacts;
 
 /// <summary>
-/// Reads a contact from a create (POST) or edit (PATCH) body, normalising and validating every value with the rules
-/// library. Problems are collected per property, each saying what to send instead.
+/// Reads a contact from a create (POST) or edit (PATCH) body, or a bulk request's item, normalising and validating every
+/// value with the rules library. Problems are collected per property, each saying what to send instead. The body is a
+/// <see cref="JsonElement"/> of a document the caller owns: what is kept is copied out of it (strings, canonical values).
 /// </summary>
 internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields, string defaultRegion)
 {
@@ -20,7 +20,8 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
-    public ContactWrite? ReadCreate(JsonObject body, out string source)
+    /// <summary>readSource: false for a bulk item, which takes no source (its caller says so; it is not read here).</summary>
+    public ContactWrite? ReadCreate(JsonElement body, out string source, bool readSource = true)
     {
         source = "API";
         CheckProperties(body, CreateProperties);
@@ -31,9 +32,9 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         var tags = ReadTags(body) ?? [];
         var custom = ReadCustom(body, allowNull: false);
         var agent = ReadAgent(body, out _);
-        if (body["source"] is { } sourceNode)
+        if (readSource && body.TryGetProperty("source", out var sourceNode))
         {
-            var given = sourceNode.GetValueKind() == JsonValueKind.String ? sourceNode.GetValue<string>() : null;
+            var given = sourceNode.ValueKind == JsonValueKind.String ? sourceNode.GetString() : null;
             var match = CreateSources.FirstOrDefault(s => string.Equals(s, given, StringComparison.OrdinalIgnoreCase));
             if (match is null)
             {
@@ -59,25 +60,25 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
             custom!.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!), agent);
     }
 
-    public ContactEditCommand? ReadEdit(JsonObject body)
+    public ContactEditCommand? ReadEdit(JsonElement body)
     {
         CheckProperties(body, EditProperties);
         var region = ReadRegion(body);
         // A blank name clears it, as a blank email does (a form sends "" for an emptied box); ignoring it would answer 200 and keep the old name.
-        var clearName = body.ContainsKey("name") && IsNullOrBlank(body["name"]);
+        var clearName = body.TryGetProperty("name", out var nameNode) && IsNullOrBlank(nameNode);
         var name = ReadText(body, "name", 200);
         IReadOnlyList<string>? phones = null;
-        if (body.ContainsKey("phones"))
+        if (body.TryGetProperty("phones", out var phonesNode))
         {
-            phones = body["phones"] is null ? [] : ReadPhones(body, region);
+            phones = phonesNode.ValueKind == JsonValueKind.Null ? [] : ReadPhones(body, region);
         }
 
-        var clearEmail = body.ContainsKey("email") && IsNullOrBlank(body["email"]);
+        var clearEmail = body.TryGetProperty("email", out var emailNode) && IsNullOrBlank(emailNode);
         var email = ReadEmail(body);
-        IReadOnlyList<string>? tags = body.ContainsKey("tags") ? (body["tags"] is null ? [] : ReadTags(body)) : null;
-        var custom = body.ContainsKey("custom") ? ReadCustom(body, allowNull: true) : null;
+        IReadOnlyList<string>? tags = body.TryGetProperty("tags", out var tagsNode) ? (tagsNode.ValueKind == JsonValueKind.Null ? [] : ReadTags(body)) : null;
+        var custom = body.TryGetProperty("custom", out _) ? ReadCustom(body, allowNull: true) : null;
         var agent = ReadAgent(body, out var clearAgent);
-        if (body.Count == 0)
+        if (!body.EnumerateObject().Any())
         {
             Add("body", "Send at least one of: " + string.Join(", ", EditProperties.SkipLast(1)) + ".");
         }
@@ -85,25 +86,32 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return Errors.Count > 0 ? null : new ContactEditCommand(name, clearName, phones, email, clearEmail, tags, custom, agent, clearAgent);
     }
 
-    private static bool IsNullOrBlank(JsonNode? node) =>
-        node is null || node is JsonValue value && value.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetValue<string>());
+    private static bool IsNullOrBlank(JsonElement node) =>
+        node.ValueKind == JsonValueKind.Null || node.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(node.GetString());
 
-    private void CheckProperties(JsonObject body, string[] allowed)
+    /// <summary>Property names are compared as the body's bytes; only a name that is not allowed is read as a string.</summary>
+    private void CheckProperties(JsonElement body, string[] allowed)
     {
-        foreach (var (key, _) in body)
+        foreach (var property in body.EnumerateObject())
         {
+            if (allowed.Any(property.NameEquals))
+            {
+                continue;
+            }
+
+            var key = property.Name;
             if (key is "optIns" or "opt_ins" or "optIn")
             {
                 Add(key, "Opt-ins cannot be set here: use PUT /api/contacts/{id}/opt-ins/{channel} with the status and the consent's source.");
             }
-            else if (!allowed.Contains(key))
+            else
             {
                 Add(key, $"Unknown property '{key}'. Allowed: {string.Join(", ", allowed)}.");
             }
         }
     }
 
-    private string ReadRegion(JsonObject body)
+    private string ReadRegion(JsonElement body)
     {
         var region = ReadText(body, "region", 2);
         if (region is null)
@@ -120,20 +128,20 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return region.ToUpperInvariant();
     }
 
-    private string? ReadText(JsonObject body, string property, int maxLength)
+    private string? ReadText(JsonElement body, string property, int maxLength)
     {
-        if (body[property] is not { } node)
+        if (Value(body, property) is not { } node)
         {
             return null;
         }
 
-        if (node.GetValueKind() != JsonValueKind.String)
+        if (node.ValueKind != JsonValueKind.String)
         {
             Add(property, $"'{property}' must be a string.");
             return null;
         }
 
-        var text = node.GetValue<string>().Trim();
+        var text = node.GetString()!.Trim();
         if (text.Length > maxLength)
         {
             Add(property, $"'{property}' is longer than {maxLength} characters; shorten it.");
@@ -143,23 +151,23 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return text.Length == 0 ? null : text;
     }
 
-    private List<string>? ReadPhones(JsonObject body, string region)
+    private List<string>? ReadPhones(JsonElement body, string region)
     {
-        if (body["phones"] is not { } node)
+        if (Value(body, "phones") is not { } node)
         {
             return null;
         }
 
-        if (node is not JsonArray array || array.Any(i => i is null || i.GetValueKind() != JsonValueKind.String))
+        if (!IsArrayOfStrings(node))
         {
             Add("phones", "'phones' must be an array of strings, the primary phone first, e.g. [\"+14155550100\"].");
             return null;
         }
 
         var phones = new List<string>();
-        foreach (var item in array)
+        foreach (var item in node.EnumerateArray())
         {
-            if (!Phones.TryNormalize(item!.GetValue<string>(), region, out var e164, out var error))
+            if (!Phones.TryNormalize(item.GetString()!, region, out var e164, out var error))
             {
                 Add("phones", error!);
             }
@@ -177,20 +185,20 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return phones;
     }
 
-    private string? ReadEmail(JsonObject body)
+    private string? ReadEmail(JsonElement body)
     {
-        if (body["email"] is not { } node)
+        if (Value(body, "email") is not { } node)
         {
             return null;
         }
 
-        if (node.GetValueKind() != JsonValueKind.String)
+        if (node.ValueKind != JsonValueKind.String)
         {
             Add("email", "'email' must be a string such as \"ann@example.com\".");
             return null;
         }
 
-        if (!Emails.TryNormalize(node.GetValue<string>(), out var email, out var error))
+        if (!Emails.TryNormalize(node.GetString()!, out var email, out var error))
         {
             Add("email", error!);
         }
@@ -198,20 +206,20 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return email;
     }
 
-    private IReadOnlyList<string>? ReadTags(JsonObject body)
+    private IReadOnlyList<string>? ReadTags(JsonElement body)
     {
-        if (body["tags"] is not { } node)
+        if (Value(body, "tags") is not { } node)
         {
             return null;
         }
 
-        if (node is not JsonArray array || array.Any(i => i is null || i.GetValueKind() != JsonValueKind.String))
+        if (!IsArrayOfStrings(node))
         {
             Add("tags", "'tags' must be an array of strings, e.g. [\"vip\", \"newsletter\"].");
             return null;
         }
 
-        var tags = Tags.Distinct(array.Select(i => i!.GetValue<string>()));
+        var tags = Tags.Distinct(node.EnumerateArray().Select(i => i.GetString()!));
         if (Tags.Validate(tags) is { } error)
         {
             Add("tags", error);
@@ -225,22 +233,23 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return tags;
     }
 
-    private Dictionary<string, string?>? ReadCustom(JsonObject body, bool allowNull)
+    private Dictionary<string, string?>? ReadCustom(JsonElement body, bool allowNull)
     {
         var custom = new Dictionary<string, string?>();
-        if (body["custom"] is not { } node)
+        if (Value(body, "custom") is not { } node)
         {
             return custom;
         }
 
-        if (node is not JsonObject values)
+        if (node.ValueKind != JsonValueKind.Object)
         {
             Add("custom", "'custom' must be an object of field key → value, e.g. {\"loyalty_tier\": \"Gold\"}.");
             return null;
         }
 
-        foreach (var (key, value) in values)
+        foreach (var property in node.EnumerateObject())
         {
+            var (key, value) = (property.Name, property.Value);
             var field = fields.FirstOrDefault(f => f.Key == key);
             if (field is null)
             {
@@ -248,7 +257,7 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
                 continue;
             }
 
-            if (value is null && !allowNull)
+            if (value.ValueKind == JsonValueKind.Null && !allowNull)
             {
                 continue;
             }
@@ -265,15 +274,15 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         return custom;
     }
 
-    private Guid? ReadAgent(JsonObject body, out bool clear)
+    private Guid? ReadAgent(JsonElement body, out bool clear)
     {
-        clear = body.ContainsKey("assignedAgentId") && body["assignedAgentId"] is null;
-        if (body["assignedAgentId"] is not { } node)
+        clear = body.TryGetProperty("assignedAgentId", out var given) && given.ValueKind == JsonValueKind.Null;
+        if (Value(body, "assignedAgentId") is not { } node)
         {
             return null;
         }
 
-        if (node.GetValueKind() == JsonValueKind.String && Guid.TryParse(node.GetValue<string>(), out var id))
+        if (node.ValueKind == JsonValueKind.String && Guid.TryParse(node.GetString(), out var id))
         {
             return id;
         }
@@ -281,6 +290,13 @@ internal sealed class ContactRequestReader(IReadOnlyList<FieldDefinition> fields
         Add("assignedAgentId", "'assignedAgentId' must be the id of a user of this workspace (GET /api/users), or null to unassign.");
         return null;
     }
+
+    /// <summary>The property's value; null when it is missing or JSON null (as a missing one, except where an edit clears).</summary>
+    private static JsonElement? Value(JsonElement body, string property) =>
+        body.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    private static bool IsArrayOfStrings(JsonElement node) =>
+        node.ValueKind == JsonValueKind.Array && node.EnumerateArray().All(i => i.ValueKind == JsonValueKind.String);
 
     private void Add(string property, string message) =>
         Errors[property] = Errors.TryGetValue(property, out var existing) ? [.. existing, message] : [message];

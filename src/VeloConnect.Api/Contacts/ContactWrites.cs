@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
@@ -13,7 +13,7 @@ namespace VeloConnect.Api.Contacts;
 /// </summary>
 public sealed class ContactWrites(ContactServices services)
 {
-    public async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CurrentUser user, JsonObject body)
+    public async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CurrentUser user, JsonElement body)
     {
         var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
         var write = reader.ReadCreate(body, out var source);
@@ -38,7 +38,7 @@ public sealed class ContactWrites(ContactServices services)
         }
     }
 
-    public async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(CurrentUser user, Guid id, JsonObject body)
+    public async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(CurrentUser user, Guid id, JsonElement body)
     {
         var reader = new ContactRequestReader(await services.Fields.ListAsync(user.WorkspaceId), user.DefaultRegion);
         var edit = reader.ReadEdit(body);

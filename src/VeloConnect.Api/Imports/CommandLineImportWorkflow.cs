@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.Json;
 using VeloConnect.Api.Apis;
 using VeloConnect.Api.Auth;
@@ -25,7 +24,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
     /// Reads a request of a command-line import's rows: what to apply (answering the bulk response's JSON, or null when
     /// the import stopped running meanwhile), or why the request is refused. Nothing is applied here.
     /// </summary>
-    public async Task<Outcome<Func<Task<string?>>>> PrepareRowsAsync(CurrentUser user, Guid importId, JsonArray items, JsonSerializerOptions options,
+    public async Task<Outcome<Func<Task<string?>>>> PrepareRowsAsync(CurrentUser user, Guid importId, IReadOnlyList<JsonElement> items, JsonSerializerOptions options,
         CancellationToken cancellationToken)
     {
         if (await imports.VisibleAsync(user, importId, cancellationToken) is not { } import)
@@ -108,23 +107,24 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
 
     private sealed record RowItem(int Number, IReadOnlyList<string> Cells, int? DuplicateOf);
 
-    private static RowItem? ReadRow(JsonNode? item, HashSet<int> seen)
+    private static RowItem? ReadRow(JsonElement item, HashSet<int> seen)
     {
-        if (item is not JsonObject body || !TryInt(body["row"], out var number) || number < 1 || !seen.Add(number) || body["cells"] is not JsonArray cellNodes)
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("row", out var rowNode) || !TryInt(rowNode, out var number) || number < 1 || !seen.Add(number)
+            || !item.TryGetProperty("cells", out var cellNodes) || cellNodes.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
 
-        var cells = new List<string>(cellNodes.Count);
-        foreach (var cell in cellNodes)
+        var cells = new List<string>(cellNodes.GetArrayLength());
+        foreach (var cell in cellNodes.EnumerateArray())
         {
-            switch (cell)
+            switch (cell.ValueKind)
             {
-                case null:
+                case JsonValueKind.Null:
                     cells.Add("");
                     break;
-                case JsonValue value when value.TryGetValue<string>(out var text):
-                    cells.Add(text);
+                case JsonValueKind.String:
+                    cells.Add(cell.GetString()!);
                     break;
                 default:
                     return null;
@@ -132,7 +132,7 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
         }
 
         int? duplicateOf = null;
-        if (body["duplicateOf"] is { } duplicateNode)
+        if (item.TryGetProperty("duplicateOf", out var duplicateNode) && duplicateNode.ValueKind != JsonValueKind.Null)
         {
             if (!TryInt(duplicateNode, out var earlier) || earlier < 1 || earlier >= number)
             {
@@ -145,9 +145,9 @@ public sealed class CommandLineImportWorkflow(IClusterClient orleans, ImportStor
         return new RowItem(number, cells, duplicateOf);
     }
 
-    private static bool TryInt(JsonNode? node, out int value)
+    private static bool TryInt(JsonElement node, out int value)
     {
         value = 0;
-        return node is JsonValue json && json.TryGetValue(out value);
+        return node.ValueKind == JsonValueKind.Number && node.TryGetInt32(out value);
     }
 }

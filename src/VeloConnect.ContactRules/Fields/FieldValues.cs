@@ -89,21 +89,18 @@ public static class FieldValues
     }
 
     /// <summary>Reads a JSON value (API). JSON null means "clear the value" and yields a null canonical value.</summary>
-    public static bool TryParseJson(FieldDefinition field, JsonNode? value, out string? canonicalJson, out string? error)
+    public static bool TryParseJson(FieldDefinition field, JsonElement value, out string? canonicalJson, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(field);
         canonicalJson = null;
         error = null;
-        if (value is null)
+        switch (field.Type, value.ValueKind)
         {
-            return true;
-        }
-
-        switch (field.Type, value.GetValueKind())
-        {
+            case (_, JsonValueKind.Null):
+                return true;
             case (FieldType.Number, JsonValueKind.Number):
-                // Read the JSON text rather than GetValue<decimal>(), which throws for numbers outside decimal's range
-                // and for nodes built from other CLR types (int, double).
-                var raw = value.ToJsonString();
+                // The JSON text rather than GetDecimal(), which fails for numbers outside decimal's range without saying so.
+                var raw = value.GetRawText();
                 if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
                     canonicalJson = Canonical(number);
@@ -113,19 +110,18 @@ public static class FieldValues
                 error = $"{field.Label}: {raw} is out of range for a number (use at most 28 digits, e.g. 1234.5).";
                 return false;
             case (FieldType.Boolean, JsonValueKind.True or JsonValueKind.False):
-                canonicalJson = value.GetValue<bool>() ? "true" : "false";
+                canonicalJson = value.GetBoolean() ? "true" : "false";
                 return true;
             case (FieldType.MultiSelect, JsonValueKind.Array):
-                var items = value.AsArray();
-                if (items.Any(i => i is null || i.GetValueKind() != JsonValueKind.String))
+                if (value.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String))
                 {
                     error = $"{field.Label}: a multi-select value is an array of option strings.";
                     return false;
                 }
 
-                return TryMultiSelect(field, items.Select(i => i!.GetValue<string>()), out canonicalJson, out error);
+                return TryMultiSelect(field, value.EnumerateArray().Select(i => i.GetString()!), out canonicalJson, out error);
             case (FieldType.Text or FieldType.Date or FieldType.SingleSelect or FieldType.Number or FieldType.Boolean or FieldType.MultiSelect, JsonValueKind.String):
-                var ok = TryParseText(field, value.GetValue<string>(), out canonicalJson, out error);
+                var ok = TryParseText(field, value.GetString()!, out canonicalJson, out error);
                 if (ok && canonicalJson is null)
                 {
                     // A blank string is not a value; clearing is done with null.
@@ -135,7 +131,7 @@ public static class FieldValues
 
                 return ok;
             default:
-                error = $"{field.Label}: expected {Describe(field.Type)}, got a JSON {value.GetValueKind().ToString().ToLowerInvariant()}.";
+                error = $"{field.Label}: expected {Describe(field.Type)}, got a JSON {value.ValueKind.ToString().ToLowerInvariant()}.";
                 return false;
         }
     }
