@@ -32,7 +32,7 @@ public sealed class VeloApi
             BaseAddress = http.BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan, // each attempt has the API client's own timeout
         };
-        _client = new VeloApiClient(retrying);
+        _client = new VeloClient(retrying);
     }
 
     /// <summary>The header the rows endpoint declares (the generated method's idempotency_Key parameter).</summary>
