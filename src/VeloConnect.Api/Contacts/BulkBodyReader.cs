@@ -66,7 +66,8 @@ internal static class BulkBodyReader
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var ndjson = IsNdjson(request.ContentType);
-        var items = new ItemsText(ndjson, request.ContentLength is > 0 and var length ? (int)Math.Min(length, maxBytes) + 2 : 4096);
+        // Sized from the declared length up to 1 MB, then grown as bytes arrive: a declared length is no reason to hold 64 MB.
+        var items = new ItemsText(ndjson, (int)Math.Clamp(request.ContentLength ?? 0, 4096, 1024 * 1024) + 2);
         try
         {
             var pipe = request.BodyReader;
@@ -351,7 +352,7 @@ internal static class BulkBodyReader
     private sealed class ItemsText(bool ndjson, int capacity) : IDisposable
     {
         private readonly List<(int Start, int End, bool Suspect, int Line)> _items = [];
-        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 16));
+        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(capacity);
         private int _length;
 
         public int Count => _items.Count;
