@@ -24,7 +24,7 @@ internal static class StoredText
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!Storable(property, out var name))
+                    if (!Storable(() => property.Name, out var name))
                     {
                         return path;
                     }
@@ -48,17 +48,13 @@ internal static class StoredText
 
                 return null;
             case JsonValueKind.String:
-                return Storable(element, out _) ? null : path;
+                return Storable(() => element.GetString()!, out _) ? null : path;
             default:
                 return null;
         }
     }
 
     /// <summary>A string value or property name as text, when it is storable (an unpaired surrogate cannot be read as text at all).</summary>
-    private static bool Storable(JsonProperty property, out string? text) => Storable(() => property.Name, out text);
-
-    private static bool Storable(JsonElement value, out string? text) => Storable(() => value.GetString()!, out text);
-
     private static bool Storable(Func<string> read, out string? text)
     {
         try

@@ -67,102 +67,90 @@ internal static class BulkBodyReader
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var ndjson = IsNdjson(request.ContentType);
         // Sized from the declared length up to 1 MB, then grown as bytes arrive: a declared length is no reason to hold 64 MB.
-        var items = new ItemsText(ndjson, (int)Math.Clamp(request.ContentLength ?? 0, 4096, 1024 * 1024) + 2);
-        try
+        using var items = new ItemsText(ndjson, (int)Math.Clamp(request.ContentLength ?? 0, 4096, 1024 * 1024) + 2);
+        var pipe = request.BodyReader;
+        var state = new JsonReaderState();
+        var inArray = false;
+        var line = 0;
+        var bomChecked = false;
+        long received = 0;
+        long wanted = 0;
+        while (true)
         {
-            var pipe = request.BodyReader;
-            var state = new JsonReaderState();
-            var inArray = false;
-            var line = 0;
-            var bomChecked = false;
-            long received = 0;
-            long wanted = 0;
-            while (true)
-            {
-                var read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
-                var buffer = read.Buffer;
+            var read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
+            var buffer = read.Buffer;
 
-                // Every read is ended by exactly one AdvanceTo, whichever way this pass leaves (a return included): a read left
-                // open makes the server's own draining of the body fail after the answer, and the connection ends mid-response.
-                var (consumedTo, examinedTo) = (buffer.Start, buffer.End);
-                try
+            // Every read is ended by exactly one AdvanceTo, whichever way this pass leaves (a return included): a read left
+            // open makes the server's own draining of the body fail after the answer, and the connection ends mid-response.
+            var (consumedTo, examinedTo) = (buffer.Start, buffer.End);
+            try
+            {
+                if (received + buffer.Length > maxBytes)
                 {
-                    if (received + buffer.Length > maxBytes)
-                    {
+                    return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
+                        $"The body is over {maxBytes / (1024 * 1024)} MB. Send at most {maxItems:N0} contacts per request.")));
+                }
+
+                // An unfinished item or line is looked at again only once the unread part has doubled: a huge one costs linear time.
+                if (!read.IsCompleted && (buffer.Length < wanted || (!bomChecked && buffer.Length < Bom.Length)))
+                {
+                    continue;
+                }
+
+                long consumed = 0;
+                if (!bomChecked)
+                {
+                    bomChecked = true;
+                    consumed = buffer.Length >= Bom.Length && buffer.Slice(0, Bom.Length).ToArray().AsSpan().SequenceEqual(Bom) ? Bom.Length : 0;
+                }
+
+                var (taken, stop, error) = ndjson
+                    ? TakeLines(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref line)
+                    : TakeArrayItems(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref state, ref inArray);
+                consumed += taken;
+                if (error is not null)
+                {
+                    return (null, ApiProblems.BadRequest(ndjson ? "Unreadable line" : "Unreadable body", error));
+                }
+
+                switch (stop)
+                {
+                    case Stop.TooManyItems:
                         return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
-                            $"The body is over {maxBytes / (1024 * 1024)} MB. Send at most {maxItems:N0} contacts per request.")));
-                    }
-
-                    // An unfinished item or line is looked at again only once the unread part has doubled: a huge one costs linear time.
-                    if (!read.IsCompleted && (buffer.Length < wanted || (!bomChecked && buffer.Length < Bom.Length)))
-                    {
-                        continue;
-                    }
-
-                    long consumed = 0;
-                    if (!bomChecked)
-                    {
-                        bomChecked = true;
-                        consumed = buffer.Length >= Bom.Length && buffer.Slice(0, Bom.Length).ToArray().AsSpan().SequenceEqual(Bom) ? Bom.Length : 0;
-                    }
-
-                    var (taken, stop, error) = ndjson
-                        ? TakeLines(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref line)
-                        : TakeArrayItems(buffer.Slice(consumed), read.IsCompleted, items, maxItems, ref state, ref inArray);
-                    if (!ndjson && error is null && stop == Stop.None)
-                    {
-                        items.Append(buffer.Slice(consumed, taken));
-                    }
-
-                    consumed += taken;
-                    if (error is not null)
-                    {
-                        return (null, ApiProblems.BadRequest(ndjson ? "Unreadable line" : "Unreadable body", error));
-                    }
-
-                    switch (stop)
-                    {
-                        case Stop.TooManyItems:
-                            return (null, TooLarge(request, string.Create(CultureInfo.InvariantCulture,
-                                $"This request holds at least {maxItems + 1:N0} contacts; a bulk request takes at most {maxItems:N0}. Split it into requests of {maxItems:N0} "
-                                + $"(the command-line importer does this for a file of any size). Nothing of this request was applied.")));
-                        case Stop.NotAnArray:
-                            return (null, NoContacts());
-                    }
-
-                    // The whole body goes into the hash once it is complete (trailing whitespace included), as the old whole-body hash did.
-                    foreach (var segment in read.IsCompleted ? buffer : buffer.Slice(0, consumed))
-                    {
-                        hash.AppendData(segment.Span);
-                    }
-
-                    if (read.IsCompleted)
-                    {
-                        consumedTo = buffer.End;
-                        break;
-                    }
-
-                    received += consumed;
-                    wanted = 2 * (buffer.Length - consumed);
-                    consumedTo = buffer.GetPosition(consumed);
+                            $"This request holds at least {maxItems + 1:N0} contacts; a bulk request takes at most {maxItems:N0}. Split it into requests of {maxItems:N0} "
+                            + $"(the command-line importer does this for a file of any size). Nothing of this request was applied.")));
+                    case Stop.NotAnArray:
+                        return (null, NoContacts());
                 }
-                finally
+
+                // The whole body goes into the hash once it is complete (trailing whitespace included), as the old whole-body hash did.
+                foreach (var segment in read.IsCompleted ? buffer : buffer.Slice(0, consumed))
                 {
-                    pipe.AdvanceTo(consumedTo, examinedTo);
+                    hash.AppendData(segment.Span);
                 }
-            }
 
-            if (items.Count == 0)
+                if (read.IsCompleted)
+                {
+                    consumedTo = buffer.End;
+                    break;
+                }
+
+                received += consumed;
+                wanted = 2 * (buffer.Length - consumed);
+                consumedTo = buffer.GetPosition(consumed);
+            }
+            finally
             {
-                return (null, NoContacts());
+                pipe.AdvanceTo(consumedTo, examinedTo);
             }
+        }
 
-            return items.Parse(hash.GetHashAndReset());
-        }
-        finally
+        if (items.Count == 0)
         {
-            items.Dispose();
+            return (null, NoContacts());
         }
+
+        return items.Parse(hash.GetHashAndReset());
     }
 
     /// <summary>
@@ -233,6 +221,7 @@ internal static class BulkBodyReader
         }
 
         state = reader.CurrentState;
+        items.Append(buffer.Slice(0, reader.BytesConsumed));
         return (reader.BytesConsumed, Stop.None, null);
     }
 
@@ -357,7 +346,7 @@ internal static class BulkBodyReader
 
         public int Count => _items.Count;
 
-        /// <summary>An item of a JSON array, at these offsets of the bytes taken in this pass (appended after it).</summary>
+        /// <summary>An item of a JSON array, at these offsets of the bytes taken in this pass (appended once the pass ends).</summary>
         public void Add(long startInPass, long endInPass, bool suspect) => _items.Add(((int)(_length + startInPass), (int)(_length + endInPass), suspect, 0));
 
         public void Append(ReadOnlySequence<byte> taken)
