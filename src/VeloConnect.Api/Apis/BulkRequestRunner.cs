@@ -53,10 +53,13 @@ public sealed record BulkOutcome(BulkOutcomeKind Kind, string? Json = null);
 /// Runs the work of bulk requests sent with an Idempotency-Key in this API process, apart from their HTTP requests: a
 /// client that goes away does not stop it, and its answer is kept for the retry. While a work runs its lease is renewed;
 /// if a renewal finds the lease lost (a retry took the request over), the work is cancelled. The process's lifetime
-/// bounds it: stopping waits for the works in flight until the host's shutdown timeout, then cancels them (their leases
-/// then expire and retries resume them from what they recorded).
+/// bounds it: stopping waits for the works in flight for half the host's shutdown timeout, then cancels them (their leases
+/// then expire and retries resume them from what they recorded). The other half is left to the services stopped after
+/// this one, the Orleans client among them: a blocked work once took the whole budget, and the client's own stop then
+/// failed, cancelled before it began.
 /// </summary>
-public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<BulkRequestOptions> options, TimeProvider clock, ILogger<BulkRequestRunner> logger)
+public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<BulkRequestOptions> options, IOptions<HostOptions> host, TimeProvider clock,
+    ILogger<BulkRequestRunner> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -170,7 +173,11 @@ public sealed partial class BulkRequestRunner(BulkRequestStore store, IOptions<B
     {
         try
         {
-            await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken);
+            await Task.WhenAll(_running.Keys).WaitAsync(host.Value.ShutdownTimeout / 2, clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogStoppedWithWorkInFlight(logger, _running.Count);
         }
         catch (OperationCanceledException)
         {
